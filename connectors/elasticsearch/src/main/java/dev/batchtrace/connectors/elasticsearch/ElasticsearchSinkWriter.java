@@ -1,0 +1,421 @@
+package dev.batchtrace.connectors.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
+import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writer of {@link ElasticsearchSink}. Threads: write/flush/close and retry timers run on the task
+ * thread; bulk callbacks run on the client's I/O threads and only record outcomes (the task thread
+ * re-submits retries, so a callback never blocks on a full ingester).
+ */
+final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSinkWriter.class);
+
+    static final String METRIC_GROUP = "elasticsearch";
+    static final String DOCUMENTS_WRITTEN = "documents-written";
+    static final String SKIPPED_OLDER = "skipped-older";
+    static final String RETRIES = "retries";
+
+    /** Longest a flush sleeps before it looks at the retry queue again. */
+    private static final long MAX_WAIT_MILLIS = 100;
+
+    private final DocumentConverter<T> converter;
+    private final RetryPolicy retryPolicy;
+    private final ElasticsearchClient client;
+    private final BulkIngester<Operation> ingester;
+    private final MailboxExecutor mailbox;
+    private final ProcessingTimeService timers;
+
+    private final Counter documentsWritten;
+    private final Counter skippedOlder;
+    private final Counter retries;
+    private final Counter recordsSend;
+    private final Counter recordsOutErrors;
+
+    private final Object lock = new Object();
+
+    /** Operations added and not yet finally answered (retries waiting in the queue included). */
+    private long unacknowledged; // guarded by lock
+
+    private final PriorityQueue<Operation> retryQueue =
+            new PriorityQueue<>(Comparator.comparingLong(o -> o.dueAtMillis)); // guarded by lock
+
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean closed;
+
+    ElasticsearchSinkWriter(
+            ElasticsearchSettings settings,
+            DocumentConverter<T> converter,
+            ElasticsearchClient client,
+            SinkWriterMetricGroup metricGroup,
+            MailboxExecutor mailbox,
+            ProcessingTimeService timers) {
+        this.converter = converter;
+        this.retryPolicy = settings.retryPolicy();
+        this.client = client;
+        this.mailbox = mailbox;
+        this.timers = timers;
+        MetricGroup group = metricGroup.addGroup(METRIC_GROUP);
+        this.documentsWritten = group.counter(DOCUMENTS_WRITTEN, new ThreadSafeSimpleCounter());
+        this.skippedOlder = group.counter(SKIPPED_OLDER, new ThreadSafeSimpleCounter());
+        this.retries = group.counter(RETRIES, new ThreadSafeSimpleCounter());
+        this.recordsSend = metricGroup.getNumRecordsSendCounter();
+        this.recordsOutErrors = metricGroup.getNumRecordsOutErrorsCounter();
+        // no backoffPolicy on the ingester: item-level 429s come back to the listener and are
+        // retried here, so every operation is counted exactly once when it is finally answered
+        this.ingester =
+                BulkIngester.of(
+                        b ->
+                                b.client(client)
+                                        .maxOperations(settings.bulkMaxActions())
+                                        .maxSize(settings.bulkMaxBytes())
+                                        .maxConcurrentRequests(settings.bulkMaxConcurrentRequests())
+                                        .flushInterval(
+                                                settings.bulkFlushInterval().toMillis(),
+                                                TimeUnit.MILLISECONDS)
+                                        .listener(new Listener()));
+        LOG.info("Elasticsearch sink writer started with {}", settings);
+    }
+
+    @Override
+    public void write(T element, Context context) throws IOException, InterruptedException {
+        checkFailure();
+        resubmitDueRetries();
+        TraceDocument document = converter.convert(element);
+        if (document == null) {
+            return;
+        }
+        Operation operation = new Operation(document, toBulkOperation(document));
+        synchronized (lock) {
+            unacknowledged++;
+        }
+        try {
+            ingester.add(operation.bulkOperation, operation);
+        } catch (RuntimeException e) {
+            acknowledge(1); // never sent: a later flush must not wait for it
+            throw new ElasticsearchSinkException(
+                    "cannot add document "
+                            + document.index()
+                            + "/"
+                            + document.id()
+                            + " to the bulk request: "
+                            + e,
+                    e);
+        }
+    }
+
+    /** Returns when every operation written so far is acknowledged; rethrows a stored failure. */
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        checkFailure();
+        ingester.flush();
+        while (true) {
+            if (resubmitDueRetries() > 0) {
+                ingester.flush();
+            }
+            synchronized (lock) {
+                if (failure.get() != null || unacknowledged == 0) {
+                    break;
+                }
+                long wait = MAX_WAIT_MILLIS;
+                Operation next = retryQueue.peek();
+                if (next != null) {
+                    wait = Math.max(1, Math.min(wait, next.dueAtMillis - now()));
+                }
+                lock.wait(wait);
+            }
+        }
+        checkFailure();
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        try {
+            ingester.close();
+        } finally {
+            client.close();
+        }
+    }
+
+    /** For tests: operations not yet finally answered. */
+    long unacknowledged() {
+        synchronized (lock) {
+            return unacknowledged;
+        }
+    }
+
+    long documentsWritten() {
+        return documentsWritten.getCount();
+    }
+
+    long skippedOlder() {
+        return skippedOlder.getCount();
+    }
+
+    long retries() {
+        return retries.getCount();
+    }
+
+    static BulkOperation toBulkOperation(TraceDocument document) {
+        if (document.isDelete()) {
+            return BulkOperation.of(
+                    b ->
+                            b.delete(
+                                    d ->
+                                            d.index(document.index())
+                                                    .id(document.id())
+                                                    .version(document.version())
+                                                    .versionType(VersionType.External)));
+        }
+        return BulkOperation.of(
+                b ->
+                        b.index(
+                                i ->
+                                        i.index(document.index())
+                                                .id(document.id())
+                                                .version(document.version())
+                                                .versionType(VersionType.External)
+                                                .document(document.source())));
+    }
+
+    private void checkFailure() throws IOException {
+        Throwable t = failure.get();
+        if (t != null) {
+            if (t instanceof ElasticsearchSinkException e) {
+                throw new ElasticsearchSinkException(e.getMessage(), e);
+            }
+            throw new ElasticsearchSinkException("Elasticsearch sink failed: " + t, t);
+        }
+    }
+
+    /** Sends again the retries whose backoff has passed; runs on the task thread only. */
+    private int resubmitDueRetries() {
+        List<Operation> due = new ArrayList<>();
+        synchronized (lock) {
+            long now = now();
+            while (!retryQueue.isEmpty() && retryQueue.peek().dueAtMillis <= now) {
+                due.add(retryQueue.poll());
+            }
+        }
+        for (Operation operation : due) {
+            operation.attempts++;
+            retries.inc();
+            ingester.add(operation.bulkOperation, operation);
+        }
+        return due.size();
+    }
+
+    private void onRetryTimer() {
+        if (!closed && resubmitDueRetries() > 0) {
+            ingester.flush();
+        }
+    }
+
+    private void acknowledge(int count) {
+        if (count == 0) {
+            return;
+        }
+        synchronized (lock) {
+            unacknowledged -= count;
+            lock.notifyAll();
+        }
+    }
+
+    private void fail(Throwable t) {
+        recordsOutErrors.inc();
+        if (!failure.compareAndSet(null, t)) {
+            LOG.warn("Further Elasticsearch sink failure: {}", t.getMessage());
+        } else {
+            LOG.error("Elasticsearch sink failed: {}", t.getMessage());
+        }
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    /** Queues operations for another attempt after their backoff; called on I/O threads. */
+    private void scheduleRetries(List<Operation> operations) {
+        if (operations.isEmpty()) {
+            return;
+        }
+        long firstDue = Long.MAX_VALUE;
+        synchronized (lock) {
+            long now = now();
+            for (Operation operation : operations) {
+                operation.dueAtMillis =
+                        now + retryPolicy.backoffBefore(operation.attempts + 1).toMillis();
+                firstDue = Math.min(firstDue, operation.dueAtMillis);
+                retryQueue.add(operation);
+            }
+            lock.notifyAll();
+        }
+        // wake the task thread when the backoff is over, also when no records or checkpoints come
+        long due = firstDue;
+        try {
+            mailbox.execute(
+                    () -> {
+                        if (!closed) {
+                            timers.registerTimer(due, timestamp -> onRetryTimer());
+                        }
+                    },
+                    "schedule Elasticsearch retry");
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Task is shutting down; retry of {} operations dropped", operations.size());
+        }
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    /** One document write and how often it has been sent. */
+    static final class Operation {
+        final TraceDocument document;
+        final BulkOperation bulkOperation;
+        int attempts = 1;
+        long dueAtMillis;
+
+        Operation(TraceDocument document, BulkOperation bulkOperation) {
+            this.document = document;
+            this.bulkOperation = bulkOperation;
+        }
+    }
+
+    private final class Listener implements BulkListener<Operation> {
+
+        @Override
+        public void beforeBulk(long executionId, BulkRequest request, List<Operation> contexts) {}
+
+        @Override
+        public void afterBulk(
+                long executionId,
+                BulkRequest request,
+                List<Operation> contexts,
+                BulkResponse response) {
+            List<BulkResponseItem> items = response.items();
+            if (items.size() != contexts.size()) {
+                fail(
+                        new ElasticsearchSinkException(
+                                "bulk response has "
+                                        + items.size()
+                                        + " items for "
+                                        + contexts.size()
+                                        + " operations"));
+                acknowledge(contexts.size());
+                return;
+            }
+            int answered = 0;
+            List<Operation> again = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                BulkResponseItem item = items.get(i);
+                Operation operation = contexts.get(i);
+                switch (BulkFailures.classifyItem(item)) {
+                    case WRITTEN -> {
+                        documentsWritten.inc();
+                        recordsSend.inc();
+                        answered++;
+                    }
+                    case SKIPPED_OLDER -> {
+                        skippedOlder.inc();
+                        answered++;
+                    }
+                    case RETRY -> {
+                        if (retryPolicy.mayRetry(operation.attempts)) {
+                            again.add(operation);
+                        } else {
+                            fail(
+                                    new ElasticsearchSinkException(
+                                            "Elasticsearch still rejected a document after "
+                                                    + operation.attempts
+                                                    + " attempts: "
+                                                    + BulkFailures.describe(item)));
+                            answered++;
+                        }
+                    }
+                    case FAIL -> {
+                        fail(
+                                new ElasticsearchSinkException(
+                                        "Elasticsearch rejected a document: "
+                                                + BulkFailures.describe(item)));
+                        answered++;
+                    }
+                }
+            }
+            scheduleRetries(again);
+            acknowledge(answered);
+        }
+
+        @Override
+        public void afterBulk(
+                long executionId,
+                BulkRequest request,
+                List<Operation> contexts,
+                Throwable failure) {
+            if (!BulkFailures.isRetryable(failure)) {
+                fail(
+                        new ElasticsearchSinkException(
+                                "bulk request of "
+                                        + contexts.size()
+                                        + " operations failed (not retryable): "
+                                        + failure,
+                                failure));
+                acknowledge(contexts.size());
+                return;
+            }
+            List<Operation> again = new ArrayList<>();
+            int givenUp = 0;
+            for (Operation operation : contexts) {
+                if (retryPolicy.mayRetry(operation.attempts)) {
+                    again.add(operation);
+                } else {
+                    givenUp++;
+                }
+            }
+            if (givenUp > 0) {
+                fail(
+                        new ElasticsearchSinkException(
+                                "bulk request failed after "
+                                        + retryPolicy.maxAttempts()
+                                        + " attempts (first document "
+                                        + contexts.get(0).document.index()
+                                        + "/"
+                                        + contexts.get(0).document.id()
+                                        + "): "
+                                        + failure,
+                                failure));
+            } else {
+                LOG.debug(
+                        "bulk request of {} operations will be retried: {}",
+                        contexts.size(),
+                        failure.toString());
+            }
+            scheduleRetries(again);
+            acknowledge(givenUp);
+        }
+    }
+}

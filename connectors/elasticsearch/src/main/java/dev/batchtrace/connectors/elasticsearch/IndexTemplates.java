@@ -1,0 +1,159 @@
+package dev.batchtrace.connectors.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.indices.GetIndexTemplateResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Installs the index templates of {@link TraceIndex} and creates each versioned concrete index with
+ * its alias. Idempotent: a template is put only when missing or older than the file (its {@code
+ * version} field), an index only when missing, an alias only when it does not point at the index
+ * yet. Safe to call at every job start, also from several processes at once.
+ */
+public final class IndexTemplates {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private IndexTemplates() {}
+
+    /**
+     * @param progress receives one human-readable line per step (e.g. a logger)
+     * @return the changes made; empty when everything was already in place
+     */
+    public static List<String> install(ElasticsearchClient client, Consumer<String> progress)
+            throws IOException {
+        List<String> changes = new ArrayList<>();
+        for (TraceIndex index : TraceIndex.values()) {
+            installTemplate(client, index, progress, changes);
+            installIndexAndAlias(client, index, progress, changes);
+        }
+        return changes;
+    }
+
+    /** Same, with a client built from {@code settings} and closed afterwards. */
+    public static List<String> install(ElasticsearchSettings settings, Consumer<String> progress)
+            throws IOException {
+        try (ElasticsearchClient client = ElasticsearchClients.create(settings)) {
+            return install(client, progress);
+        }
+    }
+
+    /** The template body as stored in the resources. */
+    public static byte[] templateJson(TraceIndex index) {
+        try (InputStream in =
+                IndexTemplates.class
+                        .getClassLoader()
+                        .getResourceAsStream(index.templateResource())) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        "index template " + index.templateResource() + " is not on the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code version} field of the template file. */
+    public static long templateVersion(TraceIndex index) {
+        JsonNode version = JSON.readTree(templateJson(index)).get("version");
+        if (version == null || !version.canConvertToLong()) {
+            throw new IllegalStateException(
+                    index.templateResource() + " needs a numeric top-level \"version\"");
+        }
+        return version.asLong();
+    }
+
+    private static void installTemplate(
+            ElasticsearchClient client,
+            TraceIndex index,
+            Consumer<String> progress,
+            List<String> changes)
+            throws IOException {
+        String name = index.templateName();
+        long fileVersion = templateVersion(index);
+        if (client.indices().existsIndexTemplate(e -> e.name(name)).value()) {
+            GetIndexTemplateResponse existing =
+                    client.indices().getIndexTemplate(g -> g.name(name));
+            Long installed =
+                    existing.indexTemplates().isEmpty()
+                            ? null
+                            : existing.indexTemplates().get(0).indexTemplate().version();
+            if (installed != null && installed >= fileVersion) {
+                progress.accept(
+                        "index template "
+                                + name
+                                + " version "
+                                + installed
+                                + " already installed"
+                                + (installed > fileVersion
+                                        ? " (newer than this build's version " + fileVersion + ")"
+                                        : ""));
+                return;
+            }
+        }
+        byte[] body = templateJson(index);
+        client.indices()
+                .putIndexTemplate(p -> p.name(name).withJson(new ByteArrayInputStream(body)));
+        String change = "put index template " + name + " version " + fileVersion;
+        changes.add(change);
+        progress.accept(change);
+    }
+
+    private static void installIndexAndAlias(
+            ElasticsearchClient client,
+            TraceIndex index,
+            Consumer<String> progress,
+            List<String> changes)
+            throws IOException {
+        String concrete = index.concreteIndex();
+        String alias = index.alias();
+        if (!client.indices().exists(e -> e.index(concrete)).value()) {
+            try {
+                client.indices()
+                        .create(c -> c.index(concrete).aliases(alias, a -> a.isWriteIndex(true)));
+                String change = "created index " + concrete + " with alias " + alias;
+                changes.add(change);
+                progress.accept(change);
+                return;
+            } catch (ElasticsearchException e) {
+                if (e.error() == null
+                        || !"resource_already_exists_exception".equals(e.error().type())) {
+                    throw new IOException(
+                            "cannot create index "
+                                    + concrete
+                                    + " with alias "
+                                    + alias
+                                    + ": "
+                                    + e.getMessage()
+                                    + (client.indices().exists(x -> x.index(alias)).value()
+                                            ? " (a concrete index named "
+                                                    + alias
+                                                    + " exists, probably created by a write"
+                                                    + " before the templates were installed:"
+                                                    + " delete or reindex it)"
+                                            : ""),
+                            e);
+                }
+                // another process created it meanwhile: fall through to the alias check
+            }
+        }
+        if (client.indices().existsAlias(a -> a.name(alias).index(concrete)).value()) {
+            progress.accept("index " + concrete + " with alias " + alias + " already exists");
+            return;
+        }
+        client.indices().putAlias(p -> p.index(concrete).name(alias).isWriteIndex(true));
+        String change = "added alias " + alias + " to existing index " + concrete;
+        changes.add(change);
+        progress.accept(change);
+    }
+}

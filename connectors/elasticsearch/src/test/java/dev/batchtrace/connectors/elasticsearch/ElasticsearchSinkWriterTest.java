@@ -1,0 +1,213 @@
+package dev.batchtrace.connectors.elasticsearch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writer against an in-memory bulk endpoint: flush is a barrier, versions are external, 429s
+ * are retried from the writer thread and permanent errors fail with index, id and reason.
+ */
+class ElasticsearchSinkWriterTest {
+
+    private BulkProxy fake;
+    private final FakeTaskServices.RecordingMailbox mailbox =
+            new FakeTaskServices.RecordingMailbox();
+
+    @BeforeEach
+    void startFake() throws Exception {
+        fake = BulkProxy.inMemory();
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
+    }
+
+    @Test
+    void flushReturnsOnlyWhenEveryOperationIsAcknowledged() throws Exception {
+        ElasticsearchSettings bigBatches =
+                settings(fake.url(), 3).withBulk(1000, 5 * 1024 * 1024, Duration.ofHours(1), 2);
+        try (ElasticsearchSinkWriter<Integer> writer = writer(bigBatches)) {
+            for (int i = 0; i < 250; i++) {
+                writer.write(i, null);
+            }
+            assertEquals(250, writer.unacknowledged(), "nothing sent before the flush interval");
+
+            writer.flush(false);
+
+            assertEquals(0, writer.unacknowledged());
+            assertEquals(250, fake.documents().size());
+            assertEquals(250, writer.documentsWritten());
+            assertEquals("7", fake.documents().get("idx/doc-7").source().path("n").asString());
+        }
+    }
+
+    @Test
+    void anOlderVersionNeverOverwritesANewerOne() throws Exception {
+        try (ElasticsearchSinkWriter<TraceDocument> writer =
+                new ElasticsearchSinkWriter<>(
+                        settings(fake.url(), 3),
+                        d -> d,
+                        ElasticsearchClients.create(settings(fake.url(), 3)),
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                        mailbox(),
+                        timers())) {
+            writer.write(TraceDocument.upsert("idx", "LOT-1", 5, Map.of("v", 5)), null);
+            writer.flush(false);
+            writer.write(TraceDocument.upsert("idx", "LOT-1", 3, Map.of("v", 3)), null);
+            writer.write(TraceDocument.upsert("idx", "LOT-1", 5, Map.of("v", 55)), null);
+            writer.flush(false);
+
+            assertEquals(5, fake.documents().get("idx/LOT-1").version());
+            assertEquals(5, fake.documents().get("idx/LOT-1").source().path("v").asInt());
+            assertEquals(1, writer.documentsWritten());
+            assertEquals(2, writer.skippedOlder(), "older and equal versions are skipped");
+
+            writer.write(TraceDocument.delete("idx", "LOT-1", 4), null);
+            writer.flush(false);
+            assertEquals(3, writer.skippedOlder(), "an older delete is skipped as well");
+            writer.write(TraceDocument.delete("idx", "LOT-1", 6), null);
+            writer.flush(false);
+            assertNull(fake.documents().get("idx/LOT-1").source());
+        }
+    }
+
+    @Test
+    void wholeRequestAndItemLevel429sAreRetriedUntilEverythingIsStored() throws Exception {
+        fake.rejectNextBulkRequests(2);
+        fake.rejectItemsOfNextBulkRequests(2);
+        try (ElasticsearchSinkWriter<Integer> writer = writer(settings(fake.url(), 8))) {
+            for (int i = 0; i < 100; i++) {
+                writer.write(i, null);
+            }
+            writer.flush(false);
+
+            assertEquals(100, fake.documents().size());
+            assertEquals(100, writer.documentsWritten());
+            assertTrue(fake.rejectedOperations() > 0);
+            assertEquals(fake.rejectedOperations(), writer.retries());
+        }
+    }
+
+    @Test
+    void failsAfterTheLastAttemptAndNamesTheDocument() throws Exception {
+        fake.rejectNextBulkRequests(1000);
+        try (ElasticsearchSinkWriter<Integer> writer = writer(settings(fake.url(), 3))) {
+            for (int i = 0; i < 10; i++) {
+                writer.write(i, null);
+            }
+            ElasticsearchSinkException e =
+                    assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+
+            assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
+            assertTrue(e.getMessage().contains("idx/doc-"), e.getMessage());
+            assertEquals(3, fake.bulkRequests());
+            assertThrows(ElasticsearchSinkException.class, () -> writer.write(11, null));
+        }
+    }
+
+    @Test
+    void aMappingErrorFailsAtOnceWithIndexIdAndReason() throws Exception {
+        try (ElasticsearchSinkWriter<TraceDocument> writer =
+                new ElasticsearchSinkWriter<>(
+                        settings(fake.url(), 8),
+                        d -> d,
+                        ElasticsearchClients.create(settings(fake.url(), 8)),
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                        mailbox(),
+                        timers())) {
+            writer.write(TraceDocument.upsert("idx", "good-1", 1, Map.of("q", 1)), null);
+            writer.write(TraceDocument.upsert("idx", "bad-1", 1, Map.of("q", "x")), null);
+
+            ElasticsearchSinkException e =
+                    assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+
+            assertTrue(e.getMessage().contains("index=idx id=bad-1"), e.getMessage());
+            assertTrue(e.getMessage().contains("document_parsing_exception"), e.getMessage());
+            assertEquals(1, fake.bulkRequests(), "a permanent error is not retried");
+            assertEquals(1, writer.documentsWritten());
+        }
+    }
+
+    @Test
+    void aDocumentJacksonCannotWriteFailsInsteadOfHangingTheFlush() throws Exception {
+        try (ElasticsearchSinkWriter<TraceDocument> writer =
+                new ElasticsearchSinkWriter<>(
+                        settings(fake.url(), 8),
+                        d -> d,
+                        ElasticsearchClients.create(settings(fake.url(), 8)),
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                        mailbox(),
+                        timers())) {
+            ElasticsearchSinkException e =
+                    assertThrows(
+                            ElasticsearchSinkException.class,
+                            () -> {
+                                writer.write(
+                                        TraceDocument.upsert(
+                                                "idx", "LOT-9", 1, Map.of("x", new Exploding())),
+                                        null);
+                                writer.flush(false);
+                            });
+            assertTrue(e.getMessage().contains("LOT-9"), e.getMessage());
+            assertEquals(0, writer.unacknowledged());
+        }
+    }
+
+    @Test
+    void anUnreachableNodeIsRetriedThenFailsTheTask() throws Exception {
+        String nowhere;
+        try (BulkProxy closed = BulkProxy.inMemory()) {
+            nowhere = closed.url();
+        }
+        try (ElasticsearchSinkWriter<Integer> writer = writer(settings(nowhere, 2))) {
+            writer.write(1, null);
+            ElasticsearchSinkException e =
+                    assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+            assertTrue(e.getMessage().contains("after 2 attempts"), e.getMessage());
+            assertEquals(1, writer.retries());
+        }
+    }
+
+    /** A value whose serialization fails, like a bug in a converter. */
+    public static final class Exploding {
+        public String getValue() {
+            throw new IllegalStateException("cannot be serialized");
+        }
+    }
+
+    private static ElasticsearchSettings settings(String url, int maxAttempts) {
+        return ElasticsearchSettings.forHosts(url)
+                .withBulk(40, 5 * 1024 * 1024, Duration.ofHours(1), 2)
+                .withRetry(maxAttempts, Duration.ofMillis(5), Duration.ofMillis(50));
+    }
+
+    private ElasticsearchSinkWriter<Integer> writer(ElasticsearchSettings settings) {
+        return new ElasticsearchSinkWriter<>(
+                settings,
+                i -> TraceDocument.upsert("idx", "doc-" + i, 1, Map.of("n", String.valueOf(i))),
+                ElasticsearchClients.create(settings),
+                UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                mailbox(),
+                timers());
+    }
+
+    private MailboxExecutor mailbox() {
+        return mailbox;
+    }
+
+    private static ProcessingTimeService timers() {
+        return FakeTaskServices.noTimers();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.batchtrace.connectors.kafka;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * How to reach Kafka. Immutable and serializable. {@code clientProperties} are passed unchanged to
+ * every consumer and producer the builders create (SASL, TLS, client tuning).
+ *
+ * @param bootstrapServers {@code host:port[,host:port...]}
+ * @param groupIdPrefix consumer group ids and transactional ids are {@code <prefix>.<topic>}; use
+ *     one prefix per job
+ * @param clientProperties extra Kafka client properties, e.g. {@code security.protocol}, {@code
+ *     sasl.jaas.config}, {@code ssl.truststore.location}
+ */
+public record KafkaSettings(
+        String bootstrapServers, String groupIdPrefix, Map<String, String> clientProperties)
+        implements Serializable {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String GROUP_ID_PREFIX = "group.id.prefix";
+
+    /** Any key {@code kafka.client.X} is passed to the clients as {@code X}. */
+    public static final String CLIENT_PREFIX = "kafka.client.";
+
+    public static final String DEFAULT_GROUP_ID_PREFIX = "batchtrace";
+
+    public KafkaSettings {
+        Objects.requireNonNull(bootstrapServers, BOOTSTRAP_SERVERS + " is required");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is empty");
+        }
+        groupIdPrefix =
+                groupIdPrefix == null || groupIdPrefix.isBlank()
+                        ? DEFAULT_GROUP_ID_PREFIX
+                        : groupIdPrefix;
+        // A sorted copy: stable in logs and serializable.
+        clientProperties =
+                clientProperties == null ? Map.of() : Map.copyOf(new TreeMap<>(clientProperties));
+    }
+
+    public static KafkaSettings of(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, DEFAULT_GROUP_ID_PREFIX, Map.of());
+    }
+
+    public static KafkaSettings fromProperties(Properties properties) {
+        return fromMap(properties);
+    }
+
+    /**
+     * Reads {@value #BOOTSTRAP_SERVERS}, {@value #GROUP_ID_PREFIX}; passes {@code
+     * security.protocol}, {@code sasl.*}, {@code ssl.*} and {@code kafka.client.*} (prefix removed)
+     * to the clients.
+     */
+    public static KafkaSettings fromMap(Map<?, ?> config) {
+        Object servers = config.get(BOOTSTRAP_SERVERS);
+        if (servers == null || servers.toString().isBlank()) {
+            throw new IllegalArgumentException(
+                    "missing " + BOOTSTRAP_SERVERS + " (e.g. kafka-1:9092,kafka-2:9092)");
+        }
+        Map<String, String> client = new TreeMap<>();
+        for (Map.Entry<?, ?> entry : config.entrySet()) {
+            String key = entry.getKey().toString();
+            String value = String.valueOf(entry.getValue());
+            if (key.startsWith(CLIENT_PREFIX)) {
+                client.put(key.substring(CLIENT_PREFIX.length()), value);
+            } else if (key.equals("security.protocol")
+                    || key.startsWith("sasl.")
+                    || key.startsWith("ssl.")) {
+                client.put(key, value);
+            }
+        }
+        Object prefix = config.get(GROUP_ID_PREFIX);
+        return new KafkaSettings(
+                servers.toString().strip(), prefix == null ? null : prefix.toString(), client);
+    }
+
+    public KafkaSettings withClientProperty(String key, String value) {
+        Map<String, String> client = new TreeMap<>(clientProperties);
+        client.put(key, value);
+        return new KafkaSettings(bootstrapServers, groupIdPrefix, client);
+    }
+
+    public KafkaSettings withGroupIdPrefix(String prefix) {
+        return new KafkaSettings(bootstrapServers, prefix, clientProperties);
+    }
+
+    /** {@code <prefix>.<name>}: the consumer group id / transactional id prefix for one topic. */
+    public String groupId(String name) {
+        return groupIdPrefix + "." + name;
+    }
+
+    /** Client properties including {@code bootstrap.servers}, ready for a plain client. */
+    public Properties clientProperties(boolean withBootstrap) {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        if (withBootstrap) {
+            properties.setProperty(BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        return properties;
+    }
+
+    /** Never prints values that look like secrets (JAAS config, passwords). */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        clientProperties.forEach(
+                (k, v) ->
+                        shown.put(
+                                k,
+                                k.contains("password") || k.contains("jaas") || k.contains("secret")
+                                        ? "***"
+                                        : v));
+        return "KafkaSettings[bootstrapServers="
+                + bootstrapServers
+                + ", groupIdPrefix="
+                + groupIdPrefix
+                + ", clientProperties="
+                + shown
+                + "]";
+    }
+}

@@ -1,0 +1,46 @@
+package dev.batchtrace.connectors.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+class KafkaSettingsTest {
+
+    @Test
+    void passesSecurityAndPrefixedClientPropertiesThrough() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "k1:9093,k2:9093");
+        p.setProperty("group.id.prefix", "lineage-job");
+        p.setProperty("security.protocol", "SASL_SSL");
+        p.setProperty("sasl.mechanism", "SCRAM-SHA-512");
+        p.setProperty("sasl.jaas.config", "org.apache...ScramLoginModule required password=\"x\";");
+        p.setProperty("ssl.truststore.location", "/etc/kafka/trust.p12");
+        p.setProperty("kafka.client.max.poll.records", "1000");
+        p.setProperty("schema.registry.url", "http://r:8081");
+
+        KafkaSettings s = KafkaSettings.fromProperties(p);
+
+        assertEquals("k1:9093,k2:9093", s.bootstrapServers());
+        assertEquals("lineage-job.mes.goods-receipts", s.groupId("mes.goods-receipts"));
+        Properties client = s.clientProperties(true);
+        assertEquals("SASL_SSL", client.getProperty("security.protocol"));
+        assertEquals("SCRAM-SHA-512", client.getProperty("sasl.mechanism"));
+        assertEquals("/etc/kafka/trust.p12", client.getProperty("ssl.truststore.location"));
+        assertEquals("1000", client.getProperty("max.poll.records"));
+        assertEquals("k1:9093,k2:9093", client.getProperty("bootstrap.servers"));
+        assertFalse(client.containsKey("schema.registry.url"));
+        assertFalse(s.toString().contains("password"), s.toString());
+        assertEquals(s, InstantiationUtil.clone(s));
+    }
+
+    @Test
+    void requiresBootstrapServersAndDefaultsThePrefix() {
+        assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromMap(Map.of()));
+        assertEquals("batchtrace.t", KafkaSettings.of("k:9092").groupId("t"));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.batchtrace.stack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * What {@code <workDir>/stack.properties} records about the running stack: each server's PID (0 =
+ * not running) and the ports it was started on, so that status/down in a later JVM find them.
+ */
+record StackRecord(
+        String host,
+        long kafkaPid,
+        int kafkaPort,
+        int kafkaControllerPort,
+        long registryPid,
+        int registryPort,
+        long elasticsearchPid,
+        int elasticsearchPort,
+        int elasticsearchTransportPort) {
+
+    static final String FILE_NAME = "stack.properties";
+
+    /** Nothing running; ports as configured. */
+    static StackRecord empty(StackConfig config) {
+        return new StackRecord(
+                config.host(),
+                0,
+                config.kafkaPort(),
+                config.kafkaControllerPort(),
+                0,
+                config.registryPort(),
+                0,
+                config.elasticsearchPort(),
+                config.elasticsearchTransportPort());
+    }
+
+    StackRecord withKafka(long pid, int port, int controllerPort) {
+        return new StackRecord(
+                host,
+                pid,
+                port,
+                controllerPort,
+                registryPid,
+                registryPort,
+                elasticsearchPid,
+                elasticsearchPort,
+                elasticsearchTransportPort);
+    }
+
+    StackRecord withRegistry(long pid, int port) {
+        return new StackRecord(
+                host,
+                kafkaPid,
+                kafkaPort,
+                kafkaControllerPort,
+                pid,
+                port,
+                elasticsearchPid,
+                elasticsearchPort,
+                elasticsearchTransportPort);
+    }
+
+    StackRecord withElasticsearch(long pid, int port, int transportPort) {
+        return new StackRecord(
+                host,
+                kafkaPid,
+                kafkaPort,
+                kafkaControllerPort,
+                registryPid,
+                registryPort,
+                pid,
+                port,
+                transportPort);
+    }
+
+    Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("host", host);
+        p.setProperty("kafka.pid", Long.toString(kafkaPid));
+        p.setProperty("kafka.port", Integer.toString(kafkaPort));
+        p.setProperty("kafka.controller-port", Integer.toString(kafkaControllerPort));
+        p.setProperty("schema-registry.pid", Long.toString(registryPid));
+        p.setProperty("schema-registry.port", Integer.toString(registryPort));
+        p.setProperty("elasticsearch.pid", Long.toString(elasticsearchPid));
+        p.setProperty("elasticsearch.port", Integer.toString(elasticsearchPort));
+        p.setProperty("elasticsearch.transport-port", Integer.toString(elasticsearchTransportPort));
+        return p;
+    }
+
+    /**
+     * Reads a record; missing keys fall back to {@code defaults} (e.g. a file from an older run).
+     */
+    static StackRecord fromProperties(Properties p, StackRecord defaults) {
+        return new StackRecord(
+                p.getProperty("host", defaults.host()),
+                longValue(p, "kafka.pid", defaults.kafkaPid()),
+                (int) longValue(p, "kafka.port", defaults.kafkaPort()),
+                (int) longValue(p, "kafka.controller-port", defaults.kafkaControllerPort()),
+                longValue(p, "schema-registry.pid", defaults.registryPid()),
+                (int) longValue(p, "schema-registry.port", defaults.registryPort()),
+                longValue(p, "elasticsearch.pid", defaults.elasticsearchPid()),
+                (int) longValue(p, "elasticsearch.port", defaults.elasticsearchPort()),
+                (int)
+                        longValue(
+                                p,
+                                "elasticsearch.transport-port",
+                                defaults.elasticsearchTransportPort()));
+    }
+
+    String toText() {
+        StringWriter out = new StringWriter();
+        try {
+            toProperties()
+                    .store(
+                            out,
+                            "batchtrace local stack: written by `stack up/down`, read by `stack status`");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    static StackRecord fromText(String text, StackRecord defaults) {
+        Properties p = new Properties();
+        try (Reader in = new StringReader(text)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return fromProperties(p, defaults);
+    }
+
+    static StackRecord read(Path workDir, StackRecord defaults) throws IOException {
+        Path file = workDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return defaults;
+        }
+        return fromText(Files.readString(file, StandardCharsets.ISO_8859_1), defaults);
+    }
+
+    void write(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path tmp = workDir.resolve(FILE_NAME + ".tmp");
+        // Properties text is ISO-8859-1 with escapes
+        Files.writeString(tmp, toText(), StandardCharsets.ISO_8859_1);
+        Files.move(
+                tmp,
+                workDir.resolve(FILE_NAME),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static long longValue(Properties p, String key, long fallback) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

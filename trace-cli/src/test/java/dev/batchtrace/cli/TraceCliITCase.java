@@ -1,0 +1,185 @@
+package dev.batchtrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.connectors.gateway.JsonLinesReader;
+import dev.batchtrace.connectors.gateway.ParsedEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command and the stack commands, as a user runs them: {@code stack up}, {@code
+ * status}, {@code publish}, {@code demo}, {@code down}, against real servers in a fresh work folder
+ * on free ports.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TraceCliITCase {
+
+    @TempDir static Path workDir;
+    private static List<String> stackOptions;
+
+    /** One command's exit code and what it printed. */
+    record Run(int exitCode, String out, String err) {}
+
+    @BeforeAll
+    static void choosePorts() throws Exception {
+        List<Integer> ports = freePorts(5);
+        stackOptions =
+                List.of(
+                        "--work-dir", workDir.toString(),
+                        "--kafka-port", ports.get(0).toString(),
+                        "--kafka-controller-port", ports.get(1).toString(),
+                        "--registry-port", ports.get(2).toString(),
+                        "--elasticsearch-port", ports.get(3).toString(),
+                        "--elasticsearch-transport-port", ports.get(4).toString());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        trace("stack", "down");
+    }
+
+    @Test
+    @Order(1)
+    void stackUpStartsAllServersCreatesTopicsAndInstallsTemplates() {
+        Run up = trace("stack", "up");
+        assertEquals(0, up.exitCode(), up.out() + up.err());
+        assertTrue(up.out().contains("topics: 8 present, 8 created"), up.out());
+        assertEquals(3, countMatches(up.out(), "\\bRUNNING\\b"), up.out());
+        assertTrue(up.out().contains("schema.registry.url"), up.out());
+
+        Run again = trace("stack", "up");
+        assertEquals(0, again.exitCode(), again.out() + again.err());
+        assertTrue(again.out().contains("topics: 8 present, 0 created"), again.out());
+    }
+
+    @Test
+    @Order(2)
+    void statusReportsEveryServerRunning() {
+        Run status = trace("stack", "status");
+        assertEquals(0, status.exitCode(), status.out() + status.err());
+        assertEquals(3, countMatches(status.out(), "\\bRUNNING\\b"), status.out());
+    }
+
+    @Test
+    @Order(3)
+    void publishReportsBadLinesByNumberAndPublishesTheRest() throws Exception {
+        Path file = workDir.resolve("mixed.jsonl");
+        List<String> sample = Files.readAllLines(StackOptions.sampleFactoryDay());
+        String firstEvent =
+                sample.stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        Files.write(
+                file, List.of(firstEvent, "{\"type\":\"GoodsReceipt\"", "# comment", firstEvent));
+
+        Run publish = trace("publish", file.toString());
+
+        assertEquals(PublishCommand.SOME_LINES_REJECTED, publish.exitCode(), publish.out());
+        assertTrue(publish.out().contains("line 2 rejected"), publish.out());
+        assertTrue(publish.out().contains("2 published, 1 rejected"), publish.out());
+    }
+
+    @Test
+    @Order(4)
+    void demoPublishesTheSampleDayAndReadsEveryTopicBack() throws Exception {
+        Map<String, Long> expected = new TreeMap<>();
+        for (var line : new JsonLinesReader().readAll(StackOptions.sampleFactoryDay())) {
+            ParsedEvent event = (ParsedEvent) line;
+            expected.merge(event.topic(), 1L, Long::sum);
+        }
+
+        Run demo = trace("demo");
+
+        assertEquals(0, demo.exitCode(), demo.out() + demo.err());
+        long total = expected.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(demo.out().contains(total + " published, 0 rejected"), demo.out());
+        Map<String, long[]> table = readBackTable(demo.out());
+        for (Map.Entry<String, Long> topic : expected.entrySet()) {
+            long[] row = table.get(topic.getKey());
+            assertEquals(topic.getValue(), row[0], "published this run to " + topic.getKey());
+            assertEquals(row[1], row[2], "every record decodes in " + topic.getKey());
+            assertTrue(row[1] >= topic.getValue(), topic.getKey());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void downStopsTheServersAndKeepsTheData() {
+        Run down = trace("stack", "down");
+        assertEquals(0, down.exitCode(), down.out() + down.err());
+        assertEquals(0, countMatches(down.out(), "\\bRUNNING\\b"), down.out());
+
+        Run status = trace("stack", "status");
+        assertEquals(3, status.exitCode(), status.out());
+        assertTrue(Files.isDirectory(workDir.resolve("kafka")), "Kafka data kept in " + workDir);
+    }
+
+    /** Rows of the demo's read-back table: topic -> {this run, in topic, decoded}. */
+    private static Map<String, long[]> readBackTable(String out) {
+        Map<String, long[]> rows = new TreeMap<>();
+        Matcher row =
+                Pattern.compile("(?m)^(\\S+\\.\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$")
+                        .matcher(out);
+        while (row.find()) {
+            rows.put(
+                    row.group(1),
+                    new long[] {
+                        Long.parseLong(row.group(2)),
+                        Long.parseLong(row.group(3)),
+                        Long.parseLong(row.group(4))
+                    });
+        }
+        return rows;
+    }
+
+    private static Run trace(String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(stackOptions);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = TraceCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exitCode = cli.execute(args.toArray(String[]::new));
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private static int countMatches(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static List<Integer> freePorts(int count) throws Exception {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}
