@@ -1,5 +1,7 @@
 package dev.batchtrace.cli;
 
+import dev.batchtrace.cli.query.CustomersCommand;
+import dev.batchtrace.cli.query.LotCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,10 +10,14 @@ import picocli.CommandLine.Command;
         name = "trace",
         mixinStandardHelpOptions = true,
         versionProvider = TraceCli.Version.class,
-        description = "Batch traceability for manufacturing: local stack, event publishing, demo.",
+        description =
+                "Batch traceability for manufacturing: local stack, event publishing, trace"
+                        + " questions, demo.",
         subcommands = {
             StackCommand.class,
             PublishCommand.class,
+            LotCommand.class,
+            CustomersCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,0 +1,505 @@
+package dev.batchtrace.cli.query;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.GetResponse;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.transport.TransportException;
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
+import dev.batchtrace.connectors.elasticsearch.TraceIndex;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The quality team's trace questions, answered from the trace documents in Elasticsearch (the
+ * {@code trace-lots} and {@code trace-shipments} aliases). Every document carries its upstream
+ * closure, so each question is one term query per index; levels are derived client-side from the
+ * fetched documents' direct inputs. Each answer carries the time spent in Elasticsearch calls.
+ *
+ * <p>Used by {@code bin/trace lot}, {@code bin/trace customers} and the demo.
+ */
+public final class TraceQueries implements AutoCloseable {
+
+    /** Page size of term queries; larger answers are read in pages (search_after). */
+    static final int PAGE_SIZE = 2_000;
+
+    /** Ids per mget request: bounds the request for lots with thousands of ancestors. */
+    static final int MGET_CHUNK = 1_000;
+
+    private final ElasticsearchClient client;
+    private final String where;
+    private final boolean ownsClient;
+    private final int pageSize;
+
+    /** Queries through a client the caller keeps and closes; {@code where} names it in errors. */
+    public TraceQueries(ElasticsearchClient client, String where) {
+        this(client, where, false, PAGE_SIZE);
+    }
+
+    /** With another page size: tests use a tiny one to exercise paging. */
+    TraceQueries(ElasticsearchClient client, String where, int pageSize) {
+        this(client, where, false, pageSize);
+    }
+
+    private TraceQueries(
+            ElasticsearchClient client, String where, boolean ownsClient, int pageSize) {
+        this.client = client;
+        this.where = where;
+        this.ownsClient = ownsClient;
+        this.pageSize = pageSize;
+    }
+
+    /** Opens a client from the settings; {@link #close()} closes it. */
+    public static TraceQueries open(ElasticsearchSettings settings) {
+        return new TraceQueries(
+                ElasticsearchClients.create(settings),
+                String.join(",", settings.hosts()),
+                true,
+                PAGE_SIZE);
+    }
+
+    /** Backward and forward trace of one lot. */
+    public LotTrace lot(String lotCode) {
+        BackwardTrace backward = backward(lotCode);
+        ForwardTrace forward = forwardOf(lotCode);
+        return new LotTrace(lotCode, backward, forward, backward.tookMs() + forward.tookMs());
+    }
+
+    /**
+     * What went into the lot: its document, then every ancestor of its closure in one mget.
+     *
+     * @throws TraceQueryException NOT_FOUND when the lot has no document
+     */
+    public BackwardTrace backward(String lotCode) {
+        Stopwatch elasticsearch = new Stopwatch();
+        GetResponse<JsonNode> root =
+                elasticsearch.time(
+                        TraceIndex.LOTS,
+                        () ->
+                                client.get(
+                                        g ->
+                                                g.index(TraceIndex.LOTS.alias())
+                                                        .id(lotCode)
+                                                        .sourceIncludes(rootLotFields()),
+                                        JsonNode.class));
+        if (!root.found() || root.source() == null) {
+            throw lotNotFound(lotCode);
+        }
+        LotSummary lot = Documents.lot(lotCode, root.source());
+        Set<String> ancestorCodes =
+                new TreeSet<>(Documents.strings(root.source(), "ancestorLotCodes"));
+        // direct inputs belong to the closure even while the closure lags behind the edges
+        ancestorCodes.addAll(lot.inputLotCodes());
+        ancestorCodes.remove(lotCode);
+
+        Map<String, LotSummary> found = new TreeMap<>();
+        List<String> ids = List.copyOf(ancestorCodes);
+        for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK));
+            MgetResponse<JsonNode> docs =
+                    elasticsearch.time(
+                            TraceIndex.LOTS,
+                            () ->
+                                    client.mget(
+                                            m ->
+                                                    m.index(TraceIndex.LOTS.alias())
+                                                            .ids(chunk)
+                                                            .sourceIncludes(Documents.LOT_FIELDS),
+                                            JsonNode.class));
+            for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
+                if (item.isFailure()) {
+                    throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
+                }
+                if (item.result().found() && item.result().source() != null) {
+                    found.put(
+                            item.result().id(),
+                            Documents.lot(item.result().id(), item.result().source()));
+                }
+            }
+        }
+
+        Map<String, List<String>> inputs = new TreeMap<>();
+        inputs.put(lotCode, lot.inputLotCodes());
+        found.values().forEach(a -> inputs.put(a.lotCode(), a.inputLotCodes()));
+        Map<String, Integer> levels = Genealogy.levels(lotCode, inputs, ancestorCodes);
+        // where a chain is broken (an intermediate lot not indexed yet), the depth the pipeline
+        // stored in the lot's nested ancestors still gives the level
+        Documents.ancestorDepths(root.source()).forEach(levels::putIfAbsent);
+        List<LotSummary> ancestors =
+                found.values().stream()
+                        .map(a -> a.withLevel(levels.get(a.lotCode())))
+                        .sorted(BY_LEVEL_THEN_CODE)
+                        .toList();
+        List<String> notIndexed =
+                ancestorCodes.stream().filter(code -> !found.containsKey(code)).toList();
+        return new BackwardTrace(lot, ancestors, notIndexed, elasticsearch.millis());
+    }
+
+    /**
+     * Where the lot went: one term query on {@code trace-lots} and one on {@code trace-shipments}
+     * ({@code ancestorLotCodes} = the lot).
+     *
+     * @throws TraceQueryException NOT_FOUND when nothing was made from it, nothing shipped it and
+     *     the lot itself has no document
+     */
+    public ForwardTrace forward(String lotCode) {
+        ForwardTrace forward = forwardOf(lotCode);
+        if (forward.lots().isEmpty() && forward.shipmentCount() == 0) {
+            requireLot(lotCode);
+        }
+        return forward;
+    }
+
+    private ForwardTrace forwardOf(String lotCode) {
+        Stopwatch elasticsearch = new Stopwatch();
+        List<LotSummary> made = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.LOTS,
+                term("ancestorLotCodes", lotCode),
+                "lotCode",
+                Documents.LOT_FIELDS,
+                hit -> made.add(Documents.lot(hit.id(), hit.source())));
+        Set<String> madeCodes = new TreeSet<>();
+        made.forEach(l -> madeCodes.add(l.lotCode()));
+        Map<String, Integer> levels =
+                Genealogy.levels(lotCode, Genealogy.children(made), madeCodes);
+        List<LotSummary> lots =
+                made.stream()
+                        .map(l -> l.withLevel(levels.get(l.lotCode())))
+                        .sorted(BY_LEVEL_THEN_CODE)
+                        .toList();
+
+        Set<String> carriers = new TreeSet<>(madeCodes);
+        carriers.add(lotCode);
+        List<ShipmentSummary> shipments = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.SHIPMENTS,
+                term("ancestorLotCodes", lotCode),
+                "dispatchId",
+                Documents.SHIPMENT_FIELDS,
+                hit -> {
+                    List<String> via =
+                            Documents.strings(hit.source(), "lotCodes").stream()
+                                    .filter(carriers::contains)
+                                    .sorted()
+                                    .toList();
+                    shipments.add(Documents.shipment(hit.id(), hit.source(), via));
+                });
+        return new ForwardTrace(
+                lotCode,
+                lots,
+                CustomerShipments.group(shipments),
+                shipments.size(),
+                elasticsearch.millis());
+    }
+
+    /**
+     * Customers who received product made from supplier X's lot Y: one term query on {@code
+     * trace-shipments} {@code ancestorSupplierLots} = "X/Y", the combined key that a shipment
+     * holding X's lot Z and another supplier's lot Y does not match.
+     *
+     * @throws TraceQueryException NOT_FOUND when no shipment matches and no lot of ours is X's lot
+     *     Y
+     */
+    public CustomersAnswer customersOfSupplierLot(String supplierId, String supplierLotCode) {
+        String key = supplierId + "/" + supplierLotCode;
+        Stopwatch elasticsearch = new Stopwatch();
+        List<String> fields = new ArrayList<>(Documents.SHIPMENT_FIELDS);
+        fields.add("ancestors");
+        List<ShipmentSummary> shipments = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.SHIPMENTS,
+                term("ancestorSupplierLots", key),
+                "dispatchId",
+                fields,
+                hit ->
+                        shipments.add(
+                                Documents.shipment(
+                                        hit.id(),
+                                        hit.source(),
+                                        Documents.ancestorsOfSupplierLot(
+                                                hit.source(), supplierId, supplierLotCode))));
+        if (shipments.isEmpty()) {
+            Query supplierLot =
+                    Query.of(
+                            q ->
+                                    q.bool(
+                                            b ->
+                                                    b.filter(term("supplierId", supplierId))
+                                                            .filter(
+                                                                    term(
+                                                                            "supplierLotCode",
+                                                                            supplierLotCode))));
+            long lots =
+                    elasticsearch.time(
+                            TraceIndex.LOTS,
+                            () ->
+                                    client.count(
+                                                    c ->
+                                                            c.index(TraceIndex.LOTS.alias())
+                                                                    .query(supplierLot))
+                                            .count());
+            if (lots == 0) {
+                throw new TraceQueryException(
+                        TraceQueryException.Reason.NOT_FOUND,
+                        "supplier "
+                                + supplierId
+                                + "'s lot "
+                                + supplierLotCode
+                                + " is unknown or not yet indexed: no lot in "
+                                + TraceIndex.LOTS.alias()
+                                + " at "
+                                + where
+                                + " has supplierId "
+                                + supplierId
+                                + " and supplierLotCode "
+                                + supplierLotCode,
+                        null);
+            }
+        }
+        return new CustomersAnswer(
+                supplierId,
+                supplierLotCode,
+                null,
+                "ancestorSupplierLots : \"" + key + "\"",
+                CustomerShipments.group(shipments),
+                shipments.size(),
+                elasticsearch.millis());
+    }
+
+    /**
+     * Customers who received our lot or product made from it: one term query on {@code
+     * trace-shipments} {@code ancestorLotCodes}.
+     *
+     * @throws TraceQueryException NOT_FOUND when no shipment matches and the lot has no document
+     */
+    public CustomersAnswer customersOfLot(String lotCode) {
+        Stopwatch elasticsearch = new Stopwatch();
+        List<ShipmentSummary> shipments = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.SHIPMENTS,
+                term("ancestorLotCodes", lotCode),
+                "dispatchId",
+                Documents.SHIPMENT_FIELDS,
+                hit -> shipments.add(Documents.shipment(hit.id(), hit.source(), List.of(lotCode))));
+        CustomersAnswer answer =
+                new CustomersAnswer(
+                        null,
+                        null,
+                        lotCode,
+                        "ancestorLotCodes : \"" + lotCode + "\"",
+                        CustomerShipments.group(shipments),
+                        shipments.size(),
+                        elasticsearch.millis());
+        if (shipments.isEmpty()) {
+            requireLot(lotCode);
+        }
+        return answer;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private static final Comparator<LotSummary> BY_LEVEL_THEN_CODE =
+            Comparator.comparing(LotSummary::level, Comparator.nullsLast(Comparator.naturalOrder()))
+                    .thenComparing(LotSummary::lotCode);
+
+    private static List<String> rootLotFields() {
+        List<String> fields = new ArrayList<>(Documents.LOT_FIELDS);
+        fields.add("ancestorLotCodes");
+        fields.add("ancestors");
+        return fields;
+    }
+
+    private void requireLot(String lotCode) {
+        boolean exists =
+                new Stopwatch()
+                        .time(
+                                TraceIndex.LOTS,
+                                () ->
+                                        client.exists(
+                                                        e ->
+                                                                e.index(TraceIndex.LOTS.alias())
+                                                                        .id(lotCode))
+                                                .value());
+        if (!exists) {
+            throw lotNotFound(lotCode);
+        }
+    }
+
+    private TraceQueryException lotNotFound(String lotCode) {
+        return new TraceQueryException(
+                TraceQueryException.Reason.NOT_FOUND,
+                "lot "
+                        + lotCode
+                        + " is unknown or not yet indexed: "
+                        + TraceIndex.LOTS.alias()
+                        + " at "
+                        + where
+                        + " has no document with that lot code (lot codes are case-sensitive;"
+                        + " a lot appears once the pipeline has processed its receipt, production"
+                        + " or consumption)",
+                null);
+    }
+
+    private static Query term(String field, String value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(value)));
+    }
+
+    /** Every hit of a query, in pages sorted on the document's unique key. */
+    private void searchAll(
+            Stopwatch elasticsearch,
+            TraceIndex index,
+            Query query,
+            String keyField,
+            List<String> fields,
+            Consumer<Hit<JsonNode>> onHit) {
+        List<FieldValue> after = null;
+        while (true) {
+            List<FieldValue> searchAfter = after;
+            SearchResponse<JsonNode> page =
+                    elasticsearch.time(
+                            index,
+                            () ->
+                                    client.search(
+                                            s -> {
+                                                s.index(index.alias())
+                                                        .query(query)
+                                                        .size(pageSize)
+                                                        .sort(
+                                                                o ->
+                                                                        o.field(
+                                                                                f ->
+                                                                                        f.field(
+                                                                                                        keyField)
+                                                                                                .order(
+                                                                                                        SortOrder
+                                                                                                                .Asc)))
+                                                        .source(
+                                                                src ->
+                                                                        src.filter(
+                                                                                f ->
+                                                                                        f.includes(
+                                                                                                fields)));
+                                                if (searchAfter != null) {
+                                                    s.searchAfter(searchAfter);
+                                                }
+                                                return s;
+                                            },
+                                            JsonNode.class));
+            List<Hit<JsonNode>> hits = page.hits().hits();
+            hits.forEach(onHit);
+            if (hits.size() < pageSize) {
+                return;
+            }
+            after = hits.get(hits.size() - 1).sort();
+        }
+    }
+
+    /** One Elasticsearch call whose failures become messages an operator can act on. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T call() throws IOException;
+    }
+
+    /** Sums the time spent inside Elasticsearch calls (not the formatting around them). */
+    private final class Stopwatch {
+        private long nanos;
+
+        <T> T time(TraceIndex index, Call<T> call) {
+            long start = System.nanoTime();
+            try {
+                return call.call();
+            } catch (ElasticsearchException e) {
+                throw failure(index, e.error() == null ? null : e.error().type(), e);
+            } catch (TransportException e) {
+                throw failure(index, "status " + e.statusCode(), e);
+            } catch (IOException e) {
+                throw unreachable(e);
+            } finally {
+                nanos += System.nanoTime() - start;
+            }
+        }
+
+        long millis() {
+            return Math.round(nanos / 1_000_000.0);
+        }
+    }
+
+    private TraceQueryException unreachable(IOException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() != null ? root.getMessage() : root.toString();
+        return new TraceQueryException(
+                TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                "cannot reach Elasticsearch at "
+                        + where
+                        + " ("
+                        + reason
+                        + "). Start the local stack with: bin/trace stack up"
+                        + " (or point --elasticsearch-url / --es-config at your cluster)",
+                e);
+    }
+
+    private TraceQueryException failure(TraceIndex index, String type, Exception e) {
+        if ("index_not_found_exception".equals(type)) {
+            return new TraceQueryException(
+                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                    "Elasticsearch at "
+                            + where
+                            + " has no index "
+                            + index.alias()
+                            + ": the trace indices are created by 'bin/trace stack up' (local)"
+                            + " or when the pipeline job starts (IndexTemplates.install)",
+                    e);
+        }
+        if (e instanceof ElasticsearchException es && (es.status() == 401 || es.status() == 403)
+                || e instanceof TransportException t
+                        && (t.statusCode() == 401 || t.statusCode() == 403)) {
+            return new TraceQueryException(
+                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                    "Elasticsearch at "
+                            + where
+                            + " refused the request ("
+                            + (e.getMessage() == null ? type : e.getMessage())
+                            + "): check elasticsearch.api-key or elasticsearch.username/password"
+                            + " in the --es-config file, and that the user may read "
+                            + index.alias(),
+                    e);
+        }
+        return new TraceQueryException(
+                TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                "Elasticsearch at "
+                        + where
+                        + " failed to answer a query on "
+                        + index.alias()
+                        + ": "
+                        + (e == null || e.getMessage() == null ? type : e.getMessage()),
+                e);
+    }
+}
