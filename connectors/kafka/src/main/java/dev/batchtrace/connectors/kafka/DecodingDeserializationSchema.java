@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * IOException, so the job fails and restarts from its last checkpoint instead of dead-lettering
  * every good record until the registry is back.
  *
+ * <p>Loading this class applies {@link AvroLimits}, so a corrupt length varint becomes a
+ * CORRUPT_PAYLOAD dead letter instead of an OutOfMemoryError.
+ *
  * <p>The registry client is created in {@link #open} (or on first use) from a serializable factory;
  * it is never serialized with the job.
  */
@@ -31,6 +34,11 @@ public final class DecodingDeserializationSchema<T extends SpecificRecord>
         implements KafkaRecordDeserializationSchema<Decoded<T>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecodingDeserializationSchema.class);
+
+    static {
+        // Before Avro decodes anything in this JVM: a corrupt length must not exhaust the heap.
+        AvroLimits.apply();
+    }
 
     private final SchemaRegistryClientFactory registry;
     private final Class<T> type;

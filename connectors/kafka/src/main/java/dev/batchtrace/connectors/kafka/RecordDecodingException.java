@@ -20,6 +20,12 @@ public class RecordDecodingException extends Exception {
          * Avro could not decode the payload with the writer schema (garbage, truncated, trailing).
          */
         CORRUPT_PAYLOAD(true),
+        /**
+         * The registry has the id, but its schema cannot decode Avro: a JSON Schema or Protobuf
+         * schema (the value came from another serializer), or text Avro cannot parse. Asking again
+         * gets the same answer, so it is the record's.
+         */
+        UNUSABLE_SCHEMA(true),
         /** The writer schema cannot be resolved to the reader schema (breaking schema change). */
         INCOMPATIBLE_SCHEMA(true),
         /** The registry could not be reached: not the record's fault, retry later. */

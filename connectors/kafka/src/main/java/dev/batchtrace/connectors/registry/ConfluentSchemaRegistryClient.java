@@ -43,6 +43,17 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
 
     private record SubjectSchema(String subject, Schema schema) {}
 
+    /** What a request is about, so errors name it: a subject, or a schema id. */
+    private record Target(String subject, int schemaId, boolean bySchemaId) {
+        static Target subject(String subject) {
+            return new Target(subject, 0, false);
+        }
+
+        static Target schemaId(int id) {
+            return new Target(null, id, true);
+        }
+    }
+
     public ConfluentSchemaRegistryClient(RegistrySettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         HttpClient.Builder builder =
@@ -92,7 +103,8 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         SchemaRegistryException conflict = null;
         for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
             try {
-                return requiredInt(send("POST", path + "/versions", body, subject, -1), "id");
+                return requiredInt(
+                        send("POST", path + "/versions", body, Target.subject(subject)), "id");
             } catch (SchemaRegistryException e) {
                 if (e.kind() != Kind.INCOMPATIBLE && !isServerError(e)) {
                     throw e;
@@ -100,7 +112,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
                 conflict = e;
             }
             try {
-                return requiredInt(send("POST", path, body, subject, -1), "id");
+                return requiredInt(send("POST", path, body, Target.subject(subject)), "id");
             } catch (SchemaRegistryException e) {
                 boolean notThere =
                         e.kind() == Kind.SUBJECT_NOT_FOUND || e.kind() == Kind.SCHEMA_NOT_FOUND;
@@ -136,7 +148,15 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         if (cached != null) {
             return cached;
         }
-        JsonNode response = send("GET", "/schemas/ids/" + id, null, null, id);
+        if (id < 0) {
+            // Registries hand out ids >= 0; a negative one comes from a corrupt header.
+            throw new SchemaRegistryException(
+                    Kind.SCHEMA_NOT_FOUND,
+                    "schema id " + id + " is negative: no registry has such an id",
+                    -1,
+                    -1);
+        }
+        JsonNode response = send("GET", "/schemas/ids/" + id, null, Target.schemaId(id));
         Schema schema = parse(response, "schema id " + id);
         schemasById.put(id, schema);
         return schema;
@@ -146,7 +166,11 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
     public SchemaMetadata getLatestSchemaMetadata(String subject) {
         // Not cached: "latest" changes when a new version is registered.
         JsonNode response =
-                send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject, -1);
+                send(
+                        "GET",
+                        "/subjects/" + encode(subject) + "/versions/latest",
+                        null,
+                        Target.subject(subject));
         int id = requiredInt(response, "id");
         Schema schema = parse(response, "subject " + subject);
         schemasById.put(id, schema);
@@ -159,7 +183,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
      */
     public void setCompatibility(String subject, String level) {
         ObjectNode body = JSON.createObjectNode().put("compatibility", level);
-        send("PUT", "/config/" + encode(subject), body, subject, -1);
+        send("PUT", "/config/" + encode(subject), body, Target.subject(subject));
     }
 
     /** HTTP requests sent so far (tests use it to prove the caches work). */
@@ -171,7 +195,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         return settings;
     }
 
-    private JsonNode send(String method, String path, JsonNode body, String subject, int id) {
+    private JsonNode send(String method, String path, JsonNode body, Target target) {
         URI uri = URI.create(settings.url() + path);
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri)
@@ -216,11 +240,11 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
                     -1,
                     e);
         }
-        return handle(method, uri, response, subject, id);
+        return handle(method, uri, response, target);
     }
 
-    private JsonNode handle(
-            String method, URI uri, HttpResponse<String> response, String subject, int id) {
+    private JsonNode handle(String method, URI uri, HttpResponse<String> response, Target target) {
+        String subject = target.subject();
         int status = response.statusCode();
         JsonNode json = readJson(response.body());
         if (status >= 200 && status < 300) {
@@ -263,21 +287,24 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
                     status,
                     errorCode);
         }
+        if (target.bySchemaId() && (status == 400 || status == 404 || status == 422)) {
+            // The id is the only variable of GET /schemas/ids/{id}: a 400/422 rejects the id.
+            throw new SchemaRegistryException(
+                    Kind.SCHEMA_NOT_FOUND,
+                    "schema id "
+                            + target.schemaId()
+                            + " is not known to the registry at "
+                            + settings.url()
+                            + " ("
+                            + status
+                            + "; were the bytes written against another registry?): "
+                            + registryMessage,
+                    status,
+                    errorCode);
+        }
         if (status == 404) {
             // Confluent: 40401 subject, 40402 version, 40403 schema; Apicurio uses 40402 for a
-            // missing subject. The path is the reliable signal.
-            if (id >= 0) {
-                throw new SchemaRegistryException(
-                        Kind.SCHEMA_NOT_FOUND,
-                        "schema id "
-                                + id
-                                + " is not known to the registry at "
-                                + settings.url()
-                                + " (were the bytes written against another registry?): "
-                                + registryMessage,
-                        status,
-                        errorCode);
-            }
+            // missing subject. The request (by id or by subject) is the reliable signal.
             throw new SchemaRegistryException(
                     Kind.SUBJECT_NOT_FOUND,
                     "subject '"
@@ -320,8 +347,11 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         JsonNode schemaType = response.get("schemaType");
         if (schemaType != null && !schemaType.isNull() && !"AVRO".equals(schemaType.asText())) {
             throw new SchemaRegistryException(
-                    Kind.REGISTRY_ERROR,
-                    what + " is a " + schemaType.asText() + " schema, not Avro",
+                    Kind.NOT_AVRO,
+                    what
+                            + " is a "
+                            + schemaType.asText()
+                            + " schema, not Avro (written by another serializer?)",
                     200,
                     -1);
         }
@@ -337,7 +367,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
             return new Schema.Parser().parse(text.asText());
         } catch (RuntimeException e) {
             throw new SchemaRegistryException(
-                    Kind.REGISTRY_ERROR,
+                    Kind.INVALID_SCHEMA,
                     "registry returned an unparseable Avro schema for "
                             + what
                             + ": "

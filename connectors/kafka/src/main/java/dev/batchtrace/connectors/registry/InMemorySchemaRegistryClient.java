@@ -27,6 +27,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<Schema, Integer> idsBySchema = new HashMap<>();
     private final Map<String, List<Integer>> versionsBySubject = new HashMap<>();
     private final Map<String, Boolean> backwardCompatible = new HashMap<>();
+    private final Map<Integer, String> nonAvroTypesById = new HashMap<>();
     private final AtomicLong calls = new AtomicLong();
     private int nextId = 1;
     private volatile boolean unreachable;
@@ -77,9 +78,29 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
         return id;
     }
 
+    /**
+     * Registers a schema of another type ({@code JSON}, {@code PROTOBUF}) under a new id and
+     * returns it; {@link #getSchemaById} then fails with NOT_AVRO, as the real client does.
+     */
+    public synchronized int registerNonAvro(String subject, String schemaType) {
+        call("register " + schemaType + " " + subject);
+        int id = nextId++;
+        nonAvroTypesById.put(id, schemaType);
+        versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
+        return id;
+    }
+
     @Override
     public synchronized Schema getSchemaById(int id) {
         call("get schema " + id);
+        String otherType = nonAvroTypesById.get(id);
+        if (otherType != null) {
+            throw new SchemaRegistryException(
+                    Kind.NOT_AVRO,
+                    "schema id " + id + " is a " + otherType + " schema, not Avro",
+                    200,
+                    -1);
+        }
         Schema schema = schemasById.get(id);
         if (schema == null) {
             throw new SchemaRegistryException(
@@ -103,6 +124,17 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
                     40401);
         }
         int id = versions.get(versions.size() - 1);
+        if (nonAvroTypesById.containsKey(id)) {
+            throw new SchemaRegistryException(
+                    Kind.NOT_AVRO,
+                    "subject '"
+                            + subject
+                            + "' is a "
+                            + nonAvroTypesById.get(id)
+                            + " schema, not Avro",
+                    200,
+                    -1);
+        }
         return new SchemaMetadata(subject, id, versions.size(), schemasById.get(id));
     }
 

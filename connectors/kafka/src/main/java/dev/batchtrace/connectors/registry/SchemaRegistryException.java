@@ -14,8 +14,13 @@ public class SchemaRegistryException extends RuntimeException {
         SUBJECT_NOT_FOUND,
         /** 409: the registry's compatibility rules reject the schema. */
         INCOMPATIBLE,
-        /** 422: the registry could not parse the schema. */
+        /**
+         * 422: the registry could not parse the schema; or the schema the registry returned is not
+         * valid Avro.
+         */
         INVALID_SCHEMA,
+        /** The registry returned a schema of another type (JSON Schema, Protobuf), not Avro. */
+        NOT_AVRO,
         /** Anything else (5xx, unexpected response body). */
         REGISTRY_ERROR
     }

@@ -2,6 +2,8 @@ package dev.batchtrace.connectors.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +15,12 @@ import dev.batchtrace.connectors.registry.SchemaRegistryException;
 import dev.batchtrace.events.GoodsReceipt;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -169,6 +175,142 @@ class AvroSerdeTest {
         byte[] varint = {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
         System.arraycopy(varint, 0, hugeLength, header.length, varint.length);
         assertReason(Reason.CORRUPT_PAYLOAD, hugeLength);
+    }
+
+    /** FE FF FF FF 07: the zig-zag varint for 1,073,741,823 (a ~1 GiB length). */
+    private static final byte[] ONE_GIB_LENGTH = {
+        (byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07
+    };
+
+    @Test
+    void hugeLengthVarintsAreCorruptPayloadWithoutAllocating() {
+        Schema schema =
+                SchemaBuilder.record("Blob")
+                        .namespace("test.limits")
+                        .fields()
+                        .requiredString("text")
+                        .requiredBytes("data")
+                        .name("items")
+                        .type()
+                        .array()
+                        .items()
+                        .nullType()
+                        .noDefault()
+                        .endRecord();
+        int id = registry.register("blob-value", schema);
+        AvroRecordDeserializer<GenericRecord> reader =
+                AvroRecordDeserializer.forWriterSchema(registry);
+        byte[] emptyString = {0};
+        byte[] emptyBytes = {0};
+
+        long start = System.nanoTime();
+        // string, then bytes, then array block count claim ~1 Gi each
+        assertLimitHit(reader, frame(id, ONE_GIB_LENGTH));
+        assertLimitHit(reader, frame(id, emptyString, ONE_GIB_LENGTH));
+        assertLimitHit(reader, frame(id, emptyString, emptyBytes, ONE_GIB_LENGTH));
+        // just above the 16 MiB string cap
+        assertLimitHit(reader, frame(id, zigZagVarint(AvroLimits.DEFAULT_MAX_STRING_LENGTH + 1)));
+        assertTrue(
+                Duration.ofNanos(System.nanoTime() - start).toMillis() < 2_000,
+                "must fail fast, not allocate gigabytes first");
+    }
+
+    private static void assertLimitHit(AvroRecordDeserializer<GenericRecord> reader, byte[] bytes) {
+        RecordDecodingException e =
+                assertThrows(RecordDecodingException.class, () -> reader.deserialize(bytes));
+        assertEquals(Reason.CORRUPT_PAYLOAD, e.reason(), e.getMessage());
+        // Without the caps Avro allocates the buffer and only then fails with an EOFException.
+        assertInstanceOf(SystemLimitException.class, e.getCause(), e.getMessage());
+        assertTrue(e.getMessage().contains("org.apache.avro.limits"), e.getMessage());
+    }
+
+    private static byte[] frame(int id, byte[]... parts) {
+        ByteBuffer out = ByteBuffer.allocate(64);
+        out.put(AvroWireFormat.MAGIC_BYTE).putInt(id);
+        for (byte[] part : parts) {
+            out.put(part);
+        }
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static byte[] zigZagVarint(long value) {
+        long n = (value << 1) ^ (value >> 63);
+        ByteBuffer out = ByteBuffer.allocate(10);
+        while ((n & ~0x7fL) != 0) {
+            out.put((byte) ((n & 0x7f) | 0x80));
+            n >>>= 7;
+        }
+        out.put((byte) n);
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    @Test
+    void negativeSchemaIdIsUnknownWithoutAskingTheRegistry() {
+        long calls = registry.calls();
+        RecordDecodingException e =
+                assertReason(
+                        Reason.UNKNOWN_SCHEMA_ID,
+                        new byte[] {0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 2, 'a'});
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        assertTrue(e.reason().isRecordFault());
+        assertEquals(calls, registry.calls(), "a negative id must not reach the registry");
+    }
+
+    @Test
+    void idOfANonAvroSchemaIsUnusableSchemaAndTheRecordsFault() {
+        int id = registry.registerNonAvro("json-topic-value", "JSON");
+        RecordDecodingException e =
+                assertReason(Reason.UNUSABLE_SCHEMA, frame(id, new byte[] {2, 'a'}));
+        assertTrue(e.reason().isRecordFault());
+        assertTrue(e.getMessage().contains("JSON"), e.getMessage());
+    }
+
+    @Test
+    void unknownIdIsRememberedForAWhileThenAskedAgain() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
+        InMemorySchemaRegistryClient fresh = new InMemorySchemaRegistryClient();
+        AvroRecordDeserializer<GoodsReceipt> reader =
+                AvroRecordDeserializer.forSpecific(fresh, GoodsReceipt.class, clock);
+        // Written against another registry where GoodsReceipt got id 1; unknown to `fresh` yet.
+        byte[] bytes =
+                new AvroRecordSerializer<GoodsReceipt>(new InMemorySchemaRegistryClient())
+                        .serialize(TOPIC, Samples.receipt(2));
+        assertEquals(1, AvroWireFormat.schemaId(bytes));
+
+        assertEquals(
+                Reason.UNKNOWN_SCHEMA_ID,
+                assertThrows(RecordDecodingException.class, () -> reader.deserialize(bytes))
+                        .reason());
+        long calls = fresh.calls();
+        for (int i = 0; i < 5; i++) {
+            RecordDecodingException again =
+                    assertThrows(RecordDecodingException.class, () -> reader.deserialize(bytes));
+            assertEquals(Reason.UNKNOWN_SCHEMA_ID, again.reason());
+            assertTrue(again.getMessage().startsWith("UNKNOWN_SCHEMA_ID: schema id 1 "));
+        }
+        assertEquals(calls, fresh.calls(), "unknown id must be answered from memory");
+
+        assertEquals(1, fresh.register("elsewhere-value", GoodsReceipt.getClassSchema()));
+        calls = fresh.calls();
+        clock.advance(AvroRecordDeserializer.UNKNOWN_ID_RETRY.minusSeconds(1));
+        assertThrows(RecordDecodingException.class, () -> reader.deserialize(bytes));
+        assertEquals(calls, fresh.calls(), "still remembered just before the retry time");
+
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Samples.receipt(2), reader.deserialize(bytes), "asked again after the wait");
+        assertEquals(calls + 1, fresh.calls());
+    }
+
+    @Test
+    void registryDownIsNotRememberedAsUnknown() throws Exception {
+        byte[] bytes = serializer.serialize(TOPIC, Samples.receipt(1));
+        AvroRecordDeserializer<GoodsReceipt> reader =
+                AvroRecordDeserializer.forSpecific(registry, GoodsReceipt.class);
+        registry.setUnreachable(true);
+        assertThrows(RecordDecodingException.class, () -> reader.deserialize(bytes));
+        registry.setUnreachable(false);
+        assertEquals(Samples.receipt(1), reader.deserialize(bytes));
+        assertFalse(Reason.REGISTRY_UNREACHABLE.isRecordFault());
     }
 
     @Test

@@ -85,6 +85,20 @@ class DecodingDeserializationSchemaTest {
         assertDeadLetter("EMPTY", new byte[0]);
         assertDeadLetter("TOO_SHORT", new byte[] {0, 1});
         assertDeadLetter("UNKNOWN_SCHEMA_ID", new byte[] {0, 0, 0, 0x7f, 0x7f, 1});
+        assertDeadLetter(
+                "UNKNOWN_SCHEMA_ID",
+                new byte[] {0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1});
+        int jsonId = registry.registerNonAvro("json-value", "JSON");
+        assertDeadLetter("UNUSABLE_SCHEMA", new byte[] {0, 0, 0, 0, (byte) jsonId, 1});
+        // A string length of ~1 GiB: a dead letter, not an OutOfMemoryError.
+        byte[] hugeString = java.util.Arrays.copyOf(good, 10);
+        System.arraycopy(
+                new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07},
+                0,
+                hugeString,
+                5,
+                5);
+        assertDeadLetter("CORRUPT_PAYLOAD", hugeString);
         assertDeadLetter("CORRUPT_PAYLOAD", java.util.Arrays.copyOf(good, 9));
     }
 

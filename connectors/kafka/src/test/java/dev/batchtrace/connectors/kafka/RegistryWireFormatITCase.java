@@ -167,6 +167,15 @@ class RegistryWireFormatITCase {
         assertEquals(Reason.UNKNOWN_SCHEMA_ID, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains("999999999"), e.getMessage());
 
+        // Header 00 FF FF FF FF: id -1 is a record fault, and never sent to the registry.
+        long calls = client.httpCalls();
+        byte[] negative = {0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 2, 'x'};
+        RecordDecodingException minusOne =
+                assertThrows(
+                        RecordDecodingException.class, () -> deserializer.deserialize(negative));
+        assertEquals(Reason.UNKNOWN_SCHEMA_ID, minusOne.reason(), minusOne.getMessage());
+        assertEquals(calls, client.httpCalls());
+
         SchemaRegistryException subject =
                 assertThrows(
                         SchemaRegistryException.class,

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.batchtrace.connectors.kafka.AvroRecordDeserializer;
+import dev.batchtrace.connectors.kafka.RecordDecodingException;
+import dev.batchtrace.connectors.kafka.RecordDecodingException.Reason;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +201,100 @@ class ConfluentSchemaRegistryClientTest {
                         () -> client.getLatestSchemaMetadata("x-value"));
         assertEquals(SchemaRegistryException.Kind.SUBJECT_NOT_FOUND, bySubject.kind());
         assertEquals(40402, bySubject.errorCode());
+    }
+
+    @Test
+    void negativeSchemaIdNeverReachesTheRegistry() {
+        ConfluentSchemaRegistryClient client =
+                new ConfluentSchemaRegistryClient(RegistrySettings.of(url()));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client.getSchemaById(-1));
+        assertEquals(SchemaRegistryException.Kind.SCHEMA_NOT_FOUND, e.kind());
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+
+        // Header 00 FF FF FF FF from a Kafka value: a dead letter, not a registry fault.
+        RecordDecodingException decoding =
+                assertThrows(
+                        RecordDecodingException.class,
+                        () ->
+                                AvroRecordDeserializer.forWriterSchema(client)
+                                        .deserialize(
+                                                new byte[] {
+                                                    0,
+                                                    (byte) 0xff,
+                                                    (byte) 0xff,
+                                                    (byte) 0xff,
+                                                    (byte) 0xff,
+                                                    2,
+                                                    'a'
+                                                }));
+        assertEquals(Reason.UNKNOWN_SCHEMA_ID, decoding.reason());
+        assertEquals(List.of(), requests);
+        assertEquals(0, client.httpCalls());
+    }
+
+    @Test
+    void jsonSchemaForAnIdIsNotAvroAndARecordFault() {
+        body = "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"object\\\"}\"}";
+        ConfluentSchemaRegistryClient client =
+                new ConfluentSchemaRegistryClient(RegistrySettings.of(url()));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client.getSchemaById(31));
+        assertEquals(SchemaRegistryException.Kind.NOT_AVRO, e.kind());
+        assertTrue(e.getMessage().contains("JSON"), e.getMessage());
+
+        AvroRecordDeserializer<GenericRecord> deserializer =
+                AvroRecordDeserializer.forWriterSchema(client);
+        byte[] value = {0, 0, 0, 0, 31, 2, 'a'};
+        RecordDecodingException decoding =
+                assertThrows(RecordDecodingException.class, () -> deserializer.deserialize(value));
+        assertEquals(Reason.UNUSABLE_SCHEMA, decoding.reason(), decoding.getMessage());
+        assertTrue(decoding.reason().isRecordFault());
+        // The next record with that id is answered from memory, not by another request.
+        int asked = requests.size();
+        assertThrows(RecordDecodingException.class, () -> deserializer.deserialize(value));
+        assertEquals(asked, requests.size());
+    }
+
+    @Test
+    void unparsableSchemaForAnIdIsInvalidSchemaAndARecordFault() {
+        body = "{\"schema\":" + TextNode.valueOf("{\"type\":\"record\",\"name\":") + "}";
+        ConfluentSchemaRegistryClient client =
+                new ConfluentSchemaRegistryClient(RegistrySettings.of(url()));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client.getSchemaById(32));
+        assertEquals(SchemaRegistryException.Kind.INVALID_SCHEMA, e.kind());
+
+        RecordDecodingException decoding =
+                assertThrows(
+                        RecordDecodingException.class,
+                        () ->
+                                AvroRecordDeserializer.forWriterSchema(client)
+                                        .deserialize(new byte[] {0, 0, 0, 0, 32, 2, 'a'}));
+        assertEquals(Reason.UNUSABLE_SCHEMA, decoding.reason(), decoding.getMessage());
+    }
+
+    @Test
+    void badRequestOrUnprocessableForAnIdIsAnUnknownId() {
+        ConfluentSchemaRegistryClient client =
+                new ConfluentSchemaRegistryClient(RegistrySettings.of(url()));
+        for (int code : new int[] {400, 422}) {
+            status = code;
+            body = "{\"error_code\":" + code + ",\"message\":\"bad id\"}";
+            SchemaRegistryException e =
+                    assertThrows(
+                            SchemaRegistryException.class, () -> client.getSchemaById(40 + code));
+            assertEquals(SchemaRegistryException.Kind.SCHEMA_NOT_FOUND, e.kind(), e.getMessage());
+            assertEquals(code, e.httpStatus());
+            assertTrue(e.getMessage().contains(String.valueOf(40 + code)), e.getMessage());
+            RecordDecodingException decoding =
+                    assertThrows(
+                            RecordDecodingException.class,
+                            () ->
+                                    AvroRecordDeserializer.forWriterSchema(client)
+                                            .deserialize(new byte[] {0, 0, 0, 0, 9, 2, 'a'}));
+            assertEquals(Reason.UNKNOWN_SCHEMA_ID, decoding.reason(), decoding.getMessage());
+        }
     }
 
     @Test
