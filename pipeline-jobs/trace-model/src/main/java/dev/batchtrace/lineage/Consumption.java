@@ -1,0 +1,18 @@
+package dev.batchtrace.lineage;
+
+import java.util.Comparator;
+
+/** One MATERIAL_CONSUMED event of a work order (kept by eventId so reversals can cancel it). */
+public record Consumption(String lotCode, Double quantity, String unit)
+        implements Comparable<Consumption> {
+
+    private static final Comparator<Consumption> ORDER =
+            Comparator.comparing(Consumption::lotCode)
+                    .thenComparing(Consumption::quantity, Comparator.nullsFirst(Double::compare))
+                    .thenComparing(Consumption::unit, Comparator.nullsFirst(String::compareTo));
+
+    @Override
+    public int compareTo(Consumption o) {
+        return ORDER.compare(this, o);
+    }
+}

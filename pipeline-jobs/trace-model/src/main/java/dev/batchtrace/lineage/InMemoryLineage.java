@@ -1,0 +1,187 @@
+package dev.batchtrace.lineage;
+
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.WorkOrderEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The whole incremental pipeline in one process: stage 1 and the node protocol on in-memory stores,
+ * with a router standing in for the feedback topic. The router is FIFO, or (with a {@link Random})
+ * hostile: it delivers pending messages in random order, delivers some twice and re-delivers old
+ * ones, as a replaying, retrying transport might.
+ */
+public final class InMemoryLineage {
+
+    private final Map<String, InMemoryWorkOrderStore> workOrders = new TreeMap<>();
+    private final Map<NodeKey, InMemoryNodeStore> nodes = new TreeMap<>();
+    private final List<LineageMessage> pending = new ArrayList<>();
+    private final List<LineageMessage> delivered = new ArrayList<>();
+    private final Random random;
+    private final double duplicateRate;
+    private final double redeliveryRate;
+    private boolean checkChangeSignals;
+    private int head; // FIFO read position when random == null
+    private long deliveries;
+
+    /** A FIFO router without duplicates. */
+    public InMemoryLineage() {
+        this(null, 0, 0);
+    }
+
+    /**
+     * @param random picks the next message to deliver (null: FIFO)
+     * @param duplicateRate chance that a delivered message stays pending to be delivered again
+     * @param redeliveryRate chance that a delivery also puts an old, already delivered message back
+     *     (the two rates must add up to less than 1, or the queue would grow for ever)
+     */
+    public InMemoryLineage(Random random, double duplicateRate, double redeliveryRate) {
+        if (duplicateRate < 0 || redeliveryRate < 0 || duplicateRate + redeliveryRate >= 1) {
+            // each delivery removes a message with chance 1 - duplicateRate and adds one with
+            // chance redeliveryRate: at or above 1 in total the queue never drains
+            throw new IllegalArgumentException(
+                    "need duplicateRate + redeliveryRate < 1, got "
+                            + duplicateRate
+                            + " + "
+                            + redeliveryRate);
+        }
+        this.random = random;
+        this.duplicateRate = duplicateRate;
+        this.redeliveryRate = redeliveryRate;
+    }
+
+    /**
+     * Makes every step also build the document before and after and fail if it changed while the
+     * step said it did not (the streaming job writes only documents that were signalled).
+     */
+    public InMemoryLineage checkingChangeSignals() {
+        this.checkChangeSignals = true;
+        return this;
+    }
+
+    /** Stage 1: one event (GoodsReceipt, WorkOrderEvent, DispatchNote; others are ignored). */
+    public void accept(Object event) {
+        if (event instanceof GoodsReceipt r) {
+            GoodsReceipts.apply(r, pending::add);
+        } else if (event instanceof WorkOrderEvent e) {
+            WorkOrderLinks.apply(
+                    e,
+                    workOrders.computeIfAbsent(
+                            e.getWorkOrderId(), k -> new InMemoryWorkOrderStore()),
+                    pending::add);
+        } else if (event instanceof DispatchNote n) {
+            DispatchLinks.apply(n, pending::add);
+        }
+    }
+
+    /** Delivers up to {@code max} pending messages; returns how many were delivered. */
+    public int deliver(int max) {
+        int n = 0;
+        while (n < max && hasPending()) {
+            LineageMessage m = next();
+            InMemoryNodeStore store = node(m.target());
+            TraceDocument before =
+                    checkChangeSignals ? TraceDocuments.node(m.target(), store) : null;
+            boolean changed = NodeProtocol.apply(m, store, pending::add);
+            if (checkChangeSignals) {
+                verifySignal(before, TraceDocuments.node(m.target(), store), changed, m);
+            }
+            n++;
+            deliveries++;
+            if (random != null) {
+                delivered.add(m);
+                if (random.nextDouble() < redeliveryRate) {
+                    pending.add(delivered.get(random.nextInt(delivered.size())));
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Delivers until nothing is pending.
+     *
+     * @throws IllegalStateException after {@code maxDeliveries} (a protocol that does not converge)
+     */
+    public long runToQuiescence(long maxDeliveries) {
+        long start = deliveries;
+        while (hasPending()) {
+            if (deliveries - start >= maxDeliveries) {
+                throw new IllegalStateException(
+                        "no quiescence after "
+                                + maxDeliveries
+                                + " deliveries; "
+                                + pendingCount()
+                                + " messages pending");
+            }
+            deliver(1000);
+        }
+        return deliveries - start;
+    }
+
+    public boolean hasPending() {
+        return pendingCount() > 0;
+    }
+
+    public int pendingCount() {
+        return random == null ? pending.size() - head : pending.size();
+    }
+
+    /** Total messages delivered so far (duplicates included). */
+    public long deliveries() {
+        return deliveries;
+    }
+
+    public InMemoryNodeStore node(NodeKey key) {
+        return nodes.computeIfAbsent(key, k -> new InMemoryNodeStore());
+    }
+
+    /** The current documents (deletions left out), keyed by {@link TraceDocument#key()}. */
+    public Map<String, TraceDocument> documents() {
+        Map<String, TraceDocument> docs = new TreeMap<>();
+        workOrders.forEach(
+                (id, store) -> {
+                    TraceDocument d = TraceDocuments.workOrder(id, store);
+                    docs.put(d.key(), d);
+                });
+        nodes.forEach(
+                (key, store) -> {
+                    TraceDocument d = TraceDocuments.node(key, store);
+                    if (!d.isDeletion()) {
+                        docs.put(d.key(), d);
+                    }
+                });
+        return docs;
+    }
+
+    private static void verifySignal(
+            TraceDocument before, TraceDocument after, boolean signalled, Object cause) {
+        if (!signalled && !java.util.Objects.equals(before, after)) {
+            throw new IllegalStateException(
+                    "document " + after.key() + " changed without a change signal, after " + cause);
+        }
+    }
+
+    private LineageMessage next() {
+        if (random == null) {
+            LineageMessage m = pending.get(head++);
+            if (head > 4096 && head * 2 > pending.size()) {
+                pending.subList(0, head).clear();
+                head = 0;
+            }
+            return m;
+        }
+        int i = random.nextInt(pending.size());
+        LineageMessage m = pending.get(i);
+        if (random.nextDouble() >= duplicateRate) {
+            // swap-remove: O(1)
+            pending.set(i, pending.get(pending.size() - 1));
+            pending.remove(pending.size() - 1);
+        }
+        return m;
+    }
+}

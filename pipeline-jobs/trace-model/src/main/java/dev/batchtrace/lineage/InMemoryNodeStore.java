@@ -1,0 +1,85 @@
+package dev.batchtrace.lineage;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@link NodeStore} on sorted maps (reproducible iteration order), for tests and simulation. */
+public final class InMemoryNodeStore implements NodeStore {
+
+    private LotFacts lotFacts;
+    private ShipmentFacts shipmentFacts;
+    private final Map<NodeKey, Link> parents = new TreeMap<>();
+    private final Map<NodeKey, Link> children = new TreeMap<>();
+    private final Map<NodeKey, Announcement> contributions = new TreeMap<>();
+    private Announcement announcement;
+
+    @Override
+    public LotFacts lotFacts() {
+        return lotFacts;
+    }
+
+    @Override
+    public void putLotFacts(LotFacts facts) {
+        this.lotFacts = facts;
+    }
+
+    @Override
+    public ShipmentFacts shipmentFacts() {
+        return shipmentFacts;
+    }
+
+    @Override
+    public void putShipmentFacts(ShipmentFacts facts) {
+        this.shipmentFacts = facts;
+    }
+
+    @Override
+    public Link parent(NodeKey parent) {
+        return parents.get(parent);
+    }
+
+    @Override
+    public void putParent(NodeKey parent, Link link) {
+        parents.put(parent, link);
+    }
+
+    @Override
+    public Iterable<Map.Entry<NodeKey, Link>> parents() {
+        return parents.entrySet();
+    }
+
+    @Override
+    public Link child(NodeKey child) {
+        return children.get(child);
+    }
+
+    @Override
+    public void putChild(NodeKey child, Link link) {
+        children.put(child, link);
+    }
+
+    @Override
+    public Iterable<Map.Entry<NodeKey, Link>> children() {
+        return children.entrySet();
+    }
+
+    @Override
+    public Announcement contribution(NodeKey sender) {
+        return contributions.get(sender);
+    }
+
+    @Override
+    public void putContribution(NodeKey sender, Announcement announcement) {
+        contributions.put(sender, announcement);
+    }
+
+    @Override
+    public Announcement announcement() {
+        return announcement;
+    }
+
+    @Override
+    public void putAnnouncement(Announcement announcement) {
+        this.announcement = announcement;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.batchtrace.lineage;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** {@link WorkOrderStore} on insertion-ordered maps, for tests and the batch simulation. */
+public final class InMemoryWorkOrderStore implements WorkOrderStore {
+
+    private WorkOrderFacts facts;
+    private final Map<String, Consumption> consumptions = new LinkedHashMap<>();
+    private final Set<String> reversed = new LinkedHashSet<>();
+    private final Set<String> produced = new LinkedHashSet<>();
+    private final Map<String, EdgeEmission> edges = new LinkedHashMap<>();
+
+    @Override
+    public WorkOrderFacts facts() {
+        return facts;
+    }
+
+    @Override
+    public void putFacts(WorkOrderFacts facts) {
+        this.facts = facts;
+    }
+
+    @Override
+    public Consumption consumption(String eventId) {
+        return consumptions.get(eventId);
+    }
+
+    @Override
+    public void putConsumption(String eventId, Consumption consumption) {
+        consumptions.put(eventId, consumption);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, Consumption>> consumptions() {
+        return consumptions.entrySet();
+    }
+
+    @Override
+    public boolean isReversed(String consumptionEventId) {
+        return reversed.contains(consumptionEventId);
+    }
+
+    @Override
+    public void markReversed(String consumptionEventId) {
+        reversed.add(consumptionEventId);
+    }
+
+    @Override
+    public boolean isProduced(String lotCode) {
+        return produced.contains(lotCode);
+    }
+
+    @Override
+    public void markProduced(String lotCode) {
+        produced.add(lotCode);
+    }
+
+    @Override
+    public Iterable<String> producedLotCodes() {
+        return produced;
+    }
+
+    @Override
+    public EdgeEmission edge(String parentLot, String childLot) {
+        return edges.get(parentLot + '\n' + childLot);
+    }
+
+    @Override
+    public void putEdge(String parentLot, String childLot, EdgeEmission emission) {
+        edges.put(parentLot + '\n' + childLot, emission);
+    }
+}

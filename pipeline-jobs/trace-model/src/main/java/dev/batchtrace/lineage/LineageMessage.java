@@ -1,0 +1,89 @@
+package dev.batchtrace.lineage;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A message to one node of the genealogy; {@link #target()} is the key it is routed by. Stage 1
+ * (work orders, dispatch notes, goods receipts) produces facts and edge changes; the node stage
+ * produces closures for the feedback topic. Bytes: {@link LineageCodec}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = LineageMessage.LotFactsUpdate.class, name = "lotFacts"),
+    @JsonSubTypes.Type(value = LineageMessage.ShipmentFactsUpdate.class, name = "shipmentFacts"),
+    @JsonSubTypes.Type(value = LineageMessage.EdgeChange.class, name = "edge"),
+    @JsonSubTypes.Type(value = LineageMessage.Closure.class, name = "closure")
+})
+public sealed interface LineageMessage {
+
+    /** The node this message is for (its routing key). */
+    NodeKey target();
+
+    /** Facts about a lot, to be merged into the lot's facts. */
+    record LotFactsUpdate(NodeKey target, LotFacts facts) implements LineageMessage {
+        public LotFactsUpdate {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(facts, "facts");
+        }
+    }
+
+    /** Facts of a shipment (dispatch note header and lines). */
+    record ShipmentFactsUpdate(NodeKey target, ShipmentFacts facts) implements LineageMessage {
+        public ShipmentFactsUpdate {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(facts, "facts");
+        }
+    }
+
+    /**
+     * An edge parent -> child appeared or disappeared through one via (work order id for lot ->
+     * lot, dispatch id for lot -> shipment). Sent twice, once to each end ({@code target} is the
+     * parent or the child). {@code seq} orders the changes of one (parent, child, via).
+     */
+    record EdgeChange(
+            NodeKey target,
+            NodeKey parent,
+            NodeKey child,
+            String via,
+            long seq,
+            boolean added,
+            String customerId)
+            implements LineageMessage {
+        public EdgeChange {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(parent, "parent");
+            Objects.requireNonNull(child, "child");
+            Objects.requireNonNull(via, "via");
+            if (!target.equals(parent) && !target.equals(child)) {
+                throw new IllegalArgumentException(
+                        "edge change must target its parent or child: " + target);
+            }
+        }
+
+        /** The same change, addressed to both ends (parent first). */
+        public static List<EdgeChange> toBothEnds(
+                NodeKey parent,
+                NodeKey child,
+                String via,
+                long seq,
+                boolean added,
+                String customerId) {
+            return List.of(
+                    new EdgeChange(parent, parent, child, via, seq, added, customerId),
+                    new EdgeChange(child, parent, child, via, seq, added, customerId));
+        }
+    }
+
+    /** The sender's announcement (its closure plus itself), for one of its children. */
+    record Closure(NodeKey target, NodeKey from, long version, List<AncestorEntry> entries)
+            implements LineageMessage {
+        public Closure {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(from, "from");
+            entries = entries == null ? List.of() : List.copyOf(entries);
+        }
+    }
+}

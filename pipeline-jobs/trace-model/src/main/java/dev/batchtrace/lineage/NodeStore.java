@@ -1,0 +1,46 @@
+package dev.batchtrace.lineage;
+
+import java.util.Map;
+
+/**
+ * The state of ONE node (lot or shipment) of the node stage, as small pieces so that a Flink
+ * implementation maps each to a ValueState or a MapState and a message touches only what it needs
+ * (a lot with 5,000 children does not rewrite its children per message). Getters return null when
+ * nothing is stored. Values are immutable; put replaces.
+ */
+public interface NodeStore {
+
+    /** ValueState: the lot's facts. */
+    LotFacts lotFacts();
+
+    void putLotFacts(LotFacts facts);
+
+    /** ValueState: the shipment's facts. */
+    ShipmentFacts shipmentFacts();
+
+    void putShipmentFacts(ShipmentFacts facts);
+
+    /** MapState parent -> link: the vias that connect a parent to this node (tombstones kept). */
+    Link parent(NodeKey parent);
+
+    void putParent(NodeKey parent, Link link);
+
+    Iterable<Map.Entry<NodeKey, Link>> parents();
+
+    /** MapState child -> link. */
+    Link child(NodeKey child);
+
+    void putChild(NodeKey child, Link link);
+
+    Iterable<Map.Entry<NodeKey, Link>> children();
+
+    /** MapState sender -> the newest announcement received from it (kept while not a parent). */
+    Announcement contribution(NodeKey sender);
+
+    void putContribution(NodeKey sender, Announcement announcement);
+
+    /** ValueState: this node's own announcement (closure plus itself) and its version. */
+    Announcement announcement();
+
+    void putAnnouncement(Announcement announcement);
+}

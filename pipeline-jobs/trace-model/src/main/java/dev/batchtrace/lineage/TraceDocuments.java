@@ -1,0 +1,273 @@
+package dev.batchtrace.lineage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds the trace documents from state. The streaming functions and the batch reference both call
+ * these builders, so a difference between them can only come from the state, never from formatting.
+ * Documents are a pure function of the events: no processing time in them. Lists are sorted; null
+ * fields are left out; times are ISO-8601 UTC strings.
+ */
+public final class TraceDocuments {
+
+    /** Index aliases (see the index templates in connectors-elasticsearch). */
+    public static final String LOTS = "trace-lots";
+
+    public static final String SHIPMENTS = "trace-shipments";
+    public static final String WORK_ORDERS = "trace-work-orders";
+
+    private TraceDocuments() {}
+
+    /**
+     * The document of a lot. A lot that is only referenced (consumed, never received or produced)
+     * still gets a document, without kind, as long as it has an edge; with neither facts nor edges
+     * there is no document (deletion).
+     *
+     * @param inputLotCodes direct parents that are lots
+     * @param shipmentCustomers direct shipment children: dispatch id -> its customer ids
+     * @param ancestors the closure (not the lot itself)
+     * @param hasEdges whether the lot has any present edge (parent or child of any kind)
+     */
+    public static TraceDocument lot(
+            String lotCode,
+            LotFacts facts,
+            Collection<String> inputLotCodes,
+            Map<String, ? extends Collection<String>> shipmentCustomers,
+            Collection<AncestorEntry> ancestors,
+            boolean hasEdges) {
+        if (facts == null && !hasEdges) {
+            return new TraceDocument(LOTS, lotCode, null);
+        }
+        TreeMap<String, Object> d = new TreeMap<>();
+        d.put("lotCode", lotCode);
+        if (facts != null) {
+            put(d, "kind", facts.kind());
+            put(d, "materialCode", facts.materialCode());
+            put(d, "materialName", facts.materialName());
+            put(d, "supplierId", facts.supplierId());
+            put(d, "supplierName", facts.supplierName());
+            put(d, "supplierLotCode", facts.supplierLotCode());
+            put(d, "quantity", facts.quantity());
+            put(d, "unit", facts.unit());
+            put(d, "site", facts.site());
+            put(d, "receivedAt", facts.receivedAt());
+            put(d, "expiresAt", facts.expiresAt());
+            put(d, "producedAt", facts.producedAt());
+            put(d, "workOrderId", facts.workOrderId());
+            put(d, "lineId", facts.lineId());
+            d.put("operatorIds", List.copyOf(facts.operatorIds()));
+            d.put("machineIds", List.copyOf(facts.machineIds()));
+        } else {
+            d.put("operatorIds", List.of());
+            d.put("machineIds", List.of());
+        }
+        d.put("inputLotCodes", sorted(inputLotCodes));
+        TreeSet<String> customers = new TreeSet<>();
+        shipmentCustomers.values().forEach(customers::addAll);
+        d.put("shipmentIds", sorted(shipmentCustomers.keySet()));
+        d.put("customerIds", List.copyOf(customers));
+        putAncestors(d, ancestors);
+        return new TraceDocument(LOTS, lotCode, d);
+    }
+
+    /**
+     * The document of a shipment.
+     *
+     * @param lotCodes the shipped lots (present parents)
+     * @param ancestors the closure: shipped lots and everything upstream
+     */
+    public static TraceDocument shipment(
+            String dispatchId,
+            ShipmentFacts facts,
+            Collection<String> lotCodes,
+            Collection<AncestorEntry> ancestors) {
+        if (facts == null && lotCodes.isEmpty()) {
+            return new TraceDocument(SHIPMENTS, dispatchId, null);
+        }
+        TreeMap<String, Object> d = new TreeMap<>();
+        d.put("dispatchId", dispatchId);
+        List<Map<String, Object>> lines = new ArrayList<>();
+        if (facts != null) {
+            put(d, "customerId", facts.customerId());
+            put(d, "customerName", facts.customerName());
+            put(d, "destination", facts.destination());
+            put(d, "vehicle", facts.vehicle());
+            put(d, "carrier", facts.carrier());
+            put(d, "recipient", facts.recipient());
+            put(d, "shippedAt", facts.shippedAt());
+            put(d, "salesOrder", facts.salesOrder());
+            put(d, "site", facts.site());
+            for (ShipmentLine line : facts.lines()) {
+                TreeMap<String, Object> l = new TreeMap<>();
+                put(l, "lotCode", line.lotCode());
+                put(l, "productCode", line.productCode());
+                l.put("quantity", line.quantity());
+                put(l, "unit", line.unit());
+                lines.add(l);
+            }
+        }
+        d.put("lines", lines);
+        d.put("lotCodes", sorted(lotCodes));
+        putAncestors(d, ancestors);
+        return new TraceDocument(SHIPMENTS, dispatchId, d);
+    }
+
+    /**
+     * The document of a work order.
+     *
+     * @param consumedLotCodes lots consumed and not reversed
+     * @param producedLotCodes lots produced
+     */
+    public static TraceDocument workOrder(
+            String workOrderId,
+            WorkOrderFacts facts,
+            Collection<String> consumedLotCodes,
+            Collection<String> producedLotCodes) {
+        TreeMap<String, Object> d = new TreeMap<>();
+        d.put("workOrderId", workOrderId);
+        boolean started = !consumedLotCodes.isEmpty() || !producedLotCodes.isEmpty();
+        String status = null;
+        if (facts != null) {
+            put(d, "productCode", facts.productCode());
+            put(d, "productName", facts.productName());
+            put(d, "lineId", facts.lineId());
+            put(d, "site", facts.site());
+            // several machines are normal (moulding, then screwdriving and test): all in
+            // machineIds, the first in machineId for the single-valued field of the template
+            if (!facts.machineIds().isEmpty()) {
+                d.put("machineId", facts.machineIds().first());
+            }
+            d.put("machineIds", List.copyOf(facts.machineIds()));
+            d.put("operatorIds", List.copyOf(facts.operatorIds()));
+            put(d, "releasedAt", facts.releasedAt());
+            put(d, "startedAt", facts.startedAt());
+            put(d, "completedAt", facts.completedAt());
+            if (facts.completedAt() != null) {
+                status = "COMPLETED";
+            } else if (facts.startedAt() != null || started) {
+                status = "STARTED";
+            } else if (facts.releasedAt() != null) {
+                status = "RELEASED";
+            }
+        } else {
+            d.put("machineIds", List.of());
+            d.put("operatorIds", List.of());
+        }
+        if (status == null && started) {
+            status = "STARTED";
+        }
+        put(d, "status", status);
+        d.put("consumedLotCodes", sorted(consumedLotCodes));
+        d.put("producedLotCodes", sorted(producedLotCodes));
+        return new TraceDocument(WORK_ORDERS, workOrderId, d);
+    }
+
+    /** The document of a node, from the node stage's state. */
+    public static TraceDocument node(NodeKey node, NodeStore store) {
+        List<String> inputs = new ArrayList<>();
+        List<String> shippedLots = new ArrayList<>();
+        boolean hasEdges = false;
+        for (Map.Entry<NodeKey, Link> p : store.parents()) {
+            if (p.getValue().isPresent()) {
+                hasEdges = true;
+                if (p.getKey().isLot()) {
+                    inputs.add(p.getKey().code());
+                    shippedLots.add(p.getKey().code());
+                }
+            }
+        }
+        TreeMap<String, SortedSet<String>> shipments = new TreeMap<>();
+        for (Map.Entry<NodeKey, Link> c : store.children()) {
+            if (c.getValue().isPresent()) {
+                hasEdges = true;
+                if (c.getKey().isShipment()) {
+                    shipments.put(c.getKey().code(), c.getValue().customerIds());
+                }
+            }
+        }
+        List<AncestorEntry> ancestors = new ArrayList<>();
+        Announcement announcement = store.announcement();
+        if (announcement != null) {
+            for (AncestorEntry e : announcement.entries()) {
+                if (e.depth() > 0) {
+                    ancestors.add(e);
+                }
+            }
+        }
+        if (node.isShipment()) {
+            return shipment(node.code(), store.shipmentFacts(), shippedLots, ancestors);
+        }
+        return lot(node.code(), store.lotFacts(), inputs, shipments, ancestors, hasEdges);
+    }
+
+    /** The document of a work order, from stage 1's state. */
+    public static TraceDocument workOrder(String workOrderId, WorkOrderStore store) {
+        return workOrder(
+                workOrderId,
+                store.facts(),
+                WorkOrderLinks.activeConsumedLots(store),
+                Merge.sortedCopy(iterableToList(store.producedLotCodes())));
+    }
+
+    private static List<String> iterableToList(Iterable<String> values) {
+        List<String> list = new ArrayList<>();
+        values.forEach(list::add);
+        return list;
+    }
+
+    private static void putAncestors(TreeMap<String, Object> d, Collection<AncestorEntry> all) {
+        List<AncestorEntry> ancestors = new ArrayList<>(all);
+        ancestors.sort(null);
+        TreeSet<String> lotCodes = new TreeSet<>();
+        TreeSet<String> supplierIds = new TreeSet<>();
+        TreeSet<String> supplierLotCodes = new TreeSet<>();
+        TreeSet<String> supplierLots = new TreeSet<>();
+        TreeSet<String> materialCodes = new TreeSet<>();
+        List<Map<String, Object>> nested = new ArrayList<>();
+        for (AncestorEntry e : ancestors) {
+            lotCodes.add(e.lotCode());
+            addIfSet(supplierIds, e.supplierId());
+            addIfSet(supplierLotCodes, e.supplierLotCode());
+            addIfSet(supplierLots, e.supplierLot());
+            addIfSet(materialCodes, e.materialCode());
+            TreeMap<String, Object> n = new TreeMap<>();
+            n.put("lotCode", e.lotCode());
+            put(n, "materialCode", e.materialCode());
+            put(n, "supplierId", e.supplierId());
+            put(n, "supplierLotCode", e.supplierLotCode());
+            n.put("depth", e.depth());
+            nested.add(n);
+        }
+        d.put("ancestorLotCodes", List.copyOf(lotCodes));
+        d.put("ancestorSupplierIds", List.copyOf(supplierIds));
+        d.put("ancestorSupplierLotCodes", List.copyOf(supplierLotCodes));
+        d.put("ancestorSupplierLots", List.copyOf(supplierLots));
+        d.put("ancestorMaterialCodes", List.copyOf(materialCodes));
+        d.put("ancestors", nested);
+    }
+
+    private static void addIfSet(TreeSet<String> set, String value) {
+        if (value != null) {
+            set.add(value);
+        }
+    }
+
+    private static List<String> sorted(Collection<String> values) {
+        return List.copyOf(new TreeSet<>(values));
+    }
+
+    private static void put(Map<String, Object> d, String field, Object value) {
+        if (value instanceof Instant instant) {
+            d.put(field, instant.toString());
+        } else if (value != null) {
+            d.put(field, value);
+        }
+    }
+}

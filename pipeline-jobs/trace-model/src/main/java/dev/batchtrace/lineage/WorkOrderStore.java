@@ -1,0 +1,42 @@
+package dev.batchtrace.lineage;
+
+import java.util.Map;
+
+/**
+ * The state of ONE work order in stage 1, as small pieces (ValueState / MapState in Flink). Getters
+ * return null when nothing is stored.
+ */
+public interface WorkOrderStore {
+
+    /** ValueState: header facts merged from all events. */
+    WorkOrderFacts facts();
+
+    void putFacts(WorkOrderFacts facts);
+
+    /** MapState eventId -> consumption. */
+    Consumption consumption(String eventId);
+
+    void putConsumption(String eventId, Consumption consumption);
+
+    Iterable<Map.Entry<String, Consumption>> consumptions();
+
+    /** MapState (set) of reversed consumption eventIds; a reversal may come before its event. */
+    boolean isReversed(String consumptionEventId);
+
+    void markReversed(String consumptionEventId);
+
+    /** MapState (set) of the lots this work order produced. */
+    boolean isProduced(String lotCode);
+
+    void markProduced(String lotCode);
+
+    Iterable<String> producedLotCodes();
+
+    /**
+     * MapState (parentLot, childLot) -> what was last emitted for that edge; a Flink store can key
+     * it by {@code parentLot + '\n' + childLot} (lot codes contain no line breaks).
+     */
+    EdgeEmission edge(String parentLot, String childLot);
+
+    void putEdge(String parentLot, String childLot, EdgeEmission emission);
+}

@@ -1,0 +1,87 @@
+package dev.batchtrace.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LineageCodecTest {
+
+    @Test
+    void everyMessageKindSurvivesTheFeedbackTopicEncoding() {
+        List<LineageMessage> messages = new ArrayList<>();
+        GoodsReceipts.apply(Events.receipt("RM-1", "SUP-A", "L1", 100), messages::add);
+        WorkOrderLinks.apply(
+                Events.produced("E1", "WO-1", "SA-1", 5),
+                new InMemoryWorkOrderStore(),
+                messages::add);
+        DispatchLinks.apply(Events.dispatch("DN-1", "C-1", "SA-1"), messages::add);
+        messages.add(
+                new LineageMessage.Closure(
+                        NodeKey.lot("SA-1"),
+                        NodeKey.lot("RM-1"),
+                        7,
+                        List.of(new AncestorEntry("RM-1", "MAT", "SUP-A", "L1", 0))));
+        assertTrue(messages.size() >= 5);
+        for (LineageMessage m : messages) {
+            byte[] bytes = LineageCodec.encode(m);
+            assertEquals(m, LineageCodec.decode(bytes), new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void envelopeCarriesTheFormatVersionAndRejectsAnUnknownOne() {
+        LineageMessage m =
+                new LineageMessage.Closure(
+                        NodeKey.shipment("DN-1"), NodeKey.lot("A"), 1, List.of());
+        String json = new String(LineageCodec.encode(m), StandardCharsets.UTF_8);
+        assertTrue(json.startsWith("{\"v\":1,"), json);
+        assertTrue(json.contains("\"target\":\"shipment:DN-1\""), json);
+        byte[] future = json.replace("\"v\":1", "\"v\":2").getBytes(StandardCharsets.UTF_8);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LineageCodec.decode(future));
+        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    }
+
+    @Test
+    void statePiecesRoundTrip() {
+        Link link = Link.NONE.apply("WO-1", 3, true, null).apply("DN-1", 1, true, "C-1");
+        assertEquals(link, LineageCodec.decodeValue(LineageCodec.encodeValue(link), Link.class));
+        LotFacts facts = LotFacts.fromOutput(Events.produced("E9", "WO-2", "SA-2", 12.5));
+        assertEquals(
+                facts, LineageCodec.decodeValue(LineageCodec.encodeValue(facts), LotFacts.class));
+        Announcement a = new Announcement(4, List.of(new AncestorEntry("X", null, null, null, 2)));
+        assertEquals(a, LineageCodec.decodeValue(LineageCodec.encodeValue(a), Announcement.class));
+    }
+
+    @Test
+    void nodeKeysParseBackAndRejectGarbage() {
+        assertEquals(NodeKey.lot("A:B"), NodeKey.parse("lot:A:B"));
+        assertEquals(NodeKey.shipment("DN-1"), NodeKey.parse(NodeKey.shipment("DN-1").toString()));
+        assertThrows(IllegalArgumentException.class, () -> NodeKey.parse("pallet:7"));
+    }
+
+    @Test
+    void documentsRoundTripThroughJson() {
+        TreeMap<String, Object> source = new TreeMap<>();
+        source.put("lotCode", "A");
+        source.put("ancestorLotCodes", List.of("B", "C"));
+        source.put("ancestors", List.of(Map.of("lotCode", "B", "depth", 1)));
+        String json = new TraceDocument(TraceDocuments.LOTS, "A", source).toJson();
+        assertEquals(source, LineageCodec.fromJson(json));
+    }
+
+    @Test
+    void generatedDocumentsReadBackFromJsonEqualToTheirSource() {
+        for (TraceDocument doc :
+                LineageReference.documents(FactoryHistoryGenerator.generate(3)).values()) {
+            assertEquals(doc.source(), LineageCodec.fromJson(doc.toJson()), doc.key());
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.batchtrace.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.batchtrace.connectors.gateway.JsonLinesReader;
+import dev.batchtrace.connectors.gateway.LineResult;
+import dev.batchtrace.connectors.gateway.ParsedEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The incremental protocol, fed shuffled and duplicated events and a router that reorders,
+ * duplicates and re-delivers its messages, converges to the batch reference, document by document.
+ * Seeds: {@code -Dlineage.seeds=N} (default 200), {@code -Dlineage.firstSeed=S}.
+ */
+class LineagePropertyTest {
+
+    static final Path SAMPLE = Path.of("../../deploy/sample-data/factory-day.jsonl");
+
+    private static List<Object> sampleDay;
+
+    @BeforeAll
+    static void readSampleDay() throws IOException {
+        List<LineResult> lines = new JsonLinesReader().readAll(SAMPLE);
+        sampleDay = lines.stream().map(l -> (Object) ((ParsedEvent) l).value()).toList();
+    }
+
+    @Test
+    void randomHistoriesConvergeToTheReference() {
+        int seeds = Integer.getInteger("lineage.seeds", 200);
+        long first = Long.getLong("lineage.firstSeed", 1);
+        long messages = 0;
+        int documents = 0;
+        for (long seed = first; seed < first + seeds; seed++) {
+            List<SpecificRecordBase> history = FactoryHistoryGenerator.generate(seed);
+            Map<String, TraceDocument> expected = LineageReference.documents(history);
+            Random r = new Random(seed * 31 + 7);
+            List<SpecificRecordBase> arrivals =
+                    FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.2);
+            InMemoryLineage lineage = new InMemoryLineage(r, 0.1, 0.1).checkingChangeSignals();
+            runInterleaved(lineage, arrivals, r);
+            String diff = DocumentDiff.first(expected, lineage.documents());
+            if (diff != null) {
+                fail("seed " + seed + " (" + history.size() + " events): " + diff);
+            }
+            messages += lineage.deliveries();
+            documents += expected.size();
+        }
+        System.out.printf(
+                "LineagePropertyTest: %d seeds from %d, %d documents, %d messages delivered%n",
+                seeds, first, documents, messages);
+    }
+
+    @Test
+    void bigFanOutConverges() {
+        var options = new FactoryHistoryGenerator.Options(2, 4, 3, 0.1, 3, false, 5_000);
+        List<SpecificRecordBase> history = new FactoryHistoryGenerator(42, options).generate();
+        Map<String, TraceDocument> expected = LineageReference.documents(history);
+        Random r = new Random(42);
+        InMemoryLineage lineage = new InMemoryLineage(r, 0.05, 0.05);
+        runInterleaved(lineage, FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.1), r);
+        assertNull(DocumentDiff.first(expected, lineage.documents()));
+        assertTrue(expected.containsKey("trace-lots/FAN-04999"));
+    }
+
+    @Test
+    void sampleDayConvergesInAnyOrderAndAnswersTheReadme() {
+        Map<String, TraceDocument> expected = LineageReference.documents(sampleDay);
+        // file order, FIFO router
+        InMemoryLineage fifo = new InMemoryLineage();
+        sampleDay.forEach(fifo::accept);
+        fifo.runToQuiescence(1_000_000);
+        assertNull(DocumentDiff.first(expected, fifo.documents()));
+        for (long seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            InMemoryLineage lineage = new InMemoryLineage(r, 0.2, 0.2).checkingChangeSignals();
+            runInterleaved(
+                    lineage, FactoryHistoryGenerator.shuffleWithDuplicates(sampleDay, r, 0.3), r);
+            String diff = DocumentDiff.first(expected, lineage.documents());
+            assertNull(diff, "seed " + seed + ": " + diff);
+        }
+
+        Map<String, Object> dn7003 = expected.get("trace-shipments/DN-26-7003").source();
+        // the supplier-lot trap: L2611-01 from SUP-FAST (screws) is in it, SUP-POLY/L2611-01 is not
+        assertTrue(list(dn7003, "ancestorSupplierLotCodes").contains("L2611-01"));
+        assertTrue(list(dn7003, "ancestorSupplierLots").contains("SUP-FAST/L2611-01"));
+        assertFalse(list(dn7003, "ancestorSupplierLots").contains("SUP-POLY/L2611-01"));
+        assertFalse(list(dn7003, "ancestorLotCodes").contains("RM-261102-01"));
+        for (String dn : List.of("DN-26-7001", "DN-26-7002", "DN-26-7004")) {
+            assertTrue(
+                    list(expected.get("trace-shipments/" + dn).source(), "ancestorSupplierLots")
+                            .contains("SUP-POLY/L2611-01"),
+                    dn);
+        }
+        // the reversal: SA-261102-03 has no RM-261102-01
+        Map<String, Object> sa03 = expected.get("trace-lots/SA-261102-03").source();
+        assertEquals(List.of("RM-261102-02", "RM-261102-03"), list(sa03, "inputLotCodes"));
+        assertFalse(list(sa03, "ancestorLotCodes").contains("RM-261102-01"));
+        // backward trace of FG-261102-02 (README)
+        assertEquals(
+                List.of(
+                        "RM-261102-02",
+                        "RM-261102-03",
+                        "RM-261102-04",
+                        "RM-261102-06",
+                        "RM-261102-07",
+                        "RM-261102-08",
+                        "SA-261102-03",
+                        "SA-261102-04"),
+                list(expected.get("trace-lots/FG-261102-02").source(), "ancestorLotCodes"));
+        // forward trace of RM-261102-01: who has it upstream
+        List<String> customers =
+                expected.values().stream()
+                        .filter(d -> d.index().equals(TraceDocuments.SHIPMENTS))
+                        .filter(d -> list(d.source(), "ancestorLotCodes").contains("RM-261102-01"))
+                        .map(d -> (String) d.source().get("customerId"))
+                        .sorted()
+                        .toList();
+        assertEquals(List.of("C-100", "C-200", "C-400"), customers);
+        Map<String, Object> fg01 = expected.get("trace-lots/FG-261102-01").source();
+        assertEquals(List.of("DN-26-7001", "DN-26-7002"), list(fg01, "shipmentIds"));
+        assertEquals(List.of("C-100", "C-200"), list(fg01, "customerIds"));
+        Map<String, Object> wo1003 = expected.get("trace-work-orders/WO-26-1003").source();
+        assertEquals(List.of("RM-261102-02", "RM-261102-03"), list(wo1003, "consumedLotCodes"));
+        assertEquals("COMPLETED", wo1003.get("status"));
+    }
+
+    /** Events arrive one by one with a random number of message deliveries in between. */
+    static void runInterleaved(InMemoryLineage lineage, List<?> arrivals, Random r) {
+        for (Object event : arrivals) {
+            lineage.accept(event);
+            lineage.deliver(r.nextInt(8));
+        }
+        lineage.runToQuiescence(50_000_000);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> doc, String field) {
+        return (List<String>) doc.get(field);
+    }
+}
