@@ -52,6 +52,11 @@ final class ElasticsearchLauncher extends ServerLauncher {
 
     @Override
     protected String commandMarker() {
+        return marker(dir);
+    }
+
+    /** The marker argument of the node whose directory is {@code dir} (absolute, normalized). */
+    static String marker(Path dir) {
         return "-Epath.data=" + dir.resolve("data");
     }
 

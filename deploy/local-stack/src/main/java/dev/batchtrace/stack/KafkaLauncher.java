@@ -50,7 +50,12 @@ final class KafkaLauncher extends ServerLauncher {
 
     @Override
     protected String commandMarker() {
-        return serverProperties().toString();
+        return marker(dir);
+    }
+
+    /** The marker argument of the broker whose directory is {@code dir} (absolute, normalized). */
+    static String marker(Path dir) {
+        return dir.resolve("server.properties").toString();
     }
 
     private Path serverProperties() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,8 +60,7 @@ public final class LocalStack {
             List<ServerLauncher> toStart = new ArrayList<>();
             for (int i = 0; i < recorded.size(); i++) {
                 ServerLauncher launcher = recorded.get(i);
-                Optional<ProcessHandle> process =
-                        ourProcess(launcher, pid(record, launcher.name()));
+                Optional<ProcessHandle> process = ourProcess(launcher, record);
                 if (process.isEmpty()) {
                     toStart.add(configured.get(i));
                 } else if (launcher.isHealthy()) {
@@ -109,7 +109,7 @@ public final class LocalStack {
                                 + ")");
                 ServerProcess process = launcher.launch(true);
                 // recorded before it is healthy, so that `down` can stop a server stuck in startup
-                record = started(record, launcher, process.pid());
+                record = started(record, launcher, process.pid(), process.startTime());
                 writeRecord(record);
                 pending.add(new Pending(launcher, process));
             }
@@ -147,7 +147,7 @@ public final class LocalStack {
         }
         List<ServerStatus> servers = new ArrayList<>();
         for (ServerLauncher launcher : launchers(record)) {
-            servers.add(statusOf(launcher, pid(record, launcher.name())));
+            servers.add(statusOf(launcher, record));
         }
         return new StackStatus(servers);
     }
@@ -162,7 +162,7 @@ public final class LocalStack {
             java.util.Collections.reverse(launchers);
             for (ServerLauncher launcher : launchers) {
                 long pid = pid(record, launcher.name());
-                Optional<ProcessHandle> process = ourProcess(launcher, pid);
+                Optional<ProcessHandle> process = ourProcess(launcher, record);
                 if (process.isPresent()) {
                     progress.accept("Stopping " + launcher.displayName() + " (pid " + pid + ")");
                     long start = System.nanoTime();
@@ -190,8 +190,9 @@ public final class LocalStack {
         return status();
     }
 
-    private ServerStatus statusOf(ServerLauncher launcher, long pid) {
+    private ServerStatus statusOf(ServerLauncher launcher, StackRecord record) {
         String name = launcher.name();
+        long pid = pid(record, name);
         if (pid <= 0) {
             return new ServerStatus(
                     name, launcher.endpoint(), 0, ServerState.STOPPED, "not running");
@@ -205,7 +206,7 @@ public final class LocalStack {
                     ServerState.STOPPED,
                     "process " + pid + " has exited; see " + launcher.logFile());
         }
-        if (!launcher.isOurs(handle.get())) {
+        if (!launcher.isOurs(handle.get(), started(record, name))) {
             return new ServerStatus(
                     name,
                     launcher.endpoint(),
@@ -225,11 +226,14 @@ public final class LocalStack {
                 name, launcher.endpoint(), pid, ServerState.UNHEALTHY, launcher.unhealthyDetail());
     }
 
-    private static Optional<ProcessHandle> ourProcess(ServerLauncher launcher, long pid) {
+    /** The recorded process of this server, if it is still that process. */
+    private static Optional<ProcessHandle> ourProcess(ServerLauncher launcher, StackRecord record) {
+        long pid = pid(record, launcher.name());
         if (pid <= 0) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(launcher::isOurs);
+        Instant started = started(record, launcher.name());
+        return ProcessHandle.of(pid).filter(p -> launcher.isOurs(p, started));
     }
 
     /** Launchers in start order for the ports of {@code record}. */
@@ -270,36 +274,46 @@ public final class LocalStack {
         };
     }
 
+    /** The recorded start time of the server's process, or null when unknown. */
+    private static Instant started(StackRecord record, String name) {
+        return switch (name) {
+            case KAFKA -> record.kafkaStarted();
+            case SCHEMA_REGISTRY -> record.registryStarted();
+            case ELASTICSEARCH -> record.elasticsearchStarted();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
     /** Records a server started now, on the configured ports. */
-    private StackRecord started(StackRecord record, ServerLauncher launcher, long pid) {
-        StackRecord withHost =
-                new StackRecord(
-                        config.host(),
-                        record.kafkaPid(),
-                        record.kafkaPort(),
-                        record.kafkaControllerPort(),
-                        record.registryPid(),
-                        record.registryPort(),
-                        record.elasticsearchPid(),
-                        record.elasticsearchPort(),
-                        record.elasticsearchTransportPort());
+    private StackRecord started(
+            StackRecord record, ServerLauncher launcher, long pid, Instant startTime) {
+        StackRecord withHost = record.withHost(config.host());
         return switch (launcher.name()) {
-            case KAFKA -> withHost.withKafka(pid, config.kafkaPort(), config.kafkaControllerPort());
-            case SCHEMA_REGISTRY -> withHost.withRegistry(pid, config.registryPort());
+            case KAFKA ->
+                    withHost.withKafka(
+                            pid, startTime, config.kafkaPort(), config.kafkaControllerPort());
+            case SCHEMA_REGISTRY -> withHost.withRegistry(pid, startTime, config.registryPort());
             case ELASTICSEARCH ->
                     withHost.withElasticsearch(
-                            pid, config.elasticsearchPort(), config.elasticsearchTransportPort());
+                            pid,
+                            startTime,
+                            config.elasticsearchPort(),
+                            config.elasticsearchTransportPort());
             default -> throw new IllegalArgumentException(launcher.name());
         };
     }
 
     private static StackRecord stopped(StackRecord record, String name) {
         return switch (name) {
-            case KAFKA -> record.withKafka(0, record.kafkaPort(), record.kafkaControllerPort());
-            case SCHEMA_REGISTRY -> record.withRegistry(0, record.registryPort());
+            case KAFKA ->
+                    record.withKafka(0, null, record.kafkaPort(), record.kafkaControllerPort());
+            case SCHEMA_REGISTRY -> record.withRegistry(0, null, record.registryPort());
             case ELASTICSEARCH ->
                     record.withElasticsearch(
-                            0, record.elasticsearchPort(), record.elasticsearchTransportPort());
+                            0,
+                            null,
+                            record.elasticsearchPort(),
+                            record.elasticsearchTransportPort());
             default -> throw new IllegalArgumentException(name);
         };
     }

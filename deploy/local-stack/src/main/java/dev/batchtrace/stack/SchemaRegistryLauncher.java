@@ -48,6 +48,13 @@ final class SchemaRegistryLauncher extends ServerLauncher {
 
     @Override
     protected String commandMarker() {
+        return marker(dir);
+    }
+
+    /**
+     * The marker argument of the registry whose directory is {@code dir} (absolute, normalized).
+     */
+    static String marker(Path dir) {
         return "-Dbatchtrace.stack.server=" + dir;
     }
 

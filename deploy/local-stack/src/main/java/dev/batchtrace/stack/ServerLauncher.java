@@ -2,10 +2,12 @@ package dev.batchtrace.stack;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,26 +76,73 @@ abstract class ServerLauncher {
     /** Runs once the server is healthy (e.g. server-side defaults). */
     protected void afterHealthy() throws StackException {}
 
-    /** True when the process's command line shows it is this server (guards against PID reuse). */
-    final boolean isOurs(ProcessHandle process) {
+    /**
+     * True when the process is this server: one of its arguments equals {@link #commandMarker()}
+     * (not merely contains it: another stack's path may end the same way) and, when a start time
+     * was recorded, it started then (guards against PID reuse).
+     *
+     * @param recordedStart the start time recorded at launch, or {@code null} when unknown
+     */
+    final boolean isOurs(ProcessHandle process, Instant recordedStart) {
         if (!process.isAlive()) {
             return false;
         }
-        Optional<String> commandLine = process.info().commandLine();
-        if (commandLine.isEmpty()) {
-            // some kernels hide other users' arguments: fall back to /proc
-            commandLine = procCommandLine(process.pid());
+        if (recordedStart != null && !startedAt(process, recordedStart)) {
+            return false;
         }
-        return commandLine.map(line -> line.contains(commandMarker())).orElse(false);
+        return hasArgument(arguments(process.pid()), commandMarker());
     }
 
-    private static Optional<String> procCommandLine(long pid) {
+    /** {@link #isOurs(ProcessHandle, Instant)} without a recorded start time. */
+    final boolean isOurs(ProcessHandle process) {
+        return isOurs(process, null);
+    }
+
+    /** The process's start time, as recorded next to its PID; empty when the OS hides it. */
+    static Optional<Instant> startTime(ProcessHandle process) {
+        // millisecond precision: what a properties file round-trips and /proc yields anyway
+        return process.info().startInstant().map(i -> Instant.ofEpochMilli(i.toEpochMilli()));
+    }
+
+    private static boolean startedAt(ProcessHandle process, Instant recordedStart) {
+        return startTime(process).map(recordedStart::equals).orElse(false);
+    }
+
+    /** True when one argument (argv[0] included) equals {@code marker} exactly. */
+    static boolean hasArgument(List<String> arguments, String marker) {
+        return arguments.contains(marker);
+    }
+
+    /**
+     * The process's arguments as the kernel keeps them, argv[0] first; empty when unreadable. /proc
+     * first: it is split exactly at NULs, where {@code Info.commandLine()} joins with spaces and
+     * {@code Info.arguments()} may be missing.
+     */
+    static List<String> arguments(long pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            return Optional.of(new String(raw).replace('\0', ' '));
+            List<String> args = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    args.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            if (start < raw.length) {
+                args.add(new String(raw, start, raw.length - start, StandardCharsets.UTF_8));
+            }
+            if (!args.isEmpty()) {
+                return args;
+            }
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            // not Linux, or the process is gone: ask the JDK
         }
+        Optional<ProcessHandle.Info> info = ProcessHandle.of(pid).map(ProcessHandle::info);
+        List<String> args = new ArrayList<>();
+        info.flatMap(ProcessHandle.Info::command).ifPresent(args::add);
+        info.flatMap(ProcessHandle.Info::arguments).ifPresent(a -> args.addAll(List.of(a)));
+        return args;
     }
 
     /** Starts the process without waiting for it to become healthy. */

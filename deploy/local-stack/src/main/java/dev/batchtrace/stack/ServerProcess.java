@@ -2,6 +2,7 @@ package dev.batchtrace.stack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,11 @@ public final class ServerProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** When the OS started the process (recorded with its PID), or null when the OS hides it. */
+    Instant startTime() {
+        return ServerLauncher.startTime(handle).orElse(null);
     }
 
     public boolean isAlive() {

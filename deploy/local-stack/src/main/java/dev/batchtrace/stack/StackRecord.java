@@ -9,20 +9,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Properties;
 
 /**
  * What {@code <workDir>/stack.properties} records about the running stack: each server's PID (0 =
- * not running) and the ports it was started on, so that status/down in a later JVM find them.
+ * not running), its start time (null = unknown, e.g. a file from an older version) and the ports it
+ * was started on, so that status/down in a later JVM find them and never mistake a process that
+ * reused the PID for them.
  */
 record StackRecord(
         String host,
         long kafkaPid,
+        Instant kafkaStarted,
         int kafkaPort,
         int kafkaControllerPort,
         long registryPid,
+        Instant registryStarted,
         int registryPort,
         long elasticsearchPid,
+        Instant elasticsearchStarted,
         int elasticsearchPort,
         int elasticsearchTransportPort) {
 
@@ -33,50 +40,78 @@ record StackRecord(
         return new StackRecord(
                 config.host(),
                 0,
+                null,
                 config.kafkaPort(),
                 config.kafkaControllerPort(),
                 0,
+                null,
                 config.registryPort(),
                 0,
+                null,
                 config.elasticsearchPort(),
                 config.elasticsearchTransportPort());
     }
 
-    StackRecord withKafka(long pid, int port, int controllerPort) {
+    StackRecord withHost(String newHost) {
+        return new StackRecord(
+                newHost,
+                kafkaPid,
+                kafkaStarted,
+                kafkaPort,
+                kafkaControllerPort,
+                registryPid,
+                registryStarted,
+                registryPort,
+                elasticsearchPid,
+                elasticsearchStarted,
+                elasticsearchPort,
+                elasticsearchTransportPort);
+    }
+
+    StackRecord withKafka(long pid, Instant started, int port, int controllerPort) {
         return new StackRecord(
                 host,
                 pid,
+                started,
                 port,
                 controllerPort,
                 registryPid,
+                registryStarted,
                 registryPort,
                 elasticsearchPid,
+                elasticsearchStarted,
                 elasticsearchPort,
                 elasticsearchTransportPort);
     }
 
-    StackRecord withRegistry(long pid, int port) {
+    StackRecord withRegistry(long pid, Instant started, int port) {
         return new StackRecord(
                 host,
                 kafkaPid,
+                kafkaStarted,
                 kafkaPort,
                 kafkaControllerPort,
                 pid,
+                started,
                 port,
                 elasticsearchPid,
+                elasticsearchStarted,
                 elasticsearchPort,
                 elasticsearchTransportPort);
     }
 
-    StackRecord withElasticsearch(long pid, int port, int transportPort) {
+    StackRecord withElasticsearch(long pid, Instant started, int port, int transportPort) {
         return new StackRecord(
                 host,
                 kafkaPid,
+                kafkaStarted,
                 kafkaPort,
                 kafkaControllerPort,
                 registryPid,
+                registryStarted,
                 registryPort,
                 pid,
+                started,
                 port,
                 transportPort);
     }
@@ -85,11 +120,14 @@ record StackRecord(
         Properties p = new Properties();
         p.setProperty("host", host);
         p.setProperty("kafka.pid", Long.toString(kafkaPid));
+        putInstant(p, "kafka.started", kafkaStarted);
         p.setProperty("kafka.port", Integer.toString(kafkaPort));
         p.setProperty("kafka.controller-port", Integer.toString(kafkaControllerPort));
         p.setProperty("schema-registry.pid", Long.toString(registryPid));
+        putInstant(p, "schema-registry.started", registryStarted);
         p.setProperty("schema-registry.port", Integer.toString(registryPort));
         p.setProperty("elasticsearch.pid", Long.toString(elasticsearchPid));
+        putInstant(p, "elasticsearch.started", elasticsearchStarted);
         p.setProperty("elasticsearch.port", Integer.toString(elasticsearchPort));
         p.setProperty("elasticsearch.transport-port", Integer.toString(elasticsearchTransportPort));
         return p;
@@ -102,11 +140,14 @@ record StackRecord(
         return new StackRecord(
                 p.getProperty("host", defaults.host()),
                 longValue(p, "kafka.pid", defaults.kafkaPid()),
+                instantValue(p, "kafka.started", defaults.kafkaStarted()),
                 (int) longValue(p, "kafka.port", defaults.kafkaPort()),
                 (int) longValue(p, "kafka.controller-port", defaults.kafkaControllerPort()),
                 longValue(p, "schema-registry.pid", defaults.registryPid()),
+                instantValue(p, "schema-registry.started", defaults.registryStarted()),
                 (int) longValue(p, "schema-registry.port", defaults.registryPort()),
                 longValue(p, "elasticsearch.pid", defaults.elasticsearchPid()),
+                instantValue(p, "elasticsearch.started", defaults.elasticsearchStarted()),
                 (int) longValue(p, "elasticsearch.port", defaults.elasticsearchPort()),
                 (int)
                         longValue(
@@ -156,6 +197,24 @@ record StackRecord(
                 workDir.resolve(FILE_NAME),
                 StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void putInstant(Properties p, String key, Instant value) {
+        if (value != null) {
+            p.setProperty(key, value.toString());
+        }
+    }
+
+    private static Instant instantValue(Properties p, String key, Instant fallback) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(v.trim());
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
     }
 
     private static long longValue(Properties p, String key, long fallback) {

@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,10 +43,18 @@ public final class TestServers {
 
     private static final String HOST = "127.0.0.1";
     private static final int ATTEMPTS = 3;
+
+    /** In each servers' folder: PID and start time of the JVM that owns them. */
+    static final String OWNER_FILE = "owner.properties";
+
+    /** A folder changed more recently than this may belong to a JVM still setting up. */
+    private static final Duration REAP_QUIET_PERIOD = Duration.ofMinutes(5);
+
     private static final Map<String, CompletableFuture<Started>> SERVERS =
             new ConcurrentHashMap<>();
     private static final List<ServerProcess> RUNNING = new ArrayList<>();
     private static boolean hookInstalled;
+    private static boolean ownerFileWritten;
 
     private TestServers() {}
 
@@ -172,6 +184,7 @@ public final class TestServers {
      */
     private static ServerProcess startWithRetries(Supplier<ServerLauncher> launchers)
             throws StackException {
+        claimBaseDir();
         for (int attempt = 1; ; attempt++) {
             ServerLauncher launcher = launchers.get();
             try {
@@ -227,39 +240,125 @@ public final class TestServers {
 
     /**
      * A test JVM killed with SIGKILL (e.g. a fork timeout) cannot run its shutdown hook: stop the
-     * servers it left behind, found by their directory target/test-servers-DEADPID in their command
-     * line.
+     * servers it left behind and delete their directory.
      */
     static void reapLeftovers() {
         Path target = baseDir().getParent();
-        if (target == null || !Files.isDirectory(target)) {
+        if (target != null) {
+            reapLeftovers(target, REAP_QUIET_PERIOD);
+        }
+    }
+
+    /**
+     * Reaps each {@code test-servers-<pid>} directory under {@code target} whose {@value
+     * #OWNER_FILE} shows its JVM is gone (no such PID, or a PID reused by a process started at
+     * another time) and that nothing changed for {@code quietPeriod}. Only processes with one of
+     * that directory's launcher marker arguments are stopped: a {@code tail -f} of one of its logs
+     * is not a server. Without an owner file nothing is touched.
+     */
+    static void reapLeftovers(Path target, Duration quietPeriod) {
+        if (!Files.isDirectory(target)) {
             return;
         }
         try (var dirs = Files.list(target)) {
             for (Path dir : dirs.toList()) {
-                String name = dir.getFileName().toString();
-                if (!name.matches("test-servers-\\d+")) {
+                if (!dir.getFileName().toString().matches("test-servers-\\d+")
+                        || !ownerIsGone(dir)
+                        || changedWithin(dir, quietPeriod)) {
                     continue;
                 }
-                long owner = Long.parseLong(name.substring("test-servers-".length()));
-                if (owner == ProcessHandle.current().pid()
-                        || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-                    continue;
-                }
-                String marker = dir.toAbsolutePath() + java.io.File.separator;
+                Set<String> markers = launcherMarkers(dir);
+                long self = ProcessHandle.current().pid();
                 ProcessHandle.allProcesses()
+                        .filter(p -> p.pid() != self)
                         .filter(
                                 p ->
-                                        p.info()
-                                                .commandLine()
-                                                .map(c -> c.contains(marker))
-                                                .orElse(false))
+                                        ServerLauncher.arguments(p.pid()).stream()
+                                                .anyMatch(markers::contains))
                         .toList()
                         .forEach(p -> ServerProcess.stopTree(p, Duration.ofSeconds(20)));
                 deleteQuietly(dir);
             }
         } catch (IOException | RuntimeException e) {
             // best effort: leftovers only cost memory
+        }
+    }
+
+    /** The marker arguments of the three servers TestServers starts under {@code base}. */
+    static Set<String> launcherMarkers(Path base) {
+        Path dir = base.toAbsolutePath().normalize();
+        return Set.of(
+                KafkaLauncher.marker(dir.resolve("kafka")),
+                SchemaRegistryLauncher.marker(dir.resolve("schema-registry")),
+                ElasticsearchLauncher.marker(dir.resolve("elasticsearch")));
+    }
+
+    /** Writes {@value #OWNER_FILE}: this JVM's PID and start time. */
+    static void writeOwnerFile(Path base, ProcessHandle owner) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("pid", Long.toString(owner.pid()));
+        ServerLauncher.startTime(owner).ifPresent(t -> p.setProperty("started", t.toString()));
+        Files.createDirectories(base);
+        try (var out = Files.newBufferedWriter(base.resolve(OWNER_FILE))) {
+            p.store(out, "the test JVM that owns these servers");
+        }
+    }
+
+    /** True only when the owner file names a JVM that is certainly no longer running. */
+    static boolean ownerIsGone(Path base) {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(base.resolve(OWNER_FILE))) {
+            p.load(in);
+        } catch (IOException e) {
+            return false; // no owner file: cannot tell whose it is
+        }
+        long pid;
+        Instant started;
+        try {
+            pid = Long.parseLong(p.getProperty("pid", "").trim());
+            String s = p.getProperty("started");
+            started = s == null ? null : Instant.parse(s.trim());
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
+            return true;
+        }
+        // alive: gone only if the PID now belongs to a process started at another time
+        Optional<Instant> now = ServerLauncher.startTime(process.get());
+        return started != null && now.isPresent() && !now.get().equals(started);
+    }
+
+    /** True when the directory or an entry directly in it was modified within {@code period}. */
+    static boolean changedWithin(Path dir, Duration period) throws IOException {
+        Instant limit = Instant.now().minus(period);
+        if (Files.getLastModifiedTime(dir).toInstant().isAfter(limit)) {
+            return true;
+        }
+        try (var entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                if (Files.getLastModifiedTime(entry).toInstant().isAfter(limit)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Records this JVM as the owner of the servers' folder, before the first server starts. */
+    private static synchronized void claimBaseDir() throws StackException {
+        if (ownerFileWritten) {
+            return;
+        }
+        try {
+            writeOwnerFile(baseDir(), ProcessHandle.current());
+            ownerFileWritten = true;
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + baseDir().resolve(OWNER_FILE) + ": " + e, e);
         }
     }
 

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +46,11 @@ class ServerLauncherTest {
 
         @Override
         protected String commandMarker() {
-            return "marker-" + dir;
+            return marker();
+        }
+
+        String marker() {
+            return dir.resolve("marker").toString();
         }
     }
 
@@ -100,6 +106,61 @@ class ServerLauncherTest {
             process.stop(Duration.ofSeconds(10));
         }
         assertFalse(process.isAlive());
+    }
+
+    @Test
+    void aMarkerMustBeAWholeArgumentNotPartOfOne() {
+        String marker = "/home/op/stack/kafka/server.properties";
+        assertTrue(ServerLauncher.hasArgument(List.of("java", "kafka.Kafka", marker), marker));
+        // another stack whose path ends the same way
+        assertFalse(
+                ServerLauncher.hasArgument(
+                        List.of("java", "kafka.Kafka", "/srv" + marker), marker));
+        assertFalse(ServerLauncher.hasArgument(List.of("java", marker + ".bak"), marker));
+        assertFalse(ServerLauncher.hasArgument(List.of("tail", "-f " + marker), marker));
+        assertFalse(ServerLauncher.hasArgument(List.of(), marker));
+    }
+
+    @Test
+    void aProcessWhosePathOnlyEndsLikeTheMarkerIsNotOurs(@TempDir Path dir) throws Exception {
+        ScriptServer server = new ScriptServer(dir, "true");
+        Process lookalike = processWithArgument("/other" + server.marker());
+        Process real = processWithArgument(server.marker());
+        try {
+            assertFalse(server.isOurs(lookalike.toHandle()));
+            assertTrue(server.isOurs(real.toHandle()));
+            assertTrue(
+                    ServerLauncher.arguments(real.pid()).contains(server.marker()),
+                    ServerLauncher.arguments(real.pid()).toString());
+        } finally {
+            ServerProcess.stopTree(lookalike.toHandle(), Duration.ofSeconds(5));
+            ServerProcess.stopTree(real.toHandle(), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aPidWithTheMarkerButAnotherStartTimeIsNotOurs(@TempDir Path dir) throws Exception {
+        ScriptServer server = new ScriptServer(dir, "true");
+        Process real = processWithArgument(server.marker());
+        try {
+            Instant started = ServerLauncher.startTime(real.toHandle()).orElseThrow();
+            assertTrue(server.isOurs(real.toHandle(), started));
+            // what a recorded PID looks like after the OS handed it to a new process
+            assertFalse(server.isOurs(real.toHandle(), started.minusSeconds(60)));
+            assertFalse(server.isOurs(real.toHandle(), started.plusMillis(10)));
+        } finally {
+            ServerProcess.stopTree(real.toHandle(), Duration.ofSeconds(5));
+        }
+        assertFalse(server.isOurs(real.toHandle(), null), "an exited process is not ours");
+    }
+
+    /**
+     * A process with {@code argument} in its command line and no child: sh waits in its builtin
+     * {@code read} on the stdin pipe this JVM holds open (a child {@code sleep} could be orphaned
+     * when the process is stopped before it forked).
+     */
+    static Process processWithArgument(String argument) throws IOException {
+        return new ProcessBuilder("/bin/sh", "-c", "read line", argument).start();
     }
 
     private static ServerProcess assertDoesNotThrowStart(ScriptServer server) {

@@ -1,10 +1,14 @@
 package dev.batchtrace.connectors.elasticsearch;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.io.IOException;
 import java.util.Objects;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 /**
  * A Flink Sink v2 that writes {@link TraceDocument}s to Elasticsearch through the official client's
@@ -55,12 +59,36 @@ public final class ElasticsearchSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return new ElasticsearchSinkWriter<>(
+        return createWriter(
                 settings,
                 converter,
                 ElasticsearchClients.create(settings),
                 context.metricGroup(),
                 context.getMailboxExecutor(),
                 context.getProcessingTimeService());
+    }
+
+    /**
+     * The writer owns the client from here on; if it cannot be built the client is closed, or its
+     * I/O threads would leak on every restart attempt.
+     */
+    static <T> ElasticsearchSinkWriter<T> createWriter(
+            ElasticsearchSettings settings,
+            DocumentConverter<T> converter,
+            ElasticsearchClient client,
+            SinkWriterMetricGroup metricGroup,
+            MailboxExecutor mailbox,
+            ProcessingTimeService timers) {
+        try {
+            return new ElasticsearchSinkWriter<>(
+                    settings, converter, client, metricGroup, mailbox, timers);
+        } catch (RuntimeException | Error e) {
+            try {
+                client.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writer of {@link ElasticsearchSink}. Threads: write/flush/close and retry timers run on the task
  * thread; bulk callbacks run on the client's I/O threads and only record outcomes (the task thread
- * re-submits retries, so a callback never blocks on a full ingester).
+ * re-submits retries, so a callback never blocks on a full ingester). Flink's own counters
+ * (numRecordsSend, numRecordsOutErrors) are not thread-safe: callbacks count into AtomicLongs and
+ * the task thread moves those counts into Flink's counters ({@link #publishCounts}).
  */
 final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
 
@@ -53,8 +56,10 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     private final Counter documentsWritten;
     private final Counter skippedOlder;
     private final Counter retries;
-    private final Counter recordsSend;
-    private final Counter recordsOutErrors;
+    private final Counter recordsSend; // task thread only
+    private final Counter recordsOutErrors; // task thread only
+    private final AtomicLong recordsSendPending = new AtomicLong();
+    private final AtomicLong recordsOutErrorsPending = new AtomicLong();
 
     private final Object lock = new Object();
 
@@ -103,7 +108,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
-        checkFailure();
+        checkFailure(); // also publishes what the I/O threads counted
         resubmitDueRetries();
         TraceDocument document = converter.convert(element);
         if (document == null) {
@@ -134,6 +139,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         checkFailure();
         ingester.flush();
         while (true) {
+            publishCounts();
             if (resubmitDueRetries() > 0) {
                 ingester.flush();
             }
@@ -156,7 +162,8 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     public void close() throws Exception {
         closed = true;
         try {
-            ingester.close();
+            ingester.close(); // waits for the requests in flight, whose answers are counted
+            publishCounts();
         } finally {
             client.close();
         }
@@ -203,7 +210,20 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                                                 .document(document.source())));
     }
 
+    /** Moves what the I/O threads counted into Flink's counters; runs on the task thread only. */
+    private void publishCounts() {
+        long sent = recordsSendPending.getAndSet(0);
+        if (sent > 0) {
+            recordsSend.inc(sent);
+        }
+        long errors = recordsOutErrorsPending.getAndSet(0);
+        if (errors > 0) {
+            recordsOutErrors.inc(errors);
+        }
+    }
+
     private void checkFailure() throws IOException {
+        publishCounts();
         Throwable t = failure.get();
         if (t != null) {
             if (t instanceof ElasticsearchSinkException e) {
@@ -247,7 +267,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     }
 
     private void fail(Throwable t) {
-        recordsOutErrors.inc();
+        recordsOutErrorsPending.incrementAndGet();
         if (!failure.compareAndSet(null, t)) {
             LOG.warn("Further Elasticsearch sink failure: {}", t.getMessage());
         } else {
@@ -337,7 +357,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                 switch (BulkFailures.classifyItem(item)) {
                     case WRITTEN -> {
                         documentsWritten.inc();
-                        recordsSend.inc();
+                        recordsSendPending.incrementAndGet();
                         answered++;
                     }
                     case SKIPPED_OLDER -> {

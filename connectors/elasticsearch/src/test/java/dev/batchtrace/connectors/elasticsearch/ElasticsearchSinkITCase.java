@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -29,11 +30,15 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,13 +183,17 @@ class ElasticsearchSinkITCase {
         StreamExecutionEnvironment plain = environment();
         plain.fromSequence(0, n - 1)
                 .map(new ThrottleAndFailOnce(false))
+                .flatMap(new WithOnceMarkers())
                 .sinkTo(ElasticsearchSink.of(settings(), new RevisionConverter(reference)));
         run(plain, "uninterrupted");
 
         ThrottleAndFailOnce.FAILED.set(false);
         ThrottleAndFailOnce.OPENED.set(0);
         StreamExecutionEnvironment failing = environment();
-        DataStream<Long> input = failing.fromSequence(0, n - 1).map(new ThrottleAndFailOnce(true));
+        DataStream<Long> input =
+                failing.fromSequence(0, n - 1)
+                        .map(new ThrottleAndFailOnce(true))
+                        .flatMap(new WithOnceMarkers());
         input.sinkTo(ElasticsearchSink.of(settings(), new RevisionConverter(recovered)));
         JobID job = run(failing, "fail-and-restore");
 
@@ -193,7 +202,20 @@ class ElasticsearchSinkITCase {
         assertTrue(ThrottleAndFailOnce.OPENED.get() >= 3, "the failed task was restored");
         Map<String, String> expected = snapshot(reference);
         Map<String, String> actual = snapshot(recovered);
-        assertEquals(500, expected.size());
+        int onceKeys = 2 * WithOnceMarkers.PER_SPLIT;
+        assertEquals(500 + onceKeys, expected.size());
+        // the failed subtask's once-keys before the checkpoint it restored from were written
+        // before the failure and never again (the last ones shortly before it): only a flush
+        // that really waits for them before the checkpoint leaves them all in the index
+        for (long split = 0; split < 2; split++) {
+            for (long j = 0; j < WithOnceMarkers.PER_SPLIT; j++) {
+                long i = split * WithOnceMarkers.SPLIT_SIZE + j;
+                assertEquals(
+                        "1 {\"once\":" + i + "}",
+                        actual.get("once-" + i),
+                        "once-" + i + " written before the failure survives the restore");
+            }
+        }
         assertEquals(expected, actual);
         // and both equal the last revision of every key
         assertEquals("20 {\"n\":9999,\"key\":499,\"revision\":20}", actual.get("doc-499"));
@@ -272,7 +294,10 @@ class ElasticsearchSinkITCase {
         }
     }
 
-    /** Element i is revision i/500+1 of key i%500: 20 revisions of 500 documents. */
+    /**
+     * Element i is revision i/500+1 of key i%500: 20 revisions of 500 documents. A negative element
+     * -(i+1) is the only write of key once-i (see {@link WithOnceMarkers}).
+     */
     static final class RevisionConverter implements DocumentConverter<Long> {
         private final String index;
 
@@ -282,6 +307,10 @@ class ElasticsearchSinkITCase {
 
         @Override
         public TraceDocument convert(Long i) {
+            if (i < 0) {
+                long once = -i - 1;
+                return TraceDocument.upsert(index, "once-" + once, 1, Map.of("once", once));
+            }
             long key = i % 500;
             long revision = i / 500 + 1;
             Map<String, Object> source = new LinkedHashMap<>();
@@ -292,14 +321,42 @@ class ElasticsearchSinkITCase {
         }
     }
 
-    /** Slows the stream so checkpoints happen mid-run; optionally throws once after one. */
+    /**
+     * Passes every element on and, for the first {@value #PER_SPLIT} elements of each of the two
+     * splits of {@code fromSequence(0, 9999)} at parallelism 2 ([0, 4999] and [5000, 9999]), also a
+     * marker that becomes the one and only write of key once-i. The failure is injected well inside
+     * this range, so once-keys are written right up to the checkpoint before it.
+     */
+    static final class WithOnceMarkers implements FlatMapFunction<Long, Long> {
+        static final int PER_SPLIT = 2000;
+        static final long SPLIT_SIZE = 5000;
+
+        @Override
+        public void flatMap(Long value, Collector<Long> out) {
+            out.collect(value);
+            if (value % SPLIT_SIZE < PER_SPLIT) {
+                out.collect(-value - 1);
+            }
+        }
+    }
+
+    /**
+     * Slows the stream so checkpoints happen mid-run; optionally throws once, at the first record
+     * after a checkpoint completes whose barrier passed this subtask after more than {@value
+     * #RECORDS_BEFORE_CHECKPOINT} records: the restore starts after those records' once-keys and
+     * never replays them.
+     */
     static final class ThrottleAndFailOnce extends RichMapFunction<Long, Long>
-            implements CheckpointListener {
+            implements CheckpointListener, CheckpointedFunction {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final AtomicInteger OPENED = new AtomicInteger();
+        static final int RECORDS_BEFORE_CHECKPOINT = 300;
         private final boolean fail;
         private transient boolean checkpointCompleted;
         private transient long seen;
+
+        /** Smallest checkpoint taken after enough records, or MAX_VALUE. */
+        private transient long firstCheckpointToFailAfter;
 
         ThrottleAndFailOnce(boolean fail) {
             this.fail = fail;
@@ -311,6 +368,21 @@ class ElasticsearchSinkITCase {
         }
 
         @Override
+        public void initializeState(FunctionInitializationContext context) {
+            firstCheckpointToFailAfter = Long.MAX_VALUE;
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {
+            // records before the barrier have reached the chained sink, whose flush precedes
+            // this checkpoint's completion
+            if (seen > RECORDS_BEFORE_CHECKPOINT) {
+                firstCheckpointToFailAfter =
+                        Math.min(firstCheckpointToFailAfter, context.getCheckpointId());
+            }
+        }
+
+        @Override
         public Long map(Long value) throws Exception {
             // slower until the failure is injected, so a checkpoint completes first even on a
             // busy machine
@@ -318,7 +390,7 @@ class ElasticsearchSinkITCase {
             if (++seen % 4 == 0 || beforeFailure) {
                 Thread.sleep(1);
             }
-            if (fail && checkpointCompleted && seen >= 1000 && FAILED.compareAndSet(false, true)) {
+            if (fail && checkpointCompleted && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure after " + seen + " records");
             }
             return value;
@@ -326,7 +398,9 @@ class ElasticsearchSinkITCase {
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            checkpointCompleted = true;
+            if (checkpointId >= firstCheckpointToFailAfter) {
+                checkpointCompleted = true;
+            }
         }
     }
 

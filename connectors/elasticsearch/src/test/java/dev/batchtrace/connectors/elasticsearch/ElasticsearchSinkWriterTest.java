@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -163,6 +164,35 @@ class ElasticsearchSinkWriterTest {
             assertTrue(e.getMessage().contains("LOT-9"), e.getMessage());
             assertEquals(0, writer.unacknowledged());
         }
+    }
+
+    @Test
+    void flinksCountersAreOnlyTouchedOnTheTaskThread() throws Exception {
+        TaskThreadMetricGroup metrics = new TaskThreadMetricGroup();
+        ElasticsearchSinkWriter<TraceDocument> writer =
+                new ElasticsearchSinkWriter<>(
+                        settings(fake.url(), 3),
+                        d -> d,
+                        ElasticsearchClients.create(settings(fake.url(), 3)),
+                        metrics,
+                        mailbox(),
+                        timers());
+        try (writer) {
+            for (int i = 0; i < 100; i++) {
+                writer.write(TraceDocument.upsert("idx", "LOT-" + i, 1, Map.of("q", i)), null);
+            }
+            writer.flush(false);
+            assertEquals(100, metrics.recordsSend.getCount(), "counted when flush returns");
+
+            writer.write(TraceDocument.upsert("idx", "bad-1", 1, Map.of("q", "x")), null);
+            assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+            assertEquals(1, metrics.recordsOutErrors.getCount());
+        }
+
+        String taskThread = Thread.currentThread().getName();
+        assertEquals(Set.of(taskThread), metrics.recordsSend.threads);
+        assertEquals(Set.of(taskThread), metrics.recordsOutErrors.threads);
+        assertEquals(100, metrics.recordsSend.getCount());
     }
 
     @Test

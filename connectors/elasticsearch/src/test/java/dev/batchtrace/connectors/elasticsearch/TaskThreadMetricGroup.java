@@ -1,0 +1,101 @@
+package dev.batchtrace.connectors.elasticsearch;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.OperatorIOMetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
+/**
+ * A sink writer metric group whose Flink counters remember every thread that touched them, like
+ * Flink's own (plain, not thread-safe) counters must only be touched by the task thread.
+ */
+final class TaskThreadMetricGroup extends UnregisteredMetricsGroup
+        implements SinkWriterMetricGroup {
+
+    final RecordingCounter recordsSend = new RecordingCounter();
+    final RecordingCounter recordsOutErrors = new RecordingCounter();
+    private final RuntimeException failingAddGroup;
+
+    TaskThreadMetricGroup() {
+        this(null);
+    }
+
+    /** A group whose {@code addGroup} throws, to break writer construction. */
+    static TaskThreadMetricGroup failingOnAddGroup(RuntimeException e) {
+        return new TaskThreadMetricGroup(e);
+    }
+
+    private TaskThreadMetricGroup(RuntimeException failingAddGroup) {
+        this.failingAddGroup = failingAddGroup;
+    }
+
+    @Override
+    public MetricGroup addGroup(String name) {
+        if (failingAddGroup != null) {
+            throw failingAddGroup;
+        }
+        return super.addGroup(name);
+    }
+
+    @Override
+    public Counter getNumRecordsOutErrorsCounter() {
+        return recordsOutErrors;
+    }
+
+    @Override
+    public Counter getNumRecordsSendErrorsCounter() {
+        return new SimpleCounter();
+    }
+
+    @Override
+    public Counter getNumRecordsSendCounter() {
+        return recordsSend;
+    }
+
+    @Override
+    public Counter getNumBytesSendCounter() {
+        return new SimpleCounter();
+    }
+
+    @Override
+    public void setCurrentSendTimeGauge(Gauge<Long> currentSendTimeGauge) {}
+
+    @Override
+    public OperatorIOMetricGroup getIOMetricGroup() {
+        return UnregisteredMetricsGroup.createOperatorIOMetricGroup();
+    }
+
+    /** Counts like a SimpleCounter and records the threads that changed it. */
+    static final class RecordingCounter extends SimpleCounter {
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void inc() {
+            threads.add(Thread.currentThread().getName());
+            super.inc();
+        }
+
+        @Override
+        public void inc(long n) {
+            threads.add(Thread.currentThread().getName());
+            super.inc(n);
+        }
+
+        @Override
+        public void dec() {
+            threads.add(Thread.currentThread().getName());
+            super.dec();
+        }
+
+        @Override
+        public void dec(long n) {
+            threads.add(Thread.currentThread().getName());
+            super.dec(n);
+        }
+    }
+}
