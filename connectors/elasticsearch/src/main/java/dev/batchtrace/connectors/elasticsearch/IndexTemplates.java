@@ -107,6 +107,49 @@ public final class IndexTemplates {
         String change = "put index template " + name + " version " + fileVersion;
         changes.add(change);
         progress.accept(change);
+        updateExistingMapping(client, index, body, progress, changes);
+    }
+
+    /**
+     * A template only shapes indices created after it: an index made by an older template gets the
+     * new version's mappings put on it. Only additions are possible; Elasticsearch refuses a
+     * changed field type, and then a new versioned index (with reindexing) is needed.
+     */
+    private static void updateExistingMapping(
+            ElasticsearchClient client,
+            TraceIndex index,
+            byte[] templateBody,
+            Consumer<String> progress,
+            List<String> changes)
+            throws IOException {
+        String concrete = index.concreteIndex();
+        if (!client.indices().exists(e -> e.index(concrete)).value()) {
+            return;
+        }
+        byte[] mappings =
+                JSON.writeValueAsBytes(
+                        JSON.readTree(templateBody).path("template").path("mappings"));
+        try {
+            client.indices()
+                    .putMapping(
+                            p -> p.index(concrete).withJson(new ByteArrayInputStream(mappings)));
+        } catch (ElasticsearchException e) {
+            throw new IOException(
+                    "cannot update the mappings of "
+                            + concrete
+                            + " to template version "
+                            + templateVersion(index)
+                            + " (only new fields can be added to an existing index): "
+                            + e.getMessage(),
+                    e);
+        }
+        String change =
+                "updated mappings of "
+                        + concrete
+                        + " to template version "
+                        + templateVersion(index);
+        changes.add(change);
+        progress.accept(change);
     }
 
     private static void installIndexAndAlias(

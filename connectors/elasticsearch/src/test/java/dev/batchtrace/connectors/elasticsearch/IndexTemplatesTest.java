@@ -151,7 +151,7 @@ class IndexTemplatesTest {
             String pattern = patterns.get(0).asString();
             assertTrue(matches(pattern, index.concreteIndex()), pattern);
             assertTrue(!matches(pattern, index.alias()), pattern + " must not match the alias");
-            assertEquals(1, IndexTemplates.templateVersion(index));
+            assertTrue(IndexTemplates.templateVersion(index) >= 1, index.toString());
             assertNotNull(template.path("template").path("settings").get("index"));
         }
         assertEquals("trace-lots-v1", TraceIndex.LOTS.concreteIndex());
