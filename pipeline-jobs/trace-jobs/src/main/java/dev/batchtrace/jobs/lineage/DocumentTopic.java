@@ -1,0 +1,156 @@
+package dev.batchtrace.jobs.lineage;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchtrace.connectors.elasticsearch.DocumentConverter;
+import dev.batchtrace.connectors.elasticsearch.TraceDocument;
+import dev.batchtrace.connectors.kafka.KafkaSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The documents topic between the lineage functions and Elasticsearch: written exactly once (key
+ * {@code index/id}, value JSON, a tombstone for a deletion), read read_committed with each record's
+ * offset as its external version.
+ */
+public final class DocumentTopic {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private DocumentTopic() {}
+
+    /** The exactly-once sink of {@link DocumentUpdate}s. */
+    public static KafkaSink<DocumentUpdate> sink(
+            KafkaSettings kafka, String topic, String transactionalIdPrefix) {
+        return KafkaSink.<DocumentUpdate>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(KafkaTopics.exactlyOnceProducer(kafka))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setRecordSerializer(new Serializer(topic))
+                .build();
+    }
+
+    /**
+     * The read_committed source of the documents topic. Without restored state it starts at the
+     * group's committed offsets, else the earliest (a first run indexes everything).
+     */
+    public static KafkaSource<DocumentRecord> source(KafkaSettings kafka, String topic) {
+        return KafkaSource.<DocumentRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setProperties(KafkaTopics.readCommittedConsumer(kafka))
+                .setTopics(topic)
+                .setGroupId(kafka.groupId(topic))
+                .setClientIdPrefix(kafka.groupId(topic))
+                .setStartingOffsets(KafkaTopics.committedOrEarliest())
+                .setDeserializer(new Deserializer())
+                .build();
+    }
+
+    /**
+     * The Elasticsearch write of a stored document: upsert (or delete, for a tombstone) with
+     * external version = offset.
+     */
+    public static DocumentConverter<DocumentRecord> converter() {
+        return record ->
+                record.json() == null
+                        ? TraceDocument.delete(record.index(), record.id(), record.offset())
+                        : TraceDocument.upsert(
+                                record.index(), record.id(), record.offset(), parse(record));
+    }
+
+    static Map<String, Object> parse(DocumentRecord record) {
+        try {
+            return JSON.readValue(record.json(), MAP);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "document "
+                            + record.index()
+                            + "/"
+                            + record.id()
+                            + " at offset "
+                            + record.offset()
+                            + " is not a JSON object",
+                    e);
+        }
+    }
+
+    /** {@code index/id} key, JSON value, UTF-8. */
+    static final class Serializer implements KafkaRecordSerializationSchema<DocumentUpdate> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        Serializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(
+                DocumentUpdate update, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(
+                    topic,
+                    update.key().getBytes(StandardCharsets.UTF_8),
+                    update.isDeletion() ? null : update.json().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Splits the key at its first {@code /} (an index name never contains one). */
+    static final class Deserializer implements KafkaRecordDeserializationSchema<DocumentRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(
+                ConsumerRecord<byte[], byte[]> record, Collector<DocumentRecord> out)
+                throws IOException {
+            if (record.key() == null) {
+                throw new IOException(
+                        "documents topic record without key at "
+                                + record.topic()
+                                + "/"
+                                + record.partition()
+                                + "/"
+                                + record.offset()
+                                + ": only the lineage job may write to this topic");
+            }
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            int slash = key.indexOf('/');
+            if (slash <= 0 || slash == key.length() - 1) {
+                throw new IOException(
+                        "documents topic key '"
+                                + key
+                                + "' at "
+                                + record.topic()
+                                + "/"
+                                + record.partition()
+                                + "/"
+                                + record.offset()
+                                + " is not index/id: only the lineage job may write to this topic");
+            }
+            out.collect(
+                    new DocumentRecord(
+                            key.substring(0, slash),
+                            key.substring(slash + 1),
+                            record.offset(),
+                            record.value() == null
+                                    ? null
+                                    : new String(record.value(), StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        public TypeInformation<DocumentRecord> getProducedType() {
+            return TypeInformation.of(DocumentRecord.class);
+        }
+    }
+}

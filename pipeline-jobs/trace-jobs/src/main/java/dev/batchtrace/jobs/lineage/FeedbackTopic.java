@@ -1,0 +1,116 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.lineage.LineageMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The feedback path of the genealogy: lineage messages from one node to another (closures to
+ * children) leave the job through this topic and come back in keyed by their target. Written
+ * exactly once and read read_committed, so after a restore the job never sees what a failed attempt
+ * sent after its last checkpoint, and version counters restored from state cannot collide with
+ * versions nobody will ever read (lineage-design.md, "Restores and versions").
+ *
+ * <p>Key: {@code target().toString()} (UTF-8), so all messages to one node share a partition.
+ * Value: {@link LineageCodec} bytes (versioned JSON envelope).
+ */
+public final class FeedbackTopic {
+
+    private FeedbackTopic() {}
+
+    public static KafkaSink<LineageMessage> sink(
+            KafkaSettings kafka, String topic, String transactionalIdPrefix) {
+        return KafkaSink.<LineageMessage>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(KafkaTopics.exactlyOnceProducer(kafka))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setRecordSerializer(new Serializer(topic))
+                .build();
+    }
+
+    public static KafkaSource<LineageMessage> source(KafkaSettings kafka, String topic) {
+        return source(kafka, topic, new Deserializer());
+    }
+
+    /**
+     * The same source with another deserializer (tests wrap {@link Deserializer} to inject faults).
+     */
+    public static KafkaSource<LineageMessage> source(
+            KafkaSettings kafka,
+            String topic,
+            KafkaRecordDeserializationSchema<LineageMessage> deserializer) {
+        return KafkaSource.<LineageMessage>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setProperties(KafkaTopics.readCommittedConsumer(kafka))
+                .setTopics(topic)
+                .setGroupId(kafka.groupId(topic))
+                .setClientIdPrefix(kafka.groupId(topic))
+                .setStartingOffsets(KafkaTopics.committedOrEarliest())
+                .setDeserializer(deserializer)
+                .build();
+    }
+
+    static final class Serializer implements KafkaRecordSerializationSchema<LineageMessage> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        Serializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(
+                LineageMessage message, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(
+                    topic,
+                    message.target().toString().getBytes(StandardCharsets.UTF_8),
+                    LineageCodec.encode(message));
+        }
+    }
+
+    /**
+     * Decodes the codec bytes. A record that does not decode fails the job with its position: only
+     * this job writes the topic, so it means a newer job version wrote a format this one does not
+     * know (roll back or upgrade), not a bad input to dead-letter.
+     */
+    public static class Deserializer implements KafkaRecordDeserializationSchema<LineageMessage> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(
+                ConsumerRecord<byte[], byte[]> record, Collector<LineageMessage> out)
+                throws IOException {
+            try {
+                out.collect(LineageCodec.decode(record.value()));
+            } catch (RuntimeException e) {
+                throw new IOException(
+                        "lineage feedback record at "
+                                + record.topic()
+                                + "/"
+                                + record.partition()
+                                + "/"
+                                + record.offset()
+                                + " cannot be decoded (written by another job version?): "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+
+        @Override
+        public TypeInformation<LineageMessage> getProducedType() {
+            return LineageMessageTypeInfo.INSTANCE;
+        }
+    }
+}

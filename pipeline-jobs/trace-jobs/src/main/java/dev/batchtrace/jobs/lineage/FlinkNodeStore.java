@@ -1,0 +1,121 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.lineage.Announcement;
+import dev.batchtrace.lineage.Link;
+import dev.batchtrace.lineage.LotFacts;
+import dev.batchtrace.lineage.NodeKey;
+import dev.batchtrace.lineage.NodeStore;
+import dev.batchtrace.lineage.ShipmentFacts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+
+/**
+ * The model's {@link NodeStore} over the keyed state of {@link LineageNodeFunction}: each piece its
+ * own ValueState or MapState, so a message to a lot with thousands of children reads and writes
+ * only the entries it touches. Acts on the current key of the operator.
+ */
+final class FlinkNodeStore implements NodeStore {
+
+    private final ValueState<byte[]> lotFacts;
+    private final ValueState<byte[]> shipmentFacts;
+    private final MapState<String, byte[]> parents;
+    private final MapState<String, byte[]> children;
+    private final MapState<String, byte[]> contributions;
+    private final ValueState<byte[]> announcement;
+
+    FlinkNodeStore(
+            ValueState<byte[]> lotFacts,
+            ValueState<byte[]> shipmentFacts,
+            MapState<String, byte[]> parents,
+            MapState<String, byte[]> children,
+            MapState<String, byte[]> contributions,
+            ValueState<byte[]> announcement) {
+        this.lotFacts = lotFacts;
+        this.shipmentFacts = shipmentFacts;
+        this.parents = parents;
+        this.children = children;
+        this.contributions = contributions;
+        this.announcement = announcement;
+    }
+
+    @Override
+    public LotFacts lotFacts() {
+        return FlinkState.value(lotFacts, LotFacts.class);
+    }
+
+    @Override
+    public void putLotFacts(LotFacts facts) {
+        FlinkState.update(lotFacts, facts);
+    }
+
+    @Override
+    public ShipmentFacts shipmentFacts() {
+        return FlinkState.value(shipmentFacts, ShipmentFacts.class);
+    }
+
+    @Override
+    public void putShipmentFacts(ShipmentFacts facts) {
+        FlinkState.update(shipmentFacts, facts);
+    }
+
+    @Override
+    public Link parent(NodeKey parent) {
+        return FlinkState.get(parents, parent.toString(), Link.class);
+    }
+
+    @Override
+    public void putParent(NodeKey parent, Link link) {
+        FlinkState.put(parents, parent.toString(), link);
+    }
+
+    @Override
+    public Iterable<Map.Entry<NodeKey, Link>> parents() {
+        return byNodeKey(FlinkState.entries(parents, Link.class));
+    }
+
+    @Override
+    public Link child(NodeKey child) {
+        return FlinkState.get(children, child.toString(), Link.class);
+    }
+
+    @Override
+    public void putChild(NodeKey child, Link link) {
+        FlinkState.put(children, child.toString(), link);
+    }
+
+    @Override
+    public Iterable<Map.Entry<NodeKey, Link>> children() {
+        return byNodeKey(FlinkState.entries(children, Link.class));
+    }
+
+    @Override
+    public Announcement contribution(NodeKey sender) {
+        return FlinkState.get(contributions, sender.toString(), Announcement.class);
+    }
+
+    @Override
+    public void putContribution(NodeKey sender, Announcement contribution) {
+        FlinkState.put(contributions, sender.toString(), contribution);
+    }
+
+    @Override
+    public Announcement announcement() {
+        return FlinkState.value(announcement, Announcement.class);
+    }
+
+    @Override
+    public void putAnnouncement(Announcement value) {
+        FlinkState.update(announcement, value);
+    }
+
+    private static List<Map.Entry<NodeKey, Link>> byNodeKey(List<Map.Entry<String, Link>> raw) {
+        List<Map.Entry<NodeKey, Link>> entries = new ArrayList<>(raw.size());
+        for (Map.Entry<String, Link> entry : raw) {
+            entries.add(Map.entry(NodeKey.parse(entry.getKey()), entry.getValue()));
+        }
+        return entries;
+    }
+}

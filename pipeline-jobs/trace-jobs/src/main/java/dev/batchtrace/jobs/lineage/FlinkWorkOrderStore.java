@@ -1,0 +1,100 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.lineage.Consumption;
+import dev.batchtrace.lineage.EdgeEmission;
+import dev.batchtrace.lineage.WorkOrderFacts;
+import dev.batchtrace.lineage.WorkOrderStore;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+
+/**
+ * The model's {@link WorkOrderStore} over the keyed state of {@link WorkOrderLinksFunction}; acts
+ * on the current key (a work order id).
+ */
+final class FlinkWorkOrderStore implements WorkOrderStore {
+
+    private final ValueState<byte[]> facts;
+    private final MapState<String, byte[]> consumptions;
+    private final MapState<String, Boolean> reversed;
+    private final MapState<String, Boolean> produced;
+    private final MapState<String, byte[]> edges;
+
+    FlinkWorkOrderStore(
+            ValueState<byte[]> facts,
+            MapState<String, byte[]> consumptions,
+            MapState<String, Boolean> reversed,
+            MapState<String, Boolean> produced,
+            MapState<String, byte[]> edges) {
+        this.facts = facts;
+        this.consumptions = consumptions;
+        this.reversed = reversed;
+        this.produced = produced;
+        this.edges = edges;
+    }
+
+    /** MapState key of an edge; lot codes contain no line breaks. */
+    static String edgeKey(String parentLot, String childLot) {
+        return parentLot + '\n' + childLot;
+    }
+
+    @Override
+    public WorkOrderFacts facts() {
+        return FlinkState.value(facts, WorkOrderFacts.class);
+    }
+
+    @Override
+    public void putFacts(WorkOrderFacts value) {
+        FlinkState.update(facts, value);
+    }
+
+    @Override
+    public Consumption consumption(String eventId) {
+        return FlinkState.get(consumptions, eventId, Consumption.class);
+    }
+
+    @Override
+    public void putConsumption(String eventId, Consumption consumption) {
+        FlinkState.put(consumptions, eventId, consumption);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, Consumption>> consumptions() {
+        return FlinkState.entries(consumptions, Consumption.class);
+    }
+
+    @Override
+    public boolean isReversed(String consumptionEventId) {
+        return FlinkState.contains(reversed, consumptionEventId);
+    }
+
+    @Override
+    public void markReversed(String consumptionEventId) {
+        FlinkState.mark(reversed, consumptionEventId);
+    }
+
+    @Override
+    public boolean isProduced(String lotCode) {
+        return FlinkState.contains(produced, lotCode);
+    }
+
+    @Override
+    public void markProduced(String lotCode) {
+        FlinkState.mark(produced, lotCode);
+    }
+
+    @Override
+    public Iterable<String> producedLotCodes() {
+        return FlinkState.keys(produced);
+    }
+
+    @Override
+    public EdgeEmission edge(String parentLot, String childLot) {
+        return FlinkState.get(edges, edgeKey(parentLot, childLot), EdgeEmission.class);
+    }
+
+    @Override
+    public void putEdge(String parentLot, String childLot, EdgeEmission emission) {
+        FlinkState.put(edges, edgeKey(parentLot, childLot), emission);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
+import dev.batchtrace.connectors.kafka.DeadLetterSplit;
+import dev.batchtrace.events.DeadLetter;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.lineage.LineageMessage;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The genealogy job (issue 3): goods receipts, work-order events and dispatch notes in; per lot and
+ * shipment the full upstream closure, as trace documents in Elasticsearch.
+ *
+ * <pre>
+ *  goods receipts --> GoodsReceiptFacts ---------------------------+
+ *  work orders ----> keyBy(workOrderId) WorkOrderLinksFunction ----+--> keyBy(target)
+ *  dispatch notes -> DispatchNoteLinks ----------------------------+    LineageNodeFunction --> feedback topic
+ *  feedback topic (read_committed) --------------------------------+         |  (exactly once) --^
+ *                                                                   documents (side outputs)
+ *                                                     --> documents topic (exactly once, key index/id)
+ *  documents topic (read_committed) --> Elasticsearch (external version = offset)
+ * </pre>
+ *
+ * <p>Run: {@code flink run -c dev.batchtrace.jobs.lineage.LineageJob trace-jobs.jar --config
+ * lineage.properties [--key value]...}. This class only wires; tests call {@link #defineWorkflow}
+ * with their own sources and sinks.
+ */
+public final class LineageJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LineageJob.class);
+
+    // Operator uids: stable across versions, savepoints map state by them. Never rename.
+    public static final String UID_GOODS_RECEIPTS_SOURCE = "goods-receipts-source";
+    public static final String UID_GOODS_RECEIPTS_SPLIT = "goods-receipts-split";
+    public static final String UID_WORK_ORDERS_SOURCE = "work-orders-source";
+    public static final String UID_WORK_ORDERS_SPLIT = "work-orders-split";
+    public static final String UID_DISPATCH_NOTES_SOURCE = "dispatch-notes-source";
+    public static final String UID_DISPATCH_NOTES_SPLIT = "dispatch-notes-split";
+    public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
+    public static final String UID_GOODS_RECEIPT_FACTS = "goods-receipt-facts";
+    public static final String UID_WORK_ORDER_LINKS = "work-order-links";
+    public static final String UID_DISPATCH_NOTE_LINKS = "dispatch-note-links";
+    public static final String UID_FEEDBACK_SOURCE = "lineage-feedback-source";
+    public static final String UID_LINEAGE_NODES = "lineage-nodes";
+    public static final String UID_FEEDBACK_SINK = "lineage-feedback-sink";
+    public static final String UID_DOCUMENTS_SINK = "trace-documents-sink";
+    public static final String UID_DOCUMENTS_SOURCE = "trace-documents-source";
+    public static final String UID_ELASTICSEARCH_SINK = "trace-documents-elasticsearch";
+
+    private LineageJob() {}
+
+    public static void main(String[] args) throws Exception {
+        LineageJobConfig config = LineageJobConfig.fromArgs(args);
+        LOG.info("lineage job config: {}", config);
+        // Templates, versioned indices and aliases before any document is written (idempotent).
+        IndexTemplates.install(config.elasticsearch(), LOG::info);
+        StreamExecutionEnvironment env = environment(config);
+        defineWorkflow(
+                env,
+                LineageSources.kafka(config),
+                LineageSinks.kafka(config),
+                config.coalesceDelay());
+        env.execute(config.jobName());
+    }
+
+    /** The execution environment with the job's checkpointing, state backend and parallelism. */
+    public static StreamExecutionEnvironment environment(LineageJobConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        configure(env, config);
+        return env;
+    }
+
+    /** Checkpointing (exactly once: the feedback and documents sinks commit on checkpoints). */
+    public static void configure(StreamExecutionEnvironment env, LineageJobConfig config) {
+        env.enableCheckpointing(
+                config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setMaxParallelism(config.maxParallelism());
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
+        }
+    }
+
+    /**
+     * Wires the whole loop: inputs, stage 1, the node stage with its feedback, documents,
+     * Elasticsearch.
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            LineageSources sources,
+            LineageSinks sinks,
+            Duration coalesceDelay) {
+        DeadLetterSplit.Result<GoodsReceipt> receipts =
+                DeadLetterSplit.split(
+                        env.fromSource(
+                                        sources.goodsReceipts(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "goods receipts")
+                                .uid(UID_GOODS_RECEIPTS_SOURCE),
+                        UID_GOODS_RECEIPTS_SPLIT,
+                        "goods receipts: split dead letters");
+        DeadLetterSplit.Result<WorkOrderEvent> workOrders =
+                DeadLetterSplit.split(
+                        env.fromSource(
+                                        sources.workOrders(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "work-order events")
+                                .uid(UID_WORK_ORDERS_SOURCE),
+                        UID_WORK_ORDERS_SPLIT,
+                        "work-order events: split dead letters");
+        DeadLetterSplit.Result<DispatchNote> dispatches =
+                DeadLetterSplit.split(
+                        env.fromSource(
+                                        sources.dispatchNotes(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "dispatch notes")
+                                .uid(UID_DISPATCH_NOTES_SOURCE),
+                        UID_DISPATCH_NOTES_SPLIT,
+                        "dispatch notes: split dead letters");
+        DataStream<DeadLetter> deadLetters =
+                receipts.deadLetters().union(workOrders.deadLetters(), dispatches.deadLetters());
+        deadLetters.sinkTo(sinks.deadLetters()).uid(UID_DEAD_LETTERS_SINK).name("dead letters");
+
+        // Stage 1: facts and edges.
+        DataStream<LineageMessage> receiptFacts =
+                receipts.records()
+                        .flatMap(new GoodsReceiptFacts(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_GOODS_RECEIPT_FACTS)
+                        .name("goods receipt -> lot facts");
+        SingleOutputStreamOperator<LineageMessage> workOrderLinks =
+                workOrders
+                        .records()
+                        .keyBy(WorkOrderEvent::getWorkOrderId, Types.STRING)
+                        .process(
+                                new WorkOrderLinksFunction(coalesceDelay),
+                                LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_WORK_ORDER_LINKS)
+                        .name("work order -> edges + produced lot facts");
+        DataStream<LineageMessage> dispatchLinks =
+                dispatches
+                        .records()
+                        .flatMap(new DispatchNoteLinks(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_DISPATCH_NOTE_LINKS)
+                        .name("dispatch note -> shipment edges + facts");
+
+        // Stage 2: the nodes, fed by stage 1 and by their own feedback.
+        DataStream<LineageMessage> feedback =
+                env.fromSource(
+                                sources.feedback(),
+                                WatermarkStrategy.noWatermarks(),
+                                "lineage feedback",
+                                LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_FEEDBACK_SOURCE);
+        SingleOutputStreamOperator<LineageMessage> nodes =
+                receiptFacts
+                        .union(workOrderLinks, dispatchLinks, feedback)
+                        .keyBy(message -> message.target().toString(), Types.STRING)
+                        .process(
+                                new LineageNodeFunction(coalesceDelay),
+                                LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_LINEAGE_NODES)
+                        .name("lineage node: closure protocol");
+        nodes.sinkTo(sinks.feedback()).uid(UID_FEEDBACK_SINK).name("lineage feedback sink");
+
+        // Documents: through an exactly-once topic, so Elasticsearch only sees committed versions.
+        nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
+                .union(workOrderLinks.getSideOutput(WorkOrderLinksFunction.DOCUMENTS))
+                .sinkTo(sinks.documents())
+                .uid(UID_DOCUMENTS_SINK)
+                .name("trace documents -> documents topic");
+        env.fromSource(sources.documents(), WatermarkStrategy.noWatermarks(), "trace documents")
+                .uid(UID_DOCUMENTS_SOURCE)
+                .sinkTo(sinks.elasticsearch())
+                .uid(UID_ELASTICSEARCH_SINK)
+                .name("trace documents -> Elasticsearch");
+    }
+}

@@ -1,0 +1,398 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
+import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.connectors.registry.RegistrySettings;
+import dev.batchtrace.schemas.EventTopics;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything the lineage job needs to know, immutable. Built from a properties file ({@code
+ * --config FILE}) and {@code --key value} overrides; the Kafka ({@code bootstrap.servers}, ...),
+ * registry ({@code schema.registry.*}) and Elasticsearch ({@code elasticsearch.*}) keys are read by
+ * their connectors' own parsers. The job's own keys are the {@code *_KEY} constants below (see the
+ * module README for the table); an unknown key under {@code topic.}, {@code lineage.}, {@code
+ * checkpoint.} or {@code state.} is rejected so that a typo never falls back to a default.
+ */
+public record LineageJobConfig(
+        KafkaSettings kafka,
+        RegistrySettings registry,
+        ElasticsearchSettings elasticsearch,
+        Topics topics,
+        String transactionalIdPrefix,
+        Duration checkpointInterval,
+        int parallelism,
+        int maxParallelism,
+        String stateBackend,
+        Duration coalesceDelay,
+        String jobName)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String TOPIC_GOODS_RECEIPTS_KEY = "topic.goods-receipts";
+    public static final String TOPIC_WORK_ORDERS_KEY = "topic.work-orders";
+    public static final String TOPIC_DISPATCH_NOTES_KEY = "topic.dispatch-notes";
+    public static final String TOPIC_DEAD_LETTERS_KEY = "topic.dead-letters";
+    public static final String TOPIC_FEEDBACK_KEY = "topic.lineage-feedback";
+    public static final String TOPIC_DOCUMENTS_KEY = "topic.documents";
+    public static final String TRANSACTIONAL_ID_PREFIX_KEY = "lineage.transactional-id-prefix";
+    public static final String CHECKPOINT_INTERVAL_KEY = "checkpoint.interval";
+    public static final String PARALLELISM_KEY = "lineage.parallelism";
+    public static final String MAX_PARALLELISM_KEY = "lineage.max-parallelism";
+    public static final String STATE_BACKEND_KEY = "state.backend";
+    public static final String COALESCE_DELAY_KEY = "lineage.coalesce-delay";
+    public static final String JOB_NAME_KEY = "lineage.job-name";
+
+    public static final String DEFAULT_FEEDBACK_TOPIC = "trace.lineage-feedback";
+    public static final String DEFAULT_DOCUMENTS_TOPIC = "trace.documents";
+    public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "batchtrace-lineage";
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
+    /** Fixed explicitly: changing it later makes savepoints unusable (key groups). */
+    public static final int DEFAULT_MAX_PARALLELISM = 128;
+
+    public static final String DEFAULT_STATE_BACKEND = "rocksdb";
+    public static final Duration DEFAULT_COALESCE_DELAY = Duration.ofMillis(200);
+    public static final String DEFAULT_JOB_NAME = "batchtrace lineage";
+
+    /** The job's own keys, for validation and the README. */
+    public static final Set<String> KNOWN_KEYS =
+            Set.of(
+                    TOPIC_GOODS_RECEIPTS_KEY,
+                    TOPIC_WORK_ORDERS_KEY,
+                    TOPIC_DISPATCH_NOTES_KEY,
+                    TOPIC_DEAD_LETTERS_KEY,
+                    TOPIC_FEEDBACK_KEY,
+                    TOPIC_DOCUMENTS_KEY,
+                    TRANSACTIONAL_ID_PREFIX_KEY,
+                    CHECKPOINT_INTERVAL_KEY,
+                    PARALLELISM_KEY,
+                    MAX_PARALLELISM_KEY,
+                    STATE_BACKEND_KEY,
+                    COALESCE_DELAY_KEY,
+                    JOB_NAME_KEY);
+
+    private static final List<String> OWN_PREFIXES =
+            List.of("topic.", "lineage.", "checkpoint.", "state.");
+
+    /**
+     * The topics the job reads and writes.
+     *
+     * @param goodsReceipts input, GoodsReceipt
+     * @param workOrders input, WorkOrderEvent
+     * @param dispatchNotes input, DispatchNote
+     * @param deadLetters output, undecodable input records
+     * @param feedback the lineage messages between node keys (written exactly once, read
+     *     read_committed)
+     * @param documents trace documents on their way to Elasticsearch (written exactly once, read
+     *     read_committed; key {@code index/id}, value JSON)
+     */
+    public record Topics(
+            String goodsReceipts,
+            String workOrders,
+            String dispatchNotes,
+            String deadLetters,
+            String feedback,
+            String documents)
+            implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        public Topics {
+            for (String topic :
+                    Arrays.asList(
+                            goodsReceipts,
+                            workOrders,
+                            dispatchNotes,
+                            deadLetters,
+                            feedback,
+                            documents)) {
+                if (topic == null || topic.isBlank()) {
+                    throw new IllegalArgumentException("topic names must not be blank: " + this);
+                }
+            }
+            if (new TreeSet<>(
+                                    List.of(
+                                            goodsReceipts,
+                                            workOrders,
+                                            dispatchNotes,
+                                            deadLetters,
+                                            feedback,
+                                            documents))
+                            .size()
+                    != 6) {
+                throw new IllegalArgumentException(
+                        "every topic of the lineage job must be a different topic: " + this);
+            }
+        }
+
+        public static Topics defaults() {
+            return new Topics(
+                    EventTopics.GOODS_RECEIPTS,
+                    EventTopics.WORK_ORDERS,
+                    EventTopics.DISPATCH_NOTES,
+                    EventTopics.DEAD_LETTERS,
+                    DEFAULT_FEEDBACK_TOPIC,
+                    DEFAULT_DOCUMENTS_TOPIC);
+        }
+
+        /** The same topics with {@code suffix} appended to each (tests isolate runs this way). */
+        public Topics withSuffix(String suffix) {
+            return new Topics(
+                    goodsReceipts + suffix,
+                    workOrders + suffix,
+                    dispatchNotes + suffix,
+                    deadLetters + suffix,
+                    feedback + suffix,
+                    documents + suffix);
+        }
+    }
+
+    public LineageJobConfig {
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(elasticsearch, "elasticsearch");
+        Objects.requireNonNull(topics, "topics");
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
+            throw new IllegalArgumentException(TRANSACTIONAL_ID_PREFIX_KEY + " must not be blank");
+        }
+        requirePositive(CHECKPOINT_INTERVAL_KEY, checkpointInterval);
+        requirePositive(COALESCE_DELAY_KEY, coalesceDelay);
+        if (parallelism < 0) {
+            throw new IllegalArgumentException(
+                    PARALLELISM_KEY
+                            + " must be >= 0 (0 = the cluster default), was "
+                            + parallelism);
+        }
+        if (maxParallelism < 1 || maxParallelism > 32768) {
+            throw new IllegalArgumentException(
+                    MAX_PARALLELISM_KEY + " must be in 1..32768, was " + maxParallelism);
+        }
+        if (parallelism > maxParallelism) {
+            throw new IllegalArgumentException(
+                    PARALLELISM_KEY
+                            + " ("
+                            + parallelism
+                            + ") must not exceed "
+                            + MAX_PARALLELISM_KEY
+                            + " ("
+                            + maxParallelism
+                            + ")");
+        }
+        if (!Set.of("rocksdb", "hashmap").contains(stateBackend)) {
+            throw new IllegalArgumentException(
+                    STATE_BACKEND_KEY
+                            + " must be rocksdb or hashmap (the genealogy outgrows the heap: use"
+                            + " rocksdb in production), was '"
+                            + stateBackend
+                            + "'");
+        }
+        if (jobName == null || jobName.isBlank()) {
+            throw new IllegalArgumentException(JOB_NAME_KEY + " must not be blank");
+        }
+    }
+
+    /**
+     * Parses program arguments: {@code --config FILE} (a properties file, optional) and any number
+     * of {@code --key value} overrides, applied in order after the file.
+     */
+    public static LineageJobConfig fromArgs(String... args) throws IOException {
+        return fromMap(argsToMap(args));
+    }
+
+    /** The merged key/value settings of {@code args} (file first, then the overrides). */
+    public static Map<String, String> argsToMap(String... args) throws IOException {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalArgumentException(
+                        "expected --key value, got '"
+                                + arg
+                                + "' (usage: [--config FILE] [--key value]...)");
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value");
+            }
+            if (key.equals("config")) {
+                file = Path.of(value);
+            } else {
+                overrides.put(key, value);
+            }
+        }
+        Map<String, String> merged = new TreeMap<>();
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException(
+                        "config file "
+                                + file.toAbsolutePath()
+                                + " does not exist or is not readable");
+            }
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
+            for (String name : properties.stringPropertyNames()) {
+                merged.put(name, properties.getProperty(name).strip());
+            }
+        }
+        merged.putAll(overrides);
+        return merged;
+    }
+
+    public static LineageJobConfig fromProperties(Properties properties) {
+        Map<String, String> map = new TreeMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            map.put(name, properties.getProperty(name));
+        }
+        return fromMap(map);
+    }
+
+    public static LineageJobConfig fromMap(Map<String, String> config) {
+        for (String key : config.keySet()) {
+            boolean own = OWN_PREFIXES.stream().anyMatch(key::startsWith);
+            if (own && !KNOWN_KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown setting '" + key + "'; known: " + new TreeSet<>(KNOWN_KEYS));
+            }
+        }
+        Topics defaults = Topics.defaults();
+        Topics topics =
+                new Topics(
+                        config.getOrDefault(TOPIC_GOODS_RECEIPTS_KEY, defaults.goodsReceipts()),
+                        config.getOrDefault(TOPIC_WORK_ORDERS_KEY, defaults.workOrders()),
+                        config.getOrDefault(TOPIC_DISPATCH_NOTES_KEY, defaults.dispatchNotes()),
+                        config.getOrDefault(TOPIC_DEAD_LETTERS_KEY, defaults.deadLetters()),
+                        config.getOrDefault(TOPIC_FEEDBACK_KEY, defaults.feedback()),
+                        config.getOrDefault(TOPIC_DOCUMENTS_KEY, defaults.documents()));
+        return new LineageJobConfig(
+                KafkaSettings.fromMap(config),
+                RegistrySettings.fromMap(config),
+                ElasticsearchSettings.fromMap(config),
+                topics,
+                config.getOrDefault(TRANSACTIONAL_ID_PREFIX_KEY, DEFAULT_TRANSACTIONAL_ID_PREFIX),
+                duration(config, CHECKPOINT_INTERVAL_KEY, DEFAULT_CHECKPOINT_INTERVAL),
+                integer(config, PARALLELISM_KEY, 0),
+                integer(config, MAX_PARALLELISM_KEY, DEFAULT_MAX_PARALLELISM),
+                config.getOrDefault(STATE_BACKEND_KEY, DEFAULT_STATE_BACKEND).strip(),
+                duration(config, COALESCE_DELAY_KEY, DEFAULT_COALESCE_DELAY),
+                config.getOrDefault(JOB_NAME_KEY, DEFAULT_JOB_NAME));
+    }
+
+    public LineageJobConfig withTopics(Topics newTopics) {
+        return new LineageJobConfig(
+                kafka,
+                registry,
+                elasticsearch,
+                newTopics,
+                transactionalIdPrefix,
+                checkpointInterval,
+                parallelism,
+                maxParallelism,
+                stateBackend,
+                coalesceDelay,
+                jobName);
+    }
+
+    public LineageJobConfig withTransactionalIdPrefix(String prefix) {
+        return new LineageJobConfig(
+                kafka,
+                registry,
+                elasticsearch,
+                topics,
+                prefix,
+                checkpointInterval,
+                parallelism,
+                maxParallelism,
+                stateBackend,
+                coalesceDelay,
+                jobName);
+    }
+
+    /** Transactional id prefix of the exactly-once feedback sink. */
+    public String feedbackTransactionalIdPrefix() {
+        return transactionalIdPrefix + ".feedback";
+    }
+
+    /** Transactional id prefix of the exactly-once documents sink. */
+    public String documentsTransactionalIdPrefix() {
+        return transactionalIdPrefix + ".documents";
+    }
+
+    /**
+     * Durations: {@code 500ms}, {@code 5s}, {@code 2m}, plain millis or ISO-8601 ({@code PT1S}).
+     */
+    static Duration parseDuration(String key, String text) {
+        String value = text.strip().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (value.startsWith("pt")) {
+                return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
+            }
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(
+                        Long.parseLong(value.substring(0, value.length() - 2).strip()));
+            }
+            if (value.endsWith("s")) {
+                return Duration.ofSeconds(
+                        Long.parseLong(value.substring(0, value.length() - 1).strip()));
+            }
+            if (value.endsWith("m")) {
+                return Duration.ofMinutes(
+                        Long.parseLong(value.substring(0, value.length() - 1).strip()));
+            }
+            return Duration.ofMillis(Long.parseLong(value));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    key + ": '" + text + "' is not a duration (e.g. 500ms, 1s, 2m, PT1S)", e);
+        }
+    }
+
+    private static Duration duration(Map<String, String> config, String key, Duration fallback) {
+        String text = config.get(key);
+        return text == null || text.isBlank() ? fallback : parseDuration(key, text);
+    }
+
+    private static int integer(Map<String, String> config, String key, int fallback) {
+        String text = config.get(key);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + text + "' is not a whole number", e);
+        }
+    }
+
+    private static void requirePositive(String key, Duration duration) {
+        if (duration == null || duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException(key + " must be positive, was " + duration);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.connectors.kafka.Decoded;
+import dev.batchtrace.connectors.kafka.EventSources;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.lineage.LineageMessage;
+import java.util.Objects;
+import org.apache.flink.api.connector.source.Source;
+
+/**
+ * The sources of the lineage job; {@link #kafka} builds the production ones, tests may build their
+ * own (e.g. a feedback source whose deserializer fails once).
+ *
+ * @param goodsReceipts GoodsReceipt events (undecodable records arrive as dead letters)
+ * @param workOrders WorkOrderEvent events
+ * @param dispatchNotes DispatchNote events
+ * @param feedback lineage messages between nodes (read_committed)
+ * @param documents trace documents with their offsets (read_committed)
+ */
+public record LineageSources(
+        Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
+        Source<Decoded<WorkOrderEvent>, ?, ?> workOrders,
+        Source<Decoded<DispatchNote>, ?, ?> dispatchNotes,
+        Source<LineageMessage, ?, ?> feedback,
+        Source<DocumentRecord, ?, ?> documents) {
+
+    public LineageSources {
+        Objects.requireNonNull(goodsReceipts, "goodsReceipts");
+        Objects.requireNonNull(workOrders, "workOrders");
+        Objects.requireNonNull(dispatchNotes, "dispatchNotes");
+        Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(documents, "documents");
+    }
+
+    /** The Kafka sources of {@code config}'s topics. */
+    public static LineageSources kafka(LineageJobConfig config) {
+        LineageJobConfig.Topics topics = config.topics();
+        return new LineageSources(
+                EventSources.forTopic(
+                        config.kafka(),
+                        config.registry(),
+                        topics.goodsReceipts(),
+                        GoodsReceipt.class),
+                EventSources.forTopic(
+                        config.kafka(),
+                        config.registry(),
+                        topics.workOrders(),
+                        WorkOrderEvent.class),
+                EventSources.forTopic(
+                        config.kafka(),
+                        config.registry(),
+                        topics.dispatchNotes(),
+                        DispatchNote.class),
+                FeedbackTopic.source(config.kafka(), topics.feedback()),
+                DocumentTopic.source(config.kafka(), topics.documents()));
+    }
+
+    public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
+        return new LineageSources(goodsReceipts, workOrders, dispatchNotes, other, documents);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.TraceDocuments;
+import dev.batchtrace.lineage.WorkOrderLinks;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Stage 1: one work order, keyed by {@code workOrderId}. Collects consumptions (minus reversed
+ * ones, also when the reversal arrives first) and produced lots, and emits through the model's
+ * {@link WorkOrderLinks} the edge changes (consumed lot x produced lot, to both ends) and the
+ * produced lots' facts; these go straight to {@link LineageNodeFunction}. The work-order document
+ * is coalesced like the node documents (side output {@link #DOCUMENTS}).
+ *
+ * <p>State kept forever (no TTL, by design): a reversal can arrive at any time after its
+ * consumption, and the edges already emitted are what a later reversal must take back; a work
+ * order's state is small (its events). Only the pending-timer marker is cleared (by its timer).
+ */
+public class WorkOrderLinksFunction
+        extends KeyedProcessFunction<String, WorkOrderEvent, LineageMessage> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Side output: work-order documents (coalesced). */
+    public static final OutputTag<DocumentUpdate> DOCUMENTS =
+            new OutputTag<>("work-order-documents", TypeInformation.of(DocumentUpdate.class));
+
+    private static final TypeInformation<byte[]> BYTES =
+            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+
+    public static final ValueStateDescriptor<byte[]> FACTS =
+            new ValueStateDescriptor<>("work-order-facts", BYTES);
+
+    /** consumption eventId -> Consumption (lot, quantity, unit). */
+    public static final MapStateDescriptor<String, byte[]> CONSUMPTIONS =
+            new MapStateDescriptor<>("consumptions", Types.STRING, BYTES);
+
+    /** set of reversed consumption eventIds. */
+    public static final MapStateDescriptor<String, Boolean> REVERSED =
+            new MapStateDescriptor<>("reversed-consumptions", Types.STRING, Types.BOOLEAN);
+
+    /** set of produced lot codes. */
+    public static final MapStateDescriptor<String, Boolean> PRODUCED =
+            new MapStateDescriptor<>("produced-lots", Types.STRING, Types.BOOLEAN);
+
+    /** "parentLot\nchildLot" -> EdgeEmission: what was last emitted for that edge. */
+    public static final MapStateDescriptor<String, byte[]> EDGES =
+            new MapStateDescriptor<>("emitted-edges", Types.STRING, BYTES);
+
+    /** processing time of the pending document timer; null when the document is not dirty. */
+    public static final ValueStateDescriptor<Long> DOCUMENT_TIMER =
+            new ValueStateDescriptor<>("document-timer", Types.LONG);
+
+    private final long coalesceMillis;
+
+    private transient FlinkWorkOrderStore store;
+    private transient ValueState<Long> documentTimer;
+
+    public WorkOrderLinksFunction(Duration coalesceDelay) {
+        this.coalesceMillis = coalesceDelay.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        store =
+                new FlinkWorkOrderStore(
+                        getRuntimeContext().getState(FACTS),
+                        getRuntimeContext().getMapState(CONSUMPTIONS),
+                        getRuntimeContext().getMapState(REVERSED),
+                        getRuntimeContext().getMapState(PRODUCED),
+                        getRuntimeContext().getMapState(EDGES));
+        documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
+    }
+
+    @Override
+    public void processElement(WorkOrderEvent event, Context context, Collector<LineageMessage> out)
+            throws Exception {
+        boolean documentChanged = WorkOrderLinks.apply(event, store, out::collect);
+        if (documentChanged && documentTimer.value() == null) {
+            long at = context.timerService().currentProcessingTime() + coalesceMillis;
+            context.timerService().registerProcessingTimeTimer(at);
+            documentTimer.update(at);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext context, Collector<LineageMessage> out)
+            throws Exception {
+        documentTimer.clear();
+        context.output(
+                DOCUMENTS,
+                DocumentUpdate.of(TraceDocuments.workOrder(context.getCurrentKey(), store)));
+    }
+}

@@ -1,0 +1,435 @@
+package dev.batchtrace.jobs.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchtrace.connectors.gateway.JsonLinesReader;
+import dev.batchtrace.connectors.gateway.LineResult;
+import dev.batchtrace.connectors.gateway.ParsedEvent;
+import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
+import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
+import dev.batchtrace.connectors.registry.RegistrySettings;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.lineage.FactoryHistoryGenerator;
+import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.TraceDocument;
+import dev.batchtrace.stack.TestServers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole lineage job on a MiniCluster (parallelism 2, RocksDB, checkpoints every 500 ms) with
+ * the real Kafka broker (inputs, feedback topic, documents topic), the real registry and the real
+ * Elasticsearch node; the documents in Elasticsearch must converge to {@link LineageReference}'s,
+ * document by document. Extra generator seeds: {@code -Dlineage.seeds=11,12,13}.
+ */
+class LineageJobITCase {
+
+    private static final int PARALLELISM = 2;
+    private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SAVEPOINTS = Path.of("target/it-savepoints").toAbsolutePath();
+    private static final Path FACTORY_DAY = Path.of("../../deploy/sample-data/factory-day.jsonl");
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(clusterConfiguration())
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(PARALLELISM)
+                            .build());
+
+    private static Configuration clusterConfiguration() {
+        Configuration config = new Configuration();
+        config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        return config;
+    }
+
+    @Test
+    void sampleFactoryDayConvergesToTheReference() throws Exception {
+        List<SpecificRecordBase> events = new ArrayList<>();
+        for (LineResult line : new JsonLinesReader().readAll(FACTORY_DAY)) {
+            if (!(line instanceof ParsedEvent parsed)) {
+                fail("sample data line does not parse: " + line);
+                return;
+            }
+            events.add(parsed.value());
+        }
+        Run run = runUntilConverged("factory-day", events, null, true);
+        assertTrue(
+                run.documents().keySet().stream().anyMatch(k -> k.startsWith("trace-shipments/")),
+                "the sample day ships something: " + run.documents().keySet());
+    }
+
+    @Test
+    void generatedHistoriesShuffledWithDuplicatesConverge() throws Exception {
+        for (long seed : seeds()) {
+            List<SpecificRecordBase> history = FactoryHistoryGenerator.generate(seed);
+            List<SpecificRecordBase> shuffled =
+                    FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(seed), 0.2);
+            runUntilConverged("seed-" + seed, shuffled, null, false);
+        }
+    }
+
+    @Test
+    void bigFanOutConverges() throws Exception {
+        int fanOut = Integer.getInteger("lineage.fanout", 1000);
+        List<SpecificRecordBase> history =
+                new FactoryHistoryGenerator(
+                                11,
+                                new FactoryHistoryGenerator.Options(2, 4, 2, 0.1, 3, false, fanOut))
+                        .generate();
+        List<SpecificRecordBase> shuffled =
+                FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(11), 0.05);
+        Run run = runUntilConverged("fan-out-" + fanOut, shuffled, null, false);
+        assertTrue(
+                run.documents().size() > 2 * fanOut,
+                "every fanned-out lot and work order has its document: " + run.documents().size());
+    }
+
+    @Test
+    void failureMidPropagationStillConvergesWithoutVersionCollisions() throws Exception {
+        long seed = 7;
+        List<SpecificRecordBase> history =
+                new FactoryHistoryGenerator(
+                                seed, new FactoryHistoryGenerator.Options(4, 8, 3, 0.2, 4, true, 0))
+                        .generate();
+        List<SpecificRecordBase> shuffled =
+                FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(seed), 0.2);
+        FailOnce.reset(25);
+        Run run = runUntilConverged("failure", shuffled, new FailOnce(), false);
+        assertTrue(FailOnce.FAILED.get(), "the injected failure happened");
+        assertTrue(
+                FailOnce.SEEN.get() > 25,
+                "the restored job read feedback again: " + FailOnce.SEEN.get());
+        assertTrue(run.feedbackMessages() > 25, "failure was mid-propagation");
+    }
+
+    /** What one run left behind. */
+    record Run(Map<String, TestStack.Stored> documents, int feedbackMessages) {}
+
+    private Run runUntilConverged(
+            String name,
+            List<SpecificRecordBase> events,
+            FeedbackTopic.Deserializer feedback,
+            boolean withGarbage)
+            throws Exception {
+        long started = System.nanoTime();
+        String bootstrap = TestServers.kafkaBootstrapServers();
+        String registryUrl = TestServers.schemaRegistryUrl();
+        String esUrl = TestServers.elasticsearchUrl();
+        String runId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", bootstrap);
+        settings.put("group.id.prefix", "it-" + runId);
+        settings.put("schema.registry.url", registryUrl);
+        settings.put("elasticsearch.hosts", esUrl);
+        settings.put("elasticsearch.bulk.flush-interval", "200ms");
+        settings.put(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "it-" + runId);
+        settings.put(LineageJobConfig.CHECKPOINT_INTERVAL_KEY, "500ms");
+        settings.put(LineageJobConfig.COALESCE_DELAY_KEY, "100ms");
+        settings.put(LineageJobConfig.PARALLELISM_KEY, String.valueOf(PARALLELISM));
+        LineageJobConfig config =
+                LineageJobConfig.fromMap(settings)
+                        .withTopics(LineageJobConfig.Topics.defaults().withSuffix("." + runId));
+        LineageJobConfig.Topics topics = config.topics();
+        TestStack.createTopics(
+                bootstrap,
+                PARALLELISM,
+                List.of(
+                        topics.goodsReceipts(),
+                        topics.workOrders(),
+                        topics.dispatchNotes(),
+                        topics.deadLetters(),
+                        topics.feedback(),
+                        topics.documents()));
+        TestStack.resetIndices(config.elasticsearch(), esUrl);
+        publish(bootstrap, registryUrl, topics, events);
+        if (withGarbage) {
+            publishGarbage(bootstrap, topics.workOrders());
+        }
+
+        Map<String, JsonNode> expected = expectedDocuments(events);
+
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        LineageJob.configure(env, config);
+        LineageSources sources = LineageSources.kafka(config);
+        if (feedback != null) {
+            sources =
+                    sources.withFeedback(
+                            FeedbackTopic.source(config.kafka(), topics.feedback(), feedback));
+        }
+        LineageJob.defineWorkflow(env, sources, LineageSinks.kafka(config), config.coalesceDelay());
+        JobClient job = env.executeAsync("lineage ITCase " + runId);
+        boolean stopped = false;
+        try {
+            awaitConvergence(name, esUrl, expected, job);
+            // Stable: a few more checkpoints change nothing (no late regression).
+            Thread.sleep(1500);
+            Map<String, TestStack.Stored> again = TestStack.documents(esUrl);
+            String difference = firstDifference(expected, again);
+            assertEquals(null, difference, name + ": documents changed after convergence");
+            // Stop with a savepoint: the sinks commit their last transactions, so the topics can
+            // be read to their end below (a cancel would leave them open until they time out).
+            job.stopWithSavepoint(
+                            false,
+                            SAVEPOINTS.resolve(runId).toUri().toString(),
+                            SavepointFormatType.CANONICAL)
+                    .get(60, TimeUnit.SECONDS);
+            stopped = true;
+        } finally {
+            if (!stopped) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        // Elasticsearch holds, per document, the last committed record of the documents topic,
+        // at that record's offset as version: nothing older won, nothing uncommitted leaked.
+        Map<String, TestStack.Committed> lastCommitted = new TreeMap<>();
+        for (TestStack.Committed record : TestStack.readCommitted(bootstrap, topics.documents())) {
+            lastCommitted.merge(record.key(), record, (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        Map<String, TestStack.Stored> finalDocs = TestStack.documents(esUrl);
+        for (Map.Entry<String, TestStack.Stored> doc : finalDocs.entrySet()) {
+            TestStack.Committed last = lastCommitted.get(doc.getKey());
+            assertTrue(last != null, name + ": " + doc.getKey() + " was never committed");
+            assertEquals(
+                    last.offset(), doc.getValue().version(), name + ": version of " + doc.getKey());
+            assertTrue(
+                    sameJson(JSON.readTree(last.value()), doc.getValue().source()),
+                    name + ": " + doc.getKey() + " differs from its last committed record");
+        }
+
+        // No version collision on the feedback path: one content per (sender, target, version).
+        List<LineageMessage> messages = TestStack.feedback(bootstrap, topics.feedback());
+        Map<String, List<?>> closures = new HashMap<>();
+        for (LineageMessage message : messages) {
+            if (message instanceof LineageMessage.Closure closure) {
+                String id = closure.from() + ">" + closure.target() + "@" + closure.version();
+                List<?> previous = closures.putIfAbsent(id, closure.entries());
+                assertTrue(
+                        previous == null || previous.equals(closure.entries()),
+                        name + ": closure " + id + " committed twice with different content");
+            }
+        }
+        if (withGarbage) {
+            List<String> letters =
+                    TestStack.readCommitted(bootstrap, topics.deadLetters()).stream()
+                            .map(TestStack.Committed::key)
+                            .toList();
+            assertEquals(1, letters.size(), name + ": one dead letter: " + letters);
+            assertTrue(letters.get(0).startsWith(topics.workOrders() + "/"), letters.toString());
+        }
+        System.out.printf(
+                "%s: %d events, %d documents, %d feedback messages, converged and checked in %d ms%n",
+                name,
+                events.size(),
+                expected.size(),
+                messages.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new Run(finalDocs, messages.size());
+    }
+
+    private static Map<String, TestStack.Stored> awaitConvergence(
+            String name, String esUrl, Map<String, JsonNode> expected, JobClient job)
+            throws Exception {
+        long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
+        String difference = "nothing polled yet";
+        while (System.nanoTime() < deadline) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                fail(name + ": the job ended: " + job.getJobExecutionResult().get());
+            }
+            Map<String, TestStack.Stored> stored = TestStack.documents(esUrl);
+            difference = firstDifference(expected, stored);
+            if (difference == null) {
+                return stored;
+            }
+            Thread.sleep(500);
+        }
+        fail(
+                name
+                        + ": no convergence within "
+                        + CONVERGENCE_TIMEOUT
+                        + "; first difference: "
+                        + difference);
+        return null;
+    }
+
+    /** The first document that differs (sorted by index/id), or null when all are equal. */
+    static String firstDifference(
+            Map<String, JsonNode> expected, Map<String, TestStack.Stored> stored) {
+        TreeSet<String> keys = new TreeSet<>(expected.keySet());
+        keys.addAll(stored.keySet());
+        for (String key : keys) {
+            JsonNode want = expected.get(key);
+            TestStack.Stored have = stored.get(key);
+            if (want == null) {
+                return key + ": unexpected document " + have.source();
+            }
+            if (have == null) {
+                return key + ": missing, expected " + want;
+            }
+            if (!sameJson(want, have.source())) {
+                return key + ":\n  expected " + want + "\n  actual   " + have.source();
+            }
+        }
+        return null;
+    }
+
+    /** Equal JSON, numbers compared by value (1200 and 1200.0 are the same quantity). */
+    static boolean sameJson(JsonNode a, JsonNode b) {
+        Comparator<JsonNode> numbers =
+                (x, y) -> {
+                    if (x.equals(y)) {
+                        return 0;
+                    }
+                    if (x.isNumber() && y.isNumber()) {
+                        return Double.compare(x.doubleValue(), y.doubleValue());
+                    }
+                    return 1;
+                };
+        return a.equals(numbers, b);
+    }
+
+    private static Map<String, JsonNode> expectedDocuments(List<SpecificRecordBase> events)
+            throws IOException {
+        Map<String, JsonNode> expected = new TreeMap<>();
+        for (Map.Entry<String, TraceDocument> doc : LineageReference.documents(events).entrySet()) {
+            if (!doc.getValue().isDeletion()) {
+                expected.put(doc.getKey(), JSON.readTree(doc.getValue().toJson()));
+            }
+        }
+        return expected;
+    }
+
+    private static void publish(
+            String bootstrap,
+            String registryUrl,
+            LineageJobConfig.Topics topics,
+            List<SpecificRecordBase> events)
+            throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("acks", "all");
+        props.setProperty("linger.ms", "5");
+        try (KafkaProducer<String, SpecificRecordBase> producer =
+                new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        new AvroKafkaSerializer<>(
+                                new ConfluentSchemaRegistryClient(
+                                        RegistrySettings.of(registryUrl))))) {
+            for (SpecificRecordBase event : events) {
+                if (event instanceof GoodsReceipt r) {
+                    producer.send(new ProducerRecord<>(topics.goodsReceipts(), r.getLotCode(), r));
+                } else if (event instanceof WorkOrderEvent e) {
+                    producer.send(new ProducerRecord<>(topics.workOrders(), e.getWorkOrderId(), e));
+                } else if (event instanceof DispatchNote n) {
+                    producer.send(
+                            new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
+                }
+                // machine events, QC results, lot flags: not inputs of this job
+            }
+            producer.flush();
+        }
+    }
+
+    /** A record that is not in the registry's wire format: a dead letter, the job goes on. */
+    private static void publishGarbage(String bootstrap, String topic) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        props,
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    "WO-GARBAGE".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                    "{\"eventId\":\"not avro\"}"
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .get();
+        }
+    }
+
+    private static List<Long> seeds() {
+        String property = System.getProperty("lineage.seeds", "").strip();
+        if (property.isEmpty()) {
+            return List.of(1L, 3L, 5L);
+        }
+        return Arrays.stream(property.split(",")).map(String::strip).map(Long::valueOf).toList();
+    }
+
+    /**
+     * The feedback deserializer, failing the task once after {@code failAfter} messages (in the
+     * middle of the propagation); the job restarts from its last checkpoint.
+     */
+    static final class FailOnce extends FeedbackTopic.Deserializer {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger SEEN = new AtomicInteger();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static volatile int failAfter;
+
+        static void reset(int after) {
+            SEEN.set(0);
+            FAILED.set(false);
+            failAfter = after;
+        }
+
+        @Override
+        public void deserialize(
+                ConsumerRecord<byte[], byte[]> record, Collector<LineageMessage> out)
+                throws IOException {
+            if (SEEN.incrementAndGet() > failAfter && FAILED.compareAndSet(false, true)) {
+                throw new IOException("injected failure after " + failAfter + " feedback messages");
+            }
+            super.deserialize(record, out);
+        }
+    }
+}

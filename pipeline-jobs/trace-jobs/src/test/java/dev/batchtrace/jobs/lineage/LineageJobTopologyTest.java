@@ -1,0 +1,120 @@
+package dev.batchtrace.jobs.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The wiring, without running it: uids, names, checkpointing, parallelism, no Kryo types. */
+class LineageJobTopologyTest {
+
+    private static LineageJobConfig config() throws Exception {
+        return LineageJobConfig.fromArgs(
+                "--bootstrap.servers", "127.0.0.1:9",
+                "--schema.registry.url", "http://127.0.0.1:9",
+                "--elasticsearch.hosts", "http://127.0.0.1:9",
+                "--lineage.parallelism", "2");
+    }
+
+    private static StreamGraph graph(LineageJobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        LineageJob.configure(env, config);
+        LineageJob.defineWorkflow(
+                env,
+                LineageSources.kafka(config),
+                LineageSinks.kafka(config),
+                config.coalesceDelay());
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void everyOperatorHasAStableUniqueUidAndAName() throws Exception {
+        StreamGraph graph = graph(config());
+        Set<String> uids = new HashSet<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            assertNotNull(
+                    node.getTransformationUID(), "operator without uid: " + node.getOperatorName());
+            assertTrue(
+                    uids.add(node.getTransformationUID()),
+                    "duplicate uid " + node.getTransformationUID());
+            assertFalse(node.getOperatorName().isBlank());
+        }
+        // Sinks v2 expand to writer (+ committer) operators whose uids derive from the sink's uid.
+        Set<String> declared =
+                new TreeSet<>(
+                        List.of(
+                                LineageJob.UID_GOODS_RECEIPTS_SOURCE,
+                                LineageJob.UID_GOODS_RECEIPTS_SPLIT,
+                                LineageJob.UID_WORK_ORDERS_SOURCE,
+                                LineageJob.UID_WORK_ORDERS_SPLIT,
+                                LineageJob.UID_DISPATCH_NOTES_SOURCE,
+                                LineageJob.UID_DISPATCH_NOTES_SPLIT,
+                                LineageJob.UID_GOODS_RECEIPT_FACTS,
+                                LineageJob.UID_WORK_ORDER_LINKS,
+                                LineageJob.UID_DISPATCH_NOTE_LINKS,
+                                LineageJob.UID_FEEDBACK_SOURCE,
+                                LineageJob.UID_LINEAGE_NODES,
+                                LineageJob.UID_DOCUMENTS_SOURCE));
+        assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
+        for (String sink :
+                List.of(
+                        LineageJob.UID_DEAD_LETTERS_SINK,
+                        LineageJob.UID_FEEDBACK_SINK,
+                        LineageJob.UID_DOCUMENTS_SINK,
+                        LineageJob.UID_ELASTICSEARCH_SINK)) {
+            assertTrue(uids.stream().anyMatch(u -> u.startsWith(sink)), sink + " in " + uids);
+        }
+    }
+
+    @Test
+    void checkpointingParallelismAndMaxParallelismComeFromTheConfig() throws Exception {
+        LineageJobConfig config = config();
+        StreamGraph graph = graph(config);
+        assertEquals(1000, graph.getCheckpointConfig().getCheckpointInterval());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        LineageJob.configure(env, config);
+        assertEquals(128, env.getMaxParallelism());
+        assertEquals(2, env.getParallelism());
+    }
+
+    @Test
+    void noStreamTravelsAsAKryoGenericType() throws Exception {
+        StreamGraph graph = graph(config());
+        assertTrue(
+                graph.getStreamNodes().stream()
+                        .anyMatch(
+                                n ->
+                                        n.getTypeSerializerOut()
+                                                instanceof LineageMessageTypeInfo.Serializer),
+                "lineage messages travel in their codec bytes");
+        for (StreamNode node : graph.getStreamNodes()) {
+            List<Object> serializers = new java.util.ArrayList<>();
+            serializers.addAll(java.util.Arrays.asList(node.getTypeSerializersIn()));
+            serializers.add(node.getTypeSerializerOut());
+            for (Object serializer : serializers) {
+                assertFalse(
+                        serializer != null && serializer.getClass().getName().contains("Kryo"),
+                        node.getOperatorName() + " uses " + serializer);
+            }
+            for (var edge : node.getOutEdges()) {
+                if (edge.getOutputTag() != null) {
+                    TypeInformation<?> type = edge.getOutputTag().getTypeInfo();
+                    assertFalse(
+                            type instanceof GenericTypeInfo,
+                            node.getOperatorName() + " side output is a Kryo type: " + type);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.batchtrace.jobs.lineage;
+
+import static dev.batchtrace.jobs.lineage.WorkOrderLinksFunctionTest.map;
+import static dev.batchtrace.jobs.lineage.WorkOrderLinksFunctionTest.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.lineage.AncestorEntry;
+import dev.batchtrace.lineage.GoodsReceipts;
+import dev.batchtrace.lineage.InMemoryNodeStore;
+import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.LineageMessage.Closure;
+import dev.batchtrace.lineage.LineageMessage.EdgeChange;
+import dev.batchtrace.lineage.NodeKey;
+import dev.batchtrace.lineage.NodeProtocol;
+import dev.batchtrace.lineage.TraceDocuments;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LineageNodeFunctionTest {
+
+    private static final Duration COALESCE = Duration.ofMillis(200);
+    private static final NodeKey A = NodeKey.lot("LOT-A");
+    private static final NodeKey P = NodeKey.lot("LOT-P");
+    private static final NodeKey S = NodeKey.shipment("DN-1");
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new LineageNodeFunction(COALESCE)),
+                        message -> message.target().toString(),
+                        Types.STRING);
+        harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void parentAnnouncesItselfToANewChildAndAgainWhenItsFactsChange() throws Exception {
+        List<LineageMessage> input = new ArrayList<>();
+        GoodsReceipts.apply(TestEvents.receipt("LOT-A", "SUP-1", "S-LOT-1"), input::add);
+        input.add(edge(A, P, "WO-1", true).get(0)); // the parent's end
+        input.add(input.get(0)); // duplicated receipt: nothing new
+        for (LineageMessage message : input) {
+            harness.processElement(message, 0);
+        }
+
+        List<LineageMessage> output = messages();
+        assertEquals(modelOutput(input), output, "same as the model on its in-memory store");
+        List<Closure> closures = closures(output);
+        assertEquals(1, closures.size(), "one announcement to the new child: " + output);
+        Closure toChild = closures.get(0);
+        assertEquals(P, toChild.target());
+        assertEquals(A, toChild.from());
+        AncestorEntry self = toChild.entries().get(0);
+        assertEquals("LOT-A", self.lotCode());
+        assertEquals("SUP-1", self.supplierId());
+        assertEquals("S-LOT-1", self.supplierLotCode());
+
+        // State: the child link and the announcement.
+        FlinkNodeStore store = storeOf(A);
+        assertTrue(store.child(P).isPresent());
+        assertNotNull(store.lotFacts());
+        assertEquals(toChild.version(), store.announcement().version());
+    }
+
+    @Test
+    void closureBeforeItsEdgeWaitsAndCountsOnceTheEdgeExistsAndRemovalTakesItBack()
+            throws Exception {
+        Closure fromA =
+                new Closure(
+                        P, A, 3, List.of(new AncestorEntry("LOT-A", "MAT-A", "SUP-1", "S-1", 0)));
+        harness.processElement(fromA, 0); // arrives before its edge
+        harness.processElement(edge(A, P, "WO-1", true).get(1), 0); // the child's end
+        harness.processElement(edge(P, S, "DN-1", true).get(0), 0); // P ships in DN-1
+
+        List<Closure> closures = closures(messages());
+        assertFalse(closures.isEmpty(), "P announces to its shipment");
+        Closure toShipment = closures.get(closures.size() - 1);
+        assertEquals(S, toShipment.target());
+        assertTrue(
+                toShipment.entries().stream().anyMatch(e -> e.lotCode().equals("LOT-A")),
+                "the waiting contribution counts once the edge exists: " + toShipment);
+
+        harness.setProcessingTime(COALESCE.toMillis());
+        Map<String, Object> document = lastDocument("LOT-P");
+        assertEquals(List.of("LOT-A"), document.get("ancestorLotCodes"));
+        assertEquals(List.of("S-1"), document.get("ancestorSupplierLotCodes"));
+        assertEquals(List.of("DN-1"), document.get("shipmentIds"));
+
+        // The consumption is reversed: the edge goes, and with it A from P's closure.
+        harness.processElement(edge(A, P, "WO-1", false).get(1), 0);
+        harness.setProcessingTime(2 * COALESCE.toMillis());
+        Map<String, Object> after = lastDocument("LOT-P");
+        assertEquals(List.of(), after.get("ancestorLotCodes"), "no ancestors: " + after);
+        Closure retraction = closures(messages()).get(closures(messages()).size() - 1);
+        assertEquals(S, retraction.target());
+        assertTrue(retraction.version() > toShipment.version(), "newer version to the shipment");
+        assertTrue(retraction.entries().stream().noneMatch(e -> e.lotCode().equals("LOT-A")));
+
+        // State: the parent link is kept as a removed tombstone, the contribution stays in its
+        // slot.
+        FlinkNodeStore store = storeOf(P);
+        assertFalse(store.parent(A).isPresent());
+        assertEquals(3, store.contribution(A).version());
+        assertTrue(store.child(S).isPresent());
+        assertEquals(0, harness.numProcessingTimeTimers(), "no timer left behind");
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(P.toString());
+        assertNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
+        assertTrue(map(backend, LineageNodeFunction.CONTRIBUTIONS).contains(A.toString()));
+    }
+
+    @Test
+    void manyChangesOfOneNodeGiveOneDocumentPerCoalescingWindow() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            harness.processElement(edge(A, NodeKey.lot("CHILD-" + i), "WO-" + i, true).get(0), 0);
+        }
+        assertEquals(1, harness.numProcessingTimeTimers());
+        harness.setProcessingTime(COALESCE.toMillis());
+        List<DocumentUpdate> documents = documents();
+        assertEquals(1, documents.size(), "50 changes, one document");
+        assertEquals(TraceDocuments.LOTS + "/LOT-A", documents.get(0).key());
+    }
+
+    @Test
+    void aMessageRoutedToAnotherKeyFailsInsteadOfCorruptingState() throws Exception {
+        var misrouted =
+                new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
+                        new KeyedProcessOperator<>(new LineageNodeFunction(COALESCE)),
+                        message -> "lot:ELSEWHERE",
+                        Types.STRING);
+        try {
+            misrouted.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+            misrouted.open();
+            Exception e =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () -> misrouted.processElement(edge(A, P, "WO-1", true).get(0), 0));
+            assertTrue(e.getMessage().contains("lot:ELSEWHERE"), e.getMessage());
+        } finally {
+            misrouted.close();
+        }
+    }
+
+    private static List<EdgeChange> edge(NodeKey parent, NodeKey child, String via, boolean added) {
+        return EdgeChange.toBothEnds(parent, child, via, added ? 1 : 2, added, null);
+    }
+
+    private static List<LineageMessage> modelOutput(List<LineageMessage> input) {
+        Map<NodeKey, InMemoryNodeStore> stores = new java.util.HashMap<>();
+        List<LineageMessage> out = new ArrayList<>();
+        for (LineageMessage message : input) {
+            NodeProtocol.apply(
+                    message,
+                    stores.computeIfAbsent(message.target(), k -> new InMemoryNodeStore()),
+                    out::add);
+        }
+        return out;
+    }
+
+    private List<LineageMessage> messages() {
+        List<LineageMessage> out = new ArrayList<>();
+        for (Object record : harness.getOutput()) {
+            if (record instanceof StreamRecord<?> stream) {
+                out.add((LineageMessage) stream.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static List<Closure> closures(List<LineageMessage> messages) {
+        return messages.stream()
+                .filter(Closure.class::isInstance)
+                .map(Closure.class::cast)
+                .toList();
+    }
+
+    private List<DocumentUpdate> documents() {
+        var side = harness.getSideOutput(LineageNodeFunction.DOCUMENTS);
+        List<DocumentUpdate> out = new ArrayList<>();
+        if (side != null) {
+            side.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    private Map<String, Object> lastDocument(String id) {
+        DocumentUpdate last = null;
+        for (DocumentUpdate update : documents()) {
+            if (update.id().equals(id)) {
+                last = update;
+            }
+        }
+        assertNotNull(last, "a document for " + id);
+        return last.isDeletion() ? null : LineageCodec.fromJson(last.json());
+    }
+
+    private FlinkNodeStore storeOf(NodeKey node) throws Exception {
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(node.toString());
+        return new FlinkNodeStore(
+                value(backend, LineageNodeFunction.LOT_FACTS),
+                value(backend, LineageNodeFunction.SHIPMENT_FACTS),
+                map(backend, LineageNodeFunction.PARENTS),
+                map(backend, LineageNodeFunction.CHILDREN),
+                map(backend, LineageNodeFunction.CONTRIBUTIONS),
+                value(backend, LineageNodeFunction.ANNOUNCEMENT));
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyedStateBackend<String> backend() {
+        return (KeyedStateBackend<String>)
+                (KeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.events.DispatchLine;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.events.WorkOrderEventType;
+import java.time.Instant;
+import java.util.Arrays;
+
+/** Small event builders for the harness tests. */
+final class TestEvents {
+
+    static final Instant T0 = Instant.parse("2026-11-02T06:00:00Z");
+
+    private TestEvents() {}
+
+    static GoodsReceipt receipt(String lot, String supplier, String supplierLot) {
+        return GoodsReceipt.newBuilder()
+                .setReceiptId("GR-" + lot)
+                .setLotCode(lot)
+                .setMaterialCode("MAT-" + lot)
+                .setMaterialName("Material " + lot)
+                .setSupplierId(supplier)
+                .setSupplierName(supplier + " GmbH")
+                .setSupplierLotCode(supplierLot)
+                .setQuantity(100.0)
+                .setUnit("kg")
+                .setReceivedAt(T0)
+                .setSite("PLANT")
+                .build();
+    }
+
+    static WorkOrderEvent consumed(String eventId, String wo, String lot) {
+        return wo(eventId, wo, WorkOrderEventType.MATERIAL_CONSUMED, lot, null);
+    }
+
+    static WorkOrderEvent reversed(String eventId, String wo, String lot, String reverses) {
+        return wo(eventId, wo, WorkOrderEventType.CONSUMPTION_REVERSED, lot, reverses);
+    }
+
+    static WorkOrderEvent produced(String eventId, String wo, String lot) {
+        return wo(eventId, wo, WorkOrderEventType.OUTPUT_PRODUCED, lot, null);
+    }
+
+    static WorkOrderEvent wo(
+            String eventId, String wo, WorkOrderEventType type, String lot, String reverses) {
+        return WorkOrderEvent.newBuilder()
+                .setEventId(eventId)
+                .setWorkOrderId(wo)
+                .setEventType(type)
+                .setOccurredAt(T0.plusSeconds(eventId.hashCode() & 0xffff))
+                .setProductCode("PROD-" + wo)
+                .setProductName("Product of " + wo)
+                .setMachineId("M-1")
+                .setLineId("LINE-1")
+                .setOperatorId("OP-1")
+                .setLotCode(lot)
+                .setQuantity(lot == null ? null : 10.0)
+                .setUnit(lot == null ? null : "pcs")
+                .setReversesEventId(reverses)
+                .build();
+    }
+
+    static DispatchNote dispatch(String id, String customer, String... lots) {
+        return DispatchNote.newBuilder()
+                .setDispatchId(id)
+                .setCustomerId(customer)
+                .setCustomerName("Customer " + customer)
+                .setDestination("Dest")
+                .setVehicle("V")
+                .setCarrier("C")
+                .setRecipient("R")
+                .setShippedAt(T0)
+                .setLines(
+                        Arrays.stream(lots)
+                                .map(
+                                        l ->
+                                                DispatchLine.newBuilder()
+                                                        .setLotCode(l)
+                                                        .setProductCode("P")
+                                                        .setQuantity(5)
+                                                        .setUnit("pcs")
+                                                        .setSerials(null)
+                                                        .build())
+                                .toList())
+                .build();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.batchtrace.jobs.lineage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
+import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
+import dev.batchtrace.connectors.elasticsearch.TraceIndex;
+import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.lineage.LineageMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Test access to the real Kafka broker and Elasticsearch node: topics, index reset, read-back. */
+final class TestStack {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestStack() {}
+
+    static void createTopics(String bootstrap, int partitions, List<String> topics)
+            throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(
+                            topics.stream()
+                                    .map(t -> new NewTopic(t, partitions, (short) 1))
+                                    .toList())
+                    .all()
+                    .get();
+        }
+    }
+
+    /**
+     * Deletes the trace indices and installs them again: the aliases are fixed names, so each test
+     * starts from empty indices this way (tests of this JVM run one after the other).
+     */
+    static void resetIndices(ElasticsearchSettings settings, String url) throws Exception {
+        for (TraceIndex index : TraceIndex.values()) {
+            send(
+                    HttpRequest.newBuilder(URI.create(url + "/" + index.concreteIndex()))
+                            .DELETE()
+                            .build(),
+                    true);
+        }
+        IndexTemplates.install(settings, line -> {});
+    }
+
+    /** A document as stored: its source and external version. */
+    record Stored(JsonNode source, long version) {}
+
+    /** Every document of the lots, shipments and work-orders aliases, keyed index/id. */
+    static Map<String, Stored> documents(String url) throws Exception {
+        Map<String, Stored> all = new TreeMap<>();
+        send(
+                HttpRequest.newBuilder(URI.create(url + "/trace-*/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                false);
+        for (TraceIndex index :
+                List.of(TraceIndex.LOTS, TraceIndex.SHIPMENTS, TraceIndex.WORK_ORDERS)) {
+            String body =
+                    send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    url
+                                                            + "/"
+                                                            + index.alias()
+                                                            + "/_search?size=10000&version=true"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "{\"query\":{\"match_all\":{}}}"))
+                                    .build(),
+                            false);
+            for (JsonNode hit : JSON.readTree(body).path("hits").path("hits")) {
+                all.put(
+                        index.alias() + "/" + hit.path("_id").asText(),
+                        new Stored(hit.path("_source"), hit.path("_version").asLong()));
+            }
+        }
+        return all;
+    }
+
+    private static String send(HttpRequest request, boolean allow404) throws Exception {
+        HttpResponse<String> response =
+                HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() >= 300 && !(allow404 && response.statusCode() == 404)) {
+            throw new IllegalStateException(
+                    request.method()
+                            + " "
+                            + request.uri()
+                            + " -> "
+                            + response.statusCode()
+                            + ": "
+                            + response.body());
+        }
+        return response.body();
+    }
+
+    /** One committed record of a topic. */
+    record Committed(String key, long offset, byte[] value) {}
+
+    /** Everything committed to {@code topic} (read_committed, from the beginning to the end). */
+    static List<Committed> readCommitted(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("enable.auto.commit", "false");
+        List<Committed> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // For read_committed the end offsets are the last stable offsets: an open transaction
+            // would hide everything after its first record, so insist there is none.
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> logEnd = logEndOffsets(bootstrap, partitions);
+            if (!end.equals(logEnd)) {
+                throw new IllegalStateException(
+                        "open transaction left on "
+                                + topic
+                                + ": last stable offsets "
+                                + end
+                                + " < log end offsets "
+                                + logEnd);
+            }
+            Map<TopicPartition, Long> done = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (done.size() < partitions.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
+                    out.add(
+                            new Committed(
+                                    record.key() == null
+                                            ? null
+                                            : new String(record.key(), StandardCharsets.UTF_8),
+                                    record.offset(),
+                                    record.value()));
+                }
+                for (TopicPartition partition : partitions) {
+                    if (consumer.position(partition) >= end.get(partition)) {
+                        done.put(partition, end.get(partition));
+                    }
+                }
+            }
+            if (done.size() < partitions.size()) {
+                throw new IllegalStateException("could not read " + topic + " to its end in 60 s");
+            }
+        }
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> logEndOffsets(
+            String bootstrap, List<TopicPartition> partitions) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("isolation.level", "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.endOffsets(partitions);
+        }
+    }
+
+    /** Committed feedback messages, decoded. */
+    static List<LineageMessage> feedback(String bootstrap, String topic) {
+        return readCommitted(bootstrap, topic).stream()
+                .map(c -> LineageCodec.decode(c.value()))
+                .toList();
+    }
+}
