@@ -1,14 +1,20 @@
 package dev.batchtrace.cli;
 
+import dev.batchtrace.cli.query.TraceQueries;
+import dev.batchtrace.cli.query.TraceTables;
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.schemas.EventTopics;
 import dev.batchtrace.stack.StackStatus;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code trace demo}: the local stack with the sample factory day, end to end. */
@@ -17,18 +23,34 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Start the local stack, publish the sample factory day"
-                    + " (deploy/sample-data/factory-day.jsonl), read every topic back and print the"
-                    + " counts.",
+                    + " (deploy/sample-data/factory-day.jsonl), read every topic back, run the"
+                    + " lineage job until its trace documents match the batch reference, and answer"
+                    + " three trace questions from Elasticsearch.",
             "The stack keeps running afterwards: stop it with 'trace stack down'."
         })
 final class DemoCommand implements Callable<Integer> {
+    /** The sample day's questions (see deploy/sample-data/README.md for the expected answers). */
+    static final String FINISHED_LOT = "FG-261102-02";
+
+    static final String RAW_LOT = "RM-261102-01";
+    static final String SUPPLIER = "SUP-POLY";
+    static final String SUPPLIER_LOT = "L2611-01";
+    private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(3);
+
+    @Option(
+            names = "--web-ui-port",
+            description =
+                    "Port of the Flink web UI while the job runs (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + LocalLineageRun.DEFAULT_WEB_UI_PORT)
+    int webUiPort;
+
     @Mixin StackOptions stack;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("== 1/3 Local stack");
+        out.println("== 1/5 Local stack");
         StackStatus status = StackSetup.up(stack, out);
         StackPrinter.print(status, stack.endpoints(), out);
         if (!status.allRunning()) {
@@ -37,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         Endpoints endpoints = stack.endpoints();
 
         out.println();
-        out.println("== 2/3 Publish the sample factory day");
+        out.println("== 2/5 Publish the sample factory day");
         EventPublisher.Summary summary =
                 PublishCommand.publish(
                         StackOptions.sampleFactoryDay(),
@@ -46,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                         out);
 
         out.println();
-        out.println("== 3/3 Read every input topic back through the registry");
+        out.println("== 3/5 Read every input topic back through the registry");
         long started = System.nanoTime();
         Map<String, TopicCounter.Count> counts =
                 TopicCounter.count(
@@ -68,6 +90,21 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(
                 "Read back in %d ms. Topics keep what earlier runs published too.%n",
                 (System.nanoTime() - started) / 1_000_000);
+        out.flush();
+        if (!summary.rejected().isEmpty() || undecodable > 0) {
+            return 1;
+        }
+
+        out.println();
+        out.println(
+                "== 4/5 Run the lineage job until the trace documents match the batch reference");
+        boolean converged = runLineageJob(endpoints, out);
+        if (converged) {
+            out.println();
+            out.println("== 5/5 Trace questions, answered from Elasticsearch");
+            answerQuestions(endpoints, out);
+        }
+        out.println();
         out.println(
                 "The stack is still running (Kafka "
                         + endpoints.kafkaBootstrapServers()
@@ -76,7 +113,93 @@ final class DemoCommand implements Callable<Integer> {
                         + ", Elasticsearch "
                         + endpoints.elasticsearchUrl()
                         + "); stop it with: bin/trace stack down");
+        out.println(
+                "Keep the job running with: bin/trace run (it resumes from the demo's checkpoint)");
         out.flush();
-        return summary.rejected().isEmpty() && undecodable == 0 ? 0 : 1;
+        return converged ? 0 : 1;
+    }
+
+    private boolean runLineageJob(Endpoints endpoints, PrintWriter out) throws Exception {
+        ReferenceCheck reference =
+                ReferenceCheck.forFile(
+                        StackOptions.sampleFactoryDay(), endpoints.elasticsearchUrl());
+        LocalLineageRun.Resume resume = LocalLineageRun.resume(stack.toConfig().workDir());
+        JobClient job =
+                LocalLineageRun.start(
+                        LocalLineageRun.config(endpoints, resume.runId(), Map.of()),
+                        stack.toConfig().workDir(),
+                        resume,
+                        webUiPort,
+                        line -> {
+                            out.println(line);
+                            out.flush();
+                        });
+        try {
+            long started = System.nanoTime();
+            long deadline = started + PROCESSING_TIMEOUT.toNanos();
+            int matching = 0;
+            long lastReport = 0;
+            while (System.nanoTime() < deadline) {
+                matching = reference.matching();
+                if (matching == reference.documentCount()) {
+                    reference.refresh();
+                    out.printf(
+                            "  all %d trace documents match the batch reference after %.1f s%n",
+                            matching, (System.nanoTime() - started) / 1e9);
+                    return true;
+                }
+                if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                    out.printf(
+                            "  %d of %d trace documents match the batch reference...%n",
+                            matching, reference.documentCount());
+                    out.flush();
+                    lastReport = System.nanoTime();
+                }
+                Thread.sleep(500);
+            }
+            out.printf(
+                    "error: after %s only %d of %d trace documents match the batch reference;"
+                            + " see the Flink web UI and the logs%n",
+                    PROCESSING_TIMEOUT, matching, reference.documentCount());
+            return false;
+        } finally {
+            // cancelling keeps the newest checkpoint, so bin/trace run continues from here
+            job.cancel().get();
+            out.println("  job stopped (its checkpoint is kept in the work folder)");
+        }
+    }
+
+    private static void answerQuestions(Endpoints endpoints, PrintWriter out) throws Exception {
+        try (TraceQueries queries =
+                TraceQueries.open(ElasticsearchSettings.forHosts(endpoints.elasticsearchUrl()))) {
+            out.println();
+            out.println(
+                    "Q1. A unit of finished lot "
+                            + FINISHED_LOT
+                            + " failed: what went into it, at every level?");
+            out.print(TraceTables.backward(queries.backward(FINISHED_LOT)));
+            out.println();
+            out.println(
+                    "Q2. Raw lot "
+                            + RAW_LOT
+                            + " is suspect: where did it go? (bin/trace lot "
+                            + RAW_LOT
+                            + ")");
+            out.print(TraceTables.forward(queries.forward(RAW_LOT)));
+            out.println();
+            out.println(
+                    "Q3. Which customers received product made from supplier "
+                            + SUPPLIER
+                            + "'s lot "
+                            + SUPPLIER_LOT
+                            + "? (bin/trace customers --supplier "
+                            + SUPPLIER
+                            + " --supplier-lot "
+                            + SUPPLIER_LOT
+                            + ")");
+            out.print(
+                    TraceTables.customers(queries.customersOfSupplierLot(SUPPLIER, SUPPLIER_LOT)));
+        }
+        out.flush();
     }
 }

@@ -4,11 +4,14 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
+import dev.batchtrace.jobs.lineage.LineageJobConfig;
 import dev.batchtrace.schemas.EventTopics;
 import dev.batchtrace.stack.LocalStack;
 import dev.batchtrace.stack.StackConfig;
 import dev.batchtrace.stack.StackStatus;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Brings the local stack up and makes it ready for the pipeline: topics and index templates. */
 final class StackSetup {
@@ -16,6 +19,15 @@ final class StackSetup {
     static final int LOCAL_PARTITIONS = 2;
 
     private StackSetup() {}
+
+    /** The event contract's topics plus the lineage job's own (feedback loop, documents). */
+    static List<String> pipelineTopics() {
+        List<String> topics = new ArrayList<>(EventTopics.allTopicNames());
+        LineageJobConfig.Topics lineage = LineageJobConfig.Topics.defaults();
+        topics.add(lineage.feedback());
+        topics.add(lineage.documents());
+        return topics;
+    }
 
     static StackStatus up(StackOptions options, PrintWriter out) throws Exception {
         StackConfig config = options.toConfig();
@@ -32,13 +44,11 @@ final class StackSetup {
             return status;
         }
         Endpoints endpoints = Endpoints.of(config);
+        List<String> topics = pipelineTopics();
         int created =
                 TopicSetup.ensureTopics(
-                        endpoints.kafkaBootstrapServers(),
-                        EventTopics.allTopicNames(),
-                        LOCAL_PARTITIONS);
-        out.printf(
-                "  topics: %d present, %d created%n", EventTopics.allTopicNames().size(), created);
+                        endpoints.kafkaBootstrapServers(), topics, LOCAL_PARTITIONS);
+        out.printf("  topics: %d present, %d created%n", topics.size(), created);
         try (ElasticsearchClient client =
                 ElasticsearchClients.create(
                         ElasticsearchSettings.forHosts(endpoints.elasticsearchUrl()))) {

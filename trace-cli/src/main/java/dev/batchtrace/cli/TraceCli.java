@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             LotCommand.class,
             CustomersCommand.class,
+            RunCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

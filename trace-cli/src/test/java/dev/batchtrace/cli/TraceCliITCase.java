@@ -61,13 +61,13 @@ class TraceCliITCase {
     void stackUpStartsAllServersCreatesTopicsAndInstallsTemplates() {
         Run up = trace("stack", "up");
         assertEquals(0, up.exitCode(), up.out() + up.err());
-        assertTrue(up.out().contains("topics: 8 present, 8 created"), up.out());
+        assertTrue(up.out().contains("topics: 10 present, 10 created"), up.out());
         assertEquals(3, countMatches(up.out(), "\\bRUNNING\\b"), up.out());
         assertTrue(up.out().contains("schema.registry.url"), up.out());
 
         Run again = trace("stack", "up");
         assertEquals(0, again.exitCode(), again.out() + again.err());
-        assertTrue(again.out().contains("topics: 8 present, 0 created"), again.out());
+        assertTrue(again.out().contains("topics: 10 present, 0 created"), again.out());
     }
 
     @Test
@@ -97,14 +97,14 @@ class TraceCliITCase {
 
     @Test
     @Order(4)
-    void demoPublishesTheSampleDayAndReadsEveryTopicBack() throws Exception {
+    void demoPublishesTheSampleDayRunsTheJobAndAnswersTheTraceQuestions() throws Exception {
         Map<String, Long> expected = new TreeMap<>();
         for (var line : new JsonLinesReader().readAll(StackOptions.sampleFactoryDay())) {
             ParsedEvent event = (ParsedEvent) line;
             expected.merge(event.topic(), 1L, Long::sum);
         }
 
-        Run demo = trace("demo");
+        Run demo = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
 
         assertEquals(0, demo.exitCode(), demo.out() + demo.err());
         long total = expected.values().stream().mapToLong(Long::longValue).sum();
@@ -116,6 +116,33 @@ class TraceCliITCase {
             assertEquals(row[1], row[2], "every record decodes in " + topic.getKey());
             assertTrue(row[1] >= topic.getValue(), topic.getKey());
         }
+        int documents =
+                ReferenceCheck.forFile(StackOptions.sampleFactoryDay(), "http://unused")
+                        .documentCount();
+        assertTrue(
+                demo.out()
+                        .contains(
+                                "all " + documents + " trace documents match the batch reference"),
+                demo.out());
+        assertTrue(demo.out().contains("no earlier checkpoint"), demo.out());
+        // Q3: supplier SUP-POLY's lot L2611-01 reached C-100, C-200 and C-400, never C-300
+        // (C-300 got SUP-FAST's screw lot with the same supplier lot code: the trap)
+        String q3 = demo.out().substring(demo.out().indexOf("Q3."));
+        assertTrue(q3.contains("3 customers, 3 shipments"), q3);
+        for (String customer : List.of("(C-100)", "(C-200)", "(C-400)")) {
+            assertTrue(q3.contains(customer), customer + " in " + q3);
+        }
+        assertTrue(!q3.contains("(C-300)"), q3);
+        String q1 = demo.out().substring(demo.out().indexOf("Q1."), demo.out().indexOf("Q2."));
+        assertTrue(q1.contains("8 ancestor lots in all"), q1);
+        assertTrue(!q1.contains("RM-261102-01"), "the reversed consumption is not an input: " + q1);
+
+        Run again = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
+
+        assertEquals(0, again.exitCode(), again.out() + again.err());
+        assertTrue(again.out().contains("resuming from checkpoint"), again.out());
+        assertTrue(
+                again.out().contains("all " + documents + " trace documents match"), again.out());
     }
 
     @Test

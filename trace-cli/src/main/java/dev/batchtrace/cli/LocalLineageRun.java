@@ -1,0 +1,159 @@
+package dev.batchtrace.cli;
+
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
+import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
+import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.connectors.registry.RegistrySettings;
+import dev.batchtrace.jobs.lineage.LineageJob;
+import dev.batchtrace.jobs.lineage.LineageJobConfig;
+import dev.batchtrace.jobs.lineage.LineageSinks;
+import dev.batchtrace.jobs.lineage.LineageSources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The lineage job in a local Flink (RocksDB, web UI on loopback). Its checkpoints are kept in the
+ * work folder and the next run resumes from the newest one, so stopping and starting {@code
+ * bin/trace run} loses nothing.
+ *
+ * <p>A run without a checkpoint starts with empty state, so it must not see what an earlier run
+ * left behind: it gets a run id that names its own consumer groups, transactional ids and feedback
+ * topic (old closure messages carry versions the new state would wrongly compare against), and it
+ * reads the input topics from the beginning. Later runs that resume from its checkpoints reuse the
+ * id, which is the checkpoint folder's name.
+ */
+final class LocalLineageRun {
+    static final int DEFAULT_WEB_UI_PORT = 8082;
+    private static final DateTimeFormatter RUN_ID =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private LocalLineageRun() {}
+
+    /** Where the job's checkpoints live: {@code <checkpoints>/<runId>/<jobId>/chk-N}. */
+    record Resume(String runId, Optional<Path> checkpoint) {}
+
+    /** Job settings for the given endpoints and run; a config file's keys win over these. */
+    static LineageJobConfig config(
+            Endpoints endpoints, String runId, Map<String, String> overrides) {
+        LineageJobConfig.Topics defaults = LineageJobConfig.Topics.defaults();
+        Map<String, String> settings = new TreeMap<>();
+        settings.put(KafkaSettings.BOOTSTRAP_SERVERS, endpoints.kafkaBootstrapServers());
+        settings.put(RegistrySettings.URL, endpoints.schemaRegistryUrl());
+        settings.put(ElasticsearchSettings.HOSTS, endpoints.elasticsearchUrl());
+        settings.put(LineageJobConfig.PARALLELISM_KEY, "2");
+        settings.put(KafkaSettings.GROUP_ID_PREFIX, "batchtrace-local-" + runId);
+        settings.put(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "batchtrace-lineage-" + runId);
+        settings.put(LineageJobConfig.TOPIC_FEEDBACK_KEY, defaults.feedback() + "." + runId);
+        settings.putAll(overrides);
+        return LineageJobConfig.fromMap(settings);
+    }
+
+    /** The newest retained checkpoint and its run, or a new run id when there is none. */
+    static Resume resume(Path workDir) throws IOException {
+        Optional<Path> newest = newestCheckpoint(checkpointsDir(workDir));
+        String runId =
+                newest.map(chk -> chk.getParent().getParent().getFileName().toString())
+                        .orElseGet(() -> RUN_ID.format(ZonedDateTime.now()));
+        return new Resume(runId, newest);
+    }
+
+    static Path checkpointsDir(Path workDir) {
+        return workDir.resolve("flink-checkpoints");
+    }
+
+    /** Installs templates, creates the run's topics and starts the job; returns at once. */
+    static JobClient start(
+            LineageJobConfig config, Path workDir, Resume resume, int webUiPort, Output out)
+            throws Exception {
+        // templates, versioned indices and aliases before any document is written (idempotent)
+        IndexTemplates.install(config.elasticsearch(), line -> out.println("  " + line));
+        LineageJobConfig.Topics topics = config.topics();
+        TopicSetup.ensureTopics(
+                config.kafka().bootstrapServers(),
+                List.of(topics.feedback(), topics.documents(), topics.deadLetters()),
+                StackSetup.LOCAL_PARTITIONS);
+
+        Path checkpoints = checkpointsDir(workDir).resolve(resume.runId());
+        Files.createDirectories(checkpoints);
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        flink.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.PORT, webUiPort);
+        if (resume.checkpoint().isPresent()) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, resume.checkpoint().get().toString());
+            out.println("  resuming from checkpoint " + resume.checkpoint().get());
+        } else {
+            out.println(
+                    "  no earlier checkpoint: run "
+                            + resume.runId()
+                            + " starts with empty state and reads the input topics from the"
+                            + " beginning");
+        }
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        LineageJob.configure(env, config);
+        LineageJob.defineWorkflow(
+                env,
+                LineageSources.kafka(config),
+                LineageSinks.kafka(config),
+                config.coalesceDelay());
+        JobClient job = env.executeAsync(config.jobName());
+        out.println(
+                "  job "
+                        + job.getJobID()
+                        + " running; Flink web UI: http://127.0.0.1:"
+                        + webUiPort);
+        return job;
+    }
+
+    /** The newest retained checkpoint (a chk-N folder with its _metadata). */
+    static Optional<Path> newestCheckpoint(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(checkpoints, 4)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .filter(dir -> dir.getFileName().toString().startsWith("chk-"))
+                    .filter(dir -> dir.getNameCount() - checkpoints.getNameCount() == 3)
+                    .max(Comparator.comparingLong(LocalLineageRun::lastModified));
+        }
+    }
+
+    private static long lastModified(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir.resolve("_metadata")).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Where progress lines go. */
+    interface Output {
+        void println(String line);
+    }
+}

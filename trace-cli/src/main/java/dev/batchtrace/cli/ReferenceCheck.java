@@ -1,0 +1,114 @@
+package dev.batchtrace.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchtrace.connectors.gateway.JsonLinesReader;
+import dev.batchtrace.connectors.gateway.LineResult;
+import dev.batchtrace.connectors.gateway.ParsedEvent;
+import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.TraceDocument;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Compares the trace documents in Elasticsearch with the plain batch reference computed from the
+ * same events: the demo's "processed" signal and a self-check of the pipeline.
+ */
+final class ReferenceCheck {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, TraceDocument> expected;
+    private final String elasticsearchUrl;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ReferenceCheck(Map<String, TraceDocument> expected, String elasticsearchUrl) {
+        this.expected = expected;
+        this.elasticsearchUrl = elasticsearchUrl;
+    }
+
+    /** The reference documents of every event in a JSON-lines file. */
+    static ReferenceCheck forFile(Path events, String elasticsearchUrl) throws IOException {
+        List<Object> values = new ArrayList<>();
+        for (LineResult line : new JsonLinesReader().readAll(events)) {
+            if (line instanceof ParsedEvent event) {
+                values.add(event.value());
+            }
+        }
+        return new ReferenceCheck(LineageReference.documents(values), elasticsearchUrl);
+    }
+
+    int documentCount() {
+        return expected.size();
+    }
+
+    /** How many reference documents Elasticsearch holds exactly (deletions: absent). */
+    int matching() throws IOException, InterruptedException {
+        Map<String, List<String>> idsByIndex = new TreeMap<>();
+        for (TraceDocument doc : expected.values()) {
+            idsByIndex.computeIfAbsent(doc.index(), i -> new ArrayList<>()).add(doc.documentId());
+        }
+        int matching = 0;
+        for (Map.Entry<String, List<String>> index : idsByIndex.entrySet()) {
+            Map<String, JsonNode> stored = fetch(index.getKey(), index.getValue());
+            for (String id : index.getValue()) {
+                TraceDocument doc = expected.get(index.getKey() + "/" + id);
+                JsonNode actual = stored.get(id);
+                if (doc.isDeletion()
+                        ? actual == null
+                        : actual != null && actual.equals(JSON.readTree(doc.toJson()))) {
+                    matching++;
+                }
+            }
+        }
+        return matching;
+    }
+
+    /** Makes what was indexed visible to searches (the index refreshes every second anyway). */
+    void refresh() throws IOException, InterruptedException {
+        String indices =
+                String.join(
+                        ",",
+                        expected.values().stream().map(TraceDocument::index).distinct().toList());
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(elasticsearchUrl + "/" + indices + "/_refresh"))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build();
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    // A multi-get of raw _source: the typed client would re-map the documents we compare.
+    private Map<String, JsonNode> fetch(String index, List<String> ids)
+            throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        ids.forEach(body.putArray("ids")::add);
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(elasticsearchUrl + "/" + index + "/_mget"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Map<String, JsonNode> found = new TreeMap<>();
+        if (response.statusCode() != 200) {
+            return found;
+        }
+        for (JsonNode doc : JSON.readTree(response.body()).path("docs")) {
+            if (doc.path("found").asBoolean(false)) {
+                found.put(doc.path("_id").asText(), doc.path("_source"));
+            }
+        }
+        return found;
+    }
+}
