@@ -1,0 +1,199 @@
+package dev.batchtrace.connectors.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchtrace.connectors.webhook.WebhookReceiver.Answer;
+import dev.batchtrace.connectors.webhook.WebhookReceiver.Request;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writer alone (no Flink job) against a local HTTP server: retries, Retry-After, the flush
+ * barrier and the failures an operator must see.
+ */
+class WebhookSinkWriterITCase {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** 503, then 429 with Retry-After: 1, then a dropped connection, then 200. */
+    static Answer failThreeTimes(String key, int attempt) {
+        return switch (attempt) {
+            case 1 -> Answer.UNAVAILABLE;
+            case 2 -> Answer.TOO_MANY_REQUESTS;
+            case 3 -> Answer.DROP;
+            default -> Answer.OK;
+        };
+    }
+
+    @Test
+    void flushReturnsOnlyWhenEveryAlertReachedEveryUrlThroughTheFailures() throws Exception {
+        try (WebhookReceiver receiver =
+                WebhookReceiver.start(WebhookSinkWriterITCase::failThreeTimes)) {
+            WebhookSettings settings =
+                    WebhookSettings.forUrls(receiver.url("/chat"), receiver.url("/mail"))
+                            .withHeader("Authorization", "Bearer tok-123")
+                            .withRetry(5, Duration.ofMillis(50), Duration.ofSeconds(5));
+            WebhookSinkWriter writer = writer(settings);
+            long start = System.nanoTime();
+            for (int i = 1; i <= 3; i++) {
+                writer.write(Alerts.shipment("A-" + i), null);
+            }
+            writer.flush(false);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            writer.close();
+
+            assertEquals(0, writer.pending());
+            assertEquals(6, writer.delivered());
+            assertEquals(18, writer.retries());
+            // every (url, alert) exactly once answered 200, after exactly three failures
+            Map<String, List<Request>> byDelivery =
+                    receiver.requests().stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            r -> r.path() + " " + r.idempotencyKey()));
+            assertEquals(6, byDelivery.size());
+            for (Map.Entry<String, List<Request>> entry : byDelivery.entrySet()) {
+                List<Request> tries = entry.getValue();
+                assertEquals(4, tries.size(), entry.getKey());
+                assertEquals(Answer.OK, tries.get(3).answer(), entry.getKey());
+                // Retry-After: 1 honoured between the 429 and the next attempt
+                Duration gap = Duration.between(tries.get(1).at(), tries.get(2).at());
+                assertTrue(gap.toMillis() >= 990, entry.getKey() + " retried after " + gap);
+            }
+            assertTrue(millis >= 1000, "flush returned after " + millis + " ms");
+
+            Request first = receiver.delivered().get(0);
+            assertEquals("Bearer tok-123", first.headers().get("Authorization"));
+            assertEquals("application/json", first.headers().get("Content-Type"));
+            JsonNode body = MAPPER.readTree(first.body());
+            assertEquals(first.idempotencyKey(), body.get("alertId").asText() + "/OPEN");
+            assertEquals(AlertPayload.text(Alerts.shipment("A-1")), body.get("text").asText());
+        }
+    }
+
+    @Test
+    void aBadRequestFailsAtOnceWithUrlStatusAndBody() throws Exception {
+        try (WebhookReceiver receiver =
+                WebhookReceiver.start(
+                        (key, attempt) ->
+                                key.startsWith("A-2/") ? Answer.BAD_REQUEST : Answer.OK)) {
+            WebhookSinkWriter writer = writer(WebhookSettings.forUrls(receiver.url("/alerts")));
+            writer.write(Alerts.shipment("A-1"), null);
+            writer.write(Alerts.shipment("A-2"), null);
+
+            WebhookDeliveryException e =
+                    assertThrows(WebhookDeliveryException.class, () -> writer.flush(false));
+            writer.close();
+
+            assertTrue(e.getMessage().contains(receiver.url("/alerts")), e.getMessage());
+            assertTrue(e.getMessage().contains("alert A-2/OPEN"), e.getMessage());
+            assertTrue(e.getMessage().contains("HTTP 400"), e.getMessage());
+            assertTrue(e.getMessage().contains("unknown channel #quality-alerts"), e.getMessage());
+            // a 400 is not retried, and later writes fail too
+            assertEquals(
+                    1,
+                    receiver.requests().stream()
+                            .filter(r -> r.idempotencyKey().equals("A-2/OPEN"))
+                            .count());
+            assertThrows(
+                    WebhookDeliveryException.class,
+                    () -> writer.write(Alerts.shipment("A-3"), null));
+        }
+    }
+
+    @Test
+    void givesUpAfterTheLastAttemptAndSaysWhy() throws Exception {
+        try (WebhookReceiver receiver =
+                WebhookReceiver.start((key, attempt) -> Answer.UNAVAILABLE)) {
+            WebhookSinkWriter writer =
+                    writer(
+                            WebhookSettings.forUrls(receiver.url("/alerts"))
+                                    .withRetry(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+            writer.write(Alerts.stock("A-9"), null);
+
+            WebhookDeliveryException e =
+                    assertThrows(WebhookDeliveryException.class, () -> writer.flush(true));
+            writer.close();
+
+            assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
+            assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
+            assertEquals(3, receiver.requests().size());
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsRetriedAndNamedWithoutTheSecretPath() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort(); // closed again: nobody listens there now
+        }
+        WebhookSinkWriter writer =
+                writer(
+                        WebhookSettings.forUrls("http://127.0.0.1:" + port + "/hooks/s3cr3t")
+                                .withRetry(2, Duration.ofMillis(10), Duration.ofMillis(10)));
+        writer.write(Alerts.shipment("A-1"), null);
+
+        WebhookDeliveryException e =
+                assertThrows(WebhookDeliveryException.class, () -> writer.flush(false));
+        writer.close();
+
+        assertEquals(1, writer.retries());
+        assertTrue(e.getMessage().contains("after 2 attempts"), e.getMessage());
+        assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
+        assertTrue(e.getMessage().contains("http://127.0.0.1:" + port + "/hooks/***"));
+        assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    }
+
+    @Test
+    void writeBlocksWhileTooManyDeliveriesAreInFlight() throws Exception {
+        try (WebhookReceiver receiver =
+                WebhookReceiver.start(
+                        (key, attempt) -> attempt == 1 ? Answer.TOO_MANY_REQUESTS : Answer.OK)) {
+            WebhookSinkWriter writer =
+                    writer(
+                            WebhookSettings.fromMap(
+                                    Map.of(
+                                            WebhookSettings.URLS,
+                                            receiver.url("/alerts"),
+                                            WebhookSettings.MAX_IN_FLIGHT,
+                                            "2")));
+            writer.write(Alerts.shipment("A-1"), null);
+            writer.write(Alerts.shipment("A-2"), null);
+            writer.write(Alerts.shipment("A-3"), null); // waits for a slot: Retry-After 1 s
+            writer.flush(false);
+            writer.close();
+
+            // A-3 could only be sent once A-1 or A-2 was answered 200, one second after its 429
+            Instant firstThrottled =
+                    receiver.requests().stream()
+                            .filter(r -> r.answer() == Answer.TOO_MANY_REQUESTS)
+                            .map(Request::at)
+                            .min(Instant::compareTo)
+                            .orElseThrow();
+            Instant thirdSent = triesOf(receiver, "A-3/OPEN").get(0).at();
+            long waited = Duration.between(firstThrottled, thirdSent).toMillis();
+            assertTrue(waited >= 990, "A-3 sent " + waited + " ms after the first 429");
+            assertEquals(3, receiver.delivered().size());
+        }
+    }
+
+    private static List<Request> triesOf(WebhookReceiver receiver, String key) {
+        return receiver.requests().stream().filter(r -> r.idempotencyKey().equals(key)).toList();
+    }
+
+    private static WebhookSinkWriter writer(WebhookSettings settings) {
+        return new WebhookSinkWriter(settings, new UnregisteredMetricsGroup(), 0);
+    }
+}
