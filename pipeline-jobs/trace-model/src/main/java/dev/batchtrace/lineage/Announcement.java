@@ -7,10 +7,24 @@ import java.util.List;
  * version that orders its announcements. Also the type of the per-sender contribution slots.
  *
  * @param entries sorted by lot code, one per lot
+ * @param holds the holds that apply to the node, sorted: for a lot one per hold (route ending at
+ *     the lot), for a shipment one per hold and shipped lot; empty in state written before holds
+ *     existed
  */
-public record Announcement(long version, List<AncestorEntry> entries) {
+public record Announcement(long version, List<AncestorEntry> entries, List<HoldEntry> holds) {
 
     public Announcement {
         entries = entries == null ? List.of() : List.copyOf(entries);
+        holds = holds == null ? List.of() : List.copyOf(holds);
+    }
+
+    /** An announcement without holds (the lineage-only form). */
+    public Announcement(long version, List<AncestorEntry> entries) {
+        this(version, entries, List.of());
+    }
+
+    /** Same closure and holds (versions aside). */
+    public boolean sameContent(List<AncestorEntry> otherEntries, List<HoldEntry> otherHolds) {
+        return entries.equals(otherEntries) && holds.equals(otherHolds);
     }
 }

@@ -3,6 +3,9 @@ package dev.batchtrace.lineage;
 import dev.batchtrace.events.DispatchLine;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.LotFlagAction;
+import dev.batchtrace.events.LotFlagSeverity;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
 import java.time.Duration;
@@ -33,6 +36,9 @@ public final class FactoryHistoryGenerator {
      * @param dispatches dispatch notes
      * @param cycle add bad data that closes a cycle (and a self-loop), sometimes reversed again
      * @param bigFanOut if &gt; 0, one extra raw lot consumed by that many work orders, one lot each
+     * @param flags quality flag scenarios on random lots (0: none, the history is then the same as
+     *     before flags existed): a hold; hold then release; a release older than the hold; two
+     *     holds on one lot; hold, release, hold again; each sometimes sent twice
      */
     public record Options(
             int levels,
@@ -41,7 +47,40 @@ public final class FactoryHistoryGenerator {
             double reversalRate,
             int dispatches,
             boolean cycle,
-            int bigFanOut) {
+            int bigFanOut,
+            int flags) {
+
+        /** Options without flags. */
+        public Options(
+                int levels,
+                int purchasedLots,
+                int workOrdersPerLevel,
+                double reversalRate,
+                int dispatches,
+                boolean cycle,
+                int bigFanOut) {
+            this(
+                    levels,
+                    purchasedLots,
+                    workOrdersPerLevel,
+                    reversalRate,
+                    dispatches,
+                    cycle,
+                    bigFanOut,
+                    0);
+        }
+
+        public Options withFlags(int flagScenarios) {
+            return new Options(
+                    levels,
+                    purchasedLots,
+                    workOrdersPerLevel,
+                    reversalRate,
+                    dispatches,
+                    cycle,
+                    bigFanOut,
+                    flagScenarios);
+        }
 
         /** Random small options for a seed. */
         public static Options random(Random r) {
@@ -75,6 +114,16 @@ public final class FactoryHistoryGenerator {
     public static List<SpecificRecordBase> generate(long seed) {
         Random r = new Random(seed ^ 0x5DEECE66DL);
         return new FactoryHistoryGenerator(seed, Options.random(r)).generate();
+    }
+
+    /**
+     * A history for the seed with flags: the same events as {@link #generate(long)} plus 1 to 4
+     * flag scenarios.
+     */
+    public static List<SpecificRecordBase> generateWithFlags(long seed) {
+        Random r = new Random(seed ^ 0x5DEECE66DL);
+        Options options = Options.random(r);
+        return new FactoryHistoryGenerator(seed, options.withFlags(1 + r.nextInt(4))).generate();
     }
 
     public List<SpecificRecordBase> generate() {
@@ -141,7 +190,58 @@ public final class FactoryHistoryGenerator {
             }
             dispatch(String.format("DN-%03d", d), new ArrayList<>(lots));
         }
+        // flags last, so that the events before them do not depend on the flag option
+        int horizon = minute + 10;
+        for (int f = 1; f <= options.flags(); f++) {
+            // raw lots half of the time: holds two or more levels up
+            List<String> from = random.nextBoolean() ? raw : all;
+            flagScenario(f, from.get(random.nextInt(from.size())), horizon);
+        }
         return List.copyOf(events);
+    }
+
+    private void flagScenario(int n, String lot, int horizon) {
+        int at = random.nextInt(horizon);
+        String id = String.format("FLAG-%03d", n);
+        switch (random.nextInt(5)) {
+            case 0 -> flag(id + "-H", lot, LotFlagAction.HOLD, at);
+            case 1 -> {
+                flag(id + "-H", lot, LotFlagAction.HOLD, at);
+                flag(id + "-R", lot, LotFlagAction.RELEASE, at + 1 + random.nextInt(30));
+            }
+            case 2 -> {
+                // a release older than the hold (from an earlier episode): the hold stays
+                flag(id + "-H", lot, LotFlagAction.HOLD, at);
+                flag(id + "-R", lot, LotFlagAction.RELEASE, at - 1 - random.nextInt(30));
+            }
+            case 3 -> {
+                flag(id + "-H1", lot, LotFlagAction.HOLD, at);
+                flag(id + "-H2", lot, LotFlagAction.HOLD, at + random.nextInt(30));
+            }
+            default -> {
+                flag(id + "-H1", lot, LotFlagAction.HOLD, at);
+                flag(id + "-R", lot, LotFlagAction.RELEASE, at + 1 + random.nextInt(10));
+                flag(id + "-H2", lot, LotFlagAction.HOLD, at + 11 + random.nextInt(10));
+            }
+        }
+    }
+
+    private void flag(String flagId, String lot, LotFlagAction action, int atMinute) {
+        LotFlag flag =
+                LotFlag.newBuilder()
+                        .setFlagId(flagId)
+                        .setLotCode(lot)
+                        .setAction(action)
+                        .setReason(action == LotFlagAction.HOLD ? "suspect " + lot : "cleared")
+                        .setSeverity(LotFlagSeverity.values()[random.nextInt(3)])
+                        .setFlaggedBy("QA-" + random.nextInt(3))
+                        .setFlaggedAt(DAY.plus(Duration.ofMinutes(atMinute)))
+                        .setReference(random.nextBoolean() ? null : "NCR-" + flagId)
+                        .build();
+        events.add(flag);
+        if (random.nextInt(4) == 0) {
+            events.add(flag); // a gateway retry
+        }
     }
 
     /** The events shuffled, with about {@code duplicateRate} of them repeated (gateway retries). */

@@ -2,6 +2,7 @@ package dev.batchtrace.lineage;
 
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.WorkOrderEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class InMemoryLineage {
     private final Map<NodeKey, InMemoryNodeStore> nodes = new TreeMap<>();
     private final List<LineageMessage> pending = new ArrayList<>();
     private final List<LineageMessage> delivered = new ArrayList<>();
+    private final Map<NodeKey, Map<String, HoldAlert>> raised = new TreeMap<>();
+    private final List<HoldAlert> sentAlerts = new ArrayList<>();
     private final Random random;
     private final double duplicateRate;
     private final double redeliveryRate;
@@ -63,11 +66,16 @@ public final class InMemoryLineage {
         return this;
     }
 
-    /** Stage 1: one event (GoodsReceipt, WorkOrderEvent, DispatchNote; others are ignored). */
+    /**
+     * Stage 1: one event (GoodsReceipt, WorkOrderEvent, DispatchNote, LotFlag; others are ignored).
+     */
     public void accept(Object event) {
-        if (event instanceof GoodsReceipt r) {
+        if (event instanceof LotFlag f) {
+            LotFlags.apply(f, pending::add);
+        } else if (event instanceof GoodsReceipt r) {
             GoodsReceipts.apply(r, pending::add);
         } else if (event instanceof WorkOrderEvent e) {
+            LotUsages.apply(e, pending::add);
             WorkOrderLinks.apply(
                     e,
                     workOrders.computeIfAbsent(
@@ -75,6 +83,7 @@ public final class InMemoryLineage {
                     pending::add);
         } else if (event instanceof DispatchNote n) {
             DispatchLinks.apply(n, pending::add);
+            LotUsages.apply(n, pending::add);
         }
     }
 
@@ -86,9 +95,24 @@ public final class InMemoryLineage {
             InMemoryNodeStore store = node(m.target());
             TraceDocument before =
                     checkChangeSignals ? TraceDocuments.node(m.target(), store) : null;
+            List<HoldAlert> alertsBefore =
+                    checkChangeSignals ? HoldAlerts.of(m.target(), store) : null;
             boolean changed = NodeProtocol.apply(m, store, pending::add);
             if (checkChangeSignals) {
                 verifySignal(before, TraceDocuments.node(m.target(), store), changed, m);
+                if (!changed && !alertsBefore.equals(HoldAlerts.of(m.target(), store))) {
+                    throw new IllegalStateException(
+                            "alerts of " + m.target() + " changed without a change signal");
+                }
+            }
+            if (changed) {
+                // as the job does: alerts are re-derived only when the node signals a change
+                Map<String, HoldAlert> sent =
+                        raised.computeIfAbsent(m.target(), k -> new TreeMap<>());
+                List<HoldAlert> current = HoldAlerts.of(m.target(), store);
+                sentAlerts.addAll(HoldAlerts.changes(sent, current));
+                sent.clear();
+                sent.putAll(HoldAlerts.byId(current));
             }
             n++;
             deliveries++;
@@ -138,6 +162,18 @@ public final class InMemoryLineage {
 
     public InMemoryNodeStore node(NodeKey key) {
         return nodes.computeIfAbsent(key, k -> new InMemoryNodeStore());
+    }
+
+    /** The alerts raised and not resolved, by id. */
+    public Map<String, HoldAlert> openAlerts() {
+        Map<String, HoldAlert> open = new TreeMap<>();
+        raised.values().forEach(open::putAll);
+        return open;
+    }
+
+    /** Every alert record sent so far (OPEN and RESOLVED), in order. */
+    public List<HoldAlert> sentAlerts() {
+        return List.copyOf(sentAlerts);
     }
 
     /** The current documents (deletions left out), keyed by {@link TraceDocument#key()}. */

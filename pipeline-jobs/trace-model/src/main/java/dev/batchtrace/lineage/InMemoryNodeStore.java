@@ -12,6 +12,8 @@ public final class InMemoryNodeStore implements NodeStore {
     private final Map<NodeKey, Link> children = new TreeMap<>();
     private final Map<NodeKey, Announcement> contributions = new TreeMap<>();
     private Announcement announcement;
+    private FlagHistory flagHistory;
+    private LotUsage lotUsage;
 
     @Override
     public LotFacts lotFacts() {
@@ -81,5 +83,25 @@ public final class InMemoryNodeStore implements NodeStore {
     @Override
     public void putAnnouncement(Announcement announcement) {
         this.announcement = announcement;
+    }
+
+    @Override
+    public FlagHistory flagHistory() {
+        return flagHistory;
+    }
+
+    @Override
+    public void putFlagHistory(FlagHistory history) {
+        this.flagHistory = history;
+    }
+
+    @Override
+    public LotUsage lotUsage() {
+        return lotUsage;
+    }
+
+    @Override
+    public void putLotUsage(LotUsage usage) {
+        this.lotUsage = usage;
     }
 }

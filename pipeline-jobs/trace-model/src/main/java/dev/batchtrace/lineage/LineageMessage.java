@@ -15,7 +15,9 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = LineageMessage.LotFactsUpdate.class, name = "lotFacts"),
     @JsonSubTypes.Type(value = LineageMessage.ShipmentFactsUpdate.class, name = "shipmentFacts"),
     @JsonSubTypes.Type(value = LineageMessage.EdgeChange.class, name = "edge"),
-    @JsonSubTypes.Type(value = LineageMessage.Closure.class, name = "closure")
+    @JsonSubTypes.Type(value = LineageMessage.Closure.class, name = "closure"),
+    @JsonSubTypes.Type(value = LineageMessage.LotFlagUpdate.class, name = "lotFlag"),
+    @JsonSubTypes.Type(value = LineageMessage.LotUsageUpdate.class, name = "lotUsage")
 })
 public sealed interface LineageMessage {
 
@@ -77,13 +79,61 @@ public sealed interface LineageMessage {
         }
     }
 
-    /** The sender's announcement (its closure plus itself), for one of its children. */
-    record Closure(NodeKey target, NodeKey from, long version, List<AncestorEntry> entries)
+    /**
+     * The sender's announcement (its closure plus itself, and the holds that apply to it, each with
+     * its route ending at the sender), for one of its children. Bytes written before holds existed
+     * read with no holds.
+     */
+    record Closure(
+            NodeKey target,
+            NodeKey from,
+            long version,
+            List<AncestorEntry> entries,
+            List<HoldEntry> holds)
             implements LineageMessage {
         public Closure {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(from, "from");
             entries = entries == null ? List.of() : List.copyOf(entries);
+            holds = holds == null ? List.of() : List.copyOf(holds);
+        }
+
+        /** A closure without holds (the lineage-only form). */
+        public Closure(NodeKey target, NodeKey from, long version, List<AncestorEntry> entries) {
+            this(target, from, version, entries, List.of());
+        }
+    }
+
+    /**
+     * A quality decision (HOLD or RELEASE) for the flagged lot itself; the lot merges it into its
+     * {@link FlagHistory} and passes the resulting holds down with its announcements.
+     */
+    record LotFlagUpdate(NodeKey target, FlagEvent flag) implements LineageMessage {
+        public LotFlagUpdate {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(flag, "flag");
+            if (!target.isLot() || !target.code().equals(flag.lotCode())) {
+                throw new IllegalArgumentException(
+                        "a lot flag goes to its own lot: flag "
+                                + flag.flagId()
+                                + " of "
+                                + flag.lotCode()
+                                + " addressed to "
+                                + target);
+            }
+        }
+    }
+
+    /**
+     * Consumptions, reversals or dispatch lines of a lot, to be merged into its {@link LotUsage}.
+     */
+    record LotUsageUpdate(NodeKey target, LotUsage usage) implements LineageMessage {
+        public LotUsageUpdate {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(usage, "usage");
+            if (!target.isLot()) {
+                throw new IllegalArgumentException("lot usage goes to a lot, not " + target);
+            }
         }
     }
 }

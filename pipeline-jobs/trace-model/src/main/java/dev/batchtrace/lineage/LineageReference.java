@@ -3,7 +3,10 @@ package dev.batchtrace.lineage;
 import dev.batchtrace.events.DispatchLine;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.LotFlagAction;
 import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.events.WorkOrderEventType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,10 +30,37 @@ public final class LineageReference {
     private LineageReference() {}
 
     /**
-     * All trace documents the events imply, keyed by {@link TraceDocument#key()}. GoodsReceipt,
-     * WorkOrderEvent and DispatchNote are used; other events are ignored.
+     * What the events imply with holds: the documents (with {@code onHold}/{@code holds}) and the
+     * open alerts by id.
+     */
+    public record Result(Map<String, TraceDocument> documents, Map<String, HoldAlert> alerts) {}
+
+    /**
+     * All trace documents the events imply, keyed by {@link TraceDocument#key()}, lineage only:
+     * GoodsReceipt, WorkOrderEvent and DispatchNote are used; other events, LotFlags included, are
+     * ignored (every document has {@code onHold: false}), which is what a job that does not read
+     * lot flags produces. With holds: {@link #withHolds}.
      */
     public static Map<String, TraceDocument> documents(Collection<?> events) {
+        return compute(events, false).documents();
+    }
+
+    /**
+     * Documents and open alerts with the LotFlags of {@code events} applied: per lot the flag
+     * events are deduplicated by flagId, the newest RELEASE (by flaggedAt, then flagId) lifts every
+     * older HOLD, and each HOLD newer than it is followed downstream breadth-first (shortest route,
+     * ties by the smaller lot codes) to every descendant lot and shipment.
+     */
+    public static Result withHolds(Collection<?> events) {
+        return compute(events, true);
+    }
+
+    private static Result compute(Collection<?> events, boolean withFlags) {
+        Map<String, Map<String, LotFlag>> flags = new TreeMap<>();
+        // what left each lot (with flags only: a job without holds has no use for it)
+        Map<String, Map<String, Consumption>> consumedFrom = new HashMap<>();
+        Map<String, Set<String>> reversedAt = new HashMap<>();
+        Map<String, Map<String, List<ShipmentLine>>> shippedFrom = new HashMap<>();
         Map<String, LotFacts> lotFacts = new HashMap<>();
         Map<String, ShipmentFacts> shipmentFacts = new HashMap<>();
         Map<String, List<WorkOrderEvent>> workOrders = new TreeMap<>();
@@ -44,9 +74,45 @@ public final class LineageReference {
                 lotFacts.merge(r.getLotCode(), LotFacts.fromReceipt(r), LotFacts::merge);
             } else if (event instanceof WorkOrderEvent e) {
                 workOrders.computeIfAbsent(e.getWorkOrderId(), k -> new ArrayList<>()).add(e);
+                if (withFlags && e.getLotCode() != null) {
+                    if (e.getEventType() == WorkOrderEventType.MATERIAL_CONSUMED) {
+                        consumedFrom
+                                .computeIfAbsent(e.getLotCode(), k -> new TreeMap<>())
+                                .merge(
+                                        e.getEventId(),
+                                        new Consumption(
+                                                e.getLotCode(), e.getQuantity(), e.getUnit()),
+                                        Merge::larger);
+                    } else if (e.getEventType() == WorkOrderEventType.CONSUMPTION_REVERSED
+                            && e.getReversesEventId() != null) {
+                        // a reversal counts at the lot it names (that is where it is routed)
+                        reversedAt
+                                .computeIfAbsent(e.getLotCode(), k -> new TreeSet<>())
+                                .add(e.getReversesEventId());
+                    }
+                }
+            } else if (event instanceof LotFlag f && withFlags) {
+                flags.computeIfAbsent(f.getLotCode(), k -> new TreeMap<>())
+                        .merge(f.getFlagId(), f, LineageReference::largerFlag);
             } else if (event instanceof DispatchNote n) {
                 shipmentFacts.merge(n.getDispatchId(), ShipmentFacts.of(n), ShipmentFacts::merge);
                 NodeKey shipment = NodeKey.shipment(n.getDispatchId());
+                Map<String, List<ShipmentLine>> linesByLot = new TreeMap<>();
+                for (DispatchLine line : n.getLines()) {
+                    linesByLot
+                            .computeIfAbsent(line.getLotCode(), k -> new ArrayList<>())
+                            .add(ShipmentLine.of(line));
+                }
+                if (withFlags) {
+                    linesByLot.forEach(
+                            (lot, lines) ->
+                                    shippedFrom
+                                            .computeIfAbsent(lot, k -> new TreeMap<>())
+                                            .merge(
+                                                    n.getDispatchId(),
+                                                    lines,
+                                                    LotUsage::largerLines));
+                }
                 for (DispatchLine line : n.getLines()) {
                     parents.computeIfAbsent(shipment, k -> new HashSet<>()).add(line.getLotCode());
                     shipmentCustomers
@@ -112,6 +178,8 @@ public final class LineageReference {
                 lots.add(child.code());
             }
         }
+        Map<String, List<HoldEntry>> holds = holdsDownstream(flags, lotChildren);
+        Map<String, HoldAlert> alerts = new TreeMap<>();
         for (String lot : lots) {
             NodeKey node = NodeKey.lot(lot);
             Set<String> inputs = parents.getOrDefault(node, Set.of());
@@ -134,20 +202,105 @@ public final class LineageReference {
                             inputs,
                             shipments,
                             upstream(node, parents, lotFacts),
+                            holds.getOrDefault(lot, List.of()),
                             hasEdges);
             docs.put(doc.key(), doc);
+            LotUsage usage =
+                    new LotUsage(
+                            new TreeMap<>(consumedFrom.getOrDefault(lot, Map.of())),
+                            new TreeSet<>(reversedAt.getOrDefault(lot, Set.of())),
+                            new TreeMap<>(shippedFrom.getOrDefault(lot, Map.of())));
+            HoldAlerts.stockAlerts(
+                            lot, lotFacts.get(lot), usage, holds.getOrDefault(lot, List.of()))
+                    .forEach(a -> alerts.put(a.alertId(), a));
         }
         for (Map.Entry<String, ShipmentFacts> s : shipmentFacts.entrySet()) {
             NodeKey node = NodeKey.shipment(s.getKey());
+            // per hold and shipped lot, the shipped lot's route
+            List<HoldEntry> shipmentHolds = new ArrayList<>();
+            for (String shipped : new TreeSet<>(parents.getOrDefault(node, Set.of()))) {
+                shipmentHolds.addAll(holds.getOrDefault(shipped, List.of()));
+            }
             TraceDocument doc =
                     TraceDocuments.shipment(
                             s.getKey(),
                             s.getValue(),
                             parents.getOrDefault(node, Set.of()),
-                            upstream(node, parents, lotFacts));
+                            upstream(node, parents, lotFacts),
+                            shipmentHolds);
             docs.put(doc.key(), doc);
+            HoldAlerts.shipmentAlerts(s.getKey(), s.getValue(), shipmentHolds)
+                    .forEach(a -> alerts.put(a.alertId(), a));
         }
-        return docs;
+        return new Result(docs, alerts);
+    }
+
+    /** Two flag events with one id (bad data): the later one, then the larger. */
+    private static LotFlag largerFlag(LotFlag a, LotFlag b) {
+        return FlagEvent.of(a).compareTo(FlagEvent.of(b)) >= 0 ? a : b;
+    }
+
+    /**
+     * Per lot, the holds that reach it: for each lot's flags, the HOLDs newer than its newest
+     * RELEASE, each followed downstream level by level; a lot reached at level d takes, of the
+     * routes through its parents at level d - 1, the smallest (lot codes compared in order).
+     */
+    static Map<String, List<HoldEntry>> holdsDownstream(
+            Map<String, Map<String, LotFlag>> flags, Map<String, Set<String>> lotChildren) {
+        Map<String, List<HoldEntry>> holds = new TreeMap<>();
+        for (Map.Entry<String, Map<String, LotFlag>> lot : flags.entrySet()) {
+            FlagEvent newestRelease = null;
+            for (LotFlag f : lot.getValue().values()) {
+                FlagEvent e = FlagEvent.of(f);
+                if (f.getAction() == LotFlagAction.RELEASE
+                        && (newestRelease == null || e.compareTo(newestRelease) > 0)) {
+                    newestRelease = e;
+                }
+            }
+            for (LotFlag f : lot.getValue().values()) {
+                FlagEvent e = FlagEvent.of(f);
+                if (f.getAction() != LotFlagAction.HOLD
+                        || (newestRelease != null && e.compareTo(newestRelease) <= 0)) {
+                    continue;
+                }
+                Map<String, List<String>> routes = new TreeMap<>();
+                routes.put(lot.getKey(), List.of(lot.getKey()));
+                Set<String> level = Set.of(lot.getKey());
+                for (int depth = 1; depth <= AncestorEntry.MAX_DEPTH && !level.isEmpty(); depth++) {
+                    Map<String, List<String>> next = new TreeMap<>();
+                    for (String n : level) {
+                        for (String c : lotChildren.getOrDefault(n, Set.of())) {
+                            if (routes.containsKey(c)) {
+                                continue;
+                            }
+                            List<String> route = new ArrayList<>(routes.get(n));
+                            route.add(c);
+                            next.merge(
+                                    c,
+                                    route,
+                                    (x, y) -> HoldEntry.ROUTE_ORDER.compare(x, y) <= 0 ? x : y);
+                        }
+                    }
+                    routes.putAll(next);
+                    level = next.keySet();
+                }
+                routes.forEach(
+                        (reached, route) ->
+                                holds.computeIfAbsent(reached, k -> new ArrayList<>())
+                                        .add(
+                                                new HoldEntry(
+                                                        e.flagId(),
+                                                        e.lotCode(),
+                                                        e.reason(),
+                                                        e.severity(),
+                                                        e.flaggedBy(),
+                                                        e.flaggedAt(),
+                                                        e.reference(),
+                                                        route)));
+            }
+        }
+        holds.values().forEach(l -> l.sort(null));
+        return holds;
     }
 
     /** Breadth-first search upstream: every ancestor lot at its shortest depth (cycle-safe). */

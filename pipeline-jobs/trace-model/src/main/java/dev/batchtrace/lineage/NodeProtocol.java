@@ -68,10 +68,25 @@ public final class NodeProtocol {
                     }
                 }
             }
+        } else if (message instanceof LineageMessage.LotFlagUpdate f) {
+            FlagHistory before = FlagHistory.orEmpty(store.flagHistory());
+            FlagHistory after = before.with(f.flag());
+            if (!after.equals(before)) {
+                store.putFlagHistory(after);
+                recompute = true; // the lot's own holds may have changed
+            }
+        } else if (message instanceof LineageMessage.LotUsageUpdate u) {
+            LotUsage before = store.lotUsage();
+            LotUsage after = LotUsage.merge(before, u.usage());
+            if (!after.equals(before)) {
+                store.putLotUsage(after);
+                docChanged = true; // the stock still on hold (alerts) may have changed
+            }
         } else if (message instanceof LineageMessage.Closure c) {
             Announcement slot = store.contribution(c.from());
             if (slot == null || c.version() > slot.version()) {
-                store.putContribution(c.from(), new Announcement(c.version(), c.entries()));
+                store.putContribution(
+                        c.from(), new Announcement(c.version(), c.entries(), c.holds()));
                 Link link = store.parent(c.from());
                 // from a non-parent it waits in its slot and counts once the edge exists
                 recompute = link != null && link.isPresent();
@@ -81,8 +96,11 @@ public final class NodeProtocol {
         Announcement current = store.announcement();
         if (recompute || (newChild != null && current == null)) {
             List<AncestorEntry> entries = announcementOf(self, store);
-            if (current == null || !current.entries().equals(entries)) {
-                current = new Announcement(current == null ? 1 : current.version() + 1, entries);
+            List<HoldEntry> holds = holdsOf(self, store);
+            if (current == null || !current.sameContent(entries, holds)) {
+                current =
+                        new Announcement(
+                                current == null ? 1 : current.version() + 1, entries, holds);
                 store.putAnnouncement(current);
                 docChanged = true;
                 for (Map.Entry<NodeKey, Link> child : store.children()) {
@@ -137,8 +155,53 @@ public final class NodeProtocol {
         return new ArrayList<>(merged.values());
     }
 
+    /**
+     * The holds that apply to the node. A lot: its own active holds (route = itself) and, per hold,
+     * the preferred route over its current lot parents' holds extended by itself (routes through
+     * the lot itself dropped: path-vector loop prevention, so cycles in bad data cannot keep a
+     * lifted hold alive; routes longer than {@link AncestorEntry#MAX_DEPTH} dropped like
+     * ancestors). A shipment: every hold of every current shipped lot, route unchanged, one entry
+     * per hold and shipped lot.
+     */
+    static List<HoldEntry> holdsOf(NodeKey self, NodeStore store) {
+        TreeMap<String, HoldEntry> merged = new TreeMap<>();
+        List<HoldEntry> all = new ArrayList<>();
+        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
+            NodeKey p = parent.getKey();
+            if (!p.isLot() || !parent.getValue().isPresent()) {
+                continue;
+            }
+            Announcement contribution = store.contribution(p);
+            if (contribution == null) {
+                continue;
+            }
+            for (HoldEntry h : contribution.holds()) {
+                if (self.isShipment()) {
+                    all.add(h);
+                } else if (!h.path().contains(self.code())
+                        && h.depth() + 1 <= AncestorEntry.MAX_DEPTH) {
+                    merged.merge(h.holdKey(), h.extendedTo(self.code()), HoldEntry::preferred);
+                }
+            }
+        }
+        if (self.isShipment()) {
+            all.sort(null);
+            return all;
+        }
+        FlagHistory flags = store.flagHistory();
+        if (flags != null) {
+            for (FlagEvent hold : flags.holds()) {
+                HoldEntry own = HoldEntry.of(hold);
+                merged.merge(own.holdKey(), own, HoldEntry::preferred);
+            }
+        }
+        List<HoldEntry> holds = new ArrayList<>(merged.values());
+        holds.sort(null);
+        return holds;
+    }
+
     private static LineageMessage.Closure closure(NodeKey to, NodeKey from, Announcement a) {
-        return new LineageMessage.Closure(to, from, a.version(), a.entries());
+        return new LineageMessage.Closure(to, from, a.version(), a.entries(), a.holds());
     }
 
     private static Link orNone(Link link) {

@@ -43,4 +43,37 @@ public interface NodeStore {
     Announcement announcement();
 
     void putAnnouncement(Announcement announcement);
+
+    /**
+     * ValueState: the lot's flag history (issue 4). Defaults keep trace-jobs' store compiling until
+     * it maps this piece to state: reading gives nothing, writing fails loudly, and only a {@link
+     * LineageMessage.LotFlagUpdate} writes it.
+     */
+    default FlagHistory flagHistory() {
+        return null;
+    }
+
+    default void putFlagHistory(FlagHistory history) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no flag history: implement NodeStore.flagHistory() and"
+                        + " putFlagHistory() on a ValueState before routing lot flags to the node"
+                        + " stage");
+    }
+
+    /**
+     * ValueState: what has been consumed and shipped of the lot (issue 4, for AFFECTED_STOCK).
+     * Defaults as for {@link #flagHistory()}: only a {@link LineageMessage.LotUsageUpdate} writes
+     * it.
+     */
+    default LotUsage lotUsage() {
+        return null;
+    }
+
+    default void putLotUsage(LotUsage usage) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no lot usage: implement NodeStore.lotUsage() and putLotUsage()"
+                        + " on a ValueState before routing LotUsages to the node stage");
+    }
 }

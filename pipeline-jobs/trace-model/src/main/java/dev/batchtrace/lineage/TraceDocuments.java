@@ -42,6 +42,23 @@ public final class TraceDocuments {
             Map<String, ? extends Collection<String>> shipmentCustomers,
             Collection<AncestorEntry> ancestors,
             boolean hasEdges) {
+        return lot(
+                lotCode, facts, inputLotCodes, shipmentCustomers, ancestors, List.of(), hasEdges);
+    }
+
+    /**
+     * The document of a lot, with the holds that apply to it ({@code onHold}, {@code holds}).
+     *
+     * @param holds its own and inherited holds (any route; one document entry per hold)
+     */
+    public static TraceDocument lot(
+            String lotCode,
+            LotFacts facts,
+            Collection<String> inputLotCodes,
+            Map<String, ? extends Collection<String>> shipmentCustomers,
+            Collection<AncestorEntry> ancestors,
+            Collection<HoldEntry> holds,
+            boolean hasEdges) {
         if (facts == null && !hasEdges) {
             return new TraceDocument(LOTS, lotCode, null);
         }
@@ -74,6 +91,7 @@ public final class TraceDocuments {
         d.put("shipmentIds", sorted(shipmentCustomers.keySet()));
         d.put("customerIds", List.copyOf(customers));
         putAncestors(d, ancestors);
+        putHolds(d, holds);
         return new TraceDocument(LOTS, lotCode, d);
     }
 
@@ -88,6 +106,19 @@ public final class TraceDocuments {
             ShipmentFacts facts,
             Collection<String> lotCodes,
             Collection<AncestorEntry> ancestors) {
+        return shipment(dispatchId, facts, lotCodes, ancestors, List.of());
+    }
+
+    /**
+     * The document of a shipment, with the holds of its shipped lots ({@code onHold}, {@code
+     * holds}; a hold reaching it through two shipped lots is listed once).
+     */
+    public static TraceDocument shipment(
+            String dispatchId,
+            ShipmentFacts facts,
+            Collection<String> lotCodes,
+            Collection<AncestorEntry> ancestors,
+            Collection<HoldEntry> holds) {
         if (facts == null && lotCodes.isEmpty()) {
             return new TraceDocument(SHIPMENTS, dispatchId, null);
         }
@@ -116,6 +147,7 @@ public final class TraceDocuments {
         d.put("lines", lines);
         d.put("lotCodes", sorted(lotCodes));
         putAncestors(d, ancestors);
+        putHolds(d, holds);
         return new TraceDocument(SHIPMENTS, dispatchId, d);
     }
 
@@ -194,6 +226,7 @@ public final class TraceDocuments {
         }
         List<AncestorEntry> ancestors = new ArrayList<>();
         Announcement announcement = store.announcement();
+        List<HoldEntry> holds = announcement == null ? List.of() : announcement.holds();
         if (announcement != null) {
             for (AncestorEntry e : announcement.entries()) {
                 if (e.depth() > 0) {
@@ -202,9 +235,9 @@ public final class TraceDocuments {
             }
         }
         if (node.isShipment()) {
-            return shipment(node.code(), store.shipmentFacts(), shippedLots, ancestors);
+            return shipment(node.code(), store.shipmentFacts(), shippedLots, ancestors, holds);
         }
-        return lot(node.code(), store.lotFacts(), inputs, shipments, ancestors, hasEdges);
+        return lot(node.code(), store.lotFacts(), inputs, shipments, ancestors, holds, hasEdges);
     }
 
     /** The document of a work order, from stage 1's state. */
@@ -251,6 +284,22 @@ public final class TraceDocuments {
         d.put("ancestorSupplierLots", List.copyOf(supplierLots));
         d.put("ancestorMaterialCodes", List.copyOf(materialCodes));
         d.put("ancestors", nested);
+    }
+
+    /** onHold and the holds, one per (flagged lot, flag), without routes. */
+    private static void putHolds(TreeMap<String, Object> d, Collection<HoldEntry> holds) {
+        TreeMap<String, Map<String, Object>> byHold = new TreeMap<>();
+        for (HoldEntry h : holds) {
+            TreeMap<String, Object> n = new TreeMap<>();
+            n.put("flagId", h.flagId());
+            n.put("lotCode", h.lotCode());
+            put(n, "reason", h.reason());
+            put(n, "severity", h.severity());
+            put(n, "since", h.since());
+            byHold.putIfAbsent(h.holdKey(), n);
+        }
+        d.put("onHold", !byHold.isEmpty());
+        d.put("holds", new ArrayList<>(byHold.values()));
     }
 
     private static void addIfSet(TreeSet<String> set, String value) {

@@ -33,5 +33,36 @@
  * dev.batchtrace.lineage.AncestorEntry#MAX_DEPTH} drops it; so cycles terminate and still match the
  * reference. Ids of versions: the feedback topic is exactly-once, so a restored node never meets
  * versions from a failed run.
+ *
+ * <h2>Quality holds (issue 4)</h2>
+ *
+ * <ol>
+ *   <li>{@link dev.batchtrace.lineage.LotFlags} (stateless) sends each LotFlag to its lot as a
+ *       {@link dev.batchtrace.lineage.LineageMessage.LotFlagUpdate}. The lot keeps a {@link
+ *       dev.batchtrace.lineage.FlagHistory}: the newest RELEASE and every HOLD newer than it (by
+ *       flaggedAt, ties by flagId). Its own holds are those HOLDs: several at once if there are
+ *       several; a RELEASE lifts every older one; a HOLD older than the newest RELEASE (late) is
+ *       dropped on arrival. The history is a join, so duplicates and order do not matter.
+ *   <li>Holds ride the closure path: an {@link dev.batchtrace.lineage.Announcement} (and so a
+ *       {@link dev.batchtrace.lineage.LineageMessage.Closure}) carries, besides the ancestors, the
+ *       node's effective holds as {@link dev.batchtrace.lineage.HoldEntry}s with their route from
+ *       the flagged lot. A lot's effective holds = its own holds (route: itself) plus, per hold,
+ *       the preferred route among its current lot parents' announced holds extended by itself
+ *       (shortest, then smallest lot codes in order; routes that already pass through the lot
+ *       dropped, as path-vector routing does, so a lifted hold does not circle in a cycle of bad
+ *       data; routes beyond MAX_DEPTH dropped like ancestors). A shipment keeps every hold of every
+ *       current shipped lot, one per hold and shipped lot. The holds are part of the announcement's
+ *       content, so a change of them bumps the version and reaches every child: the version
+ *       protocol (newest per sender, function of current state only) is unchanged and still
+ *       order-insensitive; the fixpoint per hold is a shortest-route tree from the flagged lot,
+ *       which is what the reference's breadth-first search downstream computes.
+ *   <li>{@link dev.batchtrace.lineage.LotUsages} (stateless) sends each consumption, reversal and
+ *       dispatch line to its lot ({@link dev.batchtrace.lineage.LotUsage}, a join) so that a held
+ *       lot knows what is left of it.
+ *   <li>{@link dev.batchtrace.lineage.HoldAlerts} derives a node's alerts from its state (shipment:
+ *       AFFECTED_SHIPMENT or, when it left after the hold, SHIPPED_WHILE_ON_HOLD; lot:
+ *       AFFECTED_STOCK for what is left) with deterministic ids, and the records to send when that
+ *       set changes (new ids OPEN, vanished ids RESOLVED).
+ * </ol>
  */
 package dev.batchtrace.lineage;

@@ -41,46 +41,82 @@ class LineagePropertyTest {
         long first = Long.getLong("lineage.firstSeed", 1);
         long messages = 0;
         int documents = 0;
+        int alerts = 0;
+        int onHold = 0;
+        Map<String, Integer> byKind = new java.util.TreeMap<>();
         for (long seed = first; seed < first + seeds; seed++) {
-            List<SpecificRecordBase> history = FactoryHistoryGenerator.generate(seed);
-            Map<String, TraceDocument> expected = LineageReference.documents(history);
+            List<SpecificRecordBase> history = FactoryHistoryGenerator.generateWithFlags(seed);
+            LineageReference.Result expected = LineageReference.withHolds(history);
             Random r = new Random(seed * 31 + 7);
             List<SpecificRecordBase> arrivals =
                     FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.2);
             InMemoryLineage lineage = new InMemoryLineage(r, 0.1, 0.1).checkingChangeSignals();
             runInterleaved(lineage, arrivals, r);
-            String diff = DocumentDiff.first(expected, lineage.documents());
+            String diff = DocumentDiff.first(expected.documents(), lineage.documents());
             if (diff != null) {
                 fail("seed " + seed + " (" + history.size() + " events): " + diff);
             }
+            assertEquals(expected.alerts(), lineage.openAlerts(), "seed " + seed + ": alerts");
+            assertAlertsSentOnce(lineage, "seed " + seed);
             messages += lineage.deliveries();
-            documents += expected.size();
+            documents += expected.documents().size();
+            alerts += expected.alerts().size();
+            expected.alerts()
+                    .values()
+                    .forEach(
+                            a -> byKind.merge(a.kind() + "/" + a.quantityBasis(), 1, Integer::sum));
+            onHold +=
+                    (int)
+                            expected.documents().values().stream()
+                                    .filter(d -> Boolean.TRUE.equals(d.source().get("onHold")))
+                                    .count();
         }
         System.out.printf(
-                "LineagePropertyTest: %d seeds from %d, %d documents, %d messages delivered%n",
-                seeds, first, documents, messages);
+                "LineagePropertyTest: %d seeds from %d, %d documents (%d on hold), %d open alerts"
+                        + " %s, %d messages delivered%n",
+                seeds, first, documents, onHold, alerts, byKind, messages);
+        if (seeds >= 100) {
+            // the generated flags reach every kind of alert
+            for (String kind :
+                    List.of(
+                            "AFFECTED_SHIPMENT/SHIPPED",
+                            "SHIPPED_WHILE_ON_HOLD/SHIPPED",
+                            "AFFECTED_STOCK/REMAINING",
+                            "AFFECTED_STOCK/RECEIVED_OR_PRODUCED")) {
+                assertTrue(byKind.getOrDefault(kind, 0) > 0, kind + " in " + byKind);
+            }
+        }
     }
 
     @Test
     void bigFanOutConverges() {
         var options = new FactoryHistoryGenerator.Options(2, 4, 3, 0.1, 3, false, 5_000);
-        List<SpecificRecordBase> history = new FactoryHistoryGenerator(42, options).generate();
-        Map<String, TraceDocument> expected = LineageReference.documents(history);
+        List<SpecificRecordBase> history =
+                new java.util.ArrayList<>(new FactoryHistoryGenerator(42, options).generate());
+        // and the big lot is put on hold: 5,000 lots to quarantine at once
+        history.add(Events.hold("FLAG-BIG", "RM-BIG", Events.T0));
+        LineageReference.Result expected = LineageReference.withHolds(history);
         Random r = new Random(42);
         InMemoryLineage lineage = new InMemoryLineage(r, 0.05, 0.05);
         runInterleaved(lineage, FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.1), r);
-        assertNull(DocumentDiff.first(expected, lineage.documents()));
-        assertTrue(expected.containsKey("trace-lots/FAN-04999"));
+        assertNull(DocumentDiff.first(expected.documents(), lineage.documents()));
+        assertTrue(expected.documents().containsKey("trace-lots/FAN-04999"));
+        assertEquals(expected.alerts(), lineage.openAlerts());
+        // every fanned-out lot whose consumption of RM-BIG was not reversed (reversal rate 0.1)
+        assertTrue(
+                expected.alerts().size() > 4_500, "fanned-out lots: " + expected.alerts().size());
     }
 
     @Test
     void sampleDayConvergesInAnyOrderAndAnswersTheReadme() {
-        Map<String, TraceDocument> expected = LineageReference.documents(sampleDay);
+        LineageReference.Result withHolds = LineageReference.withHolds(sampleDay);
+        Map<String, TraceDocument> expected = withHolds.documents();
         // file order, FIFO router
         InMemoryLineage fifo = new InMemoryLineage();
         sampleDay.forEach(fifo::accept);
         fifo.runToQuiescence(1_000_000);
         assertNull(DocumentDiff.first(expected, fifo.documents()));
+        assertEquals(withHolds.alerts(), fifo.openAlerts());
         for (long seed = 1; seed <= 20; seed++) {
             Random r = new Random(seed);
             InMemoryLineage lineage = new InMemoryLineage(r, 0.2, 0.2).checkingChangeSignals();
@@ -88,7 +124,16 @@ class LineagePropertyTest {
                     lineage, FactoryHistoryGenerator.shuffleWithDuplicates(sampleDay, r, 0.3), r);
             String diff = DocumentDiff.first(expected, lineage.documents());
             assertNull(diff, "seed " + seed + ": " + diff);
+            assertEquals(withHolds.alerts(), lineage.openAlerts(), "seed " + seed);
+            assertAlertsSentOnce(lineage, "seed " + seed);
         }
+        // lineage only (a job that does not read lot flags): same documents, nothing on hold
+        Map<String, TraceDocument> lineageOnly = LineageReference.documents(sampleDay);
+        assertEquals(expected.keySet(), lineageOnly.keySet());
+        assertTrue(
+                lineageOnly.values().stream()
+                        .filter(d -> !d.index().equals(TraceDocuments.WORK_ORDERS))
+                        .allMatch(d -> Boolean.FALSE.equals(d.source().get("onHold"))));
 
         Map<String, Object> dn7003 = expected.get("trace-shipments/DN-26-7003").source();
         // the supplier-lot trap: L2611-01 from SUP-FAST (screws) is in it, SUP-POLY/L2611-01 is not
@@ -133,6 +178,27 @@ class LineagePropertyTest {
         Map<String, Object> wo1003 = expected.get("trace-work-orders/WO-26-1003").source();
         assertEquals(List.of("RM-261102-02", "RM-261102-03"), list(wo1003, "consumedLotCodes"));
         assertEquals("COMPLETED", wo1003.get("status"));
+    }
+
+    /**
+     * Per alert id the records sent alternate OPEN, RESOLVED, OPEN... starting with OPEN (a replay
+     * never sends an OPEN twice in a row), and the last one is OPEN exactly for the open alerts.
+     */
+    static void assertAlertsSentOnce(InMemoryLineage lineage, String context) {
+        Map<String, String> last = new java.util.TreeMap<>();
+        for (HoldAlert a : lineage.sentAlerts()) {
+            String before = last.put(a.alertId(), a.status());
+            String expectedBefore = a.isOpen() ? HoldAlert.RESOLVED : HoldAlert.OPEN;
+            if (before == null ? !a.isOpen() : !before.equals(expectedBefore)) {
+                fail(context + ": " + a.status() + " after " + before + " for " + a);
+            }
+        }
+        last.forEach(
+                (id, status) ->
+                        assertEquals(
+                                lineage.openAlerts().containsKey(id),
+                                status.equals(HoldAlert.OPEN),
+                                context + ": " + id));
     }
 
     /** Events arrive one by one with a random number of message deliveries in between. */

@@ -1,0 +1,62 @@
+package dev.batchtrace.lineage;
+
+import dev.batchtrace.events.DispatchLine;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.WorkOrderEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Stage 1 for what leaves a lot, stateless and separate from {@link WorkOrderLinks} and {@link
+ * DispatchLinks} (so a job that routes only the genealogy is unchanged): each consumption, reversal
+ * and dispatch line goes to its lot as a {@link LineageMessage.LotUsageUpdate}. A reversal without
+ * a lot code cannot be routed and is dropped here (the work-order stage still removes its edge).
+ */
+public final class LotUsages {
+
+    private LotUsages() {}
+
+    public static void apply(WorkOrderEvent e, Consumer<LineageMessage> out) {
+        if (e.getLotCode() == null) {
+            return;
+        }
+        switch (e.getEventType()) {
+            case MATERIAL_CONSUMED ->
+                    out.accept(
+                            new LineageMessage.LotUsageUpdate(
+                                    NodeKey.lot(e.getLotCode()),
+                                    LotUsage.consumption(
+                                            e.getEventId(),
+                                            new Consumption(
+                                                    e.getLotCode(),
+                                                    e.getQuantity(),
+                                                    e.getUnit()))));
+            case CONSUMPTION_REVERSED -> {
+                if (e.getReversesEventId() != null) {
+                    out.accept(
+                            new LineageMessage.LotUsageUpdate(
+                                    NodeKey.lot(e.getLotCode()),
+                                    LotUsage.reversal(e.getReversesEventId())));
+                }
+            }
+            default -> {}
+        }
+    }
+
+    public static void apply(DispatchNote note, Consumer<LineageMessage> out) {
+        Map<String, List<ShipmentLine>> byLot = new TreeMap<>();
+        for (DispatchLine line : note.getLines()) {
+            byLot.computeIfAbsent(line.getLotCode(), k -> new ArrayList<>())
+                    .add(ShipmentLine.of(line));
+        }
+        byLot.forEach(
+                (lot, lines) ->
+                        out.accept(
+                                new LineageMessage.LotUsageUpdate(
+                                        NodeKey.lot(lot),
+                                        LotUsage.shipment(note.getDispatchId(), lines))));
+    }
+}
