@@ -136,6 +136,39 @@ class LineageNodeFunctionHoldsTest {
     }
 
     @Test
+    void lessStockLeftUpdatesTheAlertDocumentWithoutRaisingItAgain() throws Exception {
+        publish(receipt("RM-1", "SUP-1", "S-1")); // 100 kg
+        publish(hold("FLAG-1", "RM-1", T0));
+        TraceAlert stock = only(checkAgainstReference(), TraceAlertKind.AFFECTED_STOCK);
+        assertEquals(100.0, stock.getQuantity());
+        assertEquals(
+                "REMAINING",
+                lastDocument(HoldAlert.INDEX, stock.getAlertId()).get("quantityBasis"));
+
+        now += 1000;
+        WorkOrderEvent consumption =
+                WorkOrderEvent.newBuilder(consumed("C-1", "WO-1", "RM-1"))
+                        .setQuantity(30.0)
+                        .setUnit("kg")
+                        .build();
+        publish(consumption);
+        checkAgainstReference();
+        assertEquals(1, alerts().size(), "the topic does not repeat the alert: " + alerts());
+        Map<String, Object> updated = lastDocument(HoldAlert.INDEX, stock.getAlertId());
+        assertEquals(70.0, ((Number) updated.get("quantity")).doubleValue(), "70 kg left");
+        assertEquals("OPEN", updated.get("status"));
+        assertEquals(stock.getRaisedAt().toString(), updated.get("raisedAt"), "raisedAt kept");
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(NodeKey.lot("RM-1").toString());
+        RaisedAlert raised =
+                LineageCodec.decodeValue(
+                        map(backend, LineageNodeFunction.RAISED_ALERTS).get(stock.getAlertId()),
+                        RaisedAlert.class);
+        assertEquals(70.0, raised.alert().quantity(), "state holds the updated alert");
+        assertEquals(stock.getRaisedAt(), raised.raisedAt());
+    }
+
+    @Test
     void releaseBeforeAnOlderHoldKeepsItFromHolding() throws Exception {
         publish(
                 receipt("RM-1", "SUP-1", "S-1"),
