@@ -1,8 +1,10 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.Announcement;
+import dev.batchtrace.lineage.FlagHistory;
 import dev.batchtrace.lineage.Link;
 import dev.batchtrace.lineage.LotFacts;
+import dev.batchtrace.lineage.LotUsage;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeStore;
 import dev.batchtrace.lineage.ShipmentFacts;
@@ -25,6 +27,8 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, byte[]> children;
     private final MapState<String, byte[]> contributions;
     private final ValueState<byte[]> announcement;
+    private final ValueState<byte[]> flagHistory;
+    private final ValueState<byte[]> lotUsage;
 
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
@@ -32,13 +36,17 @@ final class FlinkNodeStore implements NodeStore {
             MapState<String, byte[]> parents,
             MapState<String, byte[]> children,
             MapState<String, byte[]> contributions,
-            ValueState<byte[]> announcement) {
+            ValueState<byte[]> announcement,
+            ValueState<byte[]> flagHistory,
+            ValueState<byte[]> lotUsage) {
         this.lotFacts = lotFacts;
         this.shipmentFacts = shipmentFacts;
         this.parents = parents;
         this.children = children;
         this.contributions = contributions;
         this.announcement = announcement;
+        this.flagHistory = flagHistory;
+        this.lotUsage = lotUsage;
     }
 
     @Override
@@ -109,6 +117,26 @@ final class FlinkNodeStore implements NodeStore {
     @Override
     public void putAnnouncement(Announcement value) {
         FlinkState.update(announcement, value);
+    }
+
+    @Override
+    public FlagHistory flagHistory() {
+        return FlinkState.value(flagHistory, FlagHistory.class);
+    }
+
+    @Override
+    public void putFlagHistory(FlagHistory history) {
+        FlinkState.update(flagHistory, history);
+    }
+
+    @Override
+    public LotUsage lotUsage() {
+        return FlinkState.value(lotUsage, LotUsage.class);
+    }
+
+    @Override
+    public void putLotUsage(LotUsage usage) {
+        FlinkState.update(lotUsage, usage);
     }
 
     private static List<Map.Entry<NodeKey, Link>> byNodeKey(List<Map.Entry<String, Link>> raw) {

@@ -5,6 +5,7 @@ import dev.batchtrace.connectors.kafka.DeadLetterSplit;
 import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
 import java.time.Duration;
@@ -21,15 +22,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The genealogy job (issue 3): goods receipts, work-order events and dispatch notes in; per lot and
- * shipment the full upstream closure, as trace documents in Elasticsearch.
+ * shipment the full upstream closure, as trace documents in Elasticsearch. With lot flags (issue 4)
+ * the holds travel down the same genealogy and every affected shipment and stock raises an alert
+ * (topic trace.alerts and index trace-alerts).
  *
  * <pre>
  *  goods receipts --> GoodsReceiptFacts ---------------------------+
  *  work orders ----> keyBy(workOrderId) WorkOrderLinksFunction ----+--> keyBy(target)
+ *              \---> WorkOrderLotUsages ---------------------------+
  *  dispatch notes -> DispatchNoteLinks ----------------------------+    LineageNodeFunction --> feedback topic
- *  feedback topic (read_committed) --------------------------------+         |  (exactly once) --^
- *                                                                   documents (side outputs)
+ *              \---> DispatchNoteLotUsages ------------------------+         |  (exactly once) --^
+ *  lot flags ------> LotFlagUpdates -------------------------------+         |
+ *  feedback topic (read_committed) --------------------------------+   documents, alerts (side outputs)
  *                                                     --> documents topic (exactly once, key index/id)
+ *                                                     --> trace.alerts (exactly once, key alertId)
  *  documents topic (read_committed) --> Elasticsearch (external version = offset)
  * </pre>
  *
@@ -58,6 +64,12 @@ public final class LineageJob {
     public static final String UID_DOCUMENTS_SINK = "trace-documents-sink";
     public static final String UID_DOCUMENTS_SOURCE = "trace-documents-source";
     public static final String UID_ELASTICSEARCH_SINK = "trace-documents-elasticsearch";
+    public static final String UID_LOT_FLAGS_SOURCE = "lot-flags-source";
+    public static final String UID_LOT_FLAGS_SPLIT = "lot-flags-split";
+    public static final String UID_LOT_FLAG_UPDATES = "lot-flag-updates";
+    public static final String UID_WORK_ORDER_LOT_USAGES = "work-order-lot-usages";
+    public static final String UID_DISPATCH_NOTE_LOT_USAGES = "dispatch-note-lot-usages";
+    public static final String UID_ALERTS_SINK = "trace-alerts-sink";
 
     private LineageJob() {}
 
@@ -130,8 +142,21 @@ public final class LineageJob {
                                 .uid(UID_DISPATCH_NOTES_SOURCE),
                         UID_DISPATCH_NOTES_SPLIT,
                         "dispatch notes: split dead letters");
+        DeadLetterSplit.Result<LotFlag> lotFlags =
+                DeadLetterSplit.split(
+                        env.fromSource(
+                                        sources.lotFlags(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "lot flags")
+                                .uid(UID_LOT_FLAGS_SOURCE),
+                        UID_LOT_FLAGS_SPLIT,
+                        "lot flags: split dead letters");
         DataStream<DeadLetter> deadLetters =
-                receipts.deadLetters().union(workOrders.deadLetters(), dispatches.deadLetters());
+                receipts.deadLetters()
+                        .union(
+                                workOrders.deadLetters(),
+                                dispatches.deadLetters(),
+                                lotFlags.deadLetters());
         deadLetters.sinkTo(sinks.deadLetters()).uid(UID_DEAD_LETTERS_SINK).name("dead letters");
 
         // Stage 1: facts and edges.
@@ -156,6 +181,25 @@ public final class LineageJob {
                         .uid(UID_DISPATCH_NOTE_LINKS)
                         .name("dispatch note -> shipment edges + facts");
 
+        // Stage 1 for holds: flags to their lot, usages (consumed, shipped) to their lot.
+        DataStream<LineageMessage> flagUpdates =
+                lotFlags.records()
+                        .flatMap(new LotFlagUpdates(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_LOT_FLAG_UPDATES)
+                        .name("lot flag -> flagged lot");
+        DataStream<LineageMessage> workOrderUsages =
+                workOrders
+                        .records()
+                        .flatMap(new WorkOrderLotUsages(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_WORK_ORDER_LOT_USAGES)
+                        .name("work order -> consumed lot usage");
+        DataStream<LineageMessage> dispatchUsages =
+                dispatches
+                        .records()
+                        .flatMap(new DispatchNoteLotUsages(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_DISPATCH_NOTE_LOT_USAGES)
+                        .name("dispatch note -> shipped lot usage");
+
         // Stage 2: the nodes, fed by stage 1 and by their own feedback.
         DataStream<LineageMessage> feedback =
                 env.fromSource(
@@ -166,7 +210,13 @@ public final class LineageJob {
                         .uid(UID_FEEDBACK_SOURCE);
         SingleOutputStreamOperator<LineageMessage> nodes =
                 receiptFacts
-                        .union(workOrderLinks, dispatchLinks, feedback)
+                        .union(
+                                workOrderLinks,
+                                dispatchLinks,
+                                flagUpdates,
+                                workOrderUsages,
+                                dispatchUsages,
+                                feedback)
                         .keyBy(message -> message.target().toString(), Types.STRING)
                         .process(
                                 new LineageNodeFunction(coalesceDelay),
@@ -174,6 +224,10 @@ public final class LineageJob {
                         .uid(UID_LINEAGE_NODES)
                         .name("lineage node: closure protocol");
         nodes.sinkTo(sinks.feedback()).uid(UID_FEEDBACK_SINK).name("lineage feedback sink");
+        nodes.getSideOutput(LineageNodeFunction.ALERTS)
+                .sinkTo(sinks.alerts())
+                .uid(UID_ALERTS_SINK)
+                .name("hold alerts -> trace.alerts");
 
         // Documents: through an exactly-once topic, so Elasticsearch only sees committed versions.
         nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)

@@ -52,6 +52,8 @@ public record LineageJobConfig(
     public static final String TOPIC_DEAD_LETTERS_KEY = "topic.dead-letters";
     public static final String TOPIC_FEEDBACK_KEY = "topic.lineage-feedback";
     public static final String TOPIC_DOCUMENTS_KEY = "topic.documents";
+    public static final String TOPIC_LOT_FLAGS_KEY = "topic.lot-flags";
+    public static final String TOPIC_ALERTS_KEY = "topic.alerts";
     public static final String TRANSACTIONAL_ID_PREFIX_KEY = "lineage.transactional-id-prefix";
     public static final String CHECKPOINT_INTERVAL_KEY = "checkpoint.interval";
     public static final String PARALLELISM_KEY = "lineage.parallelism";
@@ -81,6 +83,8 @@ public record LineageJobConfig(
                     TOPIC_DEAD_LETTERS_KEY,
                     TOPIC_FEEDBACK_KEY,
                     TOPIC_DOCUMENTS_KEY,
+                    TOPIC_LOT_FLAGS_KEY,
+                    TOPIC_ALERTS_KEY,
                     TRANSACTIONAL_ID_PREFIX_KEY,
                     CHECKPOINT_INTERVAL_KEY,
                     PARALLELISM_KEY,
@@ -103,6 +107,8 @@ public record LineageJobConfig(
      *     read_committed)
      * @param documents trace documents on their way to Elasticsearch (written exactly once, read
      *     read_committed; key {@code index/id}, value JSON)
+     * @param lotFlags input, LotFlag (quality holds and releases)
+     * @param alerts output, TraceAlert (written exactly once, key alertId)
      */
     public record Topics(
             String goodsReceipts,
@@ -110,7 +116,9 @@ public record LineageJobConfig(
             String dispatchNotes,
             String deadLetters,
             String feedback,
-            String documents)
+            String documents,
+            String lotFlags,
+            String alerts)
             implements Serializable {
 
         private static final long serialVersionUID = 1L;
@@ -123,7 +131,9 @@ public record LineageJobConfig(
                             dispatchNotes,
                             deadLetters,
                             feedback,
-                            documents)) {
+                            documents,
+                            lotFlags,
+                            alerts)) {
                 if (topic == null || topic.isBlank()) {
                     throw new IllegalArgumentException("topic names must not be blank: " + this);
                 }
@@ -135,9 +145,11 @@ public record LineageJobConfig(
                                             dispatchNotes,
                                             deadLetters,
                                             feedback,
-                                            documents))
+                                            documents,
+                                            lotFlags,
+                                            alerts))
                             .size()
-                    != 6) {
+                    != 8) {
                 throw new IllegalArgumentException(
                         "every topic of the lineage job must be a different topic: " + this);
             }
@@ -150,7 +162,9 @@ public record LineageJobConfig(
                     EventTopics.DISPATCH_NOTES,
                     EventTopics.DEAD_LETTERS,
                     DEFAULT_FEEDBACK_TOPIC,
-                    DEFAULT_DOCUMENTS_TOPIC);
+                    DEFAULT_DOCUMENTS_TOPIC,
+                    EventTopics.LOT_FLAGS,
+                    EventTopics.TRACE_ALERTS);
         }
 
         /** The same topics with {@code suffix} appended to each (tests isolate runs this way). */
@@ -161,7 +175,9 @@ public record LineageJobConfig(
                     dispatchNotes + suffix,
                     deadLetters + suffix,
                     feedback + suffix,
-                    documents + suffix);
+                    documents + suffix,
+                    lotFlags + suffix,
+                    alerts + suffix);
         }
     }
 
@@ -290,7 +306,9 @@ public record LineageJobConfig(
                         config.getOrDefault(TOPIC_DISPATCH_NOTES_KEY, defaults.dispatchNotes()),
                         config.getOrDefault(TOPIC_DEAD_LETTERS_KEY, defaults.deadLetters()),
                         config.getOrDefault(TOPIC_FEEDBACK_KEY, defaults.feedback()),
-                        config.getOrDefault(TOPIC_DOCUMENTS_KEY, defaults.documents()));
+                        config.getOrDefault(TOPIC_DOCUMENTS_KEY, defaults.documents()),
+                        config.getOrDefault(TOPIC_LOT_FLAGS_KEY, defaults.lotFlags()),
+                        config.getOrDefault(TOPIC_ALERTS_KEY, defaults.alerts()));
         return new LineageJobConfig(
                 KafkaSettings.fromMap(config),
                 RegistrySettings.fromMap(config),

@@ -1,11 +1,19 @@
 package dev.batchtrace.jobs.lineage;
 
+import dev.batchtrace.events.TraceAlert;
+import dev.batchtrace.lineage.HoldAlert;
+import dev.batchtrace.lineage.HoldAlerts;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeProtocol;
 import dev.batchtrace.lineage.TraceDocuments;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -24,12 +32,20 @@ import org.apache.flink.util.OutputTag;
  * coalesceDelay} later (side output {@link #DOCUMENTS}): a resin lot consumed 10,000 times is
  * rewritten a handful of times, not 10,000.
  *
+ * <p>Quality holds (issue 4): lot flags and lot usages arrive as messages like the rest; the holds
+ * travel with the closures. On the same timer the node derives its hold alerts ({@link
+ * HoldAlerts#of}), compares them with the alerts it has raised (state {@link #RAISED_ALERTS}) and
+ * sends the difference: new ids OPEN, vanished ids RESOLVED, as Avro records to {@link #ALERTS} and
+ * as {@code trace-alerts} documents to {@link #DOCUMENTS}. Alert ids are deterministic and the
+ * raised set is checkpointed with the output, so a restore or a replay sends no alert twice.
+ *
  * <p>State kept forever (no TTL, by design): facts, parent and child links (including removed-via
  * tombstones), contributions and the announcement. The genealogy is the product: a recall reaches
  * back years, to lots whose last event is long past, and a new work order may consume a lot at any
  * time; expiring any piece would silently cut the closure. Size grows with lots and edges, which is
- * why every piece is its own RocksDB-friendly ValueState/MapState. Only the pending-timer marker is
- * cleared (by its timer).
+ * why every piece is its own RocksDB-friendly ValueState/MapState. The flag history, the lot usage
+ * and the raised alerts are kept the same way (a hold may be released years later). Only the
+ * pending-timer marker is cleared (by its timer).
  */
 public class LineageNodeFunction
         extends KeyedProcessFunction<String, LineageMessage, LineageMessage> {
@@ -39,6 +55,13 @@ public class LineageNodeFunction
     /** Side output: trace documents of lots and shipments (coalesced). */
     public static final OutputTag<DocumentUpdate> DOCUMENTS =
             new OutputTag<>("node-documents", TypeInformation.of(DocumentUpdate.class));
+
+    /**
+     * Side output: hold alert records for the topic trace.alerts (OPEN when raised, RESOLVED when
+     * the hold or the path that carried it is gone), each id OPEN at most once per episode.
+     */
+    public static final OutputTag<TraceAlert> ALERTS =
+            new OutputTag<>("hold-alerts", TypeInformation.of(TraceAlert.class));
 
     private static final TypeInformation<byte[]> BYTES =
             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
@@ -64,6 +87,18 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<byte[]> ANNOUNCEMENT =
             new ValueStateDescriptor<>("announcement", BYTES);
 
+    /** FlagHistory: the lot's newest RELEASE and the HOLDs after it (only a flagged lot). */
+    public static final ValueStateDescriptor<byte[]> FLAG_HISTORY =
+            new ValueStateDescriptor<>("flag-history", BYTES);
+
+    /** LotUsage: consumptions, reversals and dispatch lines of the lot (for AFFECTED_STOCK). */
+    public static final ValueStateDescriptor<byte[]> LOT_USAGE =
+            new ValueStateDescriptor<>("lot-usage", BYTES);
+
+    /** alertId -> RaisedAlert: the alerts this node has sent as OPEN and not resolved. */
+    public static final MapStateDescriptor<String, byte[]> RAISED_ALERTS =
+            new MapStateDescriptor<>("raised-alerts", Types.STRING, BYTES);
+
     /** processing time of the pending document timer; null when the document is not dirty. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER =
             new ValueStateDescriptor<>("document-timer", Types.LONG);
@@ -72,6 +107,7 @@ public class LineageNodeFunction
 
     private transient FlinkNodeStore store;
     private transient ValueState<Long> documentTimer;
+    private transient MapState<String, byte[]> raisedAlerts;
 
     public LineageNodeFunction(Duration coalesceDelay) {
         this.coalesceMillis = coalesceDelay.toMillis();
@@ -86,8 +122,11 @@ public class LineageNodeFunction
                         getRuntimeContext().getMapState(PARENTS),
                         getRuntimeContext().getMapState(CHILDREN),
                         getRuntimeContext().getMapState(CONTRIBUTIONS),
-                        getRuntimeContext().getState(ANNOUNCEMENT));
+                        getRuntimeContext().getState(ANNOUNCEMENT),
+                        getRuntimeContext().getState(FLAG_HISTORY),
+                        getRuntimeContext().getState(LOT_USAGE));
         documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
+        raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
     }
 
     @Override
@@ -116,5 +155,43 @@ public class LineageNodeFunction
         documentTimer.clear();
         NodeKey node = NodeKey.parse(context.getCurrentKey());
         context.output(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, store)));
+        sendAlertChanges(
+                node,
+                Instant.ofEpochMilli(context.timerService().currentProcessingTime()),
+                context);
+    }
+
+    /**
+     * Alerts are re-derived only when the node signalled a change (the document timer), which the
+     * model guarantees covers every change of its alerts.
+     */
+    private void sendAlertChanges(NodeKey node, Instant now, OnTimerContext context) {
+        Map<String, RaisedAlert> raised = new TreeMap<>();
+        for (Map.Entry<String, RaisedAlert> entry :
+                FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
+            raised.put(entry.getKey(), entry.getValue());
+        }
+        Map<String, HoldAlert> raisedById = new TreeMap<>();
+        raised.forEach((id, r) -> raisedById.put(id, r.alert()));
+        List<HoldAlert> current = HoldAlerts.of(node, store);
+        for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
+            if (change.isOpen()) {
+                FlinkState.put(raisedAlerts, change.alertId(), new RaisedAlert(change, now));
+                context.output(ALERTS, change.toTraceAlert(now));
+                context.output(DOCUMENTS, DocumentUpdate.of(change.toDocument(now, null)));
+            } else {
+                Instant raisedAt = raised.get(change.alertId()).raisedAt();
+                FlinkState.put(raisedAlerts, change.alertId(), null);
+                context.output(ALERTS, change.toTraceAlert(raisedAt));
+                context.output(DOCUMENTS, DocumentUpdate.of(change.toDocument(raisedAt, now)));
+            }
+        }
+        // Same id, new content (less stock left, another route): the document follows, the
+        // topic does not repeat the alert.
+        for (HoldAlert update : HoldAlerts.updates(raisedById, current)) {
+            Instant raisedAt = raised.get(update.alertId()).raisedAt();
+            FlinkState.put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt));
+            context.output(DOCUMENTS, DocumentUpdate.of(update.toDocument(raisedAt, null)));
+        }
     }
 }

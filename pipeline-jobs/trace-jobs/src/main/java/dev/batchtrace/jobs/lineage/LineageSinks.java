@@ -3,6 +3,7 @@ package dev.batchtrace.jobs.lineage;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSink;
 import dev.batchtrace.connectors.kafka.EventSinks;
 import dev.batchtrace.events.DeadLetter;
+import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.lineage.LineageMessage;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -15,18 +16,21 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param feedback lineage messages to other nodes (exactly once)
  * @param documents trace documents, key {@code index/id} (exactly once)
  * @param elasticsearch the documents read back from the documents topic, version = offset
+ * @param alerts hold alerts, key alertId (exactly once: each OPEN / RESOLVED record once)
  */
 public record LineageSinks(
         Sink<DeadLetter> deadLetters,
         Sink<LineageMessage> feedback,
         Sink<DocumentUpdate> documents,
-        Sink<DocumentRecord> elasticsearch) {
+        Sink<DocumentRecord> elasticsearch,
+        Sink<TraceAlert> alerts) {
 
     public LineageSinks {
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(documents, "documents");
         Objects.requireNonNull(elasticsearch, "elasticsearch");
+        Objects.requireNonNull(alerts, "alerts");
     }
 
     public static LineageSinks kafka(LineageJobConfig config) {
@@ -43,6 +47,14 @@ public record LineageSinks(
                         config.kafka(),
                         topics.documents(),
                         config.documentsTransactionalIdPrefix()),
-                ElasticsearchSink.of(config.elasticsearch(), DocumentTopic.converter()));
+                ElasticsearchSink.of(config.elasticsearch(), DocumentTopic.converter()),
+                // transactional id prefix <group.id.prefix>.<topic> (EventSinks' convention)
+                EventSinks.forTopic(
+                        config.kafka(),
+                        config.registry(),
+                        topics.alerts(),
+                        TraceAlert.class,
+                        TraceAlert::getAlertId,
+                        DeliveryGuarantee.EXACTLY_ONCE));
     }
 }

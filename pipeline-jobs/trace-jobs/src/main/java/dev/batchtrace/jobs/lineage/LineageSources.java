@@ -4,6 +4,7 @@ import dev.batchtrace.connectors.kafka.Decoded;
 import dev.batchtrace.connectors.kafka.EventSources;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
 import java.util.Objects;
@@ -18,13 +19,15 @@ import org.apache.flink.api.connector.source.Source;
  * @param dispatchNotes DispatchNote events
  * @param feedback lineage messages between nodes (read_committed)
  * @param documents trace documents with their offsets (read_committed)
+ * @param lotFlags LotFlag events: quality holds and releases
  */
 public record LineageSources(
         Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
         Source<Decoded<WorkOrderEvent>, ?, ?> workOrders,
         Source<Decoded<DispatchNote>, ?, ?> dispatchNotes,
         Source<LineageMessage, ?, ?> feedback,
-        Source<DocumentRecord, ?, ?> documents) {
+        Source<DocumentRecord, ?, ?> documents,
+        Source<Decoded<LotFlag>, ?, ?> lotFlags) {
 
     public LineageSources {
         Objects.requireNonNull(goodsReceipts, "goodsReceipts");
@@ -32,6 +35,7 @@ public record LineageSources(
         Objects.requireNonNull(dispatchNotes, "dispatchNotes");
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(documents, "documents");
+        Objects.requireNonNull(lotFlags, "lotFlags");
     }
 
     /** The Kafka sources of {@code config}'s topics. */
@@ -54,10 +58,13 @@ public record LineageSources(
                         topics.dispatchNotes(),
                         DispatchNote.class),
                 FeedbackTopic.source(config.kafka(), topics.feedback()),
-                DocumentTopic.source(config.kafka(), topics.documents()));
+                DocumentTopic.source(config.kafka(), topics.documents()),
+                EventSources.forTopic(
+                        config.kafka(), config.registry(), topics.lotFlags(), LotFlag.class));
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
-        return new LineageSources(goodsReceipts, workOrders, dispatchNotes, other, documents);
+        return new LineageSources(
+                goodsReceipts, workOrders, dispatchNotes, other, documents, lotFlags);
     }
 }

@@ -28,6 +28,8 @@ class LineageJobConfigTest {
         assertEquals("trace.dead-letters", config.topics().deadLetters());
         assertEquals("trace.lineage-feedback", config.topics().feedback());
         assertEquals("trace.documents", config.topics().documents());
+        assertEquals("quality.lot-flags", config.topics().lotFlags());
+        assertEquals("trace.alerts", config.topics().alerts());
         assertEquals(Duration.ofSeconds(1), config.checkpointInterval());
         assertEquals(128, config.maxParallelism());
         assertEquals(0, config.parallelism());
@@ -50,6 +52,8 @@ class LineageJobConfigTest {
                         "schema.registry.url=http://registry:8081",
                         "elasticsearch.hosts=http://es:9200",
                         "topic.lineage-feedback=plant-a.feedback",
+                        "topic.lot-flags=plant-a.lot-flags",
+                        "topic.alerts=plant-a.alerts",
                         "checkpoint.interval=5s",
                         "lineage.parallelism=4"));
         LineageJobConfig config =
@@ -63,6 +67,8 @@ class LineageJobConfigTest {
                         "256");
         assertEquals("from-args:9092", config.kafka().bootstrapServers());
         assertEquals("plant-a.feedback", config.topics().feedback());
+        assertEquals("plant-a.lot-flags", config.topics().lotFlags());
+        assertEquals("plant-a.alerts", config.topics().alerts());
         assertEquals(Duration.ofSeconds(5), config.checkpointInterval());
         assertEquals(4, config.parallelism());
         assertEquals(256, config.maxParallelism());

@@ -9,13 +9,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
+import dev.batchtrace.connectors.kafka.AvroKafkaDeserializer;
 import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.LotFlagAction;
+import dev.batchtrace.events.TraceAlert;
+import dev.batchtrace.events.TraceAlertStatus;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.FactoryHistoryGenerator;
+import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageReference;
 import dev.batchtrace.lineage.TraceDocument;
@@ -57,8 +63,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The whole lineage job on a MiniCluster (parallelism 2, RocksDB, checkpoints every 500 ms) with
  * the real Kafka broker (inputs, feedback topic, documents topic), the real registry and the real
- * Elasticsearch node; the documents in Elasticsearch must converge to {@link LineageReference}'s,
- * document by document. Extra generator seeds: {@code -Dlineage.seeds=11,12,13}.
+ * Elasticsearch node; the documents in Elasticsearch must converge to {@link LineageReference}'s
+ * ({@link LineageReference#withHolds}: lot flags are inputs), document by document, and the open
+ * hold alerts in trace-alerts and on trace.alerts to the reference's, each raised once. Extra
+ * generator seeds: {@code -Dlineage.seeds=11,12,13}.
  */
 class LineageJobITCase {
 
@@ -93,19 +101,31 @@ class LineageJobITCase {
             }
             events.add(parsed.value());
         }
-        Run run = runUntilConverged("factory-day", events, null, true);
+        // Once the day has converged with its hold, the quality team releases the lot.
+        List<LotFlag> holds =
+                events.stream().filter(LotFlag.class::isInstance).map(LotFlag.class::cast).toList();
+        assertEquals(1, holds.size(), "the sample day flags one lot: " + holds);
+        LotFlag release =
+                LotFlag.newBuilder(holds.get(0))
+                        .setFlagId(holds.get(0).getFlagId() + "-R")
+                        .setAction(LotFlagAction.RELEASE)
+                        .setFlaggedAt(holds.get(0).getFlaggedAt().plusSeconds(3600))
+                        .build();
+        Run run = runUntilConverged("factory-day", events, List.of(release), null, true);
         assertTrue(
                 run.documents().keySet().stream().anyMatch(k -> k.startsWith("trace-shipments/")),
                 "the sample day ships something: " + run.documents().keySet());
+        assertEquals(6, run.alertIds(), "the README's 6 alerts of FLAG-26-0042 were raised");
+        assertEquals(0, run.openAlerts(), "and the release resolved every one of them");
     }
 
     @Test
     void generatedHistoriesShuffledWithDuplicatesConverge() throws Exception {
         for (long seed : seeds()) {
-            List<SpecificRecordBase> history = FactoryHistoryGenerator.generate(seed);
+            List<SpecificRecordBase> history = FactoryHistoryGenerator.generateWithFlags(seed);
             List<SpecificRecordBase> shuffled =
                     FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(seed), 0.2);
-            runUntilConverged("seed-" + seed, shuffled, null, false);
+            runUntilConverged("seed-" + seed, shuffled, List.of(), null, false);
         }
     }
 
@@ -119,7 +139,7 @@ class LineageJobITCase {
                         .generate();
         List<SpecificRecordBase> shuffled =
                 FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(11), 0.05);
-        Run run = runUntilConverged("fan-out-" + fanOut, shuffled, null, false);
+        Run run = runUntilConverged("fan-out-" + fanOut, shuffled, List.of(), null, false);
         assertTrue(
                 run.documents().size() > 2 * fanOut,
                 "every fanned-out lot and work order has its document: " + run.documents().size());
@@ -130,25 +150,37 @@ class LineageJobITCase {
         long seed = 7;
         List<SpecificRecordBase> history =
                 new FactoryHistoryGenerator(
-                                seed, new FactoryHistoryGenerator.Options(4, 8, 3, 0.2, 4, true, 0))
+                                seed,
+                                new FactoryHistoryGenerator.Options(4, 8, 3, 0.2, 4, true, 0)
+                                        .withFlags(3))
                         .generate();
         List<SpecificRecordBase> shuffled =
                 FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(seed), 0.2);
         FailOnce.reset(25);
-        Run run = runUntilConverged("failure", shuffled, new FailOnce(), false);
+        Run run = runUntilConverged("failure", shuffled, List.of(), new FailOnce(), false);
         assertTrue(FailOnce.FAILED.get(), "the injected failure happened");
         assertTrue(
                 FailOnce.SEEN.get() > 25,
                 "the restored job read feedback again: " + FailOnce.SEEN.get());
         assertTrue(run.feedbackMessages() > 25, "failure was mid-propagation");
+        assertTrue(run.openAlerts() > 0, "the flags of the restored run raised alerts");
     }
 
     /** What one run left behind. */
-    record Run(Map<String, TestStack.Stored> documents, int feedbackMessages) {}
+    record Run(
+            Map<String, TestStack.Stored> documents,
+            int feedbackMessages,
+            int openAlerts,
+            int alertIds) {}
 
+    /**
+     * Publishes {@code events}, runs the job until it has converged to the reference, then, if
+     * {@code later} is not empty, publishes those too and waits for the reference of all of them.
+     */
     private Run runUntilConverged(
             String name,
             List<SpecificRecordBase> events,
+            List<? extends SpecificRecordBase> later,
             FeedbackTopic.Deserializer feedback,
             boolean withGarbage)
             throws Exception {
@@ -181,14 +213,19 @@ class LineageJobITCase {
                         topics.dispatchNotes(),
                         topics.deadLetters(),
                         topics.feedback(),
-                        topics.documents()));
+                        topics.documents(),
+                        topics.lotFlags(),
+                        topics.alerts()));
         TestStack.resetIndices(config.elasticsearch(), esUrl);
         publish(bootstrap, registryUrl, topics, events);
         if (withGarbage) {
             publishGarbage(bootstrap, topics.workOrders());
         }
 
-        Map<String, JsonNode> expected = expectedDocuments(events);
+        LineageReference.Result reference = LineageReference.withHolds(events);
+        Map<String, JsonNode> expected = expectedDocuments(reference);
+        Map<String, String> expectedAlerts = new TreeMap<>();
+        reference.alerts().forEach((id, alert) -> expectedAlerts.put(id, alert.kind()));
 
         Configuration flink = new Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
@@ -208,12 +245,27 @@ class LineageJobITCase {
         JobClient job = env.executeAsync("lineage ITCase " + runId);
         boolean stopped = false;
         try {
-            awaitConvergence(name, esUrl, expected, job);
+            awaitConvergence(name, esUrl, expected, expectedAlerts, job);
+            if (!later.isEmpty()) {
+                publish(bootstrap, registryUrl, topics, new ArrayList<>(later));
+                List<SpecificRecordBase> all = new ArrayList<>(events);
+                all.addAll(later);
+                events = all;
+                reference = LineageReference.withHolds(events);
+                expected = expectedDocuments(reference);
+                expectedAlerts.clear();
+                reference.alerts().forEach((id, alert) -> expectedAlerts.put(id, alert.kind()));
+                awaitConvergence(name + " (later events)", esUrl, expected, expectedAlerts, job);
+            }
             // Stable: a few more checkpoints change nothing (no late regression).
             Thread.sleep(1500);
             Map<String, TestStack.Stored> again = TestStack.documents(esUrl);
             String difference = firstDifference(expected, again);
             assertEquals(null, difference, name + ": documents changed after convergence");
+            assertEquals(
+                    expectedAlerts,
+                    openAlertKinds(TestStack.alertDocuments(esUrl)),
+                    name + ": open alerts changed after convergence");
             // Stop with a savepoint: the sinks commit their last transactions, so the topics can
             // be read to their end below (a cancel would leave them open until they time out).
             job.stopWithSavepoint(
@@ -235,7 +287,10 @@ class LineageJobITCase {
             lastCommitted.merge(record.key(), record, (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         Map<String, TestStack.Stored> finalDocs = TestStack.documents(esUrl);
-        for (Map.Entry<String, TestStack.Stored> doc : finalDocs.entrySet()) {
+        Map<String, TestStack.Stored> alertDocs = TestStack.alertDocuments(esUrl);
+        Map<String, TestStack.Stored> allDocs = new TreeMap<>(finalDocs);
+        allDocs.putAll(alertDocs);
+        for (Map.Entry<String, TestStack.Stored> doc : allDocs.entrySet()) {
             TestStack.Committed last = lastCommitted.get(doc.getKey());
             assertTrue(last != null, name + ": " + doc.getKey() + " was never committed");
             assertEquals(
@@ -257,6 +312,46 @@ class LineageJobITCase {
                         name + ": closure " + id + " committed twice with different content");
             }
         }
+        // trace.alerts: per alert id OPEN and RESOLVED alternate (never OPEN twice in a row, also
+        // not across the restore), and the ids left OPEN are the reference's, with their kinds.
+        Map<String, TraceAlert> lastRecord = new TreeMap<>();
+        try (AvroKafkaDeserializer<TraceAlert> avro =
+                AvroKafkaDeserializer.forSpecific(
+                        new ConfluentSchemaRegistryClient(RegistrySettings.of(registryUrl)),
+                        TraceAlert.class)) {
+            for (TestStack.Committed record : TestStack.readCommitted(bootstrap, topics.alerts())) {
+                TraceAlert alert = avro.deserialize(topics.alerts(), record.value());
+                assertEquals(alert.getAlertId(), record.key(), name + ": key of " + alert);
+                TraceAlert before = lastRecord.put(alert.getAlertId(), alert);
+                boolean wasOpen = before != null && before.getStatus() == TraceAlertStatus.OPEN;
+                boolean isOpen = alert.getStatus() == TraceAlertStatus.OPEN;
+                assertTrue(
+                        wasOpen != isOpen,
+                        name
+                                + ": alert records must alternate OPEN/RESOLVED: "
+                                + before
+                                + " then "
+                                + alert);
+            }
+        }
+        Map<String, String> openOnTopic = new TreeMap<>();
+        lastRecord.values().stream()
+                .filter(a -> a.getStatus() == TraceAlertStatus.OPEN)
+                .forEach(a -> openOnTopic.put(a.getAlertId(), a.getKind().name()));
+        assertEquals(expectedAlerts, openOnTopic, name + ": open alerts on " + topics.alerts());
+        for (TraceAlert last : lastRecord.values()) {
+            TestStack.Stored doc = alertDocs.get(HoldAlert.INDEX + "/" + last.getAlertId());
+            assertTrue(doc != null, name + ": no trace-alerts document for " + last);
+            assertEquals(
+                    last.getStatus().name(),
+                    doc.source().path("status").asText(),
+                    name + ": status of " + last.getAlertId());
+            assertEquals(
+                    last.getRaisedAt().toString(),
+                    doc.source().path("raisedAt").asText(),
+                    name + ": raisedAt of " + last.getAlertId());
+        }
+        assertEquals(lastRecord.size(), alertDocs.size(), name + ": one document per alert id");
         if (withGarbage) {
             List<String> letters =
                     TestStack.readCommitted(bootstrap, topics.deadLetters()).stream()
@@ -266,17 +361,24 @@ class LineageJobITCase {
             assertTrue(letters.get(0).startsWith(topics.workOrders() + "/"), letters.toString());
         }
         System.out.printf(
-                "%s: %d events, %d documents, %d feedback messages, converged and checked in %d ms%n",
+                "%s: %d events, %d documents, %d open alerts (%d alert ids), %d feedback messages,"
+                        + " converged and checked in %d ms%n",
                 name,
                 events.size(),
                 expected.size(),
+                expectedAlerts.size(),
+                lastRecord.size(),
                 messages.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return new Run(finalDocs, messages.size());
+        return new Run(finalDocs, messages.size(), expectedAlerts.size(), lastRecord.size());
     }
 
     private static Map<String, TestStack.Stored> awaitConvergence(
-            String name, String esUrl, Map<String, JsonNode> expected, JobClient job)
+            String name,
+            String esUrl,
+            Map<String, JsonNode> expected,
+            Map<String, String> expectedAlerts,
+            JobClient job)
             throws Exception {
         long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
         String difference = "nothing polled yet";
@@ -287,7 +389,11 @@ class LineageJobITCase {
             Map<String, TestStack.Stored> stored = TestStack.documents(esUrl);
             difference = firstDifference(expected, stored);
             if (difference == null) {
-                return stored;
+                Map<String, String> open = openAlertKinds(TestStack.alertDocuments(esUrl));
+                if (open.equals(expectedAlerts)) {
+                    return stored;
+                }
+                difference = "open alerts " + open + ", expected " + expectedAlerts;
             }
             Thread.sleep(500);
         }
@@ -336,10 +442,21 @@ class LineageJobITCase {
         return a.equals(numbers, b);
     }
 
-    private static Map<String, JsonNode> expectedDocuments(List<SpecificRecordBase> events)
+    /** alertId -> kind of the trace-alerts documents with status OPEN. */
+    static Map<String, String> openAlertKinds(Map<String, TestStack.Stored> alertDocuments) {
+        Map<String, String> open = new TreeMap<>();
+        for (TestStack.Stored doc : alertDocuments.values()) {
+            if (HoldAlert.OPEN.equals(doc.source().path("status").asText())) {
+                open.put(doc.source().path("alertId").asText(), doc.source().path("kind").asText());
+            }
+        }
+        return open;
+    }
+
+    private static Map<String, JsonNode> expectedDocuments(LineageReference.Result reference)
             throws IOException {
         Map<String, JsonNode> expected = new TreeMap<>();
-        for (Map.Entry<String, TraceDocument> doc : LineageReference.documents(events).entrySet()) {
+        for (Map.Entry<String, TraceDocument> doc : reference.documents().entrySet()) {
             if (!doc.getValue().isDeletion()) {
                 expected.put(doc.getKey(), JSON.readTree(doc.getValue().toJson()));
             }
@@ -372,8 +489,10 @@ class LineageJobITCase {
                 } else if (event instanceof DispatchNote n) {
                     producer.send(
                             new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
+                } else if (event instanceof LotFlag f) {
+                    producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
                 }
-                // machine events, QC results, lot flags: not inputs of this job
+                // machine events, QC results: not inputs of this job
             }
             producer.flush();
         }

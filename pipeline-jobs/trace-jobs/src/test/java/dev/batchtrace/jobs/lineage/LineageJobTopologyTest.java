@@ -65,14 +65,20 @@ class LineageJobTopologyTest {
                                 LineageJob.UID_DISPATCH_NOTE_LINKS,
                                 LineageJob.UID_FEEDBACK_SOURCE,
                                 LineageJob.UID_LINEAGE_NODES,
-                                LineageJob.UID_DOCUMENTS_SOURCE));
+                                LineageJob.UID_DOCUMENTS_SOURCE,
+                                LineageJob.UID_LOT_FLAGS_SOURCE,
+                                LineageJob.UID_LOT_FLAGS_SPLIT,
+                                LineageJob.UID_LOT_FLAG_UPDATES,
+                                LineageJob.UID_WORK_ORDER_LOT_USAGES,
+                                LineageJob.UID_DISPATCH_NOTE_LOT_USAGES));
         assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
         for (String sink :
                 List.of(
                         LineageJob.UID_DEAD_LETTERS_SINK,
                         LineageJob.UID_FEEDBACK_SINK,
                         LineageJob.UID_DOCUMENTS_SINK,
-                        LineageJob.UID_ELASTICSEARCH_SINK)) {
+                        LineageJob.UID_ELASTICSEARCH_SINK,
+                        LineageJob.UID_ALERTS_SINK)) {
             assertTrue(uids.stream().anyMatch(u -> u.startsWith(sink)), sink + " in " + uids);
         }
     }

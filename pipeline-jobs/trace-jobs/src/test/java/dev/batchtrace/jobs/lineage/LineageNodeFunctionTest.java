@@ -228,7 +228,9 @@ class LineageNodeFunctionTest {
                 map(backend, LineageNodeFunction.PARENTS),
                 map(backend, LineageNodeFunction.CHILDREN),
                 map(backend, LineageNodeFunction.CONTRIBUTIONS),
-                value(backend, LineageNodeFunction.ANNOUNCEMENT));
+                value(backend, LineageNodeFunction.ANNOUNCEMENT),
+                value(backend, LineageNodeFunction.FLAG_HISTORY),
+                value(backend, LineageNodeFunction.LOT_USAGE));
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,9 @@ package dev.batchtrace.jobs.lineage;
 import dev.batchtrace.events.DispatchLine;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.LotFlagAction;
+import dev.batchtrace.events.LotFlagSeverity;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
 import java.time.Instant;
@@ -59,6 +62,27 @@ final class TestEvents {
                 .setQuantity(lot == null ? null : 10.0)
                 .setUnit(lot == null ? null : "pcs")
                 .setReversesEventId(reverses)
+                .build();
+    }
+
+    static LotFlag hold(String flagId, String lot, Instant at) {
+        return flag(flagId, lot, LotFlagAction.HOLD, at);
+    }
+
+    static LotFlag release(String flagId, String lot, Instant at) {
+        return flag(flagId, lot, LotFlagAction.RELEASE, at);
+    }
+
+    static LotFlag flag(String flagId, String lot, LotFlagAction action, Instant at) {
+        return LotFlag.newBuilder()
+                .setFlagId(flagId)
+                .setLotCode(lot)
+                .setAction(action)
+                .setReason("reason " + flagId)
+                .setSeverity(LotFlagSeverity.MAJOR)
+                .setFlaggedBy("QA-1")
+                .setFlaggedAt(at)
+                .setReference(null)
                 .build();
     }
 

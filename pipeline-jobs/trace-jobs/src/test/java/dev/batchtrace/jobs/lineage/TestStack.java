@@ -69,14 +69,24 @@ final class TestStack {
 
     /** Every document of the lots, shipments and work-orders aliases, keyed index/id. */
     static Map<String, Stored> documents(String url) throws Exception {
+        return documents(
+                url, List.of(TraceIndex.LOTS, TraceIndex.SHIPMENTS, TraceIndex.WORK_ORDERS));
+    }
+
+    /** Every hold alert document (alias trace-alerts), keyed trace-alerts/alertId. */
+    static Map<String, Stored> alertDocuments(String url) throws Exception {
+        return documents(url, List.of(TraceIndex.ALERTS));
+    }
+
+    private static Map<String, Stored> documents(String url, List<TraceIndex> indices)
+            throws Exception {
         Map<String, Stored> all = new TreeMap<>();
         send(
                 HttpRequest.newBuilder(URI.create(url + "/trace-*/_refresh"))
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 false);
-        for (TraceIndex index :
-                List.of(TraceIndex.LOTS, TraceIndex.SHIPMENTS, TraceIndex.WORK_ORDERS)) {
+        for (TraceIndex index : indices) {
             String body =
                     send(
                             HttpRequest.newBuilder(

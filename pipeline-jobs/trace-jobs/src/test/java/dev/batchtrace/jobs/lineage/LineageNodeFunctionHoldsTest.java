@@ -1,0 +1,482 @@
+package dev.batchtrace.jobs.lineage;
+
+import static dev.batchtrace.jobs.lineage.TestEvents.T0;
+import static dev.batchtrace.jobs.lineage.TestEvents.consumed;
+import static dev.batchtrace.jobs.lineage.TestEvents.dispatch;
+import static dev.batchtrace.jobs.lineage.TestEvents.hold;
+import static dev.batchtrace.jobs.lineage.TestEvents.produced;
+import static dev.batchtrace.jobs.lineage.TestEvents.receipt;
+import static dev.batchtrace.jobs.lineage.TestEvents.release;
+import static dev.batchtrace.jobs.lineage.WorkOrderLinksFunctionTest.map;
+import static dev.batchtrace.jobs.lineage.WorkOrderLinksFunctionTest.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.TraceAlert;
+import dev.batchtrace.events.TraceAlertKind;
+import dev.batchtrace.events.TraceAlertStatus;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.lineage.DispatchLinks;
+import dev.batchtrace.lineage.FlagHistory;
+import dev.batchtrace.lineage.GoodsReceipts;
+import dev.batchtrace.lineage.HoldAlert;
+import dev.batchtrace.lineage.HoldEntry;
+import dev.batchtrace.lineage.InMemoryWorkOrderStore;
+import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.LotFlags;
+import dev.batchtrace.lineage.LotUsages;
+import dev.batchtrace.lineage.NodeKey;
+import dev.batchtrace.lineage.WorkOrderLinks;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node function with lot flags: the harness plays the whole node stage (closures to children
+ * are fed back in, as the feedback topic does), stage 1 is the model's stateless functions. Each
+ * case checks the alert records of the {@link LineageNodeFunction#ALERTS} side output against the
+ * batch reference ({@link LineageReference#withHolds}) and the node state behind them.
+ */
+class LineageNodeFunctionHoldsTest {
+
+    private static final Duration COALESCE = Duration.ofMillis(200);
+    private static final Instant AFTER_SHIPPING = T0.plus(Duration.ofDays(1));
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage> harness;
+    private final List<SpecificRecordBase> events = new ArrayList<>();
+    private final Map<String, InMemoryWorkOrderStore> workOrders = new HashMap<>();
+    private int fedBack;
+    private long now;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = newHarness();
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void holdThenReleaseRaisesEveryAffectedNodeOnceAndResolvesThem() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        assertTrue(alerts().isEmpty(), "no flag, no alert: " + alerts());
+
+        publish(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertEquals(
+                List.of("AFFECTED_SHIPMENT", "AFFECTED_STOCK", "AFFECTED_STOCK"),
+                open.values().stream().map(a -> a.getKind().name()).sorted().toList());
+        TraceAlert shipment = only(open, TraceAlertKind.AFFECTED_SHIPMENT);
+        assertEquals("DN-1", shipment.getDispatchId());
+        assertEquals("CUST-1", shipment.getCustomerId());
+        assertEquals("FG-1", shipment.getLotCode());
+        assertEquals(List.of("RM-1", "FG-1"), shipment.getPath());
+        assertEquals(5.0, shipment.getQuantity());
+        assertEquals("FLAG-1", shipment.getFlagId());
+        assertEquals(true, lastDocument("trace-lots", "FG-1").get("onHold"));
+        Map<String, Object> alertDocument = lastDocument(HoldAlert.INDEX, shipment.getAlertId());
+        assertEquals("OPEN", alertDocument.get("status"));
+        assertEquals(shipment.getRaisedAt().toString(), alertDocument.get("raisedAt"));
+        // State: the flag at the flagged lot, the raised alerts where they were raised.
+        assertEquals(1, flagHistory("RM-1").holds().size());
+        assertEquals(setOf(shipment.getAlertId()), raisedIds(NodeKey.shipment("DN-1")));
+
+        now += 1000; // raisedAt / resolvedAt are processing time
+        publish(release("REL-1", "RM-1", AFTER_SHIPPING.plusSeconds(3600)));
+        assertTrue(checkAgainstReference().isEmpty(), "released: nothing open");
+        List<TraceAlert> resolved =
+                alerts().stream().filter(a -> a.getStatus() == TraceAlertStatus.RESOLVED).toList();
+        assertEquals(open.keySet(), ids(resolved), "each raised alert resolved once");
+        for (TraceAlert r : resolved) {
+            assertEquals(
+                    open.get(r.getAlertId()).getRaisedAt(),
+                    r.getRaisedAt(),
+                    "raisedAt kept from the OPEN record");
+        }
+        Map<String, Object> closed = lastDocument(HoldAlert.INDEX, shipment.getAlertId());
+        assertEquals("RESOLVED", closed.get("status"));
+        assertEquals(Instant.ofEpochMilli(now).toString(), closed.get("resolvedAt"));
+        assertEquals(false, lastDocument("trace-lots", "FG-1").get("onHold"));
+        assertNotNull(flagHistory("RM-1").release());
+        assertTrue(flagHistory("RM-1").holds().isEmpty());
+        for (String node : List.of("lot:RM-1", "lot:FG-1", "shipment:DN-1")) {
+            assertTrue(raisedIds(NodeKey.parse(node)).isEmpty(), node + " keeps nothing raised");
+        }
+    }
+
+    @Test
+    void lessStockLeftUpdatesTheAlertDocumentWithoutRaisingItAgain() throws Exception {
+        publish(receipt("RM-1", "SUP-1", "S-1")); // 100 kg
+        publish(hold("FLAG-1", "RM-1", T0));
+        TraceAlert stock = only(checkAgainstReference(), TraceAlertKind.AFFECTED_STOCK);
+        assertEquals(100.0, stock.getQuantity());
+        assertEquals(
+                "REMAINING",
+                lastDocument(HoldAlert.INDEX, stock.getAlertId()).get("quantityBasis"));
+
+        now += 1000;
+        WorkOrderEvent consumption =
+                WorkOrderEvent.newBuilder(consumed("C-1", "WO-1", "RM-1"))
+                        .setQuantity(30.0)
+                        .setUnit("kg")
+                        .build();
+        publish(consumption);
+        checkAgainstReference();
+        assertEquals(1, alerts().size(), "the topic does not repeat the alert: " + alerts());
+        Map<String, Object> updated = lastDocument(HoldAlert.INDEX, stock.getAlertId());
+        assertEquals(70.0, ((Number) updated.get("quantity")).doubleValue(), "70 kg left");
+        assertEquals("OPEN", updated.get("status"));
+        assertEquals(stock.getRaisedAt().toString(), updated.get("raisedAt"), "raisedAt kept");
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(NodeKey.lot("RM-1").toString());
+        RaisedAlert raised =
+                LineageCodec.decodeValue(
+                        map(backend, LineageNodeFunction.RAISED_ALERTS).get(stock.getAlertId()),
+                        RaisedAlert.class);
+        assertEquals(70.0, raised.alert().quantity(), "state holds the updated alert");
+        assertEquals(stock.getRaisedAt(), raised.raisedAt());
+    }
+
+    @Test
+    void releaseBeforeAnOlderHoldKeepsItFromHolding() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        publish(release("REL-1", "RM-1", AFTER_SHIPPING.plusSeconds(3600))); // arrives first
+        publish(hold("FLAG-1", "RM-1", AFTER_SHIPPING)); // older: already released
+        assertTrue(checkAgainstReference().isEmpty());
+        assertTrue(alerts().isEmpty(), "nothing raised, nothing resolved: " + alerts());
+        FlagHistory history = flagHistory("RM-1");
+        assertEquals("REL-1", history.release().flagId());
+        assertTrue(history.holds().isEmpty(), "the late older hold is dropped: " + history);
+        assertEquals(false, lastDocument("trace-lots", "FG-1").get("onHold"));
+    }
+
+    @Test
+    void twoHoldsOnOneLotRaiseTwoAlertsPerNodeAndOneReleaseLiftsBoth() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        publish(
+                hold("FLAG-1", "RM-1", AFTER_SHIPPING),
+                hold("FLAG-2", "RM-1", AFTER_SHIPPING.plusSeconds(60)));
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertEquals(6, open.size(), "3 affected nodes x 2 holds: " + open.values());
+        assertEquals(
+                setOf("FLAG-1", "FLAG-2"),
+                new TreeSet<>(open.values().stream().map(TraceAlert::getFlagId).toList()));
+        assertEquals(2, flagHistory("RM-1").holds().size());
+        assertEquals(2, raisedIds(NodeKey.shipment("DN-1")).size());
+        assertEquals(2, ((List<?>) lastDocument("trace-shipments", "DN-1").get("holds")).size());
+
+        publish(release("REL-1", "RM-1", AFTER_SHIPPING.plusSeconds(120)));
+        assertTrue(checkAgainstReference().isEmpty());
+        assertEquals(12, alerts().size(), "6 OPEN, 6 RESOLVED");
+    }
+
+    @Test
+    void holdOnARawLotReachesTwoLevelsDownAndItsShipment() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "INT-1"),
+                consumed("C-2", "WO-2", "INT-1"),
+                produced("P-2", "WO-2", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        publish(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
+        Map<String, TraceAlert> open = checkAgainstReference();
+        TraceAlert shipment = only(open, TraceAlertKind.AFFECTED_SHIPMENT);
+        assertEquals(List.of("RM-1", "INT-1", "FG-1"), shipment.getPath());
+        assertEquals("RM-1", shipment.getFlaggedLotCode());
+        TraceAlert finished =
+                open.values().stream()
+                        .filter(a -> a.getLotCode().equals("FG-1"))
+                        .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_STOCK)
+                        .findFirst()
+                        .orElseThrow();
+        assertEquals(List.of("RM-1", "INT-1", "FG-1"), finished.getPath());
+        // State: the hold travelled with FG-1's announcement, with its route.
+        List<HoldEntry> holds = storeOf(NodeKey.lot("FG-1")).announcement().holds();
+        assertEquals(1, holds.size());
+        assertEquals(List.of("RM-1", "INT-1", "FG-1"), holds.get(0).path());
+        assertNull(flagHistory("FG-1"), "only the flagged lot keeps a flag history");
+    }
+
+    @Test
+    void dispatchAfterTheHoldIsShippedWhileOnHoldAndCritical() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "FG-1"));
+        publish(hold("FLAG-1", "RM-1", T0.minusSeconds(3600))); // before DN-1 leaves at T0
+        assertTrue(
+                alerts().stream().noneMatch(a -> a.getDispatchId() != null),
+                "nothing shipped yet: " + alerts());
+        publish(dispatch("DN-1", "CUST-1", "FG-1"));
+        Map<String, TraceAlert> open = checkAgainstReference();
+        TraceAlert shipped = only(open, TraceAlertKind.SHIPPED_WHILE_ON_HOLD);
+        assertEquals("DN-1", shipped.getDispatchId());
+        assertEquals(List.of("RM-1", "FG-1"), shipped.getPath());
+        assertEquals(
+                "CRITICAL", lastDocument(HoldAlert.INDEX, shipped.getAlertId()).get("severity"));
+        assertTrue(
+                open.values().stream()
+                        .noneMatch(a -> a.getKind().name().equals("AFFECTED_SHIPMENT")));
+        assertEquals(setOf(shipped.getAlertId()), raisedIds(NodeKey.shipment("DN-1")));
+    }
+
+    @Test
+    void duplicateFlagsAndRedeliveredClosuresRaiseNothingTwiceEvenAfterARestore() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        LotFlag flag = hold("FLAG-1", "RM-1", AFTER_SHIPPING);
+        publish(flag, flag);
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertEquals(3, open.size());
+        assertEquals(3, alerts().size(), "each alert once: " + alerts());
+
+        // Every closure sent so far delivered again, then a snapshot/restore and the flag again.
+        List<LineageMessage> sent = messages();
+        for (LineageMessage message : sent) {
+            harness.processElement(message, 0);
+        }
+        settle();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(now);
+        fedBack = 0;
+        publish(flag);
+        assertTrue(alerts().isEmpty(), "after the restore nothing is raised again: " + alerts());
+        assertEquals(1, flagHistory("RM-1").holds().size());
+        assertEquals(open.keySet(), allRaisedIds());
+    }
+
+    // --- the node stage in a loop ---
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>
+            newHarness() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
+                        new KeyedProcessOperator<>(new LineageNodeFunction(COALESCE)),
+                        message -> message.target().toString(),
+                        Types.STRING);
+        h.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+        return h;
+    }
+
+    /** Stage 1 as the job wires it, the node stage until quiet, then the document timers. */
+    private void publish(SpecificRecordBase... input) throws Exception {
+        for (SpecificRecordBase event : input) {
+            events.add(event);
+            List<LineageMessage> messages = new ArrayList<>();
+            stage1(event, messages::add);
+            for (LineageMessage message : messages) {
+                harness.processElement(message, 0);
+            }
+        }
+        List<LineageMessage> out = messages();
+        while (fedBack < out.size()) {
+            harness.processElement(out.get(fedBack++), 0); // the feedback topic
+            out = messages();
+        }
+        settle();
+    }
+
+    private void stage1(SpecificRecordBase event, Consumer<LineageMessage> out) {
+        if (event instanceof GoodsReceipt r) {
+            GoodsReceipts.apply(r, out);
+        } else if (event instanceof WorkOrderEvent e) {
+            WorkOrderLinks.apply(
+                    e,
+                    workOrders.computeIfAbsent(
+                            e.getWorkOrderId(), k -> new InMemoryWorkOrderStore()),
+                    out);
+            LotUsages.apply(e, out);
+        } else if (event instanceof DispatchNote n) {
+            DispatchLinks.apply(n, out);
+            LotUsages.apply(n, out);
+        } else if (event instanceof LotFlag f) {
+            LotFlags.apply(f, out);
+        }
+    }
+
+    private void settle() throws Exception {
+        now += COALESCE.toMillis();
+        harness.setProcessingTime(now);
+        assertEquals(0, harness.numProcessingTimeTimers(), "every dirty node was emitted");
+    }
+
+    /**
+     * The alert records so far must alternate OPEN / RESOLVED per id, and the ids left OPEN must be
+     * the reference's open alerts with the same kind, flag and lot. Returns them by id.
+     */
+    private Map<String, TraceAlert> checkAgainstReference() {
+        Map<String, TraceAlert> open = new TreeMap<>();
+        for (TraceAlert alert : alerts()) {
+            boolean wasOpen = open.containsKey(alert.getAlertId());
+            if (alert.getStatus() == TraceAlertStatus.OPEN) {
+                assertTrue(!wasOpen, "OPEN twice in a row: " + alert);
+                open.put(alert.getAlertId(), alert);
+            } else {
+                assertTrue(wasOpen, "RESOLVED without OPEN: " + alert);
+                open.remove(alert.getAlertId());
+            }
+        }
+        Map<String, HoldAlert> expected = LineageReference.withHolds(events).alerts();
+        assertEquals(expected.keySet(), open.keySet(), "open alert ids vs the reference");
+        for (TraceAlert alert : open.values()) {
+            HoldAlert want = expected.get(alert.getAlertId());
+            assertEquals(want.kind(), alert.getKind().name());
+            assertEquals(want.flagId(), alert.getFlagId());
+            assertEquals(want.lotCode(), alert.getLotCode());
+            assertEquals(want.path(), alert.getPath());
+        }
+        assertEquals(open.keySet(), allRaisedIds(), "raised-alerts state = what is open");
+        return open;
+    }
+
+    private static TraceAlert only(Map<String, TraceAlert> alerts, TraceAlertKind kind) {
+        List<TraceAlert> of = alerts.values().stream().filter(a -> a.getKind() == kind).toList();
+        assertEquals(1, of.size(), "one " + kind + ": " + alerts.values());
+        return of.get(0);
+    }
+
+    private List<LineageMessage> messages() {
+        List<LineageMessage> out = new ArrayList<>();
+        for (Object record : harness.getOutput()) {
+            if (record instanceof StreamRecord<?> stream) {
+                out.add((LineageMessage) stream.getValue());
+            }
+        }
+        return out;
+    }
+
+    private List<TraceAlert> alerts() {
+        List<TraceAlert> out = new ArrayList<>();
+        var side = harness.getSideOutput(LineageNodeFunction.ALERTS);
+        if (side != null) {
+            side.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    private Map<String, Object> lastDocument(String index, String id) {
+        DocumentUpdate last = null;
+        var side = harness.getSideOutput(LineageNodeFunction.DOCUMENTS);
+        if (side != null) {
+            for (StreamRecord<DocumentUpdate> r : side) {
+                if (r.getValue().index().equals(index) && r.getValue().id().equals(id)) {
+                    last = r.getValue();
+                }
+            }
+        }
+        assertNotNull(last, "a document " + index + "/" + id);
+        return LineageCodec.fromJson(last.json());
+    }
+
+    private static TreeSet<String> ids(List<TraceAlert> alerts) {
+        return new TreeSet<>(alerts.stream().map(TraceAlert::getAlertId).toList());
+    }
+
+    @SafeVarargs
+    private static <T extends Comparable<T>> TreeSet<T> setOf(T... values) {
+        return new TreeSet<>(List.of(values));
+    }
+
+    private FlagHistory flagHistory(String lot) throws Exception {
+        return storeOf(NodeKey.lot(lot)).flagHistory();
+    }
+
+    private TreeSet<String> raisedIds(NodeKey node) throws Exception {
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(node.toString());
+        TreeSet<String> ids = new TreeSet<>();
+        for (String id : map(backend, LineageNodeFunction.RAISED_ALERTS).keys()) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** The raised alerts of every node that received a message. */
+    private TreeSet<String> allRaisedIds() {
+        TreeSet<String> nodes = new TreeSet<>();
+        for (LineageMessage m : messages()) {
+            nodes.add(m.target().toString());
+        }
+        List<LineageMessage> stage1 = new ArrayList<>();
+        for (SpecificRecordBase event : events) {
+            stage1(event, stage1::add);
+        }
+        stage1.forEach(m -> nodes.add(m.target().toString()));
+        TreeSet<String> ids = new TreeSet<>();
+        try {
+            for (String node : nodes) {
+                ids.addAll(raisedIds(NodeKey.parse(node)));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
+    }
+
+    private FlinkNodeStore storeOf(NodeKey node) throws Exception {
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(node.toString());
+        return new FlinkNodeStore(
+                value(backend, LineageNodeFunction.LOT_FACTS),
+                value(backend, LineageNodeFunction.SHIPMENT_FACTS),
+                map(backend, LineageNodeFunction.PARENTS),
+                map(backend, LineageNodeFunction.CHILDREN),
+                map(backend, LineageNodeFunction.CONTRIBUTIONS),
+                value(backend, LineageNodeFunction.ANNOUNCEMENT),
+                value(backend, LineageNodeFunction.FLAG_HISTORY),
+                value(backend, LineageNodeFunction.LOT_USAGE));
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyedStateBackend<String> backend() {
+        return (KeyedStateBackend<String>)
+                (KeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
+    }
+}
