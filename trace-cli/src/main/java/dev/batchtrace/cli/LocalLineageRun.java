@@ -88,7 +88,12 @@ final class LocalLineageRun {
         LineageJobConfig.Topics topics = config.topics();
         TopicSetup.ensureTopics(
                 config.kafka().bootstrapServers(),
-                List.of(topics.feedback(), topics.documents(), topics.deadLetters()),
+                List.of(
+                        topics.feedback(),
+                        topics.documents(),
+                        topics.deadLetters(),
+                        topics.lotFlags(),
+                        topics.alerts()),
                 StackSetup.LOCAL_PARTITIONS);
 
         Path checkpoints = checkpointsDir(workDir).resolve(resume.runId());

@@ -45,7 +45,7 @@ final class ReferenceCheck {
                 values.add(event.value());
             }
         }
-        return new ReferenceCheck(LineageReference.documents(values), elasticsearchUrl);
+        return new ReferenceCheck(LineageReference.withHolds(values).documents(), elasticsearchUrl);
     }
 
     int documentCount() {

@@ -14,6 +14,7 @@ import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageReference;
 import dev.batchtrace.lineage.TraceDocument;
@@ -111,7 +112,8 @@ class JobJarITCase {
             events.add(parsed.value());
         }
         Map<String, JsonNode> expected = new TreeMap<>();
-        for (Map.Entry<String, TraceDocument> doc : LineageReference.documents(events).entrySet()) {
+        for (Map.Entry<String, TraceDocument> doc :
+                LineageReference.withHolds(events).documents().entrySet()) {
             if (!doc.getValue().isDeletion()) {
                 expected.put(doc.getKey(), JSON.readTree(doc.getValue().toJson()));
             }
@@ -150,6 +152,10 @@ class JobJarITCase {
                         topics.feedback(),
                         "--" + LineageJobConfig.TOPIC_DOCUMENTS_KEY,
                         topics.documents(),
+                        "--" + LineageJobConfig.TOPIC_LOT_FLAGS_KEY,
+                        topics.lotFlags(),
+                        "--" + LineageJobConfig.TOPIC_ALERTS_KEY,
+                        topics.alerts(),
                         "--group.id.prefix",
                         runId,
                         "--" + LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY,
@@ -170,7 +176,9 @@ class JobJarITCase {
                         topics.dispatchNotes(),
                         topics.deadLetters(),
                         topics.feedback(),
-                        topics.documents()));
+                        topics.documents(),
+                        topics.lotFlags(),
+                        topics.alerts()));
         // LineageJobITCase in the same JVM writes to the same aliases: start from empty indices.
         TestStack.resetIndices(LineageJobConfig.fromMap(fileSettings).elasticsearch(), esUrl);
         publish(bootstrap, registryUrl, topics, events);
@@ -280,8 +288,10 @@ class JobJarITCase {
                 } else if (event instanceof DispatchNote n) {
                     producer.send(
                             new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
+                } else if (event instanceof LotFlag f) {
+                    producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
                 }
-                // machine events, QC results, lot flags: not inputs of this job
+                // machine events, QC results: not inputs of this job
             }
             producer.flush();
         }
