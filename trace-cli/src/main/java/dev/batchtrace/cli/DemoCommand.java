@@ -1,5 +1,6 @@
 package dev.batchtrace.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchtrace.cli.query.TraceQueries;
 import dev.batchtrace.cli.query.TraceTables;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
@@ -8,6 +9,8 @@ import dev.batchtrace.schemas.EventTopics;
 import dev.batchtrace.stack.StackStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
@@ -102,7 +105,11 @@ final class DemoCommand implements Callable<Integer> {
         if (converged) {
             out.println();
             out.println("== 5/5 Trace questions, answered from Elasticsearch");
-            answerQuestions(endpoints, out);
+            answerQuestions(
+                    endpoints,
+                    ReferenceCheck.forFile(
+                            StackOptions.sampleFactoryDay(), endpoints.elasticsearchUrl()),
+                    out);
         }
         out.println();
         out.println(
@@ -159,8 +166,14 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf(
                     "error: after %s only %d of %d trace documents match the batch reference;"
-                            + " see the Flink web UI and the logs%n",
-                    PROCESSING_TIMEOUT, matching, reference.documentCount());
+                            + " see the Flink web UI and the logs. If %s holds checkpoints of an"
+                            + " older version of the job (its state misses what the new version"
+                            + " keeps), delete that folder: the next run recomputes everything from"
+                            + " the topics.%n",
+                    PROCESSING_TIMEOUT,
+                    matching,
+                    reference.documentCount(),
+                    LocalLineageRun.checkpointsDir(stack.toConfig().workDir()));
             return false;
         } finally {
             // cancelling keeps the newest checkpoint, so bin/trace run continues from here
@@ -169,7 +182,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void answerQuestions(Endpoints endpoints, PrintWriter out) throws Exception {
+    private static void answerQuestions(
+            Endpoints endpoints, ReferenceCheck reference, PrintWriter out) throws Exception {
         try (TraceQueries queries =
                 TraceQueries.open(ElasticsearchSettings.forHosts(endpoints.elasticsearchUrl()))) {
             out.println();
@@ -199,6 +213,31 @@ final class DemoCommand implements Callable<Integer> {
                             + ")");
             out.print(
                     TraceTables.customers(queries.customersOfSupplierLot(SUPPLIER, SUPPLIER_LOT)));
+        }
+        out.println();
+        List<JsonNode> alerts = reference.openAlerts();
+        out.println(
+                "Q4. The sample day puts a lot on hold: which shipments and stock are affected? The job"
+                        + " raised "
+                        + alerts.size()
+                        + " alerts by itself (trace.alerts, index trace-alerts):");
+        out.printf(
+                "%-22s %-13s %-13s %-11s %-9s %10s  %s%n",
+                "KIND", "FLAGGED LOT", "LOT", "SHIPMENT", "CUSTOMER", "QUANTITY", "PATH");
+        for (JsonNode alert : alerts) {
+            List<String> path = new ArrayList<>();
+            alert.path("path").forEach(lot -> path.add(lot.asText()));
+            out.printf(
+                    "%-22s %-13s %-13s %-11s %-9s %10s  %s%n",
+                    alert.path("kind").asText(),
+                    alert.path("flaggedLotCode").asText(),
+                    alert.path("lotCode").asText(),
+                    alert.path("dispatchId").asText("-"),
+                    alert.path("customerId").asText("-"),
+                    alert.path("quantity").isMissingNode()
+                            ? "-"
+                            : alert.path("quantity").asText() + " " + alert.path("unit").asText(""),
+                    String.join(" > ", path));
         }
         out.flush();
     }

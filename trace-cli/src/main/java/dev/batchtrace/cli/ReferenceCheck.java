@@ -3,9 +3,11 @@ package dev.batchtrace.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
+import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageReference;
 import dev.batchtrace.lineage.TraceDocument;
 import java.io.IOException;
@@ -28,12 +30,17 @@ final class ReferenceCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, TraceDocument> expected;
+    private final Map<String, HoldAlert> expectedOpenAlerts;
     private final String elasticsearchUrl;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ReferenceCheck(Map<String, TraceDocument> expected, String elasticsearchUrl) {
+    private ReferenceCheck(
+            Map<String, TraceDocument> expected,
+            Map<String, HoldAlert> expectedOpenAlerts,
+            String elasticsearchUrl) {
         this.expected = expected;
+        this.expectedOpenAlerts = expectedOpenAlerts;
         this.elasticsearchUrl = elasticsearchUrl;
     }
 
@@ -45,11 +52,22 @@ final class ReferenceCheck {
                 values.add(event.value());
             }
         }
-        return new ReferenceCheck(LineageReference.withHolds(values).documents(), elasticsearchUrl);
+        LineageReference.Result reference = LineageReference.withHolds(values);
+        Map<String, HoldAlert> open = new TreeMap<>();
+        reference
+                .alerts()
+                .forEach(
+                        (id, alert) -> {
+                            if (HoldAlert.OPEN.equals(alert.status())) {
+                                open.put(id, alert);
+                            }
+                        });
+        return new ReferenceCheck(reference.documents(), open, elasticsearchUrl);
     }
 
+    /** Trace documents plus open hold alerts the reference expects. */
     int documentCount() {
-        return expected.size();
+        return expected.size() + expectedOpenAlerts.size();
     }
 
     /** How many reference documents Elasticsearch holds exactly (deletions: absent). */
@@ -71,15 +89,58 @@ final class ReferenceCheck {
                 }
             }
         }
+        if (!expectedOpenAlerts.isEmpty()) {
+            // alert documents carry processing times: compare what is deterministic
+            Map<String, JsonNode> stored =
+                    fetch(alertsIndex(), new ArrayList<>(expectedOpenAlerts.keySet()));
+            for (HoldAlert alert : expectedOpenAlerts.values()) {
+                JsonNode actual = stored.get(alert.alertId());
+                if (actual != null
+                        && HoldAlert.OPEN.equals(actual.path("status").asText())
+                        && alert.kind().equals(actual.path("kind").asText())) {
+                    matching++;
+                }
+            }
+        }
         return matching;
+    }
+
+    /** The open hold alerts in Elasticsearch, by kind and lot. */
+    List<JsonNode> openAlerts() throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("query").putObject("term").put("status", HoldAlert.OPEN);
+        body.put("size", 1000);
+        body.putArray("sort").addObject().put("kind", "asc");
+        body.withArray("sort").addObject().put("lotCode", "asc");
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(elasticsearchUrl + "/" + alertsIndex() + "/_search"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> alerts = new ArrayList<>();
+        if (response.statusCode() == 200) {
+            JSON.readTree(response.body())
+                    .path("hits")
+                    .path("hits")
+                    .forEach(hit -> alerts.add(hit.path("_source")));
+        }
+        return alerts;
+    }
+
+    private static String alertsIndex() {
+        return TraceIndex.ALERTS.alias();
     }
 
     /** Makes what was indexed visible to searches (the index refreshes every second anyway). */
     void refresh() throws IOException, InterruptedException {
-        String indices =
-                String.join(
-                        ",",
+        List<String> names =
+                new ArrayList<>(
                         expected.values().stream().map(TraceDocument::index).distinct().toList());
+        names.add(alertsIndex());
+        String indices = String.join(",", names);
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(elasticsearchUrl + "/" + indices + "/_refresh"))
                         .timeout(Duration.ofSeconds(30))

@@ -137,6 +137,16 @@ class TraceCliITCase {
         assertTrue(q1.contains("8 ancestor lots in all"), q1);
         assertTrue(!q1.contains("RM-261102-01"), "the reversed consumption is not an input: " + q1);
 
+        // Q4: the sample day's HOLD on RM-261102-01 raised its alerts without anyone asking
+        // (deploy/sample-data/README.md): two shipments, one shipped while on hold, three stock
+        // lots
+        String q4 = demo.out().substring(demo.out().indexOf("Q4."));
+        assertTrue(q4.contains("raised 6 alerts"), q4);
+        assertEquals(2, countMatches(q4, "AFFECTED_SHIPMENT .*DN-26-700[12]"), q4);
+        assertEquals(1, countMatches(q4, "SHIPPED_WHILE_ON_HOLD .*DN-26-7004"), q4);
+        assertEquals(3, countMatches(q4, "AFFECTED_STOCK "), q4);
+        assertTrue(!q4.contains("DN-26-7003"), q4);
+
         Run again = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
 
         assertEquals(0, again.exitCode(), again.out() + again.err());
