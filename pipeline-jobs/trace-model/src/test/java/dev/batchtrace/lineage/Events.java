@@ -11,14 +11,15 @@ import dev.batchtrace.events.WorkOrderEventType;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** Small event builders for tests. */
-final class Events {
+/** Small event builders for tests; trace-jobs uses them too (test-jar). */
+public final class Events {
 
-    static final Instant T0 = Instant.parse("2026-11-02T06:00:00Z");
+    public static final Instant T0 = Instant.parse("2026-11-02T06:00:00Z");
 
     private Events() {}
 
-    static GoodsReceipt receipt(String lot, String supplier, String supplierLot, double qty) {
+    public static GoodsReceipt receipt(
+            String lot, String supplier, String supplierLot, double qty) {
         return GoodsReceipt.newBuilder()
                 .setReceiptId("GR-" + lot)
                 .setLotCode(lot)
@@ -34,19 +35,27 @@ final class Events {
                 .build();
     }
 
-    static WorkOrderEvent consumed(String eventId, String wo, String lot) {
+    public static GoodsReceipt receipt(String lot, String supplier, String supplierLot) {
+        return receipt(lot, supplier, supplierLot, 100.0);
+    }
+
+    public static WorkOrderEvent consumed(String eventId, String wo, String lot) {
         return wo(eventId, wo, WorkOrderEventType.MATERIAL_CONSUMED, lot, null, 10.0);
     }
 
-    static WorkOrderEvent reversed(String eventId, String wo, String lot, String reverses) {
+    public static WorkOrderEvent reversed(String eventId, String wo, String lot, String reverses) {
         return wo(eventId, wo, WorkOrderEventType.CONSUMPTION_REVERSED, lot, reverses, 10.0);
     }
 
-    static WorkOrderEvent produced(String eventId, String wo, String lot, double qty) {
+    public static WorkOrderEvent produced(String eventId, String wo, String lot, double qty) {
         return wo(eventId, wo, WorkOrderEventType.OUTPUT_PRODUCED, lot, null, qty);
     }
 
-    static WorkOrderEvent wo(
+    public static WorkOrderEvent produced(String eventId, String wo, String lot) {
+        return produced(eventId, wo, lot, 10.0);
+    }
+
+    public static WorkOrderEvent wo(
             String eventId,
             String wo,
             WorkOrderEventType type,
@@ -70,7 +79,7 @@ final class Events {
                 .build();
     }
 
-    static DispatchNote dispatch(String id, String customer, String... lots) {
+    public static DispatchNote dispatch(String id, String customer, String... lots) {
         return DispatchNote.newBuilder()
                 .setDispatchId(id)
                 .setCustomerId(customer)
@@ -95,21 +104,22 @@ final class Events {
                 .build();
     }
 
-    static DispatchNote dispatchAt(String id, String customer, Instant shippedAt, String... lots) {
+    public static DispatchNote dispatchAt(
+            String id, String customer, Instant shippedAt, String... lots) {
         DispatchNote n = dispatch(id, customer, lots);
         n.setShippedAt(shippedAt);
         return n;
     }
 
-    static LotFlag hold(String flagId, String lot, Instant at) {
+    public static LotFlag hold(String flagId, String lot, Instant at) {
         return flag(flagId, lot, LotFlagAction.HOLD, at);
     }
 
-    static LotFlag release(String flagId, String lot, Instant at) {
+    public static LotFlag release(String flagId, String lot, Instant at) {
         return flag(flagId, lot, LotFlagAction.RELEASE, at);
     }
 
-    static LotFlag flag(String flagId, String lot, LotFlagAction action, Instant at) {
+    public static LotFlag flag(String flagId, String lot, LotFlagAction action, Instant at) {
         return LotFlag.newBuilder()
                 .setFlagId(flagId)
                 .setLotCode(lot)

@@ -9,15 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
-import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
-import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
-import dev.batchtrace.connectors.registry.RegistrySettings;
-import dev.batchtrace.events.DispatchNote;
-import dev.batchtrace.events.GoodsReceipt;
-import dev.batchtrace.events.LotFlag;
-import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageReference;
-import dev.batchtrace.lineage.TraceDocument;
 import dev.batchtrace.stack.TestServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,13 +100,8 @@ class JobJarITCase {
             }
             events.add(parsed.value());
         }
-        Map<String, JsonNode> expected = new TreeMap<>();
-        for (Map.Entry<String, TraceDocument> doc :
-                LineageReference.withHolds(events).documents().entrySet()) {
-            if (!doc.getValue().isDeletion()) {
-                expected.put(doc.getKey(), JSON.readTree(doc.getValue().toJson()));
-            }
-        }
+        Map<String, JsonNode> expected =
+                TestStack.expectedDocuments(LineageReference.withHolds(events));
 
         String bootstrap = TestServers.kafkaBootstrapServers();
         String registryUrl = TestServers.schemaRegistryUrl();
@@ -181,7 +165,7 @@ class JobJarITCase {
                         topics.alerts()));
         // LineageJobITCase in the same JVM writes to the same aliases: start from empty indices.
         TestStack.resetIndices(LineageJobConfig.fromMap(fileSettings).elasticsearch(), esUrl);
-        publish(bootstrap, registryUrl, topics, events);
+        TestStack.publish(bootstrap, registryUrl, topics, events);
 
         long submitted = System.nanoTime();
         String jobId = cluster.submit(jobJar(), programArgs, SUBMIT_TIMEOUT);
@@ -260,40 +244,6 @@ class JobJarITCase {
                                 + jars);
             }
             return jars.get(0);
-        }
-    }
-
-    private static void publish(
-            String bootstrap,
-            String registryUrl,
-            LineageJobConfig.Topics topics,
-            List<SpecificRecordBase> events)
-            throws Exception {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        props.setProperty("acks", "all");
-        props.setProperty("linger.ms", "5");
-        try (KafkaProducer<String, SpecificRecordBase> producer =
-                new KafkaProducer<>(
-                        props,
-                        new StringSerializer(),
-                        new AvroKafkaSerializer<>(
-                                new ConfluentSchemaRegistryClient(
-                                        RegistrySettings.of(registryUrl))))) {
-            for (SpecificRecordBase event : events) {
-                if (event instanceof GoodsReceipt r) {
-                    producer.send(new ProducerRecord<>(topics.goodsReceipts(), r.getLotCode(), r));
-                } else if (event instanceof WorkOrderEvent e) {
-                    producer.send(new ProducerRecord<>(topics.workOrders(), e.getWorkOrderId(), e));
-                } else if (event instanceof DispatchNote n) {
-                    producer.send(
-                            new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
-                } else if (event instanceof LotFlag f) {
-                    producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
-                }
-                // machine events, QC results: not inputs of this job
-            }
-            producer.flush();
         }
     }
 

@@ -10,21 +10,16 @@ import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
 import dev.batchtrace.connectors.kafka.AvroKafkaDeserializer;
-import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
-import dev.batchtrace.events.DispatchNote;
-import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.LotFlagAction;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.TraceAlertStatus;
-import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.FactoryHistoryGenerator;
 import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageReference;
-import dev.batchtrace.lineage.TraceDocument;
 import dev.batchtrace.stack.TestServers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,7 +51,6 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -217,13 +211,13 @@ class LineageJobITCase {
                         topics.lotFlags(),
                         topics.alerts()));
         TestStack.resetIndices(config.elasticsearch(), esUrl);
-        publish(bootstrap, registryUrl, topics, events);
+        TestStack.publish(bootstrap, registryUrl, topics, events);
         if (withGarbage) {
             publishGarbage(bootstrap, topics.workOrders());
         }
 
         LineageReference.Result reference = LineageReference.withHolds(events);
-        Map<String, JsonNode> expected = expectedDocuments(reference);
+        Map<String, JsonNode> expected = TestStack.expectedDocuments(reference);
         Map<String, String> expectedAlerts = new TreeMap<>();
         reference.alerts().forEach((id, alert) -> expectedAlerts.put(id, alert.kind()));
 
@@ -247,12 +241,12 @@ class LineageJobITCase {
         try {
             awaitConvergence(name, esUrl, expected, expectedAlerts, job);
             if (!later.isEmpty()) {
-                publish(bootstrap, registryUrl, topics, new ArrayList<>(later));
+                TestStack.publish(bootstrap, registryUrl, topics, new ArrayList<>(later));
                 List<SpecificRecordBase> all = new ArrayList<>(events);
                 all.addAll(later);
                 events = all;
                 reference = LineageReference.withHolds(events);
-                expected = expectedDocuments(reference);
+                expected = TestStack.expectedDocuments(reference);
                 expectedAlerts.clear();
                 reference.alerts().forEach((id, alert) -> expectedAlerts.put(id, alert.kind()));
                 awaitConvergence(name + " (later events)", esUrl, expected, expectedAlerts, job);
@@ -451,51 +445,6 @@ class LineageJobITCase {
             }
         }
         return open;
-    }
-
-    private static Map<String, JsonNode> expectedDocuments(LineageReference.Result reference)
-            throws IOException {
-        Map<String, JsonNode> expected = new TreeMap<>();
-        for (Map.Entry<String, TraceDocument> doc : reference.documents().entrySet()) {
-            if (!doc.getValue().isDeletion()) {
-                expected.put(doc.getKey(), JSON.readTree(doc.getValue().toJson()));
-            }
-        }
-        return expected;
-    }
-
-    private static void publish(
-            String bootstrap,
-            String registryUrl,
-            LineageJobConfig.Topics topics,
-            List<SpecificRecordBase> events)
-            throws Exception {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        props.setProperty("acks", "all");
-        props.setProperty("linger.ms", "5");
-        try (KafkaProducer<String, SpecificRecordBase> producer =
-                new KafkaProducer<>(
-                        props,
-                        new StringSerializer(),
-                        new AvroKafkaSerializer<>(
-                                new ConfluentSchemaRegistryClient(
-                                        RegistrySettings.of(registryUrl))))) {
-            for (SpecificRecordBase event : events) {
-                if (event instanceof GoodsReceipt r) {
-                    producer.send(new ProducerRecord<>(topics.goodsReceipts(), r.getLotCode(), r));
-                } else if (event instanceof WorkOrderEvent e) {
-                    producer.send(new ProducerRecord<>(topics.workOrders(), e.getWorkOrderId(), e));
-                } else if (event instanceof DispatchNote n) {
-                    producer.send(
-                            new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
-                } else if (event instanceof LotFlag f) {
-                    producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
-                }
-                // machine events, QC results: not inputs of this job
-            }
-            producer.flush();
-        }
     }
 
     /** A record that is not in the registry's wire format: a dead letter, the job goes on. */

@@ -1,14 +1,14 @@
 package dev.batchtrace.jobs.lineage;
 
-import static dev.batchtrace.jobs.lineage.TestEvents.T0;
-import static dev.batchtrace.jobs.lineage.TestEvents.consumed;
-import static dev.batchtrace.jobs.lineage.TestEvents.dispatch;
-import static dev.batchtrace.jobs.lineage.TestEvents.hold;
-import static dev.batchtrace.jobs.lineage.TestEvents.produced;
-import static dev.batchtrace.jobs.lineage.TestEvents.receipt;
-import static dev.batchtrace.jobs.lineage.TestEvents.release;
 import static dev.batchtrace.jobs.lineage.WorkOrderLinksFunctionTest.map;
 import static dev.batchtrace.jobs.lineage.WorkOrderLinksFunctionTest.value;
+import static dev.batchtrace.lineage.Events.T0;
+import static dev.batchtrace.lineage.Events.consumed;
+import static dev.batchtrace.lineage.Events.dispatch;
+import static dev.batchtrace.lineage.Events.hold;
+import static dev.batchtrace.lineage.Events.produced;
+import static dev.batchtrace.lineage.Events.receipt;
+import static dev.batchtrace.lineage.Events.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.lineage.AncestorEntry;
+import dev.batchtrace.lineage.Events;
 import dev.batchtrace.lineage.GoodsReceipts;
 import dev.batchtrace.lineage.InMemoryNodeStore;
 import dev.batchtrace.lineage.LineageCodec;
@@ -61,7 +62,7 @@ class LineageNodeFunctionTest {
     @Test
     void parentAnnouncesItselfToANewChildAndAgainWhenItsFactsChange() throws Exception {
         List<LineageMessage> input = new ArrayList<>();
-        GoodsReceipts.apply(TestEvents.receipt("LOT-A", "SUP-1", "S-LOT-1"), input::add);
+        GoodsReceipts.apply(Events.receipt("LOT-A", "SUP-1", "S-LOT-1"), input::add);
         input.add(edge(A, P, "WO-1", true).get(0)); // the parent's end
         input.add(input.get(0)); // duplicated receipt: nothing new
         for (LineageMessage message : input) {

@@ -5,8 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
+import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
+import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
+import dev.batchtrace.connectors.registry.RegistrySettings;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.GoodsReceipt;
+import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.TraceDocument;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +29,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Test access to the real Kafka broker and Elasticsearch node: topics, index reset, read-back. */
 final class TestStack {
@@ -201,5 +215,52 @@ final class TestStack {
         return readCommitted(bootstrap, topic).stream()
                 .map(c -> LineageCodec.decode(c.value()))
                 .toList();
+    }
+
+    /** Publishes the lineage job's input events to their (per-test) topics as Avro. */
+    static void publish(
+            String bootstrap,
+            String registryUrl,
+            LineageJobConfig.Topics topics,
+            List<SpecificRecordBase> events)
+            throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("acks", "all");
+        props.setProperty("linger.ms", "5");
+        try (KafkaProducer<String, SpecificRecordBase> producer =
+                new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        new AvroKafkaSerializer<>(
+                                new ConfluentSchemaRegistryClient(
+                                        RegistrySettings.of(registryUrl))))) {
+            for (SpecificRecordBase event : events) {
+                if (event instanceof GoodsReceipt r) {
+                    producer.send(new ProducerRecord<>(topics.goodsReceipts(), r.getLotCode(), r));
+                } else if (event instanceof WorkOrderEvent e) {
+                    producer.send(new ProducerRecord<>(topics.workOrders(), e.getWorkOrderId(), e));
+                } else if (event instanceof DispatchNote n) {
+                    producer.send(
+                            new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
+                } else if (event instanceof LotFlag f) {
+                    producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
+                }
+                // machine events, QC results: not inputs of this job
+            }
+            producer.flush();
+        }
+    }
+
+    /** The reference documents as JSON trees, deletions left out (absent in the index). */
+    static Map<String, JsonNode> expectedDocuments(LineageReference.Result reference)
+            throws IOException {
+        Map<String, JsonNode> expected = new TreeMap<>();
+        for (Map.Entry<String, TraceDocument> doc : reference.documents().entrySet()) {
+            if (!doc.getValue().isDeletion()) {
+                expected.put(doc.getKey(), JSON.readTree(doc.getValue().toJson()));
+            }
+        }
+        return expected;
     }
 }

@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
-import static dev.batchtrace.jobs.lineage.TestEvents.consumed;
-import static dev.batchtrace.jobs.lineage.TestEvents.produced;
-import static dev.batchtrace.jobs.lineage.TestEvents.reversed;
+import static dev.batchtrace.lineage.Events.consumed;
+import static dev.batchtrace.lineage.Events.produced;
+import static dev.batchtrace.lineage.Events.reversed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
