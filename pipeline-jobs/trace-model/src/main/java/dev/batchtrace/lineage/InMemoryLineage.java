@@ -3,6 +3,7 @@ package dev.batchtrace.lineage;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,8 @@ public final class InMemoryLineage {
     }
 
     /**
-     * Stage 1: one event (GoodsReceipt, WorkOrderEvent, DispatchNote, LotFlag; others are ignored).
+     * Stage 1: one event (GoodsReceipt, WorkOrderEvent, DispatchNote, LotFlag, QcResult; others are
+     * ignored).
      */
     public void accept(Object event) {
         if (event instanceof LotFlag f) {
@@ -84,6 +86,28 @@ public final class InMemoryLineage {
         } else if (event instanceof DispatchNote n) {
             DispatchLinks.apply(n, pending::add);
             LotUsages.apply(n, pending::add);
+        } else if (event instanceof QcResult q) {
+            QcResults.apply(q, pending::add);
+            QcResults.forWorkOrder(q).ifPresent(this::attach);
+        }
+    }
+
+    /** Stage 1, work-order side: an attachment goes to its work order's store. */
+    private void attach(WorkOrderAttachment attachment) {
+        InMemoryWorkOrderStore store =
+                workOrders.computeIfAbsent(
+                        attachment.workOrderId(), k -> new InMemoryWorkOrderStore());
+        TraceDocument before =
+                checkChangeSignals
+                        ? TraceDocuments.workOrder(attachment.workOrderId(), store)
+                        : null;
+        boolean changed = WorkOrderAttachments.apply(attachment, store, pending::add);
+        if (checkChangeSignals) {
+            verifySignal(
+                    before,
+                    TraceDocuments.workOrder(attachment.workOrderId(), store),
+                    changed,
+                    attachment);
         }
     }
 

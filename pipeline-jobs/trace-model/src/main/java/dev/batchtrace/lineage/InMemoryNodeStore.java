@@ -6,6 +6,8 @@ import java.util.TreeMap;
 /** {@link NodeStore} on sorted maps (reproducible iteration order), for tests and simulation. */
 public final class InMemoryNodeStore implements NodeStore {
 
+    private QcChecks qcChecks;
+
     private LotFacts lotFacts;
     private ShipmentFacts shipmentFacts;
     private final Map<NodeKey, Link> parents = new TreeMap<>();
@@ -103,5 +105,15 @@ public final class InMemoryNodeStore implements NodeStore {
     @Override
     public void putLotUsage(LotUsage usage) {
         this.lotUsage = usage;
+    }
+
+    @Override
+    public QcChecks qcChecks() {
+        return qcChecks;
+    }
+
+    @Override
+    public void putQcChecks(QcChecks checks) {
+        this.qcChecks = checks;
     }
 }

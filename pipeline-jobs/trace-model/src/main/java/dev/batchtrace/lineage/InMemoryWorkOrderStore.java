@@ -8,6 +8,8 @@ import java.util.Set;
 /** {@link WorkOrderStore} on insertion-ordered maps, for tests and the batch simulation. */
 public final class InMemoryWorkOrderStore implements WorkOrderStore {
 
+    private QcChecks qcChecks;
+
     private WorkOrderFacts facts;
     private final Map<String, Consumption> consumptions = new LinkedHashMap<>();
     private final Set<String> reversed = new LinkedHashSet<>();
@@ -72,5 +74,15 @@ public final class InMemoryWorkOrderStore implements WorkOrderStore {
     @Override
     public void putEdge(String parentLot, String childLot, EdgeEmission emission) {
         edges.put(parentLot + '\n' + childLot, emission);
+    }
+
+    @Override
+    public QcChecks qcChecks() {
+        return qcChecks;
+    }
+
+    @Override
+    public void putQcChecks(QcChecks checks) {
+        this.qcChecks = checks;
     }
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = LineageMessage.EdgeChange.class, name = "edge"),
     @JsonSubTypes.Type(value = LineageMessage.Closure.class, name = "closure"),
     @JsonSubTypes.Type(value = LineageMessage.LotFlagUpdate.class, name = "lotFlag"),
-    @JsonSubTypes.Type(value = LineageMessage.LotUsageUpdate.class, name = "lotUsage")
+    @JsonSubTypes.Type(value = LineageMessage.LotUsageUpdate.class, name = "lotUsage"),
+    @JsonSubTypes.Type(value = LineageMessage.QcCheckUpdate.class, name = "qcCheck")
 })
 public sealed interface LineageMessage {
 
@@ -133,6 +134,23 @@ public sealed interface LineageMessage {
             Objects.requireNonNull(usage, "usage");
             if (!target.isLot()) {
                 throw new IllegalArgumentException("lot usage goes to a lot, not " + target);
+            }
+        }
+    }
+
+    /** A QC check of the lot itself, to be merged into its {@link QcChecks}. */
+    record QcCheckUpdate(NodeKey target, QcCheck check) implements LineageMessage {
+        public QcCheckUpdate {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(check, "check");
+            if (!target.isLot() || !target.code().equals(check.lotCode())) {
+                throw new IllegalArgumentException(
+                        "a QC check goes to the lot it checked: check "
+                                + check.checkId()
+                                + " of "
+                                + check.lotCode()
+                                + " addressed to "
+                                + target);
             }
         }
     }

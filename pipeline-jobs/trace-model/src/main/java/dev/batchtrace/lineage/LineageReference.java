@@ -5,6 +5,7 @@ import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.LotFlagAction;
+import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
 import java.util.ArrayDeque;
@@ -37,9 +38,9 @@ public final class LineageReference {
 
     /**
      * All trace documents the events imply, keyed by {@link TraceDocument#key()}, lineage only:
-     * GoodsReceipt, WorkOrderEvent and DispatchNote are used; other events, LotFlags included, are
-     * ignored (every document has {@code onHold: false}), which is what a job that does not read
-     * lot flags produces. With holds: {@link #withHolds}.
+     * GoodsReceipt, WorkOrderEvent, DispatchNote and QcResult are used; other events, LotFlags
+     * included, are ignored (every document has {@code onHold: false}), which is what a job that
+     * does not read lot flags produces. With holds: {@link #withHolds}.
      */
     public static Map<String, TraceDocument> documents(Collection<?> events) {
         return compute(events, false).documents();
@@ -68,10 +69,26 @@ public final class LineageReference {
         Map<NodeKey, Set<String>> parents = new HashMap<>();
         Map<String, Set<String>> lotChildren = new HashMap<>();
         Map<String, Map<String, String>> shipmentCustomers = new HashMap<>();
+        // QC checks by the lot they checked and by the work order they name
+        Map<String, QcChecks> lotChecks = new HashMap<>();
+        Map<String, QcChecks> workOrderChecks = new TreeMap<>();
 
         for (Object event : events) {
             if (event instanceof GoodsReceipt r) {
                 lotFacts.merge(r.getLotCode(), LotFacts.fromReceipt(r), LotFacts::merge);
+            } else if (event instanceof QcResult q) {
+                QcCheck check = QcCheck.of(q);
+                lotChecks.put(
+                        q.getLotCode(), QcChecks.orNone(lotChecks.get(q.getLotCode())).with(check));
+                QcResults.forWorkOrder(q)
+                        .ifPresent(
+                                a ->
+                                        workOrderChecks.put(
+                                                a.workOrderId(),
+                                                QcChecks.orNone(
+                                                                workOrderChecks.get(
+                                                                        a.workOrderId()))
+                                                        .with(check)));
             } else if (event instanceof WorkOrderEvent e) {
                 workOrders.computeIfAbsent(e.getWorkOrderId(), k -> new ArrayList<>()).add(e);
                 if (withFlags && e.getLotCode() != null) {
@@ -166,9 +183,25 @@ public final class LineageReference {
                     lotChildren.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
                 }
             }
-            TraceDocument doc = TraceDocuments.workOrder(wo.getKey(), facts, consumed, produced);
+            TraceDocument doc =
+                    TraceDocuments.withQuality(
+                            TraceDocuments.workOrder(wo.getKey(), facts, consumed, produced),
+                            QcChecks.orNone(workOrderChecks.get(wo.getKey())).byId().values(),
+                            true);
             docs.put(doc.key(), doc);
         }
+        // a work order known only from its QC checks still has a document
+        workOrderChecks.forEach(
+                (id, checks) -> {
+                    if (!workOrders.containsKey(id)) {
+                        TraceDocument doc =
+                                TraceDocuments.withQuality(
+                                        TraceDocuments.workOrder(id, null, List.of(), List.of()),
+                                        checks.byId().values(),
+                                        true);
+                        docs.put(doc.key(), doc);
+                    }
+                });
 
         Set<String> lots = new TreeSet<>(lotFacts.keySet());
         lots.addAll(lotChildren.keySet());
@@ -204,6 +237,11 @@ public final class LineageReference {
                             upstream(node, parents, lotFacts),
                             holds.getOrDefault(lot, List.of()),
                             hasEdges);
+            doc =
+                    TraceDocuments.withLotQuality(
+                            doc,
+                            lotFacts.get(lot),
+                            QcChecks.orNone(lotChecks.get(lot)).byId().values());
             docs.put(doc.key(), doc);
             LotUsage usage =
                     new LotUsage(

@@ -82,6 +82,13 @@ public final class NodeProtocol {
                 store.putLotUsage(after);
                 docChanged = true; // the stock still on hold (alerts) may have changed
             }
+        } else if (message instanceof LineageMessage.QcCheckUpdate q) {
+            QcChecks before = QcChecks.orNone(store.qcChecks());
+            QcChecks after = before.with(q.check());
+            if (after != before) {
+                store.putQcChecks(after);
+                docChanged = true; // checks are the lot's own: nothing travels downstream
+            }
         } else if (message instanceof LineageMessage.Closure c) {
             Announcement slot = store.contribution(c.from());
             if (slot == null || c.version() > slot.version()) {

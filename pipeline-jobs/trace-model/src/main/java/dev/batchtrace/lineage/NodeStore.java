@@ -76,4 +76,19 @@ public interface NodeStore {
                         + " keeps no lot usage: implement NodeStore.lotUsage() and putLotUsage()"
                         + " on a ValueState before routing LotUsages to the node stage");
     }
+
+    /**
+     * ValueState: the QC checks of the lot (issue 5). Defaults as for {@link #flagHistory()}: only
+     * a {@link LineageMessage.QcCheckUpdate} writes it.
+     */
+    default QcChecks qcChecks() {
+        return null;
+    }
+
+    default void putQcChecks(QcChecks checks) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no QC checks: implement NodeStore.qcChecks() and putQcChecks()"
+                        + " on a ValueState before routing QC results to the node stage");
+    }
 }

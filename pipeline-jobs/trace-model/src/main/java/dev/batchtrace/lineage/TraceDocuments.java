@@ -237,16 +237,53 @@ public final class TraceDocuments {
         if (node.isShipment()) {
             return shipment(node.code(), store.shipmentFacts(), shippedLots, ancestors, holds);
         }
-        return lot(node.code(), store.lotFacts(), inputs, shipments, ancestors, holds, hasEdges);
+        TraceDocument lot =
+                lot(node.code(), store.lotFacts(), inputs, shipments, ancestors, holds, hasEdges);
+        return withLotQuality(
+                lot, store.lotFacts(), QcChecks.orNone(store.qcChecks()).byId().values());
     }
 
     /** The document of a work order, from stage 1's state. */
     public static TraceDocument workOrder(String workOrderId, WorkOrderStore store) {
-        return workOrder(
-                workOrderId,
-                store.facts(),
-                WorkOrderLinks.activeConsumedLots(store),
-                Merge.sortedCopy(iterableToList(store.producedLotCodes())));
+        TraceDocument doc =
+                workOrder(
+                        workOrderId,
+                        store.facts(),
+                        WorkOrderLinks.activeConsumedLots(store),
+                        Merge.sortedCopy(iterableToList(store.producedLotCodes())));
+        return withQuality(doc, QcChecks.orNone(store.qcChecks()).byId().values(), true);
+    }
+
+    /**
+     * A lot document with its QC checks: {@code qcChecks} (time, then id) and {@code qcStatus}. A
+     * produced lot without checks is PENDING (it is expected to be inspected); a purchased or
+     * only-referenced lot gets a status only once it has checks (incoming inspection counts like
+     * any QC, but not every material is inspected on receipt, and PENDING on every uninspected
+     * receipt would bury the lots that really wait). A deletion stays a deletion: a check alone
+     * does not make a lot document (it appears with the lot's facts or edges).
+     */
+    public static TraceDocument withLotQuality(
+            TraceDocument lot, LotFacts facts, Collection<QcCheck> checks) {
+        return withQuality(lot, checks, facts != null && LotFacts.PRODUCED.equals(facts.kind()));
+    }
+
+    /**
+     * The document with {@code qcChecks} and {@code qcStatus} ({@link QcChecks#status}; left out
+     * when null).
+     */
+    public static TraceDocument withQuality(
+            TraceDocument doc, Collection<QcCheck> checks, boolean pendingWhenNone) {
+        if (doc.isDeletion()) {
+            return doc;
+        }
+        TreeMap<String, Object> d = new TreeMap<>(doc.source());
+        List<Map<String, Object>> qc = new ArrayList<>();
+        for (QcCheck check : QcChecks.sorted(checks)) {
+            qc.add(check.toDocument());
+        }
+        d.put("qcChecks", qc);
+        put(d, "qcStatus", QcChecks.status(checks, pendingWhenNone));
+        return new TraceDocument(doc.index(), doc.documentId(), d);
     }
 
     private static List<String> iterableToList(Iterable<String> values) {

@@ -39,4 +39,19 @@ public interface WorkOrderStore {
     EdgeEmission edge(String parentLot, String childLot);
 
     void putEdge(String parentLot, String childLot, EdgeEmission emission);
+
+    /**
+     * ValueState: the QC checks that name this work order (issue 5). Defaults keep other stores
+     * compiling: reading gives nothing, writing fails loudly.
+     */
+    default QcChecks qcChecks() {
+        return null;
+    }
+
+    default void putQcChecks(QcChecks checks) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no QC checks: implement WorkOrderStore.qcChecks() and"
+                        + " putQcChecks() on a ValueState before routing QC results to work orders");
+    }
 }

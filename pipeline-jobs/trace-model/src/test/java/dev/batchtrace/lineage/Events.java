@@ -6,6 +6,8 @@ import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.LotFlagAction;
 import dev.batchtrace.events.LotFlagSeverity;
+import dev.batchtrace.events.QcOutcome;
+import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
 import java.time.Instant;
@@ -129,6 +131,24 @@ public final class Events {
                 .setFlaggedBy("QA-1")
                 .setFlaggedAt(at)
                 .setReference(null)
+                .build();
+    }
+
+    /** A QC check at T0 + {@code minute}; {@code wo} may be null (incoming inspection). */
+    public static QcResult qc(String checkId, String lot, String wo, boolean pass, int minute) {
+        return QcResult.newBuilder()
+                .setCheckId(checkId)
+                .setLotCode(lot)
+                .setWorkOrderId(wo)
+                .setCharacteristic("wall_thickness")
+                .setValue(pass ? 2.0 : 2.3)
+                .setLowerLimit(1.9)
+                .setUpperLimit(2.1)
+                .setUnit("mm")
+                .setResult(pass ? QcOutcome.PASS : QcOutcome.FAIL)
+                .setInspectorId("QA-1")
+                .setCheckedAt(T0.plusSeconds(60L * minute))
+                .setSampleSize(5)
                 .build();
     }
 }

@@ -44,12 +44,14 @@ class LineagePropertyTest {
         int alerts = 0;
         int onHold = 0;
         Map<String, Integer> byKind = new java.util.TreeMap<>();
+        Map<String, Integer> qcStatus = new java.util.TreeMap<>();
         for (long seed = first; seed < first + seeds; seed++) {
-            List<SpecificRecordBase> history = FactoryHistoryGenerator.generateWithFlags(seed);
+            List<Object> history =
+                    QcHistoryGenerator.withChecks(
+                            FactoryHistoryGenerator.generateWithFlags(seed), seed);
             LineageReference.Result expected = LineageReference.withHolds(history);
             Random r = new Random(seed * 31 + 7);
-            List<SpecificRecordBase> arrivals =
-                    FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.2);
+            List<Object> arrivals = FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.2);
             InMemoryLineage lineage = new InMemoryLineage(r, 0.1, 0.1).checkingChangeSignals();
             runInterleaved(lineage, arrivals, r);
             String diff = DocumentDiff.first(expected.documents(), lineage.documents());
@@ -65,6 +67,14 @@ class LineagePropertyTest {
                     .values()
                     .forEach(
                             a -> byKind.merge(a.kind() + "/" + a.quantityBasis(), 1, Integer::sum));
+            expected.documents()
+                    .values()
+                    .forEach(
+                            d ->
+                                    qcStatus.merge(
+                                            d.index() + ":" + d.source().get("qcStatus"),
+                                            1,
+                                            Integer::sum));
             onHold +=
                     (int)
                             expected.documents().values().stream()
@@ -73,8 +83,8 @@ class LineagePropertyTest {
         }
         System.out.printf(
                 "LineagePropertyTest: %d seeds from %d, %d documents (%d on hold), %d open alerts"
-                        + " %s, %d messages delivered%n",
-                seeds, first, documents, onHold, alerts, byKind, messages);
+                        + " %s, %d messages delivered, qcStatus %s%n",
+                seeds, first, documents, onHold, alerts, byKind, messages, qcStatus);
         if (seeds >= 100) {
             // the generated flags reach every kind of alert
             for (String kind :
@@ -84,6 +94,18 @@ class LineagePropertyTest {
                             "AFFECTED_STOCK/REMAINING",
                             "AFFECTED_STOCK/RECEIVED_OR_PRODUCED")) {
                 assertTrue(byKind.getOrDefault(kind, 0) > 0, kind + " in " + byKind);
+            }
+            // and the generated QC results reach every status on lots and work orders
+            for (String status :
+                    List.of(
+                            "trace-lots:PASSED",
+                            "trace-lots:FAILED",
+                            "trace-lots:PENDING",
+                            "trace-lots:null",
+                            "trace-work-orders:PASSED",
+                            "trace-work-orders:FAILED",
+                            "trace-work-orders:PENDING")) {
+                assertTrue(qcStatus.getOrDefault(status, 0) > 0, status + " in " + qcStatus);
             }
         }
     }
@@ -175,6 +197,16 @@ class LineagePropertyTest {
         Map<String, Object> fg01 = expected.get("trace-lots/FG-261102-01").source();
         assertEquals(List.of("DN-26-7001", "DN-26-7002"), list(fg01, "shipmentIds"));
         assertEquals(List.of("C-100", "C-200"), list(fg01, "customerIds"));
+        // QC: the relay-test FAIL stays on record although the retest passed
+        Map<String, Object> fg02 = expected.get("trace-lots/FG-261102-02").source();
+        assertEquals("FAILED", fg02.get("qcStatus"));
+        assertEquals(2, ((List<?>) fg02.get("qcChecks")).size());
+        assertEquals(
+                "FAILED", expected.get("trace-work-orders/WO-26-2002").source().get("qcStatus"));
+        assertEquals("PASSED", fg01.get("qcStatus"));
+        // incoming inspection: a purchased lot with a check has a status, one without has none
+        assertEquals("PASSED", expected.get("trace-lots/RM-261102-01").source().get("qcStatus"));
+        assertFalse(expected.get("trace-lots/RM-261102-02").source().containsKey("qcStatus"));
         Map<String, Object> wo1003 = expected.get("trace-work-orders/WO-26-1003").source();
         assertEquals(List.of("RM-261102-02", "RM-261102-03"), list(wo1003, "consumedLotCodes"));
         assertEquals("COMPLETED", wo1003.get("status"));
