@@ -7,6 +7,7 @@ import dev.batchtrace.lineage.LotFacts;
 import dev.batchtrace.lineage.LotUsage;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeStore;
+import dev.batchtrace.lineage.QcChecks;
 import dev.batchtrace.lineage.ShipmentFacts;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ final class FlinkNodeStore implements NodeStore {
     private final ValueState<byte[]> announcement;
     private final ValueState<byte[]> flagHistory;
     private final ValueState<byte[]> lotUsage;
+    private final ValueState<byte[]> qcChecks;
 
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
@@ -38,7 +40,9 @@ final class FlinkNodeStore implements NodeStore {
             MapState<String, byte[]> contributions,
             ValueState<byte[]> announcement,
             ValueState<byte[]> flagHistory,
-            ValueState<byte[]> lotUsage) {
+            ValueState<byte[]> lotUsage,
+            ValueState<byte[]> qcChecks) {
+        this.qcChecks = qcChecks;
         this.lotFacts = lotFacts;
         this.shipmentFacts = shipmentFacts;
         this.parents = parents;
@@ -137,6 +141,16 @@ final class FlinkNodeStore implements NodeStore {
     @Override
     public void putLotUsage(LotUsage usage) {
         FlinkState.update(lotUsage, usage);
+    }
+
+    @Override
+    public QcChecks qcChecks() {
+        return FlinkState.value(qcChecks, QcChecks.class);
+    }
+
+    @Override
+    public void putQcChecks(QcChecks checks) {
+        FlinkState.update(qcChecks, checks);
     }
 
     private static List<Map.Entry<NodeKey, Link>> byNodeKey(List<Map.Entry<String, Link>> raw) {

@@ -2,6 +2,7 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.Consumption;
 import dev.batchtrace.lineage.EdgeEmission;
+import dev.batchtrace.lineage.QcChecks;
 import dev.batchtrace.lineage.WorkOrderFacts;
 import dev.batchtrace.lineage.WorkOrderStore;
 import java.util.Map;
@@ -19,13 +20,16 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     private final MapState<String, Boolean> reversed;
     private final MapState<String, Boolean> produced;
     private final MapState<String, byte[]> edges;
+    private final ValueState<byte[]> qcChecks;
 
     FlinkWorkOrderStore(
             ValueState<byte[]> facts,
             MapState<String, byte[]> consumptions,
             MapState<String, Boolean> reversed,
             MapState<String, Boolean> produced,
-            MapState<String, byte[]> edges) {
+            MapState<String, byte[]> edges,
+            ValueState<byte[]> qcChecks) {
+        this.qcChecks = qcChecks;
         this.facts = facts;
         this.consumptions = consumptions;
         this.reversed = reversed;
@@ -96,5 +100,15 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     @Override
     public void putEdge(String parentLot, String childLot, EdgeEmission emission) {
         FlinkState.put(edges, edgeKey(parentLot, childLot), emission);
+    }
+
+    @Override
+    public QcChecks qcChecks() {
+        return FlinkState.value(qcChecks, QcChecks.class);
+    }
+
+    @Override
+    public void putQcChecks(QcChecks checks) {
+        FlinkState.update(qcChecks, checks);
     }
 }

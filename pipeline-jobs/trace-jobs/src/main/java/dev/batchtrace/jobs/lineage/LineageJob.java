@@ -6,8 +6,10 @@ import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.WorkOrderAttachment;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -70,6 +72,10 @@ public final class LineageJob {
     public static final String UID_WORK_ORDER_LOT_USAGES = "work-order-lot-usages";
     public static final String UID_DISPATCH_NOTE_LOT_USAGES = "dispatch-note-lot-usages";
     public static final String UID_ALERTS_SINK = "trace-alerts-sink";
+    public static final String UID_QC_RESULTS_SOURCE = "qc-results-source";
+    public static final String UID_QC_RESULTS_SPLIT = "qc-results-split";
+    public static final String UID_QC_RESULT_CHECKS = "qc-result-checks";
+    public static final String UID_QC_RESULT_WORK_ORDER_CHECKS = "qc-result-work-order-checks";
 
     private LineageJob() {}
 
@@ -151,13 +157,39 @@ public final class LineageJob {
                                 .uid(UID_LOT_FLAGS_SOURCE),
                         UID_LOT_FLAGS_SPLIT,
                         "lot flags: split dead letters");
+        DeadLetterSplit.Result<QcResult> qcResults =
+                DeadLetterSplit.split(
+                        env.fromSource(
+                                        sources.qcResults(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "QC results")
+                                .uid(UID_QC_RESULTS_SOURCE),
+                        UID_QC_RESULTS_SPLIT,
+                        "QC results: split dead letters");
         DataStream<DeadLetter> deadLetters =
                 receipts.deadLetters()
                         .union(
                                 workOrders.deadLetters(),
                                 dispatches.deadLetters(),
-                                lotFlags.deadLetters());
+                                lotFlags.deadLetters(),
+                                qcResults.deadLetters());
         deadLetters.sinkTo(sinks.deadLetters()).uid(UID_DEAD_LETTERS_SINK).name("dead letters");
+
+        // Issue 5: QC checks to their lot (node stage) and to the work order they name.
+        DataStream<LineageMessage> lotChecks =
+                qcResults
+                        .records()
+                        .flatMap(new QcResultChecks(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_QC_RESULT_CHECKS)
+                        .name("QC result -> checked lot");
+        DataStream<WorkOrderAttachment> workOrderAttachments =
+                qcResults
+                        .records()
+                        .flatMap(
+                                new QcResultWorkOrderChecks(),
+                                ModelTypeInfo.of(WorkOrderAttachment.class))
+                        .uid(UID_QC_RESULT_WORK_ORDER_CHECKS)
+                        .name("QC result -> its work order");
 
         // Stage 1: facts and edges.
         DataStream<LineageMessage> receiptFacts =
@@ -169,6 +201,9 @@ public final class LineageJob {
                 workOrders
                         .records()
                         .keyBy(WorkOrderEvent::getWorkOrderId, Types.STRING)
+                        .connect(
+                                workOrderAttachments.keyBy(
+                                        WorkOrderAttachment::workOrderId, Types.STRING))
                         .process(
                                 new WorkOrderLinksFunction(coalesceDelay),
                                 LineageMessageTypeInfo.INSTANCE)
@@ -216,6 +251,7 @@ public final class LineageJob {
                                 flagUpdates,
                                 workOrderUsages,
                                 dispatchUsages,
+                                lotChecks,
                                 feedback)
                         .keyBy(message -> message.target().toString(), Types.STRING)
                         .process(

@@ -54,6 +54,8 @@ public record LineageJobConfig(
     public static final String TOPIC_DOCUMENTS_KEY = "topic.documents";
     public static final String TOPIC_LOT_FLAGS_KEY = "topic.lot-flags";
     public static final String TOPIC_ALERTS_KEY = "topic.alerts";
+    public static final String TOPIC_QC_RESULTS_KEY = "topic.qc-results";
+    public static final String TOPIC_MACHINE_SUMMARIES_KEY = "topic.machine-summaries";
     public static final String TRANSACTIONAL_ID_PREFIX_KEY = "lineage.transactional-id-prefix";
     public static final String CHECKPOINT_INTERVAL_KEY = "checkpoint.interval";
     public static final String PARALLELISM_KEY = "lineage.parallelism";
@@ -64,6 +66,10 @@ public record LineageJobConfig(
 
     public static final String DEFAULT_FEEDBACK_TOPIC = "trace.lineage-feedback";
     public static final String DEFAULT_DOCUMENTS_TOPIC = "trace.documents";
+
+    /** Written by the machine-attribution job (JSON MachineRunSummary, exactly once). */
+    public static final String DEFAULT_MACHINE_SUMMARIES_TOPIC = "trace.machine-summaries";
+
     public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "batchtrace-lineage";
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
@@ -85,6 +91,8 @@ public record LineageJobConfig(
                     TOPIC_DOCUMENTS_KEY,
                     TOPIC_LOT_FLAGS_KEY,
                     TOPIC_ALERTS_KEY,
+                    TOPIC_QC_RESULTS_KEY,
+                    TOPIC_MACHINE_SUMMARIES_KEY,
                     TRANSACTIONAL_ID_PREFIX_KEY,
                     CHECKPOINT_INTERVAL_KEY,
                     PARALLELISM_KEY,
@@ -109,6 +117,9 @@ public record LineageJobConfig(
      *     read_committed; key {@code index/id}, value JSON)
      * @param lotFlags input, LotFlag (quality holds and releases)
      * @param alerts output, TraceAlert (written exactly once, key alertId)
+     * @param qcResults input, QcResult (quality checks of lots)
+     * @param machineSummaries input, JSON MachineRunSummary from the machine-attribution job (read
+     *     read_committed)
      */
     public record Topics(
             String goodsReceipts,
@@ -118,7 +129,9 @@ public record LineageJobConfig(
             String feedback,
             String documents,
             String lotFlags,
-            String alerts)
+            String alerts,
+            String qcResults,
+            String machineSummaries)
             implements Serializable {
 
         private static final long serialVersionUID = 1L;
@@ -133,7 +146,9 @@ public record LineageJobConfig(
                             feedback,
                             documents,
                             lotFlags,
-                            alerts)) {
+                            alerts,
+                            qcResults,
+                            machineSummaries)) {
                 if (topic == null || topic.isBlank()) {
                     throw new IllegalArgumentException("topic names must not be blank: " + this);
                 }
@@ -147,9 +162,11 @@ public record LineageJobConfig(
                                             feedback,
                                             documents,
                                             lotFlags,
-                                            alerts))
+                                            alerts,
+                                            qcResults,
+                                            machineSummaries))
                             .size()
-                    != 8) {
+                    != 10) {
                 throw new IllegalArgumentException(
                         "every topic of the lineage job must be a different topic: " + this);
             }
@@ -164,7 +181,24 @@ public record LineageJobConfig(
                     DEFAULT_FEEDBACK_TOPIC,
                     DEFAULT_DOCUMENTS_TOPIC,
                     EventTopics.LOT_FLAGS,
-                    EventTopics.TRACE_ALERTS);
+                    EventTopics.TRACE_ALERTS,
+                    EventTopics.QC_RESULTS,
+                    DEFAULT_MACHINE_SUMMARIES_TOPIC);
+        }
+
+        /** Every topic, e.g. to create them before a first run. */
+        public List<String> all() {
+            return List.of(
+                    goodsReceipts,
+                    workOrders,
+                    dispatchNotes,
+                    deadLetters,
+                    feedback,
+                    documents,
+                    lotFlags,
+                    alerts,
+                    qcResults,
+                    machineSummaries);
         }
 
         /** The same topics with {@code suffix} appended to each (tests isolate runs this way). */
@@ -177,7 +211,9 @@ public record LineageJobConfig(
                     feedback + suffix,
                     documents + suffix,
                     lotFlags + suffix,
-                    alerts + suffix);
+                    alerts + suffix,
+                    qcResults + suffix,
+                    machineSummaries + suffix);
         }
     }
 
@@ -308,7 +344,10 @@ public record LineageJobConfig(
                         config.getOrDefault(TOPIC_FEEDBACK_KEY, defaults.feedback()),
                         config.getOrDefault(TOPIC_DOCUMENTS_KEY, defaults.documents()),
                         config.getOrDefault(TOPIC_LOT_FLAGS_KEY, defaults.lotFlags()),
-                        config.getOrDefault(TOPIC_ALERTS_KEY, defaults.alerts()));
+                        config.getOrDefault(TOPIC_ALERTS_KEY, defaults.alerts()),
+                        config.getOrDefault(TOPIC_QC_RESULTS_KEY, defaults.qcResults()),
+                        config.getOrDefault(
+                                TOPIC_MACHINE_SUMMARIES_KEY, defaults.machineSummaries()));
         return new LineageJobConfig(
                 KafkaSettings.fromMap(config),
                 RegistrySettings.fromMap(config),

@@ -44,8 +44,9 @@ import org.apache.flink.util.OutputTag;
  * back years, to lots whose last event is long past, and a new work order may consume a lot at any
  * time; expiring any piece would silently cut the closure. Size grows with lots and edges, which is
  * why every piece is its own RocksDB-friendly ValueState/MapState. The flag history, the lot usage
- * and the raised alerts are kept the same way (a hold may be released years later). Only the
- * pending-timer marker is cleared (by its timer).
+ * and the raised alerts are kept the same way (a hold may be released years later), and so are the
+ * lot's QC checks (a recall asks for them years later). Only the pending-timer marker is cleared
+ * (by its timer).
  */
 public class LineageNodeFunction
         extends KeyedProcessFunction<String, LineageMessage, LineageMessage> {
@@ -95,6 +96,10 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<byte[]> LOT_USAGE =
             new ValueStateDescriptor<>("lot-usage", BYTES);
 
+    /** QcChecks: the lot's QC checks by checkId (issue 5). */
+    public static final ValueStateDescriptor<byte[]> QC_CHECKS =
+            new ValueStateDescriptor<>("qc-checks", BYTES);
+
     /** alertId -> RaisedAlert: the alerts this node has sent as OPEN and not resolved. */
     public static final MapStateDescriptor<String, byte[]> RAISED_ALERTS =
             new MapStateDescriptor<>("raised-alerts", Types.STRING, BYTES);
@@ -124,7 +129,8 @@ public class LineageNodeFunction
                         getRuntimeContext().getMapState(CONTRIBUTIONS),
                         getRuntimeContext().getState(ANNOUNCEMENT),
                         getRuntimeContext().getState(FLAG_HISTORY),
-                        getRuntimeContext().getState(LOT_USAGE));
+                        getRuntimeContext().getState(LOT_USAGE),
+                        getRuntimeContext().getState(QC_CHECKS));
         documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
     }

@@ -5,6 +5,7 @@ import dev.batchtrace.connectors.kafka.EventSources;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import org.apache.flink.api.connector.source.Source;
  * @param feedback lineage messages between nodes (read_committed)
  * @param documents trace documents with their offsets (read_committed)
  * @param lotFlags LotFlag events: quality holds and releases
+ * @param qcResults QcResult events: quality checks of lots
  */
 public record LineageSources(
         Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
@@ -27,7 +29,8 @@ public record LineageSources(
         Source<Decoded<DispatchNote>, ?, ?> dispatchNotes,
         Source<LineageMessage, ?, ?> feedback,
         Source<DocumentRecord, ?, ?> documents,
-        Source<Decoded<LotFlag>, ?, ?> lotFlags) {
+        Source<Decoded<LotFlag>, ?, ?> lotFlags,
+        Source<Decoded<QcResult>, ?, ?> qcResults) {
 
     public LineageSources {
         Objects.requireNonNull(goodsReceipts, "goodsReceipts");
@@ -36,6 +39,7 @@ public record LineageSources(
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(documents, "documents");
         Objects.requireNonNull(lotFlags, "lotFlags");
+        Objects.requireNonNull(qcResults, "qcResults");
     }
 
     /** The Kafka sources of {@code config}'s topics. */
@@ -60,11 +64,13 @@ public record LineageSources(
                 FeedbackTopic.source(config.kafka(), topics.feedback()),
                 DocumentTopic.source(config.kafka(), topics.documents()),
                 EventSources.forTopic(
-                        config.kafka(), config.registry(), topics.lotFlags(), LotFlag.class));
+                        config.kafka(), config.registry(), topics.lotFlags(), LotFlag.class),
+                EventSources.forTopic(
+                        config.kafka(), config.registry(), topics.qcResults(), QcResult.class));
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
         return new LineageSources(
-                goodsReceipts, workOrders, dispatchNotes, other, documents, lotFlags);
+                goodsReceipts, workOrders, dispatchNotes, other, documents, lotFlags, qcResults);
     }
 }

@@ -3,6 +3,8 @@ package dev.batchtrace.jobs.lineage;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.TraceDocuments;
+import dev.batchtrace.lineage.WorkOrderAttachment;
+import dev.batchtrace.lineage.WorkOrderAttachments;
 import dev.batchtrace.lineage.WorkOrderLinks;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -12,7 +14,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -23,12 +25,16 @@ import org.apache.flink.util.OutputTag;
  * produced lots' facts; these go straight to {@link LineageNodeFunction}. The work-order document
  * is coalesced like the node documents (side output {@link #DOCUMENTS}).
  *
+ * <p>Second input (issue 5): {@link WorkOrderAttachment}s keyed by the same work order id, i.e. the
+ * QC checks that name it ({@link WorkOrderAttachments}); they only change its document.
+ *
  * <p>State kept forever (no TTL, by design): a reversal can arrive at any time after its
  * consumption, and the edges already emitted are what a later reversal must take back; a work
  * order's state is small (its events). Only the pending-timer marker is cleared (by its timer).
  */
 public class WorkOrderLinksFunction
-        extends KeyedProcessFunction<String, WorkOrderEvent, LineageMessage> {
+        extends KeyedCoProcessFunction<
+                String, WorkOrderEvent, WorkOrderAttachment, LineageMessage> {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,6 +64,10 @@ public class WorkOrderLinksFunction
     public static final MapStateDescriptor<String, byte[]> EDGES =
             new MapStateDescriptor<>("emitted-edges", Types.STRING, BYTES);
 
+    /** QcChecks: the QC checks that name this work order (issue 5). */
+    public static final ValueStateDescriptor<byte[]> QC_CHECKS =
+            new ValueStateDescriptor<>("work-order-qc-checks", BYTES);
+
     /** processing time of the pending document timer; null when the document is not dirty. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER =
             new ValueStateDescriptor<>("document-timer", Types.LONG);
@@ -79,14 +89,25 @@ public class WorkOrderLinksFunction
                         getRuntimeContext().getMapState(CONSUMPTIONS),
                         getRuntimeContext().getMapState(REVERSED),
                         getRuntimeContext().getMapState(PRODUCED),
-                        getRuntimeContext().getMapState(EDGES));
+                        getRuntimeContext().getMapState(EDGES),
+                        getRuntimeContext().getState(QC_CHECKS));
         documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
     }
 
     @Override
-    public void processElement(WorkOrderEvent event, Context context, Collector<LineageMessage> out)
+    public void processElement1(
+            WorkOrderEvent event, Context context, Collector<LineageMessage> out) throws Exception {
+        markDirty(WorkOrderLinks.apply(event, store, out::collect), context);
+    }
+
+    @Override
+    public void processElement2(
+            WorkOrderAttachment attachment, Context context, Collector<LineageMessage> out)
             throws Exception {
-        boolean documentChanged = WorkOrderLinks.apply(event, store, out::collect);
+        markDirty(WorkOrderAttachments.apply(attachment, store, out::collect), context);
+    }
+
+    private void markDirty(boolean documentChanged, Context context) throws Exception {
         if (documentChanged && documentTimer.value() == null) {
             long at = context.timerService().currentProcessingTime() + coalesceMillis;
             context.timerService().registerProcessingTimeTimer(at);

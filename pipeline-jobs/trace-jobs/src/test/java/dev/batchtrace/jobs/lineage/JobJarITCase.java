@@ -162,7 +162,9 @@ class JobJarITCase {
                         topics.feedback(),
                         topics.documents(),
                         topics.lotFlags(),
-                        topics.alerts()));
+                        topics.alerts(),
+                        topics.qcResults(),
+                        topics.machineSummaries()));
         // LineageJobITCase in the same JVM writes to the same aliases: start from empty indices.
         TestStack.resetIndices(LineageJobConfig.fromMap(fileSettings).elasticsearch(), esUrl);
         TestStack.publish(bootstrap, registryUrl, topics, events);

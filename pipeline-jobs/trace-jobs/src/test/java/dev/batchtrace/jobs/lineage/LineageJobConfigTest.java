@@ -30,6 +30,9 @@ class LineageJobConfigTest {
         assertEquals("trace.documents", config.topics().documents());
         assertEquals("quality.lot-flags", config.topics().lotFlags());
         assertEquals("trace.alerts", config.topics().alerts());
+        assertEquals("mes.qc-results", config.topics().qcResults());
+        assertEquals("trace.machine-summaries", config.topics().machineSummaries());
+        assertEquals(10, config.topics().all().size());
         assertEquals(Duration.ofSeconds(1), config.checkpointInterval());
         assertEquals(128, config.maxParallelism());
         assertEquals(0, config.parallelism());

@@ -1,6 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -111,6 +112,23 @@ class LineageJobITCase {
                 "the sample day ships something: " + run.documents().keySet());
         assertEquals(6, run.alertIds(), "the README's 6 alerts of FLAG-26-0042 were raised");
         assertEquals(0, run.openAlerts(), "and the release resolved every one of them");
+        // Issue 5: the relay-test FAIL is searchable, on the lot and on its work order (Kibana's
+        // query_string syntax), and so is the failed check itself (nested: within one check).
+        String esUrl = TestServers.elasticsearchUrl();
+        String failed = "{\"query\":{\"query_string\":{\"query\":\"qcStatus:FAILED\"}}}";
+        assertEquals(List.of("FG-261102-02"), TestStack.search(esUrl, "trace-lots", failed));
+        assertEquals(List.of("WO-26-2002"), TestStack.search(esUrl, "trace-work-orders", failed));
+        String failedFunctionalTest =
+                "{\"query\":{\"nested\":{\"path\":\"qcChecks\",\"query\":{\"bool\":{\"filter\":["
+                        + "{\"term\":{\"qcChecks.characteristic\":\"functional_test\"}},"
+                        + "{\"term\":{\"qcChecks.result\":\"FAIL\"}}]}}}}}";
+        assertEquals(
+                List.of("FG-261102-02"),
+                TestStack.search(esUrl, "trace-lots", failedFunctionalTest));
+        String pending = "{\"query\":{\"term\":{\"qcStatus\":\"PENDING\"}}}";
+        assertFalse(
+                TestStack.search(esUrl, "trace-lots", pending).contains("FG-261102-02"),
+                "a lot with checks is not pending");
     }
 
     @Test
@@ -209,7 +227,9 @@ class LineageJobITCase {
                         topics.feedback(),
                         topics.documents(),
                         topics.lotFlags(),
-                        topics.alerts()));
+                        topics.alerts(),
+                        topics.qcResults(),
+                        topics.machineSummaries()));
         TestStack.resetIndices(config.elasticsearch(), esUrl);
         TestStack.publish(bootstrap, registryUrl, topics, events);
         if (withGarbage) {

@@ -70,7 +70,11 @@ class LineageJobTopologyTest {
                                 LineageJob.UID_LOT_FLAGS_SPLIT,
                                 LineageJob.UID_LOT_FLAG_UPDATES,
                                 LineageJob.UID_WORK_ORDER_LOT_USAGES,
-                                LineageJob.UID_DISPATCH_NOTE_LOT_USAGES));
+                                LineageJob.UID_DISPATCH_NOTE_LOT_USAGES,
+                                LineageJob.UID_QC_RESULTS_SOURCE,
+                                LineageJob.UID_QC_RESULTS_SPLIT,
+                                LineageJob.UID_QC_RESULT_CHECKS,
+                                LineageJob.UID_QC_RESULT_WORK_ORDER_CHECKS));
         assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
         for (String sink :
                 List.of(

@@ -471,7 +471,8 @@ class LineageNodeFunctionHoldsTest {
                 map(backend, LineageNodeFunction.CONTRIBUTIONS),
                 value(backend, LineageNodeFunction.ANNOUNCEMENT),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
-                value(backend, LineageNodeFunction.LOT_USAGE));
+                value(backend, LineageNodeFunction.LOT_USAGE),
+                value(backend, LineageNodeFunction.QC_CHECKS));
     }
 
     @SuppressWarnings("unchecked")

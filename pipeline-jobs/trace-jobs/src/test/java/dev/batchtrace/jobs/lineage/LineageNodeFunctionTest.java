@@ -220,6 +220,34 @@ class LineageNodeFunctionTest {
         return last.isDeletion() ? null : LineageCodec.fromJson(last.json());
     }
 
+    @Test
+    void qcChecksMakeTheLotsStatusAndTravelNowhere() throws Exception {
+        List<LineageMessage> input = new ArrayList<>();
+        dev.batchtrace.lineage.WorkOrderLinks.apply(
+                Events.produced("E1", "WO-1", "LOT-P"),
+                new dev.batchtrace.lineage.InMemoryWorkOrderStore(),
+                input::add);
+        dev.batchtrace.lineage.QcResults.apply(
+                Events.qc("QC-1", "LOT-P", "WO-1", true, 1), input::add);
+        dev.batchtrace.lineage.QcResults.apply(
+                Events.qc("QC-2", "LOT-P", "WO-1", false, 2), input::add);
+        dev.batchtrace.lineage.QcResults.apply(
+                Events.qc("QC-2", "LOT-P", "WO-1", false, 2), input::add);
+        for (LineageMessage message : input) {
+            harness.processElement(message, 0);
+        }
+        harness.setProcessingTime(COALESCE.toMillis());
+        assertEquals(modelOutput(input), messages(), "same as the model");
+        assertTrue(messages().isEmpty(), "a check goes to no other node: " + messages());
+        Map<String, Object> doc = lastDocument("LOT-P");
+        assertEquals("FAILED", doc.get("qcStatus"));
+        assertEquals(2, ((List<?>) doc.get("qcChecks")).size());
+        assertEquals(2, storeOf(P).qcChecks().byId().size());
+        // a re-sent check schedules no write
+        harness.processElement(input.get(input.size() - 1), 0);
+        assertEquals(0, harness.numProcessingTimeTimers());
+    }
+
     private FlinkNodeStore storeOf(NodeKey node) throws Exception {
         KeyedStateBackend<String> backend = backend();
         backend.setCurrentKey(node.toString());
@@ -231,7 +259,8 @@ class LineageNodeFunctionTest {
                 map(backend, LineageNodeFunction.CONTRIBUTIONS),
                 value(backend, LineageNodeFunction.ANNOUNCEMENT),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
-                value(backend, LineageNodeFunction.LOT_USAGE));
+                value(backend, LineageNodeFunction.LOT_USAGE),
+                value(backend, LineageNodeFunction.QC_CHECKS));
     }
 
     @SuppressWarnings("unchecked")

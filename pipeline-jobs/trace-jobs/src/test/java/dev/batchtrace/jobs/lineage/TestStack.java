@@ -11,6 +11,7 @@ import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
@@ -122,6 +123,29 @@ final class TestStack {
             }
         }
         return all;
+    }
+
+    /** The ids of the documents of {@code alias} that match a query (JSON body of _search). */
+    static List<String> search(String url, String alias, String query) throws Exception {
+        send(
+                HttpRequest.newBuilder(URI.create(url + "/" + alias + "/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                false);
+        String body =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(url + "/" + alias + "/_search?size=10000"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(query))
+                                .build(),
+                        false);
+        List<String> ids = new ArrayList<>();
+        for (JsonNode hit : JSON.readTree(body).path("hits").path("hits")) {
+            ids.add(hit.path("_id").asText());
+        }
+        ids.sort(null);
+        return ids;
     }
 
     private static String send(HttpRequest request, boolean allow404) throws Exception {
@@ -245,8 +269,10 @@ final class TestStack {
                             new ProducerRecord<>(topics.dispatchNotes(), n.getDispatchId(), n));
                 } else if (event instanceof LotFlag f) {
                     producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
+                } else if (event instanceof QcResult q) {
+                    producer.send(new ProducerRecord<>(topics.qcResults(), q.getLotCode(), q));
                 }
-                // machine events, QC results: not inputs of this job
+                // machine events: not inputs of this job (the machine job's summaries are)
             }
             producer.flush();
         }

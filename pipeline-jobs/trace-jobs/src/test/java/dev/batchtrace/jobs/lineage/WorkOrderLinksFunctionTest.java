@@ -2,6 +2,7 @@ package dev.batchtrace.jobs.lineage;
 
 import static dev.batchtrace.lineage.Events.consumed;
 import static dev.batchtrace.lineage.Events.produced;
+import static dev.batchtrace.lineage.Events.qc;
 import static dev.batchtrace.lineage.Events.reversed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,9 @@ import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageMessage.EdgeChange;
 import dev.batchtrace.lineage.NodeKey;
+import dev.batchtrace.lineage.QcResults;
 import dev.batchtrace.lineage.TraceDocuments;
+import dev.batchtrace.lineage.WorkOrderAttachment;
 import dev.batchtrace.lineage.WorkOrderLinks;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +33,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,16 +44,26 @@ class WorkOrderLinksFunctionTest {
 
     private static final Duration COALESCE = Duration.ofMillis(200);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, WorkOrderEvent, LineageMessage> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<
+                    String, WorkOrderEvent, WorkOrderAttachment, LineageMessage>
+            harness;
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, WorkOrderEvent, WorkOrderAttachment, LineageMessage>
+            newHarness() throws Exception {
+        var harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new WorkOrderLinksFunction(COALESCE)),
+                        WorkOrderEvent::getWorkOrderId,
+                        WorkOrderAttachment::workOrderId,
+                        Types.STRING);
+        harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+        return harness;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WorkOrderLinksFunction(COALESCE)),
-                        WorkOrderEvent::getWorkOrderId,
-                        Types.STRING);
-        harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+        harness = newHarness();
         harness.open();
         harness.setProcessingTime(0);
     }
@@ -70,7 +83,7 @@ class WorkOrderLinksFunctionTest {
                         reversed("E4", "WO-1", "LOT-B", "E2"),
                         consumed("E1", "WO-1", "LOT-A")); // gateway retry
         for (WorkOrderEvent event : events) {
-            harness.processElement(event, 0);
+            harness.processElement1(event, 0);
         }
 
         List<LineageMessage> output = messages();
@@ -122,9 +135,9 @@ class WorkOrderLinksFunctionTest {
 
     @Test
     void reversalBeforeItsConsumptionNeverEmitsTheEdge() throws Exception {
-        harness.processElement(produced("E3", "WO-2", "LOT-P"), 0);
-        harness.processElement(reversed("E4", "WO-2", "LOT-B", "E2"), 0);
-        harness.processElement(consumed("E2", "WO-2", "LOT-B"), 0);
+        harness.processElement1(produced("E3", "WO-2", "LOT-P"), 0);
+        harness.processElement1(reversed("E4", "WO-2", "LOT-B", "E2"), 0);
+        harness.processElement1(consumed("E2", "WO-2", "LOT-B"), 0);
         assertTrue(
                 messages().stream().noneMatch(EdgeChange.class::isInstance),
                 "a reversed consumption must not link its lot: " + messages());
@@ -133,10 +146,10 @@ class WorkOrderLinksFunctionTest {
 
     @Test
     void documentIsCoalescedIntoOneTimerPerKeyAndTheTimerMarkerIsCleared() throws Exception {
-        harness.processElement(consumed("E1", "WO-1", "LOT-A"), 0);
+        harness.processElement1(consumed("E1", "WO-1", "LOT-A"), 0);
         harness.setProcessingTime(50);
-        harness.processElement(produced("E3", "WO-1", "LOT-P"), 0);
-        harness.processElement(consumed("E9", "WO-2", "LOT-Z"), 0);
+        harness.processElement1(produced("E3", "WO-1", "LOT-P"), 0);
+        harness.processElement1(consumed("E9", "WO-2", "LOT-Z"), 0);
         assertEquals(2, harness.numProcessingTimeTimers(), "one pending timer per dirty key");
         assertTrue(documents().isEmpty(), "nothing before the coalescing delay");
 
@@ -165,25 +178,20 @@ class WorkOrderLinksFunctionTest {
         assertEquals(0, harness.numProcessingTimeTimers());
         assertNull(timerOf("WO-1").value(), "timer marker cleared");
         // An unchanged document (duplicate event) schedules nothing.
-        harness.processElement(consumed("E1", "WO-1", "LOT-A"), 0);
+        harness.processElement1(consumed("E1", "WO-1", "LOT-A"), 0);
         assertEquals(0, harness.numProcessingTimeTimers());
     }
 
     @Test
     void stateSurvivesASnapshotAndRestore() throws Exception {
-        harness.processElement(consumed("E1", "WO-1", "LOT-A"), 0);
+        harness.processElement1(consumed("E1", "WO-1", "LOT-A"), 0);
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WorkOrderLinksFunction(COALESCE)),
-                        WorkOrderEvent::getWorkOrderId,
-                        Types.STRING);
-        harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+        harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
-        harness.processElement(produced("E3", "WO-1", "LOT-P"), 0);
+        harness.processElement1(produced("E3", "WO-1", "LOT-P"), 0);
         assertTrue(
                 messages().stream()
                         .anyMatch(
@@ -192,6 +200,41 @@ class WorkOrderLinksFunctionTest {
                                                 && e.parent().equals(NodeKey.lot("LOT-A"))
                                                 && e.added()),
                 "the restored consumption links to the new output");
+    }
+
+    @Test
+    void qcChecksNamingTheWorkOrderLandOnItsDocumentOncePerChange() throws Exception {
+        harness.processElement1(produced("E1", "WO-1", "LOT-P"), 0);
+        harness.processElement2(attachment(qc("QC-1", "LOT-P", "WO-1", true, 1)), 0);
+        harness.processElement2(attachment(qc("QC-2", "LOT-P", "WO-1", false, 2)), 0);
+        harness.setProcessingTime(COALESCE.toMillis());
+        List<DocumentUpdate> docs = documents();
+        assertEquals(1, docs.size(), "two checks, one coalesced write");
+        var wo1 = LineageCodec.fromJson(docs.get(0).json());
+        assertEquals("FAILED", wo1.get("qcStatus"));
+        assertEquals(2, ((List<?>) wo1.get("qcChecks")).size());
+        assertEquals(2, storeOf("WO-1").qcChecks().byId().size());
+        assertTrue(messages().stream().noneMatch(m -> m instanceof LineageMessage.QcCheckUpdate));
+        // a re-sent check changes nothing: no timer, no write
+        harness.processElement2(attachment(qc("QC-2", "LOT-P", "WO-1", false, 2)), 0);
+        assertEquals(0, harness.numProcessingTimeTimers());
+
+        // and the checks survive a restore
+        var snapshot = harness.snapshot(2L, 2L);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(0);
+        harness.processElement2(attachment(qc("QC-3", "LOT-P", "WO-1", true, 3)), 0);
+        harness.setProcessingTime(COALESCE.toMillis());
+        var after = LineageCodec.fromJson(documents().get(0).json());
+        assertEquals(3, ((List<?>) after.get("qcChecks")).size());
+        assertEquals("FAILED", after.get("qcStatus"));
+    }
+
+    private static WorkOrderAttachment attachment(dev.batchtrace.events.QcResult result) {
+        return QcResults.forWorkOrder(result).orElseThrow();
     }
 
     private List<LineageMessage> messages() {
@@ -238,7 +281,8 @@ class WorkOrderLinksFunctionTest {
                 map(backend, WorkOrderLinksFunction.CONSUMPTIONS),
                 map(backend, WorkOrderLinksFunction.REVERSED),
                 map(backend, WorkOrderLinksFunction.PRODUCED),
-                map(backend, WorkOrderLinksFunction.EDGES));
+                map(backend, WorkOrderLinksFunction.EDGES),
+                value(backend, WorkOrderLinksFunction.QC_CHECKS));
     }
 
     private ValueState<Long> timerOf(String workOrderId) throws Exception {
