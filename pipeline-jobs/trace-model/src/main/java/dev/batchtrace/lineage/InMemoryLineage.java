@@ -86,6 +86,8 @@ public final class InMemoryLineage {
         } else if (event instanceof DispatchNote n) {
             DispatchLinks.apply(n, pending::add);
             LotUsages.apply(n, pending::add);
+        } else if (event instanceof dev.batchtrace.machine.MachineRunSummary m) {
+            WorkOrderAttachments.of(m).ifPresent(this::attach);
         } else if (event instanceof QcResult q) {
             QcResults.apply(q, pending::add);
             QcResults.forWorkOrder(q).ifPresent(this::attach);

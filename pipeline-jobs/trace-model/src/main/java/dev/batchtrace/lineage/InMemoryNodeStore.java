@@ -7,6 +7,7 @@ import java.util.TreeMap;
 public final class InMemoryNodeStore implements NodeStore {
 
     private QcChecks qcChecks;
+    private MachineRuns machineRuns;
 
     private LotFacts lotFacts;
     private ShipmentFacts shipmentFacts;
@@ -115,5 +116,15 @@ public final class InMemoryNodeStore implements NodeStore {
     @Override
     public void putQcChecks(QcChecks checks) {
         this.qcChecks = checks;
+    }
+
+    @Override
+    public MachineRuns machineRuns() {
+        return machineRuns;
+    }
+
+    @Override
+    public void putMachineRuns(MachineRuns runs) {
+        this.machineRuns = runs;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 public final class InMemoryWorkOrderStore implements WorkOrderStore {
 
     private QcChecks qcChecks;
+    private MachineRuns machineRuns;
 
     private WorkOrderFacts facts;
     private final Map<String, Consumption> consumptions = new LinkedHashMap<>();
@@ -84,5 +85,15 @@ public final class InMemoryWorkOrderStore implements WorkOrderStore {
     @Override
     public void putQcChecks(QcChecks checks) {
         this.qcChecks = checks;
+    }
+
+    @Override
+    public MachineRuns machineRuns() {
+        return machineRuns;
+    }
+
+    @Override
+    public void putMachineRuns(MachineRuns runs) {
+        this.machineRuns = runs;
     }
 }

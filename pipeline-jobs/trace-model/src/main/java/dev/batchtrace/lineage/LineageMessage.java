@@ -2,6 +2,7 @@ package dev.batchtrace.lineage;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.batchtrace.machine.MachineRunSummary;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,7 +19,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = LineageMessage.Closure.class, name = "closure"),
     @JsonSubTypes.Type(value = LineageMessage.LotFlagUpdate.class, name = "lotFlag"),
     @JsonSubTypes.Type(value = LineageMessage.LotUsageUpdate.class, name = "lotUsage"),
-    @JsonSubTypes.Type(value = LineageMessage.QcCheckUpdate.class, name = "qcCheck")
+    @JsonSubTypes.Type(value = LineageMessage.QcCheckUpdate.class, name = "qcCheck"),
+    @JsonSubTypes.Type(value = LineageMessage.MachineRunUpdate.class, name = "machineRun")
 })
 public sealed interface LineageMessage {
 
@@ -151,6 +153,25 @@ public sealed interface LineageMessage {
                                 + check.lotCode()
                                 + " addressed to "
                                 + target);
+            }
+        }
+    }
+
+    /**
+     * What a machine did during the run of a work order that produced this lot, to be merged into
+     * the lot's {@link MachineRuns}.
+     */
+    record MachineRunUpdate(NodeKey target, MachineRunSummary summary) implements LineageMessage {
+        public MachineRunUpdate {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(summary, "summary");
+            if (!target.isLot() || summary.workOrderId() == null) {
+                throw new IllegalArgumentException(
+                        "a work order's machine run goes to a lot it produced, not "
+                                + target
+                                + " ("
+                                + summary.key()
+                                + ")");
             }
         }
     }

@@ -8,6 +8,8 @@ import dev.batchtrace.events.LotFlagAction;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
+import dev.batchtrace.machine.MachineReference;
+import dev.batchtrace.machine.MachineRunSummary;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,9 +40,10 @@ public final class LineageReference {
 
     /**
      * All trace documents the events imply, keyed by {@link TraceDocument#key()}, lineage only:
-     * GoodsReceipt, WorkOrderEvent, DispatchNote and QcResult are used; other events, LotFlags
-     * included, are ignored (every document has {@code onHold: false}), which is what a job that
-     * does not read lot flags produces. With holds: {@link #withHolds}.
+     * GoodsReceipt, WorkOrderEvent, DispatchNote, QcResult, MachineEvent (attributed by {@code
+     * MachineReference}) and MachineRunSummary are used; other events, LotFlags included, are
+     * ignored (every document has {@code onHold: false}), which is what a job that does not read
+     * lot flags produces. With holds: {@link #withHolds}.
      */
     public static Map<String, TraceDocument> documents(Collection<?> events) {
         return compute(events, false).documents();
@@ -137,6 +140,24 @@ public final class LineageReference {
             }
         }
 
+        // machine runs per work order: attributed from machine events here, plus any summaries
+        // given as they are (what the machine job sends); idle buckets are not the lineage's
+        Map<String, MachineRuns> workOrderRuns = new TreeMap<>();
+        List<MachineRunSummary> summaries = new ArrayList<>(MachineReference.summaries(events));
+        for (Object event : events) {
+            if (event instanceof MachineRunSummary m) {
+                summaries.add(m);
+            }
+        }
+        for (MachineRunSummary m : summaries) {
+            if (m.workOrderId() != null) {
+                workOrderRuns.put(
+                        m.workOrderId(),
+                        MachineRuns.orNone(workOrderRuns.get(m.workOrderId())).with(m));
+            }
+        }
+        Map<String, MachineRuns> lotRuns = new HashMap<>();
+
         Map<String, TraceDocument> docs = new TreeMap<>();
         for (Map.Entry<String, List<WorkOrderEvent>> wo : workOrders.entrySet()) {
             WorkOrderFacts facts = null;
@@ -185,25 +206,38 @@ public final class LineageReference {
                     lotChildren.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
                 }
             }
+            MachineRuns runs = MachineRuns.orNone(workOrderRuns.get(wo.getKey()));
+            for (String lot : produced) {
+                for (MachineRunSummary run : runs.summaries()) {
+                    lotRuns.put(lot, MachineRuns.orNone(lotRuns.get(lot)).with(run));
+                }
+            }
             TraceDocument doc =
-                    TraceDocuments.withQuality(
-                            TraceDocuments.workOrder(wo.getKey(), facts, consumed, produced),
-                            QcChecks.orNone(workOrderChecks.get(wo.getKey())).byId().values(),
-                            true);
+                    TraceDocuments.withMachineRuns(
+                            TraceDocuments.withQuality(
+                                    TraceDocuments.workOrder(
+                                            wo.getKey(), facts, consumed, produced),
+                                    QcChecks.orNone(workOrderChecks.get(wo.getKey()))
+                                            .byId()
+                                            .values(),
+                                    true),
+                            runs.summaries());
             docs.put(doc.key(), doc);
         }
-        // a work order known only from its QC checks still has a document
-        workOrderChecks.forEach(
-                (id, checks) -> {
-                    if (!workOrders.containsKey(id)) {
-                        TraceDocument doc =
-                                TraceDocuments.withQuality(
-                                        TraceDocuments.workOrder(id, null, List.of(), List.of()),
-                                        checks.byId().values(),
-                                        true);
-                        docs.put(doc.key(), doc);
-                    }
-                });
+        // a work order known only from its QC checks or machine runs still has a document
+        Set<String> attachedOnly = new TreeSet<>(workOrderChecks.keySet());
+        attachedOnly.addAll(workOrderRuns.keySet());
+        attachedOnly.removeAll(workOrders.keySet());
+        for (String id : attachedOnly) {
+            TraceDocument doc =
+                    TraceDocuments.withMachineRuns(
+                            TraceDocuments.withQuality(
+                                    TraceDocuments.workOrder(id, null, List.of(), List.of()),
+                                    QcChecks.orNone(workOrderChecks.get(id)).byId().values(),
+                                    true),
+                            MachineRuns.orNone(workOrderRuns.get(id)).summaries());
+            docs.put(doc.key(), doc);
+        }
 
         Set<String> lots = new TreeSet<>(lotFacts.keySet());
         lots.addAll(lotChildren.keySet());
@@ -246,10 +280,12 @@ public final class LineageReference {
                             holds.getOrDefault(lot, List.of()),
                             hasEdges);
             doc =
-                    TraceDocuments.withLotQuality(
-                            doc,
-                            lotFacts.get(lot),
-                            QcChecks.orNone(lotChecks.get(lot)).byId().values());
+                    TraceDocuments.withMachineRuns(
+                            TraceDocuments.withLotQuality(
+                                    doc,
+                                    lotFacts.get(lot),
+                                    QcChecks.orNone(lotChecks.get(lot)).byId().values()),
+                            MachineRuns.orNone(lotRuns.get(lot)).summaries());
             docs.put(doc.key(), doc);
             HoldAlerts.stockAlerts(
                             lot, lotFacts.get(lot), usage, holds.getOrDefault(lot, List.of()))

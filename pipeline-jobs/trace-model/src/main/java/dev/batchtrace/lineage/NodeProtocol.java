@@ -89,6 +89,13 @@ public final class NodeProtocol {
                 store.putQcChecks(after);
                 docChanged = true; // checks are the lot's own: nothing travels downstream
             }
+        } else if (message instanceof LineageMessage.MachineRunUpdate m) {
+            MachineRuns before = MachineRuns.orNone(store.machineRuns());
+            MachineRuns after = before.with(m.summary());
+            if (after != before) {
+                store.putMachineRuns(after);
+                docChanged = true; // the lot's own: nothing travels downstream
+            }
         } else if (message instanceof LineageMessage.Closure c) {
             Announcement slot = store.contribution(c.from());
             if (slot == null || c.version() > slot.version()) {

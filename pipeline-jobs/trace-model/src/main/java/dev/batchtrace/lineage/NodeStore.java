@@ -91,4 +91,19 @@ public interface NodeStore {
                         + " keeps no QC checks: implement NodeStore.qcChecks() and putQcChecks()"
                         + " on a ValueState before routing QC results to the node stage");
     }
+
+    /**
+     * ValueState: the machine run summaries (issue 5), by {@code MachineRunSummary.key()}. Defaults
+     * as for the QC checks.
+     */
+    default MachineRuns machineRuns() {
+        return null;
+    }
+
+    default void putMachineRuns(MachineRuns runs) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no machine runs: implement NodeStore.machineRuns() and"
+                        + " putMachineRuns() on a ValueState before routing machine summaries");
+    }
 }

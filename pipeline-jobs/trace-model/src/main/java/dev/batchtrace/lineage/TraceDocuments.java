@@ -267,8 +267,10 @@ public final class TraceDocuments {
                         ancestors,
                         holds,
                         hasEdges);
-        return withLotQuality(
-                lot, store.lotFacts(), QcChecks.orNone(store.qcChecks()).byId().values());
+        return withMachineRuns(
+                withLotQuality(
+                        lot, store.lotFacts(), QcChecks.orNone(store.qcChecks()).byId().values()),
+                MachineRuns.orNone(store.machineRuns()).summaries());
     }
 
     /** The document of a work order, from stage 1's state. */
@@ -279,7 +281,23 @@ public final class TraceDocuments {
                         store.facts(),
                         WorkOrderLinks.activeConsumedLots(store),
                         Merge.sortedCopy(iterableToList(store.producedLotCodes())));
-        return withQuality(doc, QcChecks.orNone(store.qcChecks()).byId().values(), true);
+        return withMachineRuns(
+                withQuality(doc, QcChecks.orNone(store.qcChecks()).byId().values(), true),
+                MachineRuns.orNone(store.machineRuns()).summaries());
+    }
+
+    /**
+     * The document with {@code machineRuns}: what each machine did during the runs of the work
+     * order (on a lot: of the work orders that produced it), see {@link MachineRuns}.
+     */
+    public static TraceDocument withMachineRuns(
+            TraceDocument doc, Collection<dev.batchtrace.machine.MachineRunSummary> runs) {
+        if (doc.isDeletion()) {
+            return doc;
+        }
+        TreeMap<String, Object> d = new TreeMap<>(doc.source());
+        d.put("machineRuns", MachineRuns.toDocument(runs));
+        return new TraceDocument(doc.index(), doc.documentId(), d);
     }
 
     /**

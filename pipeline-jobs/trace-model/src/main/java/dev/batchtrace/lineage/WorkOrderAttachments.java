@@ -1,5 +1,7 @@
 package dev.batchtrace.lineage;
 
+import dev.batchtrace.machine.MachineRunSummary;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Stage 1 for {@link WorkOrderAttachment}s, keyed by work order, on its {@link WorkOrderStore}. */
@@ -14,6 +16,21 @@ public final class WorkOrderAttachments {
      */
     public static boolean apply(
             WorkOrderAttachment attachment, WorkOrderStore store, Consumer<LineageMessage> out) {
+        if (attachment instanceof WorkOrderAttachment.MachineRun m) {
+            MachineRuns before = MachineRuns.orNone(store.machineRuns());
+            MachineRuns after = before.with(m.summary());
+            if (after == before) {
+                return false;
+            }
+            store.putMachineRuns(after);
+            // the same run on every lot it produced; lots produced later get it from
+            // WorkOrderLinks when they are produced
+            MachineRunSummary merged = after.byKey().get(m.summary().key());
+            for (String lot : store.producedLotCodes()) {
+                out.accept(new LineageMessage.MachineRunUpdate(NodeKey.lot(lot), merged));
+            }
+            return true;
+        }
         if (attachment instanceof WorkOrderAttachment.Check c) {
             QcChecks before = QcChecks.orNone(store.qcChecks());
             QcChecks after = before.with(c.check());
@@ -23,5 +40,15 @@ public final class WorkOrderAttachments {
             }
         }
         return false;
+    }
+
+    /**
+     * A summary from the machine job for the work-order stage; idle buckets (no work order) are not
+     * the lineage's and give nothing.
+     */
+    public static Optional<WorkOrderAttachment> of(MachineRunSummary summary) {
+        return summary.workOrderId() == null
+                ? Optional.empty()
+                : Optional.of(new WorkOrderAttachment.MachineRun(summary));
     }
 }

@@ -80,6 +80,10 @@ public final class WorkOrderLinks {
                     for (String consumed : activeConsumedLots(store)) {
                         reconcileEdge(workOrderId, consumed, lot, true, store, out);
                     }
+                    // machine runs that arrived before this lot was produced (issue 5)
+                    for (var run : MachineRuns.orNone(store.machineRuns()).summaries()) {
+                        out.accept(new LineageMessage.MachineRunUpdate(NodeKey.lot(lot), run));
+                    }
                 }
             }
             default -> {

@@ -54,4 +54,19 @@ public interface WorkOrderStore {
                         + " keeps no QC checks: implement WorkOrderStore.qcChecks() and"
                         + " putQcChecks() on a ValueState before routing QC results to work orders");
     }
+
+    /**
+     * ValueState: the machine run summaries (issue 5), by {@code MachineRunSummary.key()}. Defaults
+     * as for the QC checks.
+     */
+    default MachineRuns machineRuns() {
+        return null;
+    }
+
+    default void putMachineRuns(MachineRuns runs) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no machine runs: implement WorkOrderStore.machineRuns() and"
+                        + " putMachineRuns() on a ValueState before routing machine summaries");
+    }
 }

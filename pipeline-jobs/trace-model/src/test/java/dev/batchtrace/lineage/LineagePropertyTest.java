@@ -45,13 +45,20 @@ class LineagePropertyTest {
         int onHold = 0;
         Map<String, Integer> byKind = new java.util.TreeMap<>();
         Map<String, Integer> qcStatus = new java.util.TreeMap<>();
+        Map<String, Integer> withRuns = new java.util.TreeMap<>();
         for (long seed = first; seed < first + seeds; seed++) {
             List<Object> history =
-                    QcHistoryGenerator.withChecks(
-                            FactoryHistoryGenerator.generateWithFlags(seed), seed);
+                    MachineHistoryGenerator.withMachineEvents(
+                            QcHistoryGenerator.withChecks(
+                                    FactoryHistoryGenerator.generateWithFlags(seed), seed),
+                            seed);
+            // the reference attributes the machine events itself; the lineage is fed the
+            // summaries the machine job would send (partial and final ones, idle ones too)
             LineageReference.Result expected = LineageReference.withHolds(history);
             Random r = new Random(seed * 31 + 7);
-            List<Object> arrivals = FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.2);
+            List<Object> inputs = new java.util.ArrayList<>(history);
+            inputs.addAll(MachineHistoryGenerator.summaryUpdates(history, r));
+            List<Object> arrivals = FactoryHistoryGenerator.shuffleWithDuplicates(inputs, r, 0.2);
             InMemoryLineage lineage = new InMemoryLineage(r, 0.1, 0.1).checkingChangeSignals();
             runInterleaved(lineage, arrivals, r);
             String diff = DocumentDiff.first(expected.documents(), lineage.documents());
@@ -75,6 +82,12 @@ class LineagePropertyTest {
                                             d.index() + ":" + d.source().get("qcStatus"),
                                             1,
                                             Integer::sum));
+            for (TraceDocument d : expected.documents().values()) {
+                Object runs = d.source().get("machineRuns");
+                if (runs instanceof List<?> list && !list.isEmpty()) {
+                    withRuns.merge(d.index(), 1, Integer::sum);
+                }
+            }
             onHold +=
                     (int)
                             expected.documents().values().stream()
@@ -83,8 +96,8 @@ class LineagePropertyTest {
         }
         System.out.printf(
                 "LineagePropertyTest: %d seeds from %d, %d documents (%d on hold), %d open alerts"
-                        + " %s, %d messages delivered, qcStatus %s%n",
-                seeds, first, documents, onHold, alerts, byKind, messages, qcStatus);
+                        + " %s, %d messages delivered, qcStatus %s, with machine runs %s%n",
+                seeds, first, documents, onHold, alerts, byKind, messages, qcStatus, withRuns);
         if (seeds >= 100) {
             // the generated flags reach every kind of alert
             for (String kind :
@@ -107,6 +120,10 @@ class LineagePropertyTest {
                             "trace-work-orders:PENDING")) {
                 assertTrue(qcStatus.getOrDefault(status, 0) > 0, status + " in " + qcStatus);
             }
+            assertTrue(withRuns.getOrDefault(TraceDocuments.LOTS, 0) > 100, withRuns.toString());
+            assertTrue(
+                    withRuns.getOrDefault(TraceDocuments.WORK_ORDERS, 0) > 100,
+                    withRuns.toString());
         }
     }
 
@@ -134,8 +151,11 @@ class LineagePropertyTest {
         LineageReference.Result withHolds = LineageReference.withHolds(sampleDay);
         Map<String, TraceDocument> expected = withHolds.documents();
         // file order, FIFO router
+        // the lineage reads the machine job's summaries, not the machine events
+        List<Object> withSummaries = new java.util.ArrayList<>(sampleDay);
+        withSummaries.addAll(MachineHistoryGenerator.summaryUpdates(sampleDay, new Random(5)));
         InMemoryLineage fifo = new InMemoryLineage();
-        sampleDay.forEach(fifo::accept);
+        withSummaries.forEach(fifo::accept);
         fifo.runToQuiescence(1_000_000);
         assertNull(DocumentDiff.first(expected, fifo.documents()));
         assertEquals(withHolds.alerts(), fifo.openAlerts());
@@ -143,7 +163,9 @@ class LineagePropertyTest {
             Random r = new Random(seed);
             InMemoryLineage lineage = new InMemoryLineage(r, 0.2, 0.2).checkingChangeSignals();
             runInterleaved(
-                    lineage, FactoryHistoryGenerator.shuffleWithDuplicates(sampleDay, r, 0.3), r);
+                    lineage,
+                    FactoryHistoryGenerator.shuffleWithDuplicates(withSummaries, r, 0.3),
+                    r);
             String diff = DocumentDiff.first(expected, lineage.documents());
             assertNull(diff, "seed " + seed + ": " + diff);
             assertEquals(withHolds.alerts(), lineage.openAlerts(), "seed " + seed);
