@@ -5,6 +5,7 @@ import dev.batchtrace.lineage.FlagHistory;
 import dev.batchtrace.lineage.Link;
 import dev.batchtrace.lineage.LotFacts;
 import dev.batchtrace.lineage.LotUsage;
+import dev.batchtrace.lineage.MachineRuns;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeStore;
 import dev.batchtrace.lineage.QcChecks;
@@ -31,6 +32,7 @@ final class FlinkNodeStore implements NodeStore {
     private final ValueState<byte[]> flagHistory;
     private final ValueState<byte[]> lotUsage;
     private final ValueState<byte[]> qcChecks;
+    private final ValueState<byte[]> machineRuns;
 
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
@@ -41,8 +43,10 @@ final class FlinkNodeStore implements NodeStore {
             ValueState<byte[]> announcement,
             ValueState<byte[]> flagHistory,
             ValueState<byte[]> lotUsage,
-            ValueState<byte[]> qcChecks) {
+            ValueState<byte[]> qcChecks,
+            ValueState<byte[]> machineRuns) {
         this.qcChecks = qcChecks;
+        this.machineRuns = machineRuns;
         this.lotFacts = lotFacts;
         this.shipmentFacts = shipmentFacts;
         this.parents = parents;
@@ -151,6 +155,16 @@ final class FlinkNodeStore implements NodeStore {
     @Override
     public void putQcChecks(QcChecks checks) {
         FlinkState.update(qcChecks, checks);
+    }
+
+    @Override
+    public MachineRuns machineRuns() {
+        return FlinkState.value(machineRuns, MachineRuns.class);
+    }
+
+    @Override
+    public void putMachineRuns(MachineRuns runs) {
+        FlinkState.update(machineRuns, runs);
     }
 
     private static List<Map.Entry<NodeKey, Link>> byNodeKey(List<Map.Entry<String, Link>> raw) {

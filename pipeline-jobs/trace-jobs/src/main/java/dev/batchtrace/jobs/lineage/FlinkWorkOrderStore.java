@@ -2,6 +2,7 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.Consumption;
 import dev.batchtrace.lineage.EdgeEmission;
+import dev.batchtrace.lineage.MachineRuns;
 import dev.batchtrace.lineage.QcChecks;
 import dev.batchtrace.lineage.WorkOrderFacts;
 import dev.batchtrace.lineage.WorkOrderStore;
@@ -21,6 +22,7 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     private final MapState<String, Boolean> produced;
     private final MapState<String, byte[]> edges;
     private final ValueState<byte[]> qcChecks;
+    private final ValueState<byte[]> machineRuns;
 
     FlinkWorkOrderStore(
             ValueState<byte[]> facts,
@@ -28,8 +30,10 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
             MapState<String, Boolean> reversed,
             MapState<String, Boolean> produced,
             MapState<String, byte[]> edges,
-            ValueState<byte[]> qcChecks) {
+            ValueState<byte[]> qcChecks,
+            ValueState<byte[]> machineRuns) {
         this.qcChecks = qcChecks;
+        this.machineRuns = machineRuns;
         this.facts = facts;
         this.consumptions = consumptions;
         this.reversed = reversed;
@@ -110,5 +114,15 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     @Override
     public void putQcChecks(QcChecks checks) {
         FlinkState.update(qcChecks, checks);
+    }
+
+    @Override
+    public MachineRuns machineRuns() {
+        return FlinkState.value(machineRuns, MachineRuns.class);
+    }
+
+    @Override
+    public void putMachineRuns(MachineRuns runs) {
+        FlinkState.update(machineRuns, runs);
     }
 }

@@ -10,6 +10,7 @@ import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.WorkOrderAttachment;
+import dev.batchtrace.machine.MachineRunSummary;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *  dispatch notes -> DispatchNoteLinks ----------------------------+    LineageNodeFunction --> feedback topic
  *              \---> DispatchNoteLotUsages ------------------------+         |  (exactly once) --^
  *  lot flags ------> LotFlagUpdates -------------------------------+         |
+ *  QC results -----> QcResultChecks (to the checked lot) ----------+         |
+ *              \---> QcResultWorkOrderChecks ----+--> work-order stage, 2nd input (attachments)
+ *  machine summaries -> MachineSummaryAttachments +    (runs also go on to the produced lots)
  *  feedback topic (read_committed) --------------------------------+   documents, alerts (side outputs)
  *                                                     --> documents topic (exactly once, key index/id)
  *                                                     --> trace.alerts (exactly once, key alertId)
@@ -76,6 +80,9 @@ public final class LineageJob {
     public static final String UID_QC_RESULTS_SPLIT = "qc-results-split";
     public static final String UID_QC_RESULT_CHECKS = "qc-result-checks";
     public static final String UID_QC_RESULT_WORK_ORDER_CHECKS = "qc-result-work-order-checks";
+    public static final String UID_MACHINE_SUMMARIES_SOURCE = "machine-summaries-source";
+    public static final String UID_MACHINE_SUMMARIES_SPLIT = "machine-summaries-split";
+    public static final String UID_MACHINE_SUMMARY_ATTACHMENTS = "machine-summary-attachments";
 
     private LineageJob() {}
 
@@ -166,13 +173,23 @@ public final class LineageJob {
                                 .uid(UID_QC_RESULTS_SOURCE),
                         UID_QC_RESULTS_SPLIT,
                         "QC results: split dead letters");
+        DeadLetterSplit.Result<MachineRunSummary> machineSummaries =
+                DeadLetterSplit.split(
+                        env.fromSource(
+                                        sources.machineSummaries(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "machine run summaries")
+                                .uid(UID_MACHINE_SUMMARIES_SOURCE),
+                        UID_MACHINE_SUMMARIES_SPLIT,
+                        "machine run summaries: split dead letters");
         DataStream<DeadLetter> deadLetters =
                 receipts.deadLetters()
                         .union(
                                 workOrders.deadLetters(),
                                 dispatches.deadLetters(),
                                 lotFlags.deadLetters(),
-                                qcResults.deadLetters());
+                                qcResults.deadLetters(),
+                                machineSummaries.deadLetters());
         deadLetters.sinkTo(sinks.deadLetters()).uid(UID_DEAD_LETTERS_SINK).name("dead letters");
 
         // Issue 5: QC checks to their lot (node stage) and to the work order they name.
@@ -189,7 +206,15 @@ public final class LineageJob {
                                 new QcResultWorkOrderChecks(),
                                 ModelTypeInfo.of(WorkOrderAttachment.class))
                         .uid(UID_QC_RESULT_WORK_ORDER_CHECKS)
-                        .name("QC result -> its work order");
+                        .name("QC result -> its work order")
+                        .union(
+                                machineSummaries
+                                        .records()
+                                        .flatMap(
+                                                new MachineSummaryAttachments(),
+                                                ModelTypeInfo.of(WorkOrderAttachment.class))
+                                        .uid(UID_MACHINE_SUMMARY_ATTACHMENTS)
+                                        .name("machine run summary -> its work order"));
 
         // Stage 1: facts and edges.
         DataStream<LineageMessage> receiptFacts =

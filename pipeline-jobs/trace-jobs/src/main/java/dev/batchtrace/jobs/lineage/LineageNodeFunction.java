@@ -45,8 +45,9 @@ import org.apache.flink.util.OutputTag;
  * time; expiring any piece would silently cut the closure. Size grows with lots and edges, which is
  * why every piece is its own RocksDB-friendly ValueState/MapState. The flag history, the lot usage
  * and the raised alerts are kept the same way (a hold may be released years later), and so are the
- * lot's QC checks (a recall asks for them years later). Only the pending-timer marker is cleared
- * (by its timer).
+ * lot's QC checks and machine runs (a recall asks for them years later; a lot keeps one small
+ * summary per machine of the work order that made it, whatever the event volume). Only the
+ * pending-timer marker is cleared (by its timer).
  */
 public class LineageNodeFunction
         extends KeyedProcessFunction<String, LineageMessage, LineageMessage> {
@@ -100,6 +101,10 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
             new ValueStateDescriptor<>("qc-checks", BYTES);
 
+    /** MachineRuns: the machine runs of the work orders that produced the lot (issue 5). */
+    public static final ValueStateDescriptor<byte[]> MACHINE_RUNS =
+            new ValueStateDescriptor<>("machine-runs", BYTES);
+
     /** alertId -> RaisedAlert: the alerts this node has sent as OPEN and not resolved. */
     public static final MapStateDescriptor<String, byte[]> RAISED_ALERTS =
             new MapStateDescriptor<>("raised-alerts", Types.STRING, BYTES);
@@ -130,7 +135,8 @@ public class LineageNodeFunction
                         getRuntimeContext().getState(ANNOUNCEMENT),
                         getRuntimeContext().getState(FLAG_HISTORY),
                         getRuntimeContext().getState(LOT_USAGE),
-                        getRuntimeContext().getState(QC_CHECKS));
+                        getRuntimeContext().getState(QC_CHECKS),
+                        getRuntimeContext().getState(MACHINE_RUNS));
         documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
     }

@@ -8,6 +8,7 @@ import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.machine.MachineRunSummary;
 import java.util.Objects;
 import org.apache.flink.api.connector.source.Source;
 
@@ -22,6 +23,7 @@ import org.apache.flink.api.connector.source.Source;
  * @param documents trace documents with their offsets (read_committed)
  * @param lotFlags LotFlag events: quality holds and releases
  * @param qcResults QcResult events: quality checks of lots
+ * @param machineSummaries the machine-attribution job's summaries (JSON, read_committed)
  */
 public record LineageSources(
         Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
@@ -30,7 +32,8 @@ public record LineageSources(
         Source<LineageMessage, ?, ?> feedback,
         Source<DocumentRecord, ?, ?> documents,
         Source<Decoded<LotFlag>, ?, ?> lotFlags,
-        Source<Decoded<QcResult>, ?, ?> qcResults) {
+        Source<Decoded<QcResult>, ?, ?> qcResults,
+        Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries) {
 
     public LineageSources {
         Objects.requireNonNull(goodsReceipts, "goodsReceipts");
@@ -40,6 +43,7 @@ public record LineageSources(
         Objects.requireNonNull(documents, "documents");
         Objects.requireNonNull(lotFlags, "lotFlags");
         Objects.requireNonNull(qcResults, "qcResults");
+        Objects.requireNonNull(machineSummaries, "machineSummaries");
     }
 
     /** The Kafka sources of {@code config}'s topics. */
@@ -66,11 +70,19 @@ public record LineageSources(
                 EventSources.forTopic(
                         config.kafka(), config.registry(), topics.lotFlags(), LotFlag.class),
                 EventSources.forTopic(
-                        config.kafka(), config.registry(), topics.qcResults(), QcResult.class));
+                        config.kafka(), config.registry(), topics.qcResults(), QcResult.class),
+                MachineSummaryTopic.source(config.kafka(), topics.machineSummaries()));
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
         return new LineageSources(
-                goodsReceipts, workOrders, dispatchNotes, other, documents, lotFlags, qcResults);
+                goodsReceipts,
+                workOrders,
+                dispatchNotes,
+                other,
+                documents,
+                lotFlags,
+                qcResults,
+                machineSummaries);
     }
 }

@@ -26,7 +26,9 @@ import org.apache.flink.util.OutputTag;
  * is coalesced like the node documents (side output {@link #DOCUMENTS}).
  *
  * <p>Second input (issue 5): {@link WorkOrderAttachment}s keyed by the same work order id, i.e. the
- * QC checks that name it ({@link WorkOrderAttachments}); they only change its document.
+ * QC checks that name it and the machine-attribution job's run summaries ({@link
+ * WorkOrderAttachments}). Checks only change its document; a run summary also goes on to every lot
+ * it produced (and, through {@link WorkOrderLinks}, to lots produced later).
  *
  * <p>State kept forever (no TTL, by design): a reversal can arrive at any time after its
  * consumption, and the edges already emitted are what a later reversal must take back; a work
@@ -68,6 +70,10 @@ public class WorkOrderLinksFunction
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
             new ValueStateDescriptor<>("work-order-qc-checks", BYTES);
 
+    /** MachineRuns: per machine the run summary from the machine job (issue 5). */
+    public static final ValueStateDescriptor<byte[]> MACHINE_RUNS =
+            new ValueStateDescriptor<>("work-order-machine-runs", BYTES);
+
     /** processing time of the pending document timer; null when the document is not dirty. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER =
             new ValueStateDescriptor<>("document-timer", Types.LONG);
@@ -90,7 +96,8 @@ public class WorkOrderLinksFunction
                         getRuntimeContext().getMapState(REVERSED),
                         getRuntimeContext().getMapState(PRODUCED),
                         getRuntimeContext().getMapState(EDGES),
-                        getRuntimeContext().getState(QC_CHECKS));
+                        getRuntimeContext().getState(QC_CHECKS),
+                        getRuntimeContext().getState(MACHINE_RUNS));
         documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
     }
 

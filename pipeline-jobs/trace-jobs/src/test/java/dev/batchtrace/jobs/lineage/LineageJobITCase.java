@@ -17,14 +17,22 @@ import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.LotFlagAction;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.TraceAlertStatus;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.events.WorkOrderEventType;
 import dev.batchtrace.lineage.FactoryHistoryGenerator;
 import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.MachineHistoryGenerator;
+import dev.batchtrace.lineage.QcHistoryGenerator;
+import dev.batchtrace.lineage.TraceDocument;
+import dev.batchtrace.lineage.TraceDocuments;
+import dev.batchtrace.machine.MachineShiftGenerator;
 import dev.batchtrace.stack.TestServers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -131,10 +139,138 @@ class LineageJobITCase {
                 "a lot with checks is not pending");
     }
 
+    /**
+     * A generated shift of PLC telemetry (3 machines, work orders back to back and with gaps) with
+     * a lot or two per work order: the machine job's summaries (partial and final, idle ones too)
+     * land on the work orders and their lots as the reference attributes them, and "lots made on
+     * machine M between t1 and t2 while alarm A was active" is one Elasticsearch query.
+     */
+    @Test
+    void machineShiftLandsOnWorkOrdersAndLotsAndAlarmQueryFindsTheLots() throws Exception {
+        List<SpecificRecordBase> events =
+                new ArrayList<>(
+                        MachineShiftGenerator.generate(
+                                17,
+                                new MachineShiftGenerator.Options(3, Duration.ofHours(4), 0.25)));
+        List<SpecificRecordBase> outputs = new ArrayList<>();
+        for (SpecificRecordBase e : events) {
+            if (e instanceof WorkOrderEvent w && w.getEventType() == WorkOrderEventType.STARTED) {
+                for (int i = 0; i < 1 + Math.abs(w.getWorkOrderId().hashCode()) % 2; i++) {
+                    outputs.add(
+                            WorkOrderEvent.newBuilder(w)
+                                    .setEventId(w.getWorkOrderId() + "-OUT-" + i)
+                                    .setEventType(WorkOrderEventType.OUTPUT_PRODUCED)
+                                    .setOccurredAt(w.getOccurredAt().plusSeconds(60 + 60L * i))
+                                    .setLotCode("LOT-" + w.getWorkOrderId() + "-" + i)
+                                    .setQuantity(10.0)
+                                    .setUnit("pcs")
+                                    .build());
+                }
+            }
+        }
+        events.addAll(outputs);
+        Run run = runUntilConverged("machine-shift", events, List.of(), null, false);
+
+        // pick an alarm of a run from the reference, and ask at the instant it was first raised
+        Map<String, TraceDocument> reference = LineageReference.withHolds(events).documents();
+        String machine = null;
+        String alarm = null;
+        Instant at = null;
+        for (TraceDocument doc : reference.values()) {
+            if (!doc.index().equals(TraceDocuments.LOTS) || machine != null) {
+                continue;
+            }
+            for (Object r : (List<?>) doc.source().get("machineRuns")) {
+                List<?> alarms = (List<?>) ((Map<?, ?>) r).get("alarms");
+                if (!alarms.isEmpty() && machine == null) {
+                    machine = (String) ((Map<?, ?>) r).get("machineId");
+                    Map<?, ?> a = (Map<?, ?>) alarms.get(alarms.size() - 1);
+                    alarm = (String) a.get("code");
+                    at = Instant.parse((String) a.get("firstAt")).plusSeconds(1);
+                }
+            }
+        }
+        assertTrue(machine != null, "the shift raised alarms during runs that made lots");
+        Instant t1 = at.minusSeconds(60);
+        Instant t2 = at.plusSeconds(60);
+        // expected the plain way: a run on the machine whose alarm occurrences span the window
+        List<String> expected = new ArrayList<>();
+        int onMachineWithAlarm = 0;
+        for (TraceDocument doc : reference.values()) {
+            if (!doc.index().equals(TraceDocuments.LOTS)) {
+                continue;
+            }
+            boolean match = false;
+            for (Object r : (List<?>) doc.source().get("machineRuns")) {
+                Map<?, ?> runDoc = (Map<?, ?>) r;
+                if (!machine.equals(runDoc.get("machineId"))) {
+                    continue;
+                }
+                for (Object a : (List<?>) runDoc.get("alarms")) {
+                    Map<?, ?> alarmDoc = (Map<?, ?>) a;
+                    if (alarm.equals(alarmDoc.get("code"))) {
+                        onMachineWithAlarm++;
+                        match |=
+                                !Instant.parse((String) alarmDoc.get("firstAt")).isAfter(t2)
+                                        && !Instant.parse((String) alarmDoc.get("lastAt"))
+                                                .isBefore(t1);
+                    }
+                }
+            }
+            if (match) {
+                expected.add(doc.documentId());
+            }
+        }
+        String query =
+                """
+                {"query": {"nested": {"path": "machineRuns", "query": {"bool": {"filter": [
+                  {"term": {"machineRuns.machineId": "%s"}},
+                  {"nested": {"path": "machineRuns.alarms", "query": {"bool": {"filter": [
+                    {"term": {"machineRuns.alarms.code": "%s"}},
+                    {"range": {"machineRuns.alarms.firstAt": {"lte": "%s"}}},
+                    {"range": {"machineRuns.alarms.lastAt": {"gte": "%s"}}}
+                  ]}}}}
+                ]}}}}}
+                """
+                        .formatted(machine, alarm, t2, t1);
+        List<String> found =
+                TestStack.search(TestServers.elasticsearchUrl(), TraceDocuments.LOTS, query);
+        assertFalse(found.isEmpty(), "the lots of the chosen run: " + query);
+        assertEquals(expected, found, query);
+        assertTrue(
+                found.size() < onMachineWithAlarm,
+                "the window is selective: "
+                        + found
+                        + " of "
+                        + onMachineWithAlarm
+                        + " runs on "
+                        + machine
+                        + " with "
+                        + alarm);
+        long lotsWithRuns =
+                run.documents().entrySet().stream()
+                        .filter(d -> d.getKey().startsWith(TraceDocuments.LOTS + "/"))
+                        .filter(d -> d.getValue().source().path("machineRuns").size() > 0)
+                        .count();
+        assertEquals(outputs.size(), lotsWithRuns, "every produced lot shows its machine run");
+        System.out.printf(
+                "machine-shift: %d lots on %s with %s active in [%s, %s]: %s%n",
+                found.size(), machine, alarm, t1, t2, found);
+    }
+
     @Test
     void generatedHistoriesShuffledWithDuplicatesConverge() throws Exception {
         for (long seed : seeds()) {
-            List<SpecificRecordBase> history = FactoryHistoryGenerator.generateWithFlags(seed);
+            List<SpecificRecordBase> history = new ArrayList<>();
+            // with QC results and machine events (their summaries are published as the machine
+            // job would)
+            for (Object e :
+                    MachineHistoryGenerator.withMachineEvents(
+                            QcHistoryGenerator.withChecks(
+                                    FactoryHistoryGenerator.generateWithFlags(seed), seed),
+                            seed)) {
+                history.add((SpecificRecordBase) e);
+            }
             List<SpecificRecordBase> shuffled =
                     FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(seed), 0.2);
             runUntilConverged("seed-" + seed, shuffled, List.of(), null, false);
@@ -234,6 +370,7 @@ class LineageJobITCase {
         TestStack.publish(bootstrap, registryUrl, topics, events);
         if (withGarbage) {
             publishGarbage(bootstrap, topics.workOrders());
+            publishGarbage(bootstrap, topics.machineSummaries());
         }
 
         LineageReference.Result reference = LineageReference.withHolds(events);
@@ -371,8 +508,13 @@ class LineageJobITCase {
                     TestStack.readCommitted(bootstrap, topics.deadLetters()).stream()
                             .map(TestStack.Committed::key)
                             .toList();
-            assertEquals(1, letters.size(), name + ": one dead letter: " + letters);
-            assertTrue(letters.get(0).startsWith(topics.workOrders() + "/"), letters.toString());
+            assertEquals(2, letters.size(), name + ": one dead letter per garbage: " + letters);
+            assertTrue(
+                    letters.stream().anyMatch(l -> l.startsWith(topics.workOrders() + "/")),
+                    letters.toString());
+            assertTrue(
+                    letters.stream().anyMatch(l -> l.startsWith(topics.machineSummaries() + "/")),
+                    "a machine summary that does not decode is a dead letter: " + letters);
         }
         System.out.printf(
                 "%s: %d events, %d documents, %d open alerts (%d alert ids), %d feedback messages,"

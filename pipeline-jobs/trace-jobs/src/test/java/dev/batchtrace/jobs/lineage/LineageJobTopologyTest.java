@@ -74,7 +74,10 @@ class LineageJobTopologyTest {
                                 LineageJob.UID_QC_RESULTS_SOURCE,
                                 LineageJob.UID_QC_RESULTS_SPLIT,
                                 LineageJob.UID_QC_RESULT_CHECKS,
-                                LineageJob.UID_QC_RESULT_WORK_ORDER_CHECKS));
+                                LineageJob.UID_QC_RESULT_WORK_ORDER_CHECKS,
+                                LineageJob.UID_MACHINE_SUMMARIES_SOURCE,
+                                LineageJob.UID_MACHINE_SUMMARIES_SPLIT,
+                                LineageJob.UID_MACHINE_SUMMARY_ATTACHMENTS));
         assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
         for (String sink :
                 List.of(

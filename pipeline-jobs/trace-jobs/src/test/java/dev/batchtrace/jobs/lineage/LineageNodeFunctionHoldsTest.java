@@ -472,7 +472,8 @@ class LineageNodeFunctionHoldsTest {
                 value(backend, LineageNodeFunction.ANNOUNCEMENT),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
                 value(backend, LineageNodeFunction.LOT_USAGE),
-                value(backend, LineageNodeFunction.QC_CHECKS));
+                value(backend, LineageNodeFunction.QC_CHECKS),
+                value(backend, LineageNodeFunction.MACHINE_RUNS));
     }
 
     @SuppressWarnings("unchecked")

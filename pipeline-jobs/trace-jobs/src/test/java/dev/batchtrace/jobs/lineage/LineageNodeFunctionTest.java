@@ -260,7 +260,8 @@ class LineageNodeFunctionTest {
                 value(backend, LineageNodeFunction.ANNOUNCEMENT),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
                 value(backend, LineageNodeFunction.LOT_USAGE),
-                value(backend, LineageNodeFunction.QC_CHECKS));
+                value(backend, LineageNodeFunction.QC_CHECKS),
+                value(backend, LineageNodeFunction.MACHINE_RUNS));
     }
 
     @SuppressWarnings("unchecked")

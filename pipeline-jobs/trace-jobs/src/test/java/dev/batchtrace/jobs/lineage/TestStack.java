@@ -16,7 +16,9 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.MachineHistoryGenerator;
 import dev.batchtrace.lineage.TraceDocument;
+import dev.batchtrace.machine.MachineRunSummary;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,11 +27,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -39,6 +44,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Test access to the real Kafka broker and Elasticsearch node: topics, index reset, read-back. */
@@ -275,6 +281,40 @@ final class TestStack {
                 // machine events: not inputs of this job (the machine job's summaries are)
             }
             producer.flush();
+        }
+        publishMachineSummaries(
+                bootstrap,
+                topics.machineSummaries(),
+                MachineHistoryGenerator.summaryUpdates(events, new Random(events.size())));
+    }
+
+    /**
+     * What the machine job would write for these events' machine events (partial and final
+     * summaries, idle buckets too), as JSON in Kafka transactions like the machine job does (the
+     * lineage job reads read_committed). Shuffled: updates of one run in any order.
+     */
+    static void publishMachineSummaries(
+            String bootstrap, String topic, List<MachineRunSummary> summaries) {
+        if (summaries.isEmpty()) {
+            return;
+        }
+        List<MachineRunSummary> shuffled = new ArrayList<>(summaries);
+        Collections.shuffle(shuffled, new Random(summaries.size()));
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("transactional.id", "test-machine-summaries-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (MachineRunSummary summary : shuffled) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                summary.key().getBytes(StandardCharsets.UTF_8),
+                                summary.encode()));
+            }
+            producer.commitTransaction();
         }
     }
 

@@ -233,6 +233,46 @@ class WorkOrderLinksFunctionTest {
         assertEquals("FAILED", after.get("qcStatus"));
     }
 
+    @Test
+    void machineRunsReachTheWorkOrderAndEveryLotItProducesBeforeOrAfter() throws Exception {
+        var partial = MachineSummaryTopicTest.summary();
+        var fuller =
+                new dev.batchtrace.machine.MachineRunSummary(
+                        "WO-1",
+                        "M-1",
+                        "LINE-1",
+                        partial.startedAt(),
+                        partial.startedAt().plusSeconds(600),
+                        5,
+                        4,
+                        null,
+                        null,
+                        null);
+        harness.processElement1(produced("E1", "WO-1", "LOT-P"), 0);
+        harness.processElement2(new WorkOrderAttachment.MachineRun(partial), 0);
+        harness.processElement1(produced("E2", "WO-1", "LOT-Q"), 0); // produced after it
+        harness.processElement2(new WorkOrderAttachment.MachineRun(fuller), 0);
+        harness.processElement2(new WorkOrderAttachment.MachineRun(partial), 0); // late, smaller
+        List<LineageMessage.MachineRunUpdate> runs =
+                messages().stream()
+                        .filter(m -> m instanceof LineageMessage.MachineRunUpdate)
+                        .map(m -> (LineageMessage.MachineRunUpdate) m)
+                        .toList();
+        assertEquals(
+                List.of(
+                        new LineageMessage.MachineRunUpdate(NodeKey.lot("LOT-P"), partial),
+                        new LineageMessage.MachineRunUpdate(NodeKey.lot("LOT-Q"), partial),
+                        new LineageMessage.MachineRunUpdate(NodeKey.lot("LOT-P"), fuller),
+                        new LineageMessage.MachineRunUpdate(NodeKey.lot("LOT-Q"), fuller)),
+                runs);
+        harness.setProcessingTime(COALESCE.toMillis());
+        var doc = LineageCodec.fromJson(documents().get(documents().size() - 1).json());
+        List<?> machineRuns = (List<?>) doc.get("machineRuns");
+        assertEquals(1, machineRuns.size(), "one run per machine");
+        assertEquals(5, ((java.util.Map<?, ?>) machineRuns.get(0)).get("eventCount"));
+        assertEquals(fuller, storeOf("WO-1").machineRuns().byKey().get(fuller.key()));
+    }
+
     private static WorkOrderAttachment attachment(dev.batchtrace.events.QcResult result) {
         return QcResults.forWorkOrder(result).orElseThrow();
     }
@@ -282,7 +322,8 @@ class WorkOrderLinksFunctionTest {
                 map(backend, WorkOrderLinksFunction.REVERSED),
                 map(backend, WorkOrderLinksFunction.PRODUCED),
                 map(backend, WorkOrderLinksFunction.EDGES),
-                value(backend, WorkOrderLinksFunction.QC_CHECKS));
+                value(backend, WorkOrderLinksFunction.QC_CHECKS),
+                value(backend, WorkOrderLinksFunction.MACHINE_RUNS));
     }
 
     private ValueState<Long> timerOf(String workOrderId) throws Exception {
