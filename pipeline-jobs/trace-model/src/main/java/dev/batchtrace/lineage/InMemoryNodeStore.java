@@ -7,7 +7,7 @@ import java.util.TreeMap;
 public final class InMemoryNodeStore implements NodeStore {
 
     private QcChecks qcChecks;
-    private MachineRuns machineRuns;
+    private MachineRunSummaries machineRuns;
 
     private LotFacts lotFacts;
     private ShipmentFacts shipmentFacts;
@@ -119,12 +119,12 @@ public final class InMemoryNodeStore implements NodeStore {
     }
 
     @Override
-    public MachineRuns machineRuns() {
+    public MachineRunSummaries machineRuns() {
         return machineRuns;
     }
 
     @Override
-    public void putMachineRuns(MachineRuns runs) {
+    public void putMachineRuns(MachineRunSummaries runs) {
         this.machineRuns = runs;
     }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class InMemoryWorkOrderStore implements WorkOrderStore {
 
     private QcChecks qcChecks;
-    private MachineRuns machineRuns;
+    private MachineRunSummaries machineRuns;
 
     private WorkOrderFacts facts;
     private final Map<String, Consumption> consumptions = new LinkedHashMap<>();
@@ -88,12 +88,12 @@ public final class InMemoryWorkOrderStore implements WorkOrderStore {
     }
 
     @Override
-    public MachineRuns machineRuns() {
+    public MachineRunSummaries machineRuns() {
         return machineRuns;
     }
 
     @Override
-    public void putMachineRuns(MachineRuns runs) {
+    public void putMachineRuns(MachineRunSummaries runs) {
         this.machineRuns = runs;
     }
 }

@@ -159,7 +159,7 @@ public sealed interface LineageMessage {
 
     /**
      * What a machine did during the run of a work order that produced this lot, to be merged into
-     * the lot's {@link MachineRuns}.
+     * the lot's {@link MachineRunSummaries}.
      */
     record MachineRunUpdate(NodeKey target, MachineRunSummary summary) implements LineageMessage {
         public MachineRunUpdate {

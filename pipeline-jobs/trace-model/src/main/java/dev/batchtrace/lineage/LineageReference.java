@@ -142,7 +142,7 @@ public final class LineageReference {
 
         // machine runs per work order: attributed from machine events here, plus any summaries
         // given as they are (what the machine job sends); idle buckets are not the lineage's
-        Map<String, MachineRuns> workOrderRuns = new TreeMap<>();
+        Map<String, MachineRunSummaries> workOrderRuns = new TreeMap<>();
         List<MachineRunSummary> summaries = new ArrayList<>(MachineReference.summaries(events));
         for (Object event : events) {
             if (event instanceof MachineRunSummary m) {
@@ -153,10 +153,10 @@ public final class LineageReference {
             if (m.workOrderId() != null) {
                 workOrderRuns.put(
                         m.workOrderId(),
-                        MachineRuns.orNone(workOrderRuns.get(m.workOrderId())).with(m));
+                        MachineRunSummaries.orNone(workOrderRuns.get(m.workOrderId())).with(m));
             }
         }
-        Map<String, MachineRuns> lotRuns = new HashMap<>();
+        Map<String, MachineRunSummaries> lotRuns = new HashMap<>();
 
         Map<String, TraceDocument> docs = new TreeMap<>();
         for (Map.Entry<String, List<WorkOrderEvent>> wo : workOrders.entrySet()) {
@@ -206,10 +206,10 @@ public final class LineageReference {
                     lotChildren.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
                 }
             }
-            MachineRuns runs = MachineRuns.orNone(workOrderRuns.get(wo.getKey()));
+            MachineRunSummaries runs = MachineRunSummaries.orNone(workOrderRuns.get(wo.getKey()));
             for (String lot : produced) {
                 for (MachineRunSummary run : runs.summaries()) {
-                    lotRuns.put(lot, MachineRuns.orNone(lotRuns.get(lot)).with(run));
+                    lotRuns.put(lot, MachineRunSummaries.orNone(lotRuns.get(lot)).with(run));
                 }
             }
             TraceDocument doc =
@@ -235,7 +235,7 @@ public final class LineageReference {
                                     TraceDocuments.workOrder(id, null, List.of(), List.of()),
                                     QcChecks.orNone(workOrderChecks.get(id)).byId().values(),
                                     true),
-                            MachineRuns.orNone(workOrderRuns.get(id)).summaries());
+                            MachineRunSummaries.orNone(workOrderRuns.get(id)).summaries());
             docs.put(doc.key(), doc);
         }
 
@@ -285,7 +285,7 @@ public final class LineageReference {
                                     doc,
                                     lotFacts.get(lot),
                                     QcChecks.orNone(lotChecks.get(lot)).byId().values()),
-                            MachineRuns.orNone(lotRuns.get(lot)).summaries());
+                            MachineRunSummaries.orNone(lotRuns.get(lot)).summaries());
             docs.put(doc.key(), doc);
             HoldAlerts.stockAlerts(
                             lot, lotFacts.get(lot), usage, holds.getOrDefault(lot, List.of()))

@@ -90,8 +90,8 @@ public final class NodeProtocol {
                 docChanged = true; // checks are the lot's own: nothing travels downstream
             }
         } else if (message instanceof LineageMessage.MachineRunUpdate m) {
-            MachineRuns before = MachineRuns.orNone(store.machineRuns());
-            MachineRuns after = before.with(m.summary());
+            MachineRunSummaries before = MachineRunSummaries.orNone(store.machineRuns());
+            MachineRunSummaries after = before.with(m.summary());
             if (after != before) {
                 store.putMachineRuns(after);
                 docChanged = true; // the lot's own: nothing travels downstream

@@ -96,11 +96,11 @@ public interface NodeStore {
      * ValueState: the machine run summaries (issue 5), by {@code MachineRunSummary.key()}. Defaults
      * as for the QC checks.
      */
-    default MachineRuns machineRuns() {
+    default MachineRunSummaries machineRuns() {
         return null;
     }
 
-    default void putMachineRuns(MachineRuns runs) {
+    default void putMachineRuns(MachineRunSummaries runs) {
         throw new UnsupportedOperationException(
                 getClass().getName()
                         + " keeps no machine runs: implement NodeStore.machineRuns() and"

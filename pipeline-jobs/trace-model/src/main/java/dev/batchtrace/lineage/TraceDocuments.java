@@ -270,7 +270,7 @@ public final class TraceDocuments {
         return withMachineRuns(
                 withLotQuality(
                         lot, store.lotFacts(), QcChecks.orNone(store.qcChecks()).byId().values()),
-                MachineRuns.orNone(store.machineRuns()).summaries());
+                MachineRunSummaries.orNone(store.machineRuns()).summaries());
     }
 
     /** The document of a work order, from stage 1's state. */
@@ -283,12 +283,12 @@ public final class TraceDocuments {
                         Merge.sortedCopy(iterableToList(store.producedLotCodes())));
         return withMachineRuns(
                 withQuality(doc, QcChecks.orNone(store.qcChecks()).byId().values(), true),
-                MachineRuns.orNone(store.machineRuns()).summaries());
+                MachineRunSummaries.orNone(store.machineRuns()).summaries());
     }
 
     /**
      * The document with {@code machineRuns}: what each machine did during the runs of the work
-     * order (on a lot: of the work orders that produced it), see {@link MachineRuns}.
+     * order (on a lot: of the work orders that produced it), see {@link MachineRunSummaries}.
      */
     public static TraceDocument withMachineRuns(
             TraceDocument doc, Collection<dev.batchtrace.machine.MachineRunSummary> runs) {
@@ -296,7 +296,7 @@ public final class TraceDocuments {
             return doc;
         }
         TreeMap<String, Object> d = new TreeMap<>(doc.source());
-        d.put("machineRuns", MachineRuns.toDocument(runs));
+        d.put("machineRuns", MachineRunSummaries.toDocument(runs));
         return new TraceDocument(doc.index(), doc.documentId(), d);
     }
 

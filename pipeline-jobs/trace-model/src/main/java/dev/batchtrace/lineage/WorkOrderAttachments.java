@@ -17,8 +17,8 @@ public final class WorkOrderAttachments {
     public static boolean apply(
             WorkOrderAttachment attachment, WorkOrderStore store, Consumer<LineageMessage> out) {
         if (attachment instanceof WorkOrderAttachment.MachineRun m) {
-            MachineRuns before = MachineRuns.orNone(store.machineRuns());
-            MachineRuns after = before.with(m.summary());
+            MachineRunSummaries before = MachineRunSummaries.orNone(store.machineRuns());
+            MachineRunSummaries after = before.with(m.summary());
             if (after == before) {
                 return false;
             }

@@ -81,7 +81,7 @@ public final class WorkOrderLinks {
                         reconcileEdge(workOrderId, consumed, lot, true, store, out);
                     }
                     // machine runs that arrived before this lot was produced (issue 5)
-                    for (var run : MachineRuns.orNone(store.machineRuns()).summaries()) {
+                    for (var run : MachineRunSummaries.orNone(store.machineRuns()).summaries()) {
                         out.accept(new LineageMessage.MachineRunUpdate(NodeKey.lot(lot), run));
                     }
                 }

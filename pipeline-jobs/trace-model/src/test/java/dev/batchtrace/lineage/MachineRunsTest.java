@@ -153,8 +153,10 @@ class MachineRunsTest {
         assertEquals(
                 a,
                 LineageCodec.decodeValue(LineageCodec.encodeValue(a), WorkOrderAttachment.class));
-        MachineRuns runs = MachineRuns.NONE.with(run);
+        MachineRunSummaries runs = MachineRunSummaries.NONE.with(run);
         assertEquals(
-                runs, LineageCodec.decodeValue(LineageCodec.encodeValue(runs), MachineRuns.class));
+                runs,
+                LineageCodec.decodeValue(
+                        LineageCodec.encodeValue(runs), MachineRunSummaries.class));
     }
 }

@@ -5,7 +5,7 @@ import dev.batchtrace.lineage.FlagHistory;
 import dev.batchtrace.lineage.Link;
 import dev.batchtrace.lineage.LotFacts;
 import dev.batchtrace.lineage.LotUsage;
-import dev.batchtrace.lineage.MachineRuns;
+import dev.batchtrace.lineage.MachineRunSummaries;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeStore;
 import dev.batchtrace.lineage.QcChecks;
@@ -158,12 +158,12 @@ final class FlinkNodeStore implements NodeStore {
     }
 
     @Override
-    public MachineRuns machineRuns() {
-        return FlinkState.value(machineRuns, MachineRuns.class);
+    public MachineRunSummaries machineRuns() {
+        return FlinkState.value(machineRuns, MachineRunSummaries.class);
     }
 
     @Override
-    public void putMachineRuns(MachineRuns runs) {
+    public void putMachineRuns(MachineRunSummaries runs) {
         FlinkState.update(machineRuns, runs);
     }
 

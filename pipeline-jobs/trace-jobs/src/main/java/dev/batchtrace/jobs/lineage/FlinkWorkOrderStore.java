@@ -2,7 +2,7 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.Consumption;
 import dev.batchtrace.lineage.EdgeEmission;
-import dev.batchtrace.lineage.MachineRuns;
+import dev.batchtrace.lineage.MachineRunSummaries;
 import dev.batchtrace.lineage.QcChecks;
 import dev.batchtrace.lineage.WorkOrderFacts;
 import dev.batchtrace.lineage.WorkOrderStore;
@@ -117,12 +117,12 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     }
 
     @Override
-    public MachineRuns machineRuns() {
-        return FlinkState.value(machineRuns, MachineRuns.class);
+    public MachineRunSummaries machineRuns() {
+        return FlinkState.value(machineRuns, MachineRunSummaries.class);
     }
 
     @Override
-    public void putMachineRuns(MachineRuns runs) {
+    public void putMachineRuns(MachineRunSummaries runs) {
         FlinkState.update(machineRuns, runs);
     }
 }

@@ -101,7 +101,7 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
             new ValueStateDescriptor<>("qc-checks", BYTES);
 
-    /** MachineRuns: the machine runs of the work orders that produced the lot (issue 5). */
+    /** MachineRunSummaries: the machine runs of the work orders that produced the lot (issue 5). */
     public static final ValueStateDescriptor<byte[]> MACHINE_RUNS =
             new ValueStateDescriptor<>("machine-runs", BYTES);
 

@@ -70,7 +70,7 @@ public class WorkOrderLinksFunction
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
             new ValueStateDescriptor<>("work-order-qc-checks", BYTES);
 
-    /** MachineRuns: per machine the run summary from the machine job (issue 5). */
+    /** MachineRunSummaries: per machine the run summary from the machine job (issue 5). */
     public static final ValueStateDescriptor<byte[]> MACHINE_RUNS =
             new ValueStateDescriptor<>("work-order-machine-runs", BYTES);
 

@@ -15,20 +15,20 @@ import java.util.TreeMap;
  * sends several updates per run (coalesced while it runs, final, corrected); each key keeps {@link
  * MachineRunSummary#merge}, which is order-insensitive and idempotent.
  */
-public record MachineRuns(SortedMap<String, MachineRunSummary> byKey) {
+public record MachineRunSummaries(SortedMap<String, MachineRunSummary> byKey) {
 
-    public static final MachineRuns NONE = new MachineRuns(null);
+    public static final MachineRunSummaries NONE = new MachineRunSummaries(null);
 
-    public MachineRuns {
+    public MachineRunSummaries {
         byKey = Collections.unmodifiableSortedMap(new TreeMap<>(byKey == null ? Map.of() : byKey));
     }
 
-    public static MachineRuns orNone(MachineRuns runs) {
+    public static MachineRunSummaries orNone(MachineRunSummaries runs) {
         return runs == null ? NONE : runs;
     }
 
     /** These runs with {@code summary} merged in (this instance when nothing changes). */
-    public MachineRuns with(MachineRunSummary summary) {
+    public MachineRunSummaries with(MachineRunSummary summary) {
         MachineRunSummary before = byKey.get(summary.key());
         MachineRunSummary after = MachineRunSummary.merge(before, summary);
         if (after.equals(before)) {
@@ -36,7 +36,7 @@ public record MachineRuns(SortedMap<String, MachineRunSummary> byKey) {
         }
         TreeMap<String, MachineRunSummary> next = new TreeMap<>(byKey);
         next.put(summary.key(), after);
-        return new MachineRuns(next);
+        return new MachineRunSummaries(next);
     }
 
     public Collection<MachineRunSummary> summaries() {
