@@ -133,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalLineageRun.Resume resume = LocalLineageRun.resume(stack.toConfig().workDir());
         JobClient job =
                 LocalLineageRun.start(
-                        LocalLineageRun.config(endpoints, resume.runId(), Map.of()),
+                        LocalLineageRun.settings(endpoints, resume.runId(), Map.of()),
                         stack.toConfig().workDir(),
                         resume,
                         webUiPort,

@@ -9,6 +9,7 @@ import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -74,7 +75,8 @@ public final class LineageJob {
     private LineageJob() {}
 
     public static void main(String[] args) throws Exception {
-        LineageJobConfig config = LineageJobConfig.fromArgs(args);
+        Map<String, String> settings = LineageJobConfig.argsToMap(args);
+        LineageJobConfig config = LineageJobConfig.fromMap(settings);
         LOG.info("lineage job config: {}", config);
         // Templates, versioned indices and aliases before any document is written (idempotent).
         IndexTemplates.install(config.elasticsearch(), LOG::info);
@@ -84,6 +86,9 @@ public final class LineageJob {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay());
+        if (AlertNotifier.addTo(env, config, settings)) {
+            LOG.info("alerts -> webhooks: {}", AlertNotifier.webhooks(settings).orElseThrow());
+        }
         env.execute(config.jobName());
     }
 
