@@ -25,8 +25,6 @@ import java.util.UUID;
  */
 public final class HoldAlerts {
 
-    private static final LotUsage EMPTY_USAGE = new LotUsage(null, null, null);
-
     private HoldAlerts() {}
 
     /** The node's current (OPEN) alerts, sorted by id. */
@@ -107,7 +105,7 @@ public final class HoldAlerts {
         if (facts == null) {
             return alerts; // a lot only referenced: nothing known to be in stock
         }
-        Double remaining = (usage == null ? EMPTY_USAGE : usage).remaining(facts);
+        Double remaining = (usage == null ? LotUsage.NONE : usage).remaining(facts);
         if (remaining != null && remaining <= 0) {
             return alerts; // all consumed or shipped: the shipments and descendants carry it
         }

@@ -57,7 +57,7 @@ public final class LineageReference {
 
     private static Result compute(Collection<?> events, boolean withFlags) {
         Map<String, Map<String, LotFlag>> flags = new TreeMap<>();
-        // what left each lot (with flags only: a job without holds has no use for it)
+        // what left each lot (mass balance, stock under hold)
         Map<String, Map<String, Consumption>> consumedFrom = new HashMap<>();
         Map<String, Set<String>> reversedAt = new HashMap<>();
         Map<String, Map<String, List<ShipmentLine>>> shippedFrom = new HashMap<>();
@@ -74,14 +74,17 @@ public final class LineageReference {
                 lotFacts.merge(r.getLotCode(), LotFacts.fromReceipt(r), LotFacts::merge);
             } else if (event instanceof WorkOrderEvent e) {
                 workOrders.computeIfAbsent(e.getWorkOrderId(), k -> new ArrayList<>()).add(e);
-                if (withFlags && e.getLotCode() != null) {
+                if (e.getLotCode() != null) {
                     if (e.getEventType() == WorkOrderEventType.MATERIAL_CONSUMED) {
                         consumedFrom
                                 .computeIfAbsent(e.getLotCode(), k -> new TreeMap<>())
                                 .merge(
                                         e.getEventId(),
                                         new Consumption(
-                                                e.getLotCode(), e.getQuantity(), e.getUnit()),
+                                                e.getLotCode(),
+                                                e.getQuantity(),
+                                                e.getUnit(),
+                                                e.getWorkOrderId()),
                                         Merge::larger);
                     } else if (e.getEventType() == WorkOrderEventType.CONSUMPTION_REVERSED
                             && e.getReversesEventId() != null) {
@@ -103,16 +106,11 @@ public final class LineageReference {
                             .computeIfAbsent(line.getLotCode(), k -> new ArrayList<>())
                             .add(ShipmentLine.of(line));
                 }
-                if (withFlags) {
-                    linesByLot.forEach(
-                            (lot, lines) ->
-                                    shippedFrom
-                                            .computeIfAbsent(lot, k -> new TreeMap<>())
-                                            .merge(
-                                                    n.getDispatchId(),
-                                                    lines,
-                                                    LotUsage::largerLines));
-                }
+                linesByLot.forEach(
+                        (lot, lines) ->
+                                shippedFrom
+                                        .computeIfAbsent(lot, k -> new TreeMap<>())
+                                        .merge(n.getDispatchId(), lines, LotUsage::largerLines));
                 for (DispatchLine line : n.getLines()) {
                     parents.computeIfAbsent(shipment, k -> new HashSet<>()).add(line.getLotCode());
                     shipmentCustomers
@@ -135,7 +133,11 @@ public final class LineageReference {
                         if (e.getLotCode() != null) {
                             consumptions.merge(
                                     e.getEventId(),
-                                    new Consumption(e.getLotCode(), e.getQuantity(), e.getUnit()),
+                                    new Consumption(
+                                            e.getLotCode(),
+                                            e.getQuantity(),
+                                            e.getUnit(),
+                                            e.getWorkOrderId()),
                                     Merge::larger);
                         }
                     }
@@ -195,21 +197,22 @@ public final class LineageReference {
                     !inputs.isEmpty()
                             || lotChildren.containsKey(lot)
                             || shipmentCustomers.containsKey(lot);
+            LotUsage usage =
+                    new LotUsage(
+                            new TreeMap<>(consumedFrom.getOrDefault(lot, Map.of())),
+                            new TreeSet<>(reversedAt.getOrDefault(lot, Set.of())),
+                            new TreeMap<>(shippedFrom.getOrDefault(lot, Map.of())));
             TraceDocument doc =
                     TraceDocuments.lot(
                             lot,
                             lotFacts.get(lot),
+                            usage,
                             inputs,
                             shipments,
                             upstream(node, parents, lotFacts),
                             holds.getOrDefault(lot, List.of()),
                             hasEdges);
             docs.put(doc.key(), doc);
-            LotUsage usage =
-                    new LotUsage(
-                            new TreeMap<>(consumedFrom.getOrDefault(lot, Map.of())),
-                            new TreeSet<>(reversedAt.getOrDefault(lot, Set.of())),
-                            new TreeMap<>(shippedFrom.getOrDefault(lot, Map.of())));
             HoldAlerts.stockAlerts(
                             lot, lotFacts.get(lot), usage, holds.getOrDefault(lot, List.of()))
                     .forEach(a -> alerts.put(a.alertId(), a));

@@ -1,7 +1,9 @@
 package dev.batchtrace.lineage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +25,9 @@ public record LotUsage(
         SortedMap<String, Consumption> consumed,
         SortedSet<String> reversed,
         SortedMap<String, List<ShipmentLine>> shipped) {
+
+    /** Nothing consumed, reversed or shipped. */
+    public static final LotUsage NONE = new LotUsage(null, null, null);
 
     public LotUsage {
         consumed = Collections.unmodifiableSortedMap(new TreeMap<>(orEmpty(consumed)));
@@ -90,6 +95,110 @@ public record LotUsage(
             }
         }
         return left;
+    }
+
+    /**
+     * The lot's mass balance for its trace document: received or produced, consumed (per work
+     * order), shipped (per dispatch), remaining. Only quantities in the lot's own unit add up; an
+     * outflow in another unit or without quantity is listed under {@code unaccounted} and flags
+     * {@code unitMismatch} (no conversion is guessed), and then {@code remaining} is left out.
+     *
+     * @param facts the lot's facts, or null (a lot only referenced by consumptions or lines)
+     * @return the {@code balance} object, or null when nothing is known about the lot's quantity
+     */
+    public SortedMap<String, Object> balance(LotFacts facts) {
+        String unit = facts == null ? null : facts.unit();
+        Double received = facts == null ? null : facts.quantity();
+        if (received == null && consumed.isEmpty() && shipped.isEmpty()) {
+            return null;
+        }
+        // (work order | dispatch, unit) -> quantity; sorted so sums are bit-exact everywhere
+        TreeMap<List<String>, Double> byWorkOrder = new TreeMap<>(LotUsage::compareKeys);
+        TreeMap<List<String>, Double> byDispatch = new TreeMap<>(LotUsage::compareKeys);
+        TreeMap<String, double[]> unaccounted = new TreeMap<>();
+        double consumedInUnit = 0;
+        double shippedInUnit = 0;
+        for (Map.Entry<String, Consumption> e : consumed.entrySet()) {
+            Consumption c = e.getValue();
+            if (reversed.contains(e.getKey())) {
+                continue;
+            }
+            double q = c.quantity() == null ? 0 : c.quantity();
+            byWorkOrder.merge(Arrays.asList(c.workOrderId(), c.unit()), q, Double::sum);
+            if (unit != null && c.quantity() != null && unit.equals(c.unit())) {
+                consumedInUnit += q;
+            } else {
+                unaccounted.computeIfAbsent(unitName(c.unit()), k -> new double[2])[0] += q;
+            }
+        }
+        for (Map.Entry<String, List<ShipmentLine>> e : shipped.entrySet()) {
+            for (ShipmentLine line : e.getValue()) {
+                byDispatch.merge(
+                        Arrays.asList(e.getKey(), line.unit()), line.quantity(), Double::sum);
+                if (unit != null && unit.equals(line.unit())) {
+                    shippedInUnit += line.quantity();
+                } else {
+                    unaccounted.computeIfAbsent(unitName(line.unit()), k -> new double[2])[1] +=
+                            line.quantity();
+                }
+            }
+        }
+        TreeMap<String, Object> b = new TreeMap<>();
+        putIfSet(b, "unit", unit);
+        putIfSet(b, "receivedOrProduced", received);
+        b.put("consumed", consumedInUnit);
+        b.put("shipped", shippedInUnit);
+        b.put("consumedBy", quantities("workOrderId", byWorkOrder));
+        b.put("shippedBy", quantities("dispatchId", byDispatch));
+        b.put("unitMismatch", !unaccounted.isEmpty());
+        if (unaccounted.isEmpty()) {
+            if (received != null) {
+                b.put("remaining", received - consumedInUnit - shippedInUnit);
+            }
+        } else {
+            List<Map<String, Object>> other = new ArrayList<>();
+            unaccounted.forEach(
+                    (u, q) -> {
+                        TreeMap<String, Object> n = new TreeMap<>();
+                        n.put("unit", u);
+                        n.put("consumed", q[0]);
+                        n.put("shipped", q[1]);
+                        other.add(n);
+                    });
+            b.put("unaccounted", other);
+        }
+        return b;
+    }
+
+    /** Name of a unit in the balance; a missing unit is named so it stays visible. */
+    private static String unitName(String unit) {
+        return unit == null ? "(no unit)" : unit;
+    }
+
+    private static List<Map<String, Object>> quantities(
+            String idField, TreeMap<List<String>, Double> byIdAndUnit) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        byIdAndUnit.forEach(
+                (key, q) -> {
+                    TreeMap<String, Object> n = new TreeMap<>();
+                    putIfSet(n, idField, key.get(0));
+                    putIfSet(n, "unit", key.get(1));
+                    n.put("quantity", q);
+                    list.add(n);
+                });
+        return list;
+    }
+
+    private static int compareKeys(List<String> a, List<String> b) {
+        Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
+        int c = nullsFirst.compare(a.get(0), b.get(0));
+        return c != 0 ? c : nullsFirst.compare(a.get(1), b.get(1));
+    }
+
+    private static void putIfSet(Map<String, Object> m, String field, Object value) {
+        if (value != null) {
+            m.put(field, value);
+        }
     }
 
     /** Two notes with one dispatch id (bad data): the larger line list, line by line. */

@@ -33,7 +33,8 @@ public final class LotUsages {
                                             new Consumption(
                                                     e.getLotCode(),
                                                     e.getQuantity(),
-                                                    e.getUnit()))));
+                                                    e.getUnit(),
+                                                    e.getWorkOrderId()))));
             case CONSUMPTION_REVERSED -> {
                 if (e.getReversesEventId() != null) {
                     out.accept(

@@ -59,6 +59,25 @@ public final class TraceDocuments {
             Collection<AncestorEntry> ancestors,
             Collection<HoldEntry> holds,
             boolean hasEdges) {
+        return lot(
+                lotCode, facts, null, inputLotCodes, shipmentCustomers, ancestors, holds, hasEdges);
+    }
+
+    /**
+     * The document of a lot with its holds and its mass balance ({@code balance}, see {@link
+     * LotUsage#balance}).
+     *
+     * @param usage what was consumed and shipped of the lot, or null (nothing yet)
+     */
+    public static TraceDocument lot(
+            String lotCode,
+            LotFacts facts,
+            LotUsage usage,
+            Collection<String> inputLotCodes,
+            Map<String, ? extends Collection<String>> shipmentCustomers,
+            Collection<AncestorEntry> ancestors,
+            Collection<HoldEntry> holds,
+            boolean hasEdges) {
         if (facts == null && !hasEdges) {
             return new TraceDocument(LOTS, lotCode, null);
         }
@@ -92,6 +111,7 @@ public final class TraceDocuments {
         d.put("customerIds", List.copyOf(customers));
         putAncestors(d, ancestors);
         putHolds(d, holds);
+        put(d, "balance", (usage == null ? LotUsage.NONE : usage).balance(facts));
         return new TraceDocument(LOTS, lotCode, d);
     }
 
@@ -237,7 +257,15 @@ public final class TraceDocuments {
         if (node.isShipment()) {
             return shipment(node.code(), store.shipmentFacts(), shippedLots, ancestors, holds);
         }
-        return lot(node.code(), store.lotFacts(), inputs, shipments, ancestors, holds, hasEdges);
+        return lot(
+                node.code(),
+                store.lotFacts(),
+                store.lotUsage(),
+                inputs,
+                shipments,
+                ancestors,
+                holds,
+                hasEdges);
     }
 
     /** The document of a work order, from stage 1's state. */

@@ -41,7 +41,8 @@ public final class WorkOrderLinks {
                 if (lot == null) {
                     break;
                 }
-                Consumption incoming = new Consumption(lot, event.getQuantity(), event.getUnit());
+                Consumption incoming =
+                        new Consumption(lot, event.getQuantity(), event.getUnit(), workOrderId);
                 Consumption old = store.consumption(event.getEventId());
                 // same eventId with different content (bad data): the larger wins, order-free
                 Consumption kept = Merge.larger(old, incoming);

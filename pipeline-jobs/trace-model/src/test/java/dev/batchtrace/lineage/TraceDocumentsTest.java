@@ -9,6 +9,8 @@ import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,13 @@ class TraceDocumentsTest {
                                 .map(l -> (Object) ((ParsedEvent) l).value())
                                 .toList();
         Set<String> unmapped = new TreeSet<>();
-        for (TraceDocument doc : LineageReference.withHolds(events).documents().values()) {
+        LineageReference.Result reference = LineageReference.withHolds(events);
+        List<TraceDocument> docs = new ArrayList<>(reference.documents().values());
+        reference
+                .alerts()
+                .values()
+                .forEach(a -> docs.add(a.toDocument(Instant.EPOCH, Instant.EPOCH)));
+        for (TraceDocument doc : docs) {
             Set<String> mapped = mappedFields(doc.index());
             for (String field : fields("", doc.source())) {
                 if (!mapped.contains(field)) {
@@ -109,6 +117,9 @@ class TraceDocumentsTest {
         Set<String> out = new TreeSet<>();
         for (Map.Entry<String, Object> e : source.entrySet()) {
             out.add(prefix + e.getKey());
+            if (e.getValue() instanceof Map<?, ?> m) {
+                out.addAll(fields(prefix + e.getKey() + ".", (Map<String, Object>) m));
+            }
             if (e.getValue() instanceof List<?> list) {
                 for (Object item : list) {
                     if (item instanceof Map<?, ?> m) {

@@ -60,7 +60,10 @@ class IndexTemplatesTest {
                             Map.entry("holds.severity", KEYWORD),
                             Map.entry("holds.since", DATE),
                             Map.entry("qcStatus", KEYWORD),
-                            Map.entry("massBalance", OBJECT),
+                            Map.entry("balance", OBJECT),
+                            Map.entry("balance.remaining", DOUBLE),
+                            Map.entry("balance.unitMismatch", BOOLEAN),
+                            Map.entry("balance.consumedBy.workOrderId", KEYWORD),
                             Map.entry("updatedAt", DATE)),
                     TraceIndex.WORK_ORDERS,
                     Map.ofEntries(
