@@ -16,6 +16,7 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * closure, so each question is one term query per index; levels are derived client-side from the
  * fetched documents' direct inputs. Each answer carries the time spent in Elasticsearch calls.
  *
- * <p>Used by {@code bin/trace lot}, {@code bin/trace customers} and the demo.
+ * <p>Used by {@code bin/trace lot}, {@code bin/trace customers}, {@code bin/trace recall} and the
+ * demo.
  */
 public final class TraceQueries implements AutoCloseable {
 
@@ -326,7 +328,7 @@ public final class TraceQueries implements AutoCloseable {
      */
     public RecallReport recall(String lotCode) {
         long start = System.nanoTime();
-        Instant generatedAt = Instant.now();
+        Instant generatedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Stopwatch elasticsearch = new Stopwatch();
         List<String> lotFields = new ArrayList<>(Documents.LOT_FIELDS);
         lotFields.addAll(Documents.RECALL_LOT_FIELDS);

@@ -332,6 +332,22 @@ class RecallITCase {
         assertEquals(5, nowhere.exitCode(), nowhere.err());
         assertTrue(nowhere.err().contains("cannot reach Elasticsearch"), nowhere.err());
 
+        Path notADirectory = Files.writeString(temp.resolve("not-a-directory"), "x");
+        Run unwritable =
+                trace(
+                        "recall",
+                        RESIN,
+                        "--csv",
+                        notADirectory.toString(),
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(1, unwritable.exitCode(), unwritable.err());
+        assertTrue(
+                unwritable
+                        .err()
+                        .startsWith("error: cannot write the CSV files into " + notADirectory),
+                unwritable.err());
+
         assertEquals(2, trace("recall").exitCode(), "LOT missing");
         assertEquals(2, trace("recall", RESIN, "--csv").exitCode(), "--csv without DIR");
     }
