@@ -1,6 +1,7 @@
 package dev.batchtrace.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.batchtrace.cli.query.RecallTables;
 import dev.batchtrace.cli.query.TraceQueries;
 import dev.batchtrace.cli.query.TraceTables;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
@@ -8,6 +9,7 @@ import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.schemas.EventTopics;
 import dev.batchtrace.stack.StackStatus;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Start the local stack, publish the sample factory day"
                     + " (deploy/sample-data/factory-day.jsonl), read every topic back, run the"
-                    + " lineage job until its trace documents match the batch reference, and answer"
-                    + " three trace questions from Elasticsearch.",
+                    + " lineage job until its trace documents match the batch reference, answer"
+                    + " the trace questions from Elasticsearch, then put a raw lot on hold"
+                    + " (deploy/sample-data/demo-hold.jsonl), print the alerts as the job raises"
+                    + " them and the mock-recall report of that lot.",
             "The stack keeps running afterwards: stop it with 'trace stack down'."
         })
 final class DemoCommand implements Callable<Integer> {
@@ -38,6 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     static final String RAW_LOT = "RM-261102-01";
     static final String SUPPLIER = "SUP-POLY";
     static final String SUPPLIER_LOT = "L2611-01";
+    static final String SAMPLE_DAY_FLAG = "FLAG-26-0042";
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(3);
 
     @Option(
@@ -53,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("== 1/5 Local stack");
+        out.println("== 1/6 Local stack");
         StackStatus status = StackSetup.up(stack, out);
         StackPrinter.print(status, stack.endpoints(), out);
         if (!status.allRunning()) {
@@ -62,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         Endpoints endpoints = stack.endpoints();
 
         out.println();
-        out.println("== 2/5 Publish the sample factory day");
+        out.println("== 2/6 Publish the sample factory day");
         EventPublisher.Summary summary =
                 PublishCommand.publish(
                         StackOptions.sampleFactoryDay(),
@@ -71,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                         out);
 
         out.println();
-        out.println("== 3/5 Read every input topic back through the registry");
+        out.println("== 3/6 Read every input topic back through the registry");
         long started = System.nanoTime();
         Map<String, TopicCounter.Count> counts =
                 TopicCounter.count(
@@ -100,16 +105,69 @@ final class DemoCommand implements Callable<Integer> {
 
         out.println();
         out.println(
-                "== 4/5 Run the lineage job until the trace documents match the batch reference");
-        boolean converged = runLineageJob(endpoints, out);
-        if (converged) {
-            out.println();
-            out.println("== 5/5 Trace questions, answered from Elasticsearch");
-            answerQuestions(
-                    endpoints,
-                    ReferenceCheck.forFile(
-                            StackOptions.sampleFactoryDay(), endpoints.elasticsearchUrl()),
-                    out);
+                "== 4/6 Run the lineage job until the trace documents match the batch reference");
+        // an earlier demo run's hold is in the topics too: the reference must include it
+        boolean holdPublished = DemoHold.published(endpoints);
+        List<Path> published =
+                holdPublished
+                        ? List.of(StackOptions.sampleFactoryDay(), DemoHold.file())
+                        : List.of(StackOptions.sampleFactoryDay());
+        ReferenceCheck reference = ReferenceCheck.forFiles(published, endpoints.elasticsearchUrl());
+        LocalLineageRun.Resume resume = LocalLineageRun.resume(stack.toConfig().workDir());
+        JobClient job =
+                LocalLineageRun.start(
+                        LocalLineageRun.settings(endpoints, resume.runId(), Map.of()),
+                        stack.toConfig().workDir(),
+                        resume,
+                        webUiPort,
+                        line -> {
+                            out.println(line);
+                            out.flush();
+                        });
+        boolean ok;
+        try {
+            ok = awaitReference(reference, out);
+            if (ok) {
+                out.println();
+                out.println("== 5/6 Trace questions, answered from Elasticsearch");
+                answerQuestions(endpoints, reference, out);
+
+                out.println();
+                out.println(
+                        "== 6/6 Quality puts raw lot "
+                                + DemoHold.LOT
+                                + " on hold ("
+                                + DemoHold.FLAG_ID
+                                + ", deploy/sample-data/demo-hold.jsonl)");
+                ReferenceCheck withHold =
+                        ReferenceCheck.forFiles(
+                                List.of(StackOptions.sampleFactoryDay(), DemoHold.file()),
+                                endpoints.elasticsearchUrl());
+                ok =
+                        DemoHold.flagAndWatch(
+                                        endpoints,
+                                        withHold.expectedOpenAlerts(DemoHold.FLAG_ID),
+                                        out)
+                                && awaitReference(withHold, out);
+                if (ok) {
+                    out.println();
+                    out.println(
+                            "Mock recall of "
+                                    + DemoHold.LOT
+                                    + " (bin/trace recall "
+                                    + DemoHold.LOT
+                                    + "):");
+                    try (TraceQueries queries =
+                            TraceQueries.open(
+                                    ElasticsearchSettings.forHosts(endpoints.elasticsearchUrl()))) {
+                        out.print(RecallTables.report(queries.recall(DemoHold.LOT)));
+                    }
+                }
+            }
+        } finally {
+            // cancelling keeps the newest checkpoint, so bin/trace run continues from here
+            job.cancel().get();
+            out.println("  job stopped (its checkpoint is kept in the work folder)");
         }
         out.println();
         out.println(
@@ -123,63 +181,44 @@ final class DemoCommand implements Callable<Integer> {
         out.println(
                 "Keep the job running with: bin/trace run (it resumes from the demo's checkpoint)");
         out.flush();
-        return converged ? 0 : 1;
+        return ok ? 0 : 1;
     }
 
-    private boolean runLineageJob(Endpoints endpoints, PrintWriter out) throws Exception {
-        ReferenceCheck reference =
-                ReferenceCheck.forFile(
-                        StackOptions.sampleFactoryDay(), endpoints.elasticsearchUrl());
-        LocalLineageRun.Resume resume = LocalLineageRun.resume(stack.toConfig().workDir());
-        JobClient job =
-                LocalLineageRun.start(
-                        LocalLineageRun.config(endpoints, resume.runId(), Map.of()),
-                        stack.toConfig().workDir(),
-                        resume,
-                        webUiPort,
-                        line -> {
-                            out.println(line);
-                            out.flush();
-                        });
-        try {
-            long started = System.nanoTime();
-            long deadline = started + PROCESSING_TIMEOUT.toNanos();
-            int matching = 0;
-            long lastReport = 0;
-            while (System.nanoTime() < deadline) {
-                matching = reference.matching();
-                if (matching == reference.documentCount()) {
-                    reference.refresh();
-                    out.printf(
-                            "  all %d trace documents match the batch reference after %.1f s%n",
-                            matching, (System.nanoTime() - started) / 1e9);
-                    return true;
-                }
-                if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                    out.printf(
-                            "  %d of %d trace documents match the batch reference...%n",
-                            matching, reference.documentCount());
-                    out.flush();
-                    lastReport = System.nanoTime();
-                }
-                Thread.sleep(500);
+    /** Waits until Elasticsearch holds exactly the reference's documents and open alerts. */
+    private boolean awaitReference(ReferenceCheck reference, PrintWriter out) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + PROCESSING_TIMEOUT.toNanos();
+        int matching = 0;
+        long lastReport = 0;
+        while (System.nanoTime() < deadline) {
+            matching = reference.matching();
+            if (matching == reference.documentCount()) {
+                reference.refresh();
+                out.printf(
+                        "  all %d trace documents match the batch reference after %.1f s%n",
+                        matching, (System.nanoTime() - started) / 1e9);
+                return true;
             }
-            out.printf(
-                    "error: after %s only %d of %d trace documents match the batch reference;"
-                            + " see the Flink web UI and the logs. If %s holds checkpoints of an"
-                            + " older version of the job (its state misses what the new version"
-                            + " keeps), delete that folder: the next run recomputes everything from"
-                            + " the topics.%n",
-                    PROCESSING_TIMEOUT,
-                    matching,
-                    reference.documentCount(),
-                    LocalLineageRun.checkpointsDir(stack.toConfig().workDir()));
-            return false;
-        } finally {
-            // cancelling keeps the newest checkpoint, so bin/trace run continues from here
-            job.cancel().get();
-            out.println("  job stopped (its checkpoint is kept in the work folder)");
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                out.printf(
+                        "  %d of %d trace documents match the batch reference...%n",
+                        matching, reference.documentCount());
+                out.flush();
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(500);
         }
+        out.printf(
+                "error: after %s only %d of %d trace documents match the batch reference;"
+                        + " see the Flink web UI and the logs. If %s holds checkpoints of an"
+                        + " older version of the job (its state misses what the new version"
+                        + " keeps), delete that folder: the next run recomputes everything from"
+                        + " the topics.%n",
+                PROCESSING_TIMEOUT,
+                matching,
+                reference.documentCount(),
+                LocalLineageRun.checkpointsDir(stack.toConfig().workDir()));
+        return false;
     }
 
     private static void answerQuestions(
@@ -215,7 +254,7 @@ final class DemoCommand implements Callable<Integer> {
                     TraceTables.customers(queries.customersOfSupplierLot(SUPPLIER, SUPPLIER_LOT)));
         }
         out.println();
-        List<JsonNode> alerts = reference.openAlerts();
+        List<JsonNode> alerts = reference.openAlerts(SAMPLE_DAY_FLAG);
         out.println(
                 "Q4. The sample day puts a lot on hold: which shipments and stock are affected? The job"
                         + " raised "

@@ -4,6 +4,7 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
+import dev.batchtrace.jobs.lineage.AlertNotifier;
 import dev.batchtrace.jobs.lineage.LineageJob;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
 import dev.batchtrace.jobs.lineage.LineageSinks;
@@ -53,6 +54,12 @@ final class LocalLineageRun {
     /** Job settings for the given endpoints and run; a config file's keys win over these. */
     static LineageJobConfig config(
             Endpoints endpoints, String runId, Map<String, String> overrides) {
+        return LineageJobConfig.fromMap(settings(endpoints, runId, overrides));
+    }
+
+    /** The job's settings as keys and values (also read by the alert notifier). */
+    static Map<String, String> settings(
+            Endpoints endpoints, String runId, Map<String, String> overrides) {
         LineageJobConfig.Topics defaults = LineageJobConfig.Topics.defaults();
         Map<String, String> settings = new TreeMap<>();
         settings.put(KafkaSettings.BOOTSTRAP_SERVERS, endpoints.kafkaBootstrapServers());
@@ -63,7 +70,7 @@ final class LocalLineageRun {
         settings.put(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "batchtrace-lineage-" + runId);
         settings.put(LineageJobConfig.TOPIC_FEEDBACK_KEY, defaults.feedback() + "." + runId);
         settings.putAll(overrides);
-        return LineageJobConfig.fromMap(settings);
+        return settings;
     }
 
     /** The newest retained checkpoint and its run, or a new run id when there is none. */
@@ -81,8 +88,9 @@ final class LocalLineageRun {
 
     /** Installs templates, creates the run's topics and starts the job; returns at once. */
     static JobClient start(
-            LineageJobConfig config, Path workDir, Resume resume, int webUiPort, Output out)
+            Map<String, String> settings, Path workDir, Resume resume, int webUiPort, Output out)
             throws Exception {
+        LineageJobConfig config = LineageJobConfig.fromMap(settings);
         // templates, versioned indices and aliases before any document is written (idempotent)
         IndexTemplates.install(config.elasticsearch(), line -> out.println("  " + line));
         LineageJobConfig.Topics topics = config.topics();
@@ -126,6 +134,11 @@ final class LocalLineageRun {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay());
+        if (AlertNotifier.addTo(env, config, settings)) {
+            out.println(
+                    "  alerts are delivered to webhooks "
+                            + AlertNotifier.webhooks(settings).orElseThrow());
+        }
         JobClient job = env.executeAsync(config.jobName());
         out.println(
                 "  job "

@@ -2,6 +2,7 @@ package dev.batchtrace.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
@@ -46,10 +47,17 @@ final class ReferenceCheck {
 
     /** The reference documents of every event in a JSON-lines file. */
     static ReferenceCheck forFile(Path events, String elasticsearchUrl) throws IOException {
+        return forFiles(List.of(events), elasticsearchUrl);
+    }
+
+    /** The reference documents of every event in the JSON-lines files together. */
+    static ReferenceCheck forFiles(List<Path> files, String elasticsearchUrl) throws IOException {
         List<Object> values = new ArrayList<>();
-        for (LineResult line : new JsonLinesReader().readAll(events)) {
-            if (line instanceof ParsedEvent event) {
-                values.add(event.value());
+        for (Path file : files) {
+            for (LineResult line : new JsonLinesReader().readAll(file)) {
+                if (line instanceof ParsedEvent event) {
+                    values.add(event.value());
+                }
             }
         }
         LineageReference.Result reference = LineageReference.withHolds(values);
@@ -63,6 +71,18 @@ final class ReferenceCheck {
                             }
                         });
         return new ReferenceCheck(reference.documents(), open, elasticsearchUrl);
+    }
+
+    /** The open alerts the reference expects for one flag, by alert id. */
+    Map<String, HoldAlert> expectedOpenAlerts(String flagId) {
+        Map<String, HoldAlert> ofFlag = new TreeMap<>();
+        expectedOpenAlerts.forEach(
+                (id, alert) -> {
+                    if (flagId.equals(alert.flagId())) {
+                        ofFlag.put(id, alert);
+                    }
+                });
+        return ofFlag;
     }
 
     /** Trace documents plus open hold alerts the reference expects. */
@@ -105,10 +125,12 @@ final class ReferenceCheck {
         return matching;
     }
 
-    /** The open hold alerts in Elasticsearch, by kind and lot. */
-    List<JsonNode> openAlerts() throws IOException, InterruptedException {
+    /** The open hold alerts of one flag in Elasticsearch, by kind and lot. */
+    List<JsonNode> openAlerts(String flagId) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("query").putObject("term").put("status", HoldAlert.OPEN);
+        ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+        filter.addObject().putObject("term").put("status", HoldAlert.OPEN);
+        filter.addObject().putObject("term").put("flagId", flagId);
         body.put("size", 1000);
         body.putArray("sort").addObject().put("kind", "asc");
         body.withArray("sort").addObject().put("lotCode", "asc");

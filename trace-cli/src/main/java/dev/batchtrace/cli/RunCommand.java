@@ -59,12 +59,12 @@ final class RunCommand implements Callable<Integer> {
             overrides = LineageJobConfig.argsToMap("--config", configFile.toString());
         }
         LocalLineageRun.Resume resume = LocalLineageRun.resume(stackConfig.workDir());
-        LineageJobConfig config =
-                LocalLineageRun.config(stack.endpoints(), resume.runId(), overrides);
-        out.println("Lineage job: " + config.jobName());
+        Map<String, String> settings =
+                LocalLineageRun.settings(stack.endpoints(), resume.runId(), overrides);
+        out.println("Lineage job: " + LineageJobConfig.fromMap(settings).jobName());
         JobClient job =
                 LocalLineageRun.start(
-                        config,
+                        settings,
                         stackConfig.workDir(),
                         resume,
                         webUiPort,

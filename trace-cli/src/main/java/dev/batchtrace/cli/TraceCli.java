@@ -2,6 +2,7 @@ package dev.batchtrace.cli;
 
 import dev.batchtrace.cli.query.CustomersCommand;
 import dev.batchtrace.cli.query.LotCommand;
+import dev.batchtrace.cli.query.RecallCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             LotCommand.class,
             CustomersCommand.class,
+            RecallCommand.class,
             RunCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

@@ -127,7 +127,7 @@ class TraceCliITCase {
         assertTrue(demo.out().contains("no earlier checkpoint"), demo.out());
         // Q3: supplier SUP-POLY's lot L2611-01 reached C-100, C-200 and C-400, never C-300
         // (C-300 got SUP-FAST's screw lot with the same supplier lot code: the trap)
-        String q3 = demo.out().substring(demo.out().indexOf("Q3."));
+        String q3 = demo.out().substring(demo.out().indexOf("Q3."), demo.out().indexOf("Q4."));
         assertTrue(q3.contains("3 customers, 3 shipments"), q3);
         for (String customer : List.of("(C-100)", "(C-200)", "(C-400)")) {
             assertTrue(q3.contains(customer), customer + " in " + q3);
@@ -140,19 +140,39 @@ class TraceCliITCase {
         // Q4: the sample day's HOLD on RM-261102-01 raised its alerts without anyone asking
         // (deploy/sample-data/README.md): two shipments, one shipped while on hold, three stock
         // lots
-        String q4 = demo.out().substring(demo.out().indexOf("Q4."));
+        String q4 = demo.out().substring(demo.out().indexOf("Q4."), demo.out().indexOf("== 6/6"));
         assertTrue(q4.contains("raised 6 alerts"), q4);
         assertEquals(2, countMatches(q4, "AFFECTED_SHIPMENT .*DN-26-700[12]"), q4);
         assertEquals(1, countMatches(q4, "SHIPPED_WHILE_ON_HOLD .*DN-26-7004"), q4);
         assertEquals(3, countMatches(q4, "AFFECTED_STOCK "), q4);
         assertTrue(!q4.contains("DN-26-7003"), q4);
 
+        // the live hold of RM-261102-06: its three alerts arrive while the demo watches, then the
+        // mock recall names the three customers (deploy/sample-data/README.md, "live hold")
+        String hold = demo.out().substring(demo.out().indexOf("== 6/6"));
+        assertTrue(hold.contains("1 published, 0 rejected"), hold);
+        assertEquals(3, countMatches(hold, "ms +AFFECTED_SHIPMENT .*DN-26-700[234]"), hold);
+        assertTrue(hold.contains("all 3 alerts for FLAG-26-0043 arrived"), hold);
+        String recall = hold.substring(hold.indexOf("Mock recall of RM-261102-06"));
+        for (String named :
+                List.of("FG-261102-02", "FG-261102-03", "DN-26-7003", "C-200", "C-300", "C-400")) {
+            assertTrue(recall.contains(named), named + " in " + recall);
+        }
+        assertTrue(recall.contains("100.0 %") || recall.contains("100 %"), recall);
+
         Run again = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
 
         assertEquals(0, again.exitCode(), again.out() + again.err());
         assertTrue(again.out().contains("resuming from checkpoint"), again.out());
-        assertTrue(
-                again.out().contains("all " + documents + " trace documents match"), again.out());
+        int withHold =
+                ReferenceCheck.forFiles(
+                                List.of(StackOptions.sampleFactoryDay(), DemoHold.file()),
+                                "http://unused")
+                        .documentCount();
+        assertTrue(again.out().contains("all " + withHold + " trace documents match"), again.out());
+        String holdAgain = again.out().substring(again.out().indexOf("== 6/6"));
+        assertTrue(holdAgain.contains("published by an earlier demo run"), holdAgain);
+        assertEquals(3, countMatches(holdAgain, "earlier +AFFECTED_SHIPMENT "), holdAgain);
     }
 
     @Test

@@ -104,6 +104,27 @@ class MassBalanceTest {
                         .readAll(LineagePropertyTest.SAMPLE).stream()
                                 .map(l -> (Object) ((ParsedEvent) l).value())
                                 .toList();
+        // the README's table: received or produced / consumed / shipped / left
+        Map<String, List<Double>> readme =
+                Map.of(
+                        "RM-261102-06", List.of(500.0, 500.0, 0.0, 0.0),
+                        "RM-261102-07", List.of(20000.0, 3600.0, 0.0, 16400.0),
+                        "SA-261102-01", List.of(1200.0, 600.0, 0.0, 600.0),
+                        "SA-261102-04", List.of(800.0, 500.0, 0.0, 300.0),
+                        "FG-261102-01", List.of(400.0, 0.0, 400.0, 0.0),
+                        "FG-261102-02", List.of(300.0, 0.0, 300.0, 0.0));
+        readme.forEach(
+                (lot, numbers) -> {
+                    Map<String, Object> balance = balanceOf(events, lot);
+                    assertEquals(
+                            numbers,
+                            List.of(
+                                    balance.get("receivedOrProduced"),
+                                    balance.get("consumed"),
+                                    balance.get("shipped"),
+                                    balance.get("remaining")),
+                            lot);
+                });
         Map<String, Object> b = balanceOf(events, "RM-261102-01");
         assertEquals(1000.0, b.get("receivedOrProduced"));
         assertEquals(100.0, b.get("consumed"));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * hold"): FLAG-26-0042 puts RM-261102-01 on hold at 16:30.
  */
 class SampleDayHoldTest {
+    static final Path DEMO_HOLD = Path.of("../../deploy/sample-data/demo-hold.jsonl");
 
     private static LineageReference.Result sampleDay() throws IOException {
         List<Object> events =
@@ -88,6 +91,34 @@ class SampleDayHoldTest {
                                             : "MAJOR",
                                     a.severity());
                         });
+    }
+
+    /**
+     * The demo's live hold (deploy/sample-data/demo-hold.jsonl): the PCBA lot RM-261102-06 went
+     * into FG-02 and FG-03, all of them shipped before the 18:00 hold: three shipment alerts, no
+     * stock (RM-06 fully consumed, FG-02/03 fully shipped), and C-300 is affected this time.
+     */
+    @Test
+    void theDemoHoldOfThePcbaLotRaisesThreeShipmentAlerts() throws IOException {
+        List<Object> events = new ArrayList<>();
+        for (Path file : List.of(LineagePropertyTest.SAMPLE, DEMO_HOLD)) {
+            new JsonLinesReader().readAll(file).forEach(l -> events.add(((ParsedEvent) l).value()));
+        }
+        List<String> alerts =
+                LineageReference.withHolds(events).alerts().values().stream()
+                        .filter(a -> a.flagId().equals("FLAG-26-0043"))
+                        .map(SampleDayHoldTest::describe)
+                        .sorted()
+                        .toList();
+        assertEquals(
+                List.of(
+                        "AFFECTED_SHIPMENT DN-26-7002 C-200 FG-261102-02 100.0 pcs"
+                                + " RM-261102-06>FG-261102-02",
+                        "AFFECTED_SHIPMENT DN-26-7003 C-300 FG-261102-02 200.0 pcs"
+                                + " RM-261102-06>FG-261102-02",
+                        "AFFECTED_SHIPMENT DN-26-7004 C-400 FG-261102-03 200.0 pcs"
+                                + " RM-261102-06>FG-261102-03"),
+                alerts);
     }
 
     @Test

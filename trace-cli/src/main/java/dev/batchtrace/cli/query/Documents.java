@@ -5,7 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,7 +40,207 @@ final class Documents {
                     "shippedAt",
                     "lotCodes");
 
+    /** Fields of trace-lots a recall needs besides {@link #LOT_FIELDS}. */
+    static final List<String> RECALL_LOT_FIELDS =
+            List.of("quantity", "unit", "onHold", "holds", "balance");
+
+    /** Fields of trace-shipments a recall needs besides {@link #SHIPMENT_FIELDS}. */
+    static final List<String> RECALL_SHIPMENT_FIELDS = List.of("lines", "onHold");
+
+    static final List<String> ALERT_FIELDS =
+            List.of(
+                    "alertId",
+                    "kind",
+                    "status",
+                    "severity",
+                    "flagId",
+                    "dispatchId",
+                    "customerId",
+                    "customerName",
+                    "lotCode",
+                    "quantity",
+                    "unit",
+                    "quantityBasis",
+                    "path",
+                    "raisedAt");
+
     private Documents() {}
+
+    /** The flagged lot of a recall: facts, holds, balance and the share accounted for. */
+    static FlaggedLot flaggedLot(String id, JsonNode source) {
+        MassBalance balance = balance(source);
+        return new FlaggedLot(
+                lot(id, source),
+                number(source, "quantity"),
+                text(source, "unit"),
+                bool(source, "onHold"),
+                holds(source),
+                balance,
+                ShareAccounted.of(balance));
+    }
+
+    static AffectedLot affectedLot(String id, JsonNode source) {
+        LotSummary lot = lot(id, source);
+        MassBalance balance = balance(source);
+        return new AffectedLot(
+                lot.lotCode(),
+                null,
+                lot.kind(),
+                lot.materialCode(),
+                lot.materialName(),
+                lot.workOrderId(),
+                lot.producedAt(),
+                lot.inputLotCodes(),
+                number(source, "quantity"),
+                text(source, "unit"),
+                balance == null ? null : balance.remaining(),
+                balance != null && balance.unitMismatch(),
+                bool(source, "onHold"));
+    }
+
+    /**
+     * A shipment of a recall; lines of {@code affectedLotCodes} are marked affected.
+     *
+     * @param affectedLotCodes the flagged lot and every lot made from it
+     */
+    static AffectedShipment affectedShipment(
+            String id, JsonNode source, Set<String> affectedLotCodes) {
+        ShipmentSummary shipment = shipment(id, source, List.of());
+        List<AffectedShipment.Line> lines = new ArrayList<>();
+        for (JsonNode line : array(source, "lines")) {
+            String lotCode = text(line, "lotCode");
+            lines.add(
+                    new AffectedShipment.Line(
+                            lotCode,
+                            text(line, "productCode"),
+                            number(line, "quantity"),
+                            text(line, "unit"),
+                            lotCode != null && affectedLotCodes.contains(lotCode)));
+        }
+        Set<String> affected = new TreeSet<>();
+        shipment.lotCodes().stream().filter(affectedLotCodes::contains).forEach(affected::add);
+        lines.stream()
+                .filter(AffectedShipment.Line::affected)
+                .forEach(line -> affected.add(line.lotCode()));
+        return new AffectedShipment(
+                shipment.dispatchId(),
+                shipment.customerId(),
+                shipment.customerName(),
+                shipment.destination(),
+                shipment.shippedAt(),
+                bool(source, "onHold"),
+                lines,
+                List.copyOf(affected));
+    }
+
+    static RecallAlert alert(String id, JsonNode source) {
+        String alertId = text(source, "alertId");
+        return new RecallAlert(
+                alertId != null ? alertId : id,
+                text(source, "kind"),
+                text(source, "status"),
+                text(source, "severity"),
+                text(source, "flagId"),
+                text(source, "dispatchId"),
+                text(source, "customerId"),
+                text(source, "customerName"),
+                text(source, "lotCode"),
+                number(source, "quantity"),
+                text(source, "unit"),
+                text(source, "quantityBasis"),
+                strings(source, "path"),
+                time(source, "raisedAt"));
+    }
+
+    static List<Hold> holds(JsonNode source) {
+        List<Hold> holds = new ArrayList<>();
+        for (JsonNode hold : array(source, "holds")) {
+            holds.add(
+                    new Hold(
+                            text(hold, "flagId"),
+                            text(hold, "lotCode"),
+                            text(hold, "reason"),
+                            text(hold, "severity"),
+                            time(hold, "since")));
+        }
+        return holds;
+    }
+
+    /** The {@code balance} object (notes/balance-contract.md); null when the document has none. */
+    static MassBalance balance(JsonNode source) {
+        JsonNode balance = source == null ? null : source.get("balance");
+        if (balance == null || !balance.isObject()) {
+            return null;
+        }
+        List<MassBalance.WorkOrderUse> consumedBy = new ArrayList<>();
+        for (JsonNode use : array(balance, "consumedBy")) {
+            consumedBy.add(
+                    new MassBalance.WorkOrderUse(
+                            text(use, "workOrderId"), number(use, "quantity"), text(use, "unit")));
+        }
+        List<MassBalance.DispatchUse> shippedBy = new ArrayList<>();
+        for (JsonNode use : array(balance, "shippedBy")) {
+            shippedBy.add(
+                    new MassBalance.DispatchUse(
+                            text(use, "dispatchId"),
+                            text(use, "customerId"),
+                            number(use, "quantity"),
+                            text(use, "unit")));
+        }
+        List<MassBalance.UnaccountedUnit> unaccounted = new ArrayList<>();
+        for (JsonNode other : array(balance, "unaccounted")) {
+            unaccounted.add(
+                    new MassBalance.UnaccountedUnit(
+                            text(other, "unit"),
+                            number(other, "consumed"),
+                            number(other, "shipped")));
+        }
+        return new MassBalance(
+                text(balance, "unit"),
+                number(balance, "receivedOrProduced"),
+                number(balance, "consumed"),
+                consumedBy,
+                number(balance, "shipped"),
+                shippedBy,
+                number(balance, "remaining"),
+                bool(balance, "unitMismatch"),
+                unaccounted);
+    }
+
+    /** A number field; null when absent or not a number. */
+    static Double number(JsonNode source, String field) {
+        JsonNode value = source == null ? null : source.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.asDouble();
+        }
+        try {
+            return Double.valueOf(value.asString());
+        } catch (NumberFormatException e) {
+            return null; // not a quantity we can count; the document keeps the raw text
+        }
+    }
+
+    static boolean bool(JsonNode source, String field) {
+        JsonNode value = source == null ? null : source.get(field);
+        return value != null
+                && (value.isBoolean() ? value.asBoolean() : "true".equals(value.asString()));
+    }
+
+    private static List<JsonNode> array(JsonNode source, String field) {
+        JsonNode value = source == null ? null : source.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            return List.of(value);
+        }
+        List<JsonNode> items = new ArrayList<>();
+        value.values().forEach(items::add);
+        return items;
+    }
 
     static LotSummary lot(String id, JsonNode source) {
         String lotCode = text(source, "lotCode");

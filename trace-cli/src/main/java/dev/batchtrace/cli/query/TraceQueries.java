@@ -15,6 +15,8 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * closure, so each question is one term query per index; levels are derived client-side from the
  * fetched documents' direct inputs. Each answer carries the time spent in Elasticsearch calls.
  *
- * <p>Used by {@code bin/trace lot}, {@code bin/trace customers} and the demo.
+ * <p>Used by {@code bin/trace lot}, {@code bin/trace customers}, {@code bin/trace recall} and the
+ * demo.
  */
 public final class TraceQueries implements AutoCloseable {
 
@@ -314,6 +317,95 @@ public final class TraceQueries implements AutoCloseable {
             requireLot(lotCode);
         }
         return answer;
+    }
+
+    /**
+     * The mock-recall report of a flagged lot: its document, then one term query per index
+     * (trace-lots and trace-shipments on {@code ancestorLotCodes}, trace-alerts on {@code
+     * flaggedLotCode} and status OPEN), each read in full in pages.
+     *
+     * @throws TraceQueryException NOT_FOUND when the lot has no document
+     */
+    public RecallReport recall(String lotCode) {
+        long start = System.nanoTime();
+        Instant generatedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Stopwatch elasticsearch = new Stopwatch();
+        List<String> lotFields = new ArrayList<>(Documents.LOT_FIELDS);
+        lotFields.addAll(Documents.RECALL_LOT_FIELDS);
+        GetResponse<JsonNode> root =
+                elasticsearch.time(
+                        TraceIndex.LOTS,
+                        () ->
+                                client.get(
+                                        g ->
+                                                g.index(TraceIndex.LOTS.alias())
+                                                        .id(lotCode)
+                                                        .sourceIncludes(lotFields),
+                                        JsonNode.class));
+        if (!root.found() || root.source() == null) {
+            throw lotNotFound(lotCode);
+        }
+        FlaggedLot flagged = Documents.flaggedLot(lotCode, root.source());
+
+        List<AffectedLot> made = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.LOTS,
+                term("ancestorLotCodes", lotCode),
+                "lotCode",
+                lotFields,
+                hit -> made.add(Documents.affectedLot(hit.id(), hit.source())));
+        Set<String> affectedCodes = new TreeSet<>();
+        affectedCodes.add(lotCode);
+        made.forEach(l -> affectedCodes.add(l.lotCode()));
+
+        List<String> shipmentFields = new ArrayList<>(Documents.SHIPMENT_FIELDS);
+        shipmentFields.addAll(Documents.RECALL_SHIPMENT_FIELDS);
+        // a shipment's closure holds its shipped lots, so the second term only matters for
+        // documents whose closure lags behind their lines
+        Query carried =
+                Query.of(
+                        q ->
+                                q.bool(
+                                        b ->
+                                                b.should(term("ancestorLotCodes", lotCode))
+                                                        .should(term("lotCodes", lotCode))
+                                                        .minimumShouldMatch("1")));
+        List<AffectedShipment> shipments = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.SHIPMENTS,
+                carried,
+                "dispatchId",
+                shipmentFields,
+                hit ->
+                        shipments.add(
+                                Documents.affectedShipment(hit.id(), hit.source(), affectedCodes)));
+
+        Query openAlerts =
+                Query.of(
+                        q ->
+                                q.bool(
+                                        b ->
+                                                b.filter(term("flaggedLotCode", lotCode))
+                                                        .filter(term("status", "OPEN"))));
+        List<RecallAlert> alerts = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.ALERTS,
+                openAlerts,
+                "alertId",
+                Documents.ALERT_FIELDS,
+                hit -> alerts.add(Documents.alert(hit.id(), hit.source())));
+
+        return RecallReport.assemble(
+                flagged,
+                made,
+                shipments,
+                alerts,
+                generatedAt,
+                elasticsearch.millis(),
+                Math.round((System.nanoTime() - start) / 1_000_000.0));
     }
 
     @Override

@@ -22,7 +22,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *       every delivery written so far has been answered 2xx. So an alert delivered before the last
  *       completed checkpoint is never sent again after a restore: the source resumes after it.
  *       Alerts written after that checkpoint may be sent again after a failure; that is the
- *       at-least-once window the Idempotency-Key covers.
+ *       at-least-once window the Idempotency-Key covers, and that a {@link DeliveryLedger} ({@link
+ *       #withLedger}, e.g. {@link KafkaDeliveryLedger}) closes: deliveries answered 2xx are
+ *       recorded outside Flink's state and not sent again.
  * </ul>
  *
  * <p>The sink keeps no Flink state: what the checkpoint already guarantees needs none, and a set of
@@ -38,13 +40,21 @@ public final class WebhookSink implements Sink<TraceAlert> {
     private static final long serialVersionUID = 1L;
 
     private final WebhookSettings settings;
+    private final DeliveryLedger.Factory ledger;
 
-    public WebhookSink(WebhookSettings settings) {
+    public WebhookSink(WebhookSettings settings, DeliveryLedger.Factory ledger) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
     }
 
+    /** Without a ledger: a restore may send again what was sent after the last checkpoint. */
     public static WebhookSink of(WebhookSettings settings) {
-        return new WebhookSink(settings);
+        return new WebhookSink(settings, DeliveryLedger.none());
+    }
+
+    /** With a ledger of deliveries made: a restore does not send them again. */
+    public WebhookSink withLedger(DeliveryLedger.Factory ledger) {
+        return new WebhookSink(settings, ledger);
     }
 
     public WebhookSettings settings() {
@@ -53,7 +63,8 @@ public final class WebhookSink implements Sink<TraceAlert> {
 
     @Override
     public SinkWriter<TraceAlert> createWriter(WriterInitContext context) throws IOException {
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         return new WebhookSinkWriter(
-                settings, context.metricGroup(), context.getTaskInfo().getIndexOfThisSubtask());
+                settings, ledger.open(subtask), context.metricGroup(), subtask);
     }
 }

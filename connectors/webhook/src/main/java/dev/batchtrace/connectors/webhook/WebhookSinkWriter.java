@@ -37,6 +37,7 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
     static final String DELIVERED = "delivered";
     static final String RETRIES = "retries";
     static final String FAILED = "failed";
+    static final String ALREADY_DELIVERED = "already-delivered";
 
     /** How much of a rejecting receiver's answer goes into the error message. */
     static final int BODY_EXCERPT_CHARS = 300;
@@ -51,6 +52,8 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
     private final Counter delivered;
     private final Counter retries;
     private final Counter failed;
+    private final Counter alreadyDelivered;
+    private final DeliveryLedger ledger;
 
     private final Object lock = new Object();
 
@@ -60,8 +63,10 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
     private final AtomicReference<WebhookDeliveryException> failure = new AtomicReference<>();
     private volatile boolean closed;
 
-    WebhookSinkWriter(WebhookSettings settings, MetricGroup metricGroup, int subtask) {
+    WebhookSinkWriter(
+            WebhookSettings settings, DeliveryLedger ledger, MetricGroup metricGroup, int subtask) {
         this.settings = settings;
+        this.ledger = ledger;
         this.retryPolicy = settings.retryPolicy();
         this.urls = settings.urlUris();
         this.redactedUrls = urls.stream().map(WebhookSettings::redact).toList();
@@ -69,6 +74,7 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         this.delivered = group.counter(DELIVERED, new ThreadSafeSimpleCounter());
         this.retries = group.counter(RETRIES, new ThreadSafeSimpleCounter());
         this.failed = group.counter(FAILED, new ThreadSafeSimpleCounter());
+        this.alreadyDelivered = group.counter(ALREADY_DELIVERED, new ThreadSafeSimpleCounter());
         // HTTP/1.1: webhook bodies are small, and some receivers mishandle the h2c upgrade
         this.client =
                 HttpClient.newBuilder()
@@ -92,11 +98,16 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         AlertPayload payload = AlertPayload.from(alert);
         byte[] body = payload.toJson();
         for (int i = 0; i < urls.size(); i++) {
+            String deliveryKey = DeliveryLedger.key(payload.idempotencyKey(), urls.get(i));
+            if (ledger.contains(deliveryKey)) {
+                alreadyDelivered.inc(); // sent before a restore rolled the input back
+                continue;
+            }
             awaitCapacity();
             synchronized (lock) {
                 pending++;
             }
-            send(new Delivery(i, payload.idempotencyKey(), body));
+            send(new Delivery(i, payload.idempotencyKey(), deliveryKey, body));
         }
     }
 
@@ -109,6 +120,7 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
             }
         }
         checkFailure();
+        ledger.flush();
     }
 
     /**
@@ -122,6 +134,7 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         synchronized (lock) {
             lock.notifyAll();
         }
+        ledger.close();
     }
 
     /** For tests: deliveries not yet finally answered. */
@@ -137,6 +150,10 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
 
     long retries() {
         return retries.getCount();
+    }
+
+    long alreadyDelivered() {
+        return alreadyDelivered.getCount();
     }
 
     private void awaitCapacity() throws IOException, InterruptedException {
@@ -234,6 +251,7 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
+            ledger.record(delivery.deliveryKey);
             delivered.inc();
             done();
         } else if (RetryPolicy.isRetryable(status)) {
@@ -318,12 +336,14 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
     private static final class Delivery {
         final int urlIndex;
         final String idempotencyKey;
+        final String deliveryKey;
         final byte[] body;
         volatile int attempts;
 
-        Delivery(int urlIndex, String idempotencyKey, byte[] body) {
+        Delivery(int urlIndex, String idempotencyKey, String deliveryKey, byte[] body) {
             this.urlIndex = urlIndex;
             this.idempotencyKey = idempotencyKey;
+            this.deliveryKey = deliveryKey;
             this.body = body;
         }
     }

@@ -194,6 +194,7 @@ class WebhookSinkWriterITCase {
     }
 
     private static WebhookSinkWriter writer(WebhookSettings settings) {
-        return new WebhookSinkWriter(settings, new UnregisteredMetricsGroup(), 0);
+        return new WebhookSinkWriter(
+                settings, DeliveryLedger.NONE, new UnregisteredMetricsGroup(), 0);
     }
 }

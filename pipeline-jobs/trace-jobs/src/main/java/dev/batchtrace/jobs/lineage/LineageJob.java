@@ -12,6 +12,7 @@ import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.WorkOrderAttachment;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -87,7 +88,8 @@ public final class LineageJob {
     private LineageJob() {}
 
     public static void main(String[] args) throws Exception {
-        LineageJobConfig config = LineageJobConfig.fromArgs(args);
+        Map<String, String> settings = LineageJobConfig.argsToMap(args);
+        LineageJobConfig config = LineageJobConfig.fromMap(settings);
         LOG.info("lineage job config: {}", config);
         // Templates, versioned indices and aliases before any document is written (idempotent).
         IndexTemplates.install(config.elasticsearch(), LOG::info);
@@ -97,6 +99,9 @@ public final class LineageJob {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay());
+        if (AlertNotifier.addTo(env, config, settings)) {
+            LOG.info("alerts -> webhooks: {}", AlertNotifier.webhooks(settings).orElseThrow());
+        }
         env.execute(config.jobName());
     }
 
