@@ -20,6 +20,7 @@ import java.util.TreeMap;
 public final class InMemoryLineage {
 
     private final Map<String, InMemoryWorkOrderStore> workOrders = new TreeMap<>();
+    private final Map<String, InMemoryQcRouteStore> qcRoutes = new TreeMap<>();
     private final Map<NodeKey, InMemoryNodeStore> nodes = new TreeMap<>();
     private final List<LineageMessage> pending = new ArrayList<>();
     private final List<LineageMessage> delivered = new ArrayList<>();
@@ -78,6 +79,9 @@ public final class InMemoryLineage {
             GoodsReceipts.apply(r, pending::add);
         } else if (event instanceof WorkOrderEvent e) {
             LotUsages.apply(e, pending::add);
+            if (QcRouting.routes(e)) {
+                QcRouting.apply(e, qcRoute(e.getLotCode()), this::attach);
+            }
             WorkOrderLinks.apply(
                     e,
                     workOrders.computeIfAbsent(
@@ -91,7 +95,14 @@ public final class InMemoryLineage {
         } else if (event instanceof QcResult q) {
             QcResults.apply(q, pending::add);
             QcResults.forWorkOrder(q).ifPresent(this::attach);
+            if (QcRouting.routes(q)) {
+                QcRouting.apply(q, qcRoute(q.getLotCode()), this::attach);
+            }
         }
+    }
+
+    private InMemoryQcRouteStore qcRoute(String lotCode) {
+        return qcRoutes.computeIfAbsent(lotCode, k -> new InMemoryQcRouteStore());
     }
 
     /** Stage 1, work-order side: an attachment goes to its work order's store. */

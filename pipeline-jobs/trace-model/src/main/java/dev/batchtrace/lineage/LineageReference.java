@@ -75,6 +75,8 @@ public final class LineageReference {
         // QC checks by the lot they checked and by the work order they name
         Map<String, QcChecks> lotChecks = new HashMap<>();
         Map<String, QcChecks> workOrderChecks = new TreeMap<>();
+        // checks naming no work order, by lot: they also belong to the lot's producers
+        Map<String, QcChecks> untaggedChecks = new HashMap<>();
 
         for (Object event : events) {
             if (event instanceof GoodsReceipt r) {
@@ -83,6 +85,11 @@ public final class LineageReference {
                 QcCheck check = QcCheck.of(q);
                 lotChecks.put(
                         q.getLotCode(), QcChecks.orNone(lotChecks.get(q.getLotCode())).with(check));
+                if (QcRouting.routes(q)) {
+                    untaggedChecks.put(
+                            q.getLotCode(),
+                            QcChecks.orNone(untaggedChecks.get(q.getLotCode())).with(check));
+                }
                 QcResults.forWorkOrder(q)
                         .ifPresent(
                                 a ->
@@ -206,6 +213,12 @@ public final class LineageReference {
                     lotChildren.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
                 }
             }
+            QcChecks checks = QcChecks.orNone(workOrderChecks.get(wo.getKey()));
+            for (String lot : produced) {
+                for (QcCheck check : QcChecks.orNone(untaggedChecks.get(lot)).byId().values()) {
+                    checks = checks.with(check);
+                }
+            }
             MachineRunSummaries runs = MachineRunSummaries.orNone(workOrderRuns.get(wo.getKey()));
             for (String lot : produced) {
                 for (MachineRunSummary run : runs.summaries()) {
@@ -217,9 +230,7 @@ public final class LineageReference {
                             TraceDocuments.withQuality(
                                     TraceDocuments.workOrder(
                                             wo.getKey(), facts, consumed, produced),
-                                    QcChecks.orNone(workOrderChecks.get(wo.getKey()))
-                                            .byId()
-                                            .values(),
+                                    checks.byId().values(),
                                     true),
                             runs.summaries());
             docs.put(doc.key(), doc);

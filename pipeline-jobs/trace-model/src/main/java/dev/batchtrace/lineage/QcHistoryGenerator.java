@@ -64,7 +64,7 @@ public final class QcHistoryGenerator {
                 String workOrder = lot.getValue();
                 int pick = random.nextInt(10);
                 if (pick == 0) {
-                    workOrder = null; // the MES did not tag it: only the lot shows it
+                    workOrder = null; // the MES did not tag it: routed by the lot's producer
                 } else if (pick == 1) {
                     workOrder = pickOne(workOrders, random); // an in-process check elsewhere
                 }

@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 /**
  * Stage 1 for quality checks, stateless: each {@code QcResult} goes to the lot it checked (a {@link
  * LineageMessage.QcCheckUpdate}) and, when it names its work order, to that work order too ({@link
- * #forWorkOrder}). A check without a work order (incoming inspection, per the schema) stays on the
- * lot: routing it by the lot's producing work order would need a lot-keyed join in front of the
- * work-order stage, for checks the MES already tags.
+ * #forWorkOrder}). A check without a work order reaches the work order(s) that produced its lot
+ * through {@link QcRouting} (a lot-keyed join); on a purchased lot (incoming inspection) it stays
+ * on the lot.
  */
 public final class QcResults {
 

@@ -147,6 +147,44 @@ class QcChecksTest {
     }
 
     @Test
+    void anUntaggedCheckReachesTheWorkOrderThatProducedItsLotWhateverComesFirst() {
+        List<Object> events =
+                new ArrayList<>(
+                        List.of(
+                                qc("QC-1", "P-1", null, false, 5), // final inspection, untagged
+                                qc("QC-1", "P-1", null, false, 5), // retried
+                                produced("E1", "WO-1", "P-1"),
+                                receipt("RM-1", "SUP", "S1"),
+                                qc("QC-2", "RM-1", null, true, 1))); // incoming inspection
+        Map<String, TraceDocument> reference = LineageReference.documents(events);
+        Map<String, Object> wo1 = reference.get("trace-work-orders/WO-1").source();
+        assertEquals("FAILED", wo1.get("qcStatus"));
+        assertEquals(1, ((List<?>) wo1.get("qcChecks")).size());
+        assertEquals("PASSED", reference.get("trace-lots/RM-1").source().get("qcStatus"));
+        for (long seed = 1; seed <= 20; seed++) {
+            Collections.shuffle(events, new Random(seed));
+            InMemoryLineage lineage = new InMemoryLineage().checkingChangeSignals();
+            events.forEach(lineage::accept);
+            lineage.runToQuiescence(1_000);
+            assertEquals(reference, lineage.documents(), "seed " + seed);
+        }
+        // the stage itself: the pair is sent once, from whichever side completes it
+        InMemoryQcRouteStore store = new InMemoryQcRouteStore();
+        List<WorkOrderAttachment> out = new ArrayList<>();
+        QcRouting.apply(qc("QC-1", "P-1", null, false, 5), store, out::add);
+        assertEquals(List.of(), out, "no producer known yet");
+        QcRouting.apply(produced("E1", "WO-1", "P-1"), store, out::add);
+        QcRouting.apply(produced("E1", "WO-1", "P-1"), store, out::add);
+        QcRouting.apply(qc("QC-1", "P-1", null, false, 5), store, out::add);
+        QcRouting.apply(qc("QC-9", "P-1", "WO-7", true, 5), store, out::add); // tagged: not here
+        assertEquals(
+                List.of(
+                        new WorkOrderAttachment.Check(
+                                "WO-1", QcCheck.of(qc("QC-1", "P-1", null, false, 5)))),
+                out);
+    }
+
+    @Test
     void checksSurviveTheCodec() {
         QcCheck check = QcCheck.of(qc("QC-1", "L1", "WO-1", true, 0));
         LineageMessage m = new LineageMessage.QcCheckUpdate(NodeKey.lot("L1"), check);
