@@ -9,6 +9,7 @@ import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.QcRouting;
 import dev.batchtrace.lineage.WorkOrderAttachment;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.time.Duration;
@@ -81,6 +82,9 @@ public final class LineageJob {
     public static final String UID_QC_RESULTS_SPLIT = "qc-results-split";
     public static final String UID_QC_RESULT_CHECKS = "qc-result-checks";
     public static final String UID_QC_RESULT_WORK_ORDER_CHECKS = "qc-result-work-order-checks";
+    public static final String UID_QC_PRODUCED_LOTS = "qc-produced-lots";
+    public static final String UID_QC_UNTAGGED_CHECKS = "qc-untagged-checks";
+    public static final String UID_QC_LOT_ROUTING = "qc-lot-routing";
     public static final String UID_MACHINE_SUMMARIES_SOURCE = "machine-summaries-source";
     public static final String UID_MACHINE_SUMMARIES_SPLIT = "machine-summaries-split";
     public static final String UID_MACHINE_SUMMARY_ATTACHMENTS = "machine-summary-attachments";
@@ -204,6 +208,26 @@ public final class LineageJob {
                         .flatMap(new QcResultChecks(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_QC_RESULT_CHECKS)
                         .name("QC result -> checked lot");
+        // A check without a work order: to the work order(s) that produced its lot.
+        DataStream<WorkOrderAttachment> routedChecks =
+                workOrders
+                        .records()
+                        .filter(QcRouting::routes)
+                        .uid(UID_QC_PRODUCED_LOTS)
+                        .name("produced lots (for QC routing)")
+                        .keyBy(WorkOrderEvent::getLotCode, Types.STRING)
+                        .connect(
+                                qcResults
+                                        .records()
+                                        .filter(QcRouting::routes)
+                                        .uid(UID_QC_UNTAGGED_CHECKS)
+                                        .name("QC results without work order")
+                                        .keyBy(QcResult::getLotCode, Types.STRING))
+                        .process(
+                                new QcRoutingFunction(),
+                                ModelTypeInfo.of(WorkOrderAttachment.class))
+                        .uid(UID_QC_LOT_ROUTING)
+                        .name("untagged QC check -> the lot's producing work orders");
         DataStream<WorkOrderAttachment> workOrderAttachments =
                 qcResults
                         .records()
@@ -213,6 +237,7 @@ public final class LineageJob {
                         .uid(UID_QC_RESULT_WORK_ORDER_CHECKS)
                         .name("QC result -> its work order")
                         .union(
+                                routedChecks,
                                 machineSummaries
                                         .records()
                                         .flatMap(

@@ -77,7 +77,10 @@ class LineageJobTopologyTest {
                                 LineageJob.UID_QC_RESULT_WORK_ORDER_CHECKS,
                                 LineageJob.UID_MACHINE_SUMMARIES_SOURCE,
                                 LineageJob.UID_MACHINE_SUMMARIES_SPLIT,
-                                LineageJob.UID_MACHINE_SUMMARY_ATTACHMENTS));
+                                LineageJob.UID_MACHINE_SUMMARY_ATTACHMENTS,
+                                LineageJob.UID_QC_PRODUCED_LOTS,
+                                LineageJob.UID_QC_UNTAGGED_CHECKS,
+                                LineageJob.UID_QC_LOT_ROUTING));
         assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
         for (String sink :
                 List.of(
