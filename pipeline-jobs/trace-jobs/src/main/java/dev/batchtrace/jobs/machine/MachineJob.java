@@ -80,18 +80,24 @@ public final class MachineJob {
         }
     }
 
+    /** The event time of a decoded record (serializable: it travels with the job graph). */
+    @FunctionalInterface
+    interface EventTime<T> extends java.io.Serializable {
+        long millis(T value);
+    }
+
     /**
      * Event time per Kafka partition, bounded out of orderness; a dead letter has no event time and
      * never moves the watermark.
      */
     static <T> WatermarkStrategy<Decoded<T>> watermarks(
-            MachineJobConfig config, java.util.function.ToLongFunction<T> eventTime) {
+            MachineJobConfig config, EventTime<T> eventTime) {
         return WatermarkStrategy.<Decoded<T>>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner(
                         (decoded, kafkaTimestamp) ->
                                 decoded.isDeadLetter()
                                         ? Long.MIN_VALUE
-                                        : eventTime.applyAsLong(decoded.value()))
+                                        : eventTime.millis(decoded.value()))
                 .withIdleness(config.sourceIdleTimeout());
     }
 
