@@ -38,20 +38,22 @@ import org.apache.flink.util.OutputTag;
  * machine (input 2: its {@link RunBoundary}s) or to the machine's idle bucket, by the rule of
  * {@link MachineReference}, and emits the {@link MachineRunSummary}s.
  *
- * <p>How: an event or boundary ahead of the watermark waits in a list (appending is cheap in
- * RocksDB) until the watermark passes it; then, on a timer coalesced to the emit interval, the
- * waiting items are applied in time order, boundaries before events of the same millisecond. So
- * events reordered within the watermark's bound are attributed exactly. An event behind the
- * watermark but within the allowed lateness is attributed at once against the runs still held (late
- * machine events are exact too); one later than that goes to {@link #TOO_LATE} as a dead letter and
- * is counted. A boundary behind the watermark applies to the events that arrive after it only (the
- * aggregates cannot be split again): it is counted as {@code lateRunBoundaries}.
+ * <p>How: an event or boundary waits in a list (appending is cheap in RocksDB) until the watermark
+ * is the work-order grace past it; then, on a timer coalesced to the emit interval, the waiting
+ * items are applied in time order, boundaries before events of the same millisecond. So events
+ * reordered within the watermark's bound, and STARTED / COMPLETED events up to the grace behind the
+ * watermark (the MES and the PLC gateways are separate systems), are attributed exactly. A machine
+ * event later than that but within the allowed lateness is attributed at once against the runs
+ * still held (late machine events are exact too); one later than the allowed lateness goes to
+ * {@link #TOO_LATE} as a dead letter and is counted. A boundary later than the grace applies only
+ * to the events applied after it (the aggregates cannot be split again): it is counted as {@code
+ * lateRunBoundaries}.
  *
- * <p>State per machine, all small: the waiting items (only while ahead of the watermark); the
- * machine's runs; per open run or idle bucket an aggregate ({@link OpenSummary}). A summary whose
- * run ended (COMPLETED, or another run's STARTED) or whose bucket ended more than the allowed
- * lateness before the watermark is emitted a last time and removed, and so is its run. A run whose
- * COMPLETED never comes is held until another STARTED on the machine.
+ * <p>State per machine, all small: the waiting items (only within the grace and the watermark's
+ * bound); the machine's runs; per open run or idle bucket an aggregate ({@link OpenSummary}). A
+ * summary whose run ended (COMPLETED, or another run's STARTED) or whose bucket ended more than the
+ * allowed lateness before the watermark is emitted a last time and removed, and so is its run. A
+ * run whose COMPLETED never comes is held until another STARTED on the machine.
  *
  * <p>Emissions are coalesced: at most one per summary per emit interval of event time, plus a final
  * one; consumers keep {@link MachineRunSummary#merge}.
@@ -83,6 +85,13 @@ public class MachineAttributionFunction
     public static final MapStateDescriptor<String, byte[]> SUMMARIES =
             new MapStateDescriptor<>("open-summaries", Types.STRING, BYTES);
 
+    /** Keys of summaries changed by late items since the last timer (emitted by the next one). */
+    public static final MapStateDescriptor<String, Boolean> DIRTY =
+            new MapStateDescriptor<>("dirty-summaries", Types.STRING, Types.BOOLEAN);
+
+    private static final String RUN_PREFIX = "wo:";
+    private static final String IDLE_PREFIX = "idle:";
+
     public static final String METRIC_TOO_LATE_EVENTS = "tooLateMachineEvents";
     public static final String METRIC_LATE_EVENTS = "lateMachineEvents";
     public static final String METRIC_LATE_BOUNDARIES = "lateRunBoundaries";
@@ -92,12 +101,14 @@ public class MachineAttributionFunction
 
     private final long allowedLatenessMillis;
     private final long emitIntervalMillis;
+    private final long graceMillis;
     private final String sourceTopic;
 
     private transient ListState<MachineEvent> pendingEvents;
     private transient ListState<RunBoundary> pendingBoundaries;
     private transient ValueState<byte[]> runsState;
     private transient MapState<String, byte[]> summaries;
+    private transient MapState<String, Boolean> dirty;
     private transient Counter tooLateEvents;
     private transient Counter lateEvents;
     private transient Counter lateBoundaries;
@@ -111,16 +122,31 @@ public class MachineAttributionFunction
 
     /**
      * @param allowedLateness how far behind the watermark an event is still attributed
+     * @param workOrderGrace how far behind the watermark a STARTED / COMPLETED may still arrive and
+     *     split the runs exactly: items wait until the watermark is this far past them
      * @param emitInterval event time between two emissions of one summary (also the timer grid)
      * @param sourceTopic the machine-events topic, named in the dead letters
      */
     public MachineAttributionFunction(
-            Duration allowedLateness, Duration emitInterval, String sourceTopic) {
-        if (allowedLateness.isNegative() || emitInterval.isNegative() || emitInterval.isZero()) {
+            Duration allowedLateness,
+            Duration workOrderGrace,
+            Duration emitInterval,
+            String sourceTopic) {
+        if (allowedLateness.isNegative()
+                || workOrderGrace.isNegative()
+                || workOrderGrace.compareTo(allowedLateness) > 0
+                || emitInterval.isNegative()
+                || emitInterval.isZero()) {
             throw new IllegalArgumentException(
-                    "allowed lateness must be >= 0 and the emit interval > 0");
+                    "need 0 <= work-order grace <= allowed lateness and an emit interval > 0, got "
+                            + workOrderGrace
+                            + ", "
+                            + allowedLateness
+                            + ", "
+                            + emitInterval);
         }
         this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.graceMillis = workOrderGrace.toMillis();
         this.emitIntervalMillis = emitInterval.toMillis();
         this.sourceTopic = sourceTopic;
     }
@@ -131,6 +157,7 @@ public class MachineAttributionFunction
         pendingBoundaries = getRuntimeContext().getListState(PENDING_BOUNDARIES);
         runsState = getRuntimeContext().getState(RUNS);
         summaries = getRuntimeContext().getMapState(SUMMARIES);
+        dirty = getRuntimeContext().getMapState(DIRTY);
         var metrics = getRuntimeContext().getMetricGroup();
         tooLateEvents = metrics.counter(METRIC_TOO_LATE_EVENTS);
         lateEvents = metrics.counter(METRIC_LATE_EVENTS);
@@ -142,6 +169,11 @@ public class MachineAttributionFunction
     /** Too-late machine events so far in this task (also the metric). */
     public long tooLateEventCount() {
         return tooLateEvents.getCount();
+    }
+
+    /** Boundaries applied later than the grace so far in this task (may misplace events). */
+    public long lateBoundaryCount() {
+        return lateBoundaries.getCount();
     }
 
     /** Late (but not too late) machine events so far in this task. */
@@ -156,9 +188,9 @@ public class MachineAttributionFunction
         TimerService timers = context.timerService();
         long t = event.getOccurredAt().toEpochMilli();
         long watermark = timers.currentWatermark();
-        if (t > watermark) {
+        if (t > settled(watermark)) {
             pendingEvents.add(event);
-            registerTick(context.getCurrentKey(), tick(t), timers);
+            registerTick(context.getCurrentKey(), tick(saturatedAdd(t, graceMillis)), timers);
             return;
         }
         if (t < horizon(watermark)) {
@@ -167,9 +199,9 @@ public class MachineAttributionFunction
             return;
         }
         lateEvents.inc();
-        Batch batch = drain(context.getCurrentKey(), watermark, timers);
+        Batch batch = drain(context.getCurrentKey(), settled(watermark), timers);
         batch.add(event);
-        batch.save();
+        batch.saveAndMarkDirty();
         timers.registerEventTimeTimer(tick(watermark + 1));
     }
 
@@ -179,9 +211,9 @@ public class MachineAttributionFunction
             throws Exception {
         TimerService timers = context.timerService();
         long watermark = timers.currentWatermark();
-        if (boundary.at() > watermark) {
+        if (boundary.at() > settled(watermark)) {
             pendingBoundaries.add(boundary);
-            timers.registerEventTimeTimer(tick(boundary.at()));
+            timers.registerEventTimeTimer(tick(saturatedAdd(boundary.at(), graceMillis)));
             return;
         }
         if (boundary.at() < horizon(watermark)) {
@@ -189,9 +221,9 @@ public class MachineAttributionFunction
             return;
         }
         lateBoundaries.inc();
-        Batch batch = drain(context.getCurrentKey(), watermark, timers);
+        Batch batch = drain(context.getCurrentKey(), settled(watermark), timers);
         batch.apply(boundary);
-        batch.save();
+        batch.saveAndMarkDirty();
         timers.registerEventTimeTimer(tick(watermark + 1));
     }
 
@@ -199,23 +231,32 @@ public class MachineAttributionFunction
     public void onTimer(long timestamp, OnTimerContext context, Collector<MachineSummaryUpdate> out)
             throws Exception {
         long watermark = context.timerService().currentWatermark();
-        Batch batch = drain(context.getCurrentKey(), watermark, context.timerService());
+        String machine = context.getCurrentKey();
+        Batch batch = drain(machine, settled(watermark), context.timerService());
+        // what late items changed since the last timer
+        for (String key : dirty.keys()) {
+            batch.touch(key);
+        }
+        dirty.clear();
         batch.save();
-        emitAndRetire(context.getCurrentKey(), batch.runs(), watermark, out);
+        for (Map.Entry<String, OpenSummary> s : batch.touched.entrySet()) {
+            out.collect(MachineSummaryUpdate.of(summary(machine, batch.runs(), s.getValue())));
+        }
+        retire(machine, batch.runs(), watermark);
     }
 
-    /** Applies every waiting item at or before the watermark, in time order. */
-    private Batch drain(String machine, long watermark, TimerService timers) throws Exception {
+    /** Applies every waiting item at or before {@code until}, in time order. */
+    private Batch drain(String machine, long until, TimerService timers) throws Exception {
         Batch batch = new Batch(machine, timers);
         List<RunBoundary> readyBoundaries = new ArrayList<>();
         List<RunBoundary> laterBoundaries = new ArrayList<>();
         for (RunBoundary b : orEmpty(pendingBoundaries.get())) {
-            (b.at() <= watermark ? readyBoundaries : laterBoundaries).add(b);
+            (b.at() <= until ? readyBoundaries : laterBoundaries).add(b);
         }
         List<MachineEvent> readyEvents = new ArrayList<>();
         List<MachineEvent> laterEvents = new ArrayList<>();
         for (MachineEvent e : orEmpty(pendingEvents.get())) {
-            (e.getOccurredAt().toEpochMilli() <= watermark ? readyEvents : laterEvents).add(e);
+            (e.getOccurredAt().toEpochMilli() <= until ? readyEvents : laterEvents).add(e);
         }
         if (!readyBoundaries.isEmpty()) {
             if (laterBoundaries.isEmpty()) {
@@ -251,41 +292,31 @@ public class MachineAttributionFunction
     }
 
     /**
-     * Emits every changed summary; emits a last time and removes those whose run or bucket ended
-     * more than the allowed lateness ago, and their runs.
+     * Removes the summaries whose run or bucket ended more than the allowed lateness before the
+     * watermark (their last emission has just happened), and their runs. Reads keys only.
      */
-    private void emitAndRetire(
-            String machine, MachineRuns runs, long watermark, Collector<MachineSummaryUpdate> out)
-            throws Exception {
+    private void retire(String machine, MachineRuns runs, long watermark) throws Exception {
         long horizon = horizon(watermark);
         List<String> retired = new ArrayList<>();
-        Map<String, byte[]> changed = new HashMap<>();
-        for (Map.Entry<String, byte[]> entry : summaries.entries()) {
-            OpenSummary s = LineageCodec.decodeValue(entry.getValue(), OpenSummary.class);
+        for (String key : summaries.keys()) {
             Long end;
-            if (s.workOrderId == null) {
-                end = s.bucketStart + IDLE_BUCKET_MILLIS;
+            if (key.startsWith(IDLE_PREFIX)) {
+                long bucket = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+                end = (bucket + 1) * IDLE_BUCKET_MILLIS;
             } else {
-                MachineRuns.Run run = runs.runs.get(s.workOrderId);
+                String workOrderId =
+                        key.substring(RUN_PREFIX.length(), key.length() - machine.length() - 1);
+                MachineRuns.Run run = runs.runs.get(workOrderId);
                 end = run == null ? Long.valueOf(Long.MIN_VALUE) : runs.ownsNothingFrom(run);
             }
-            boolean retire = end != null && end <= horizon;
-            if (s.dirty) {
-                out.collect(MachineSummaryUpdate.of(summary(machine, runs, s)));
-                s.dirty = false;
-                if (!retire) {
-                    changed.put(entry.getKey(), LineageCodec.encodeValue(s));
-                }
-            }
-            if (retire) {
-                retired.add(entry.getKey());
+            if (end != null && end <= horizon) {
+                retired.add(key);
             }
         }
-        summaries.putAll(changed);
         for (String key : retired) {
             summaries.remove(key);
         }
-        if (summaries.isEmpty()) {
+        if (!retired.isEmpty() && summaries.isEmpty()) {
             summaries.clear(); // an empty map is still an entry in some backends
         }
         boolean runsChanged = false;
@@ -319,13 +350,17 @@ public class MachineAttributionFunction
                 run.completedAt == null ? null : Instant.ofEpochMilli(run.completedAt));
     }
 
+    private static String runKey(String workOrderId, String machine) {
+        return RUN_PREFIX + workOrderId + "|" + machine;
+    }
+
     /** The runs and the summaries one drain touches, read once and written once. */
     private final class Batch {
         private final String machine;
         private final TimerService timers;
         private MachineRuns runs;
         private boolean runsChanged;
-        private final Map<String, OpenSummary> touched = new HashMap<>();
+        final Map<String, OpenSummary> touched = new HashMap<>();
 
         Batch(String machine, TimerService timers) {
             this.machine = machine;
@@ -351,12 +386,11 @@ public class MachineAttributionFunction
         void add(MachineEvent e) throws Exception {
             long t = e.getOccurredAt().toEpochMilli();
             MachineRuns.Run owner = runs().ownerAt(t);
-            String key;
-            if (owner != null) {
-                key = "wo:" + owner.workOrderId + "|" + machine;
-            } else {
-                key = "idle:" + machine + "|" + Math.floorDiv(t, IDLE_BUCKET_MILLIS);
-            }
+            long bucket = Math.floorDiv(t, IDLE_BUCKET_MILLIS);
+            String key =
+                    owner != null
+                            ? runKey(owner.workOrderId, machine)
+                            : IDLE_PREFIX + machine + "|" + bucket;
             OpenSummary s = touched.get(key);
             if (s == null) {
                 s = load(key);
@@ -364,16 +398,25 @@ public class MachineAttributionFunction
                     if (owner != null) {
                         s = OpenSummary.run(owner.workOrderId);
                     } else {
-                        long bucket = Math.floorDiv(t, IDLE_BUCKET_MILLIS) * IDLE_BUCKET_MILLIS;
-                        s = OpenSummary.idle(bucket);
+                        s = OpenSummary.idle(bucket * IDLE_BUCKET_MILLIS);
                         timers.registerEventTimeTimer(
-                                saturatedAdd(bucket + IDLE_BUCKET_MILLIS, allowedLatenessMillis));
+                                saturatedAdd(
+                                        (bucket + 1) * IDLE_BUCKET_MILLIS, allowedLatenessMillis));
                     }
                 }
                 touched.put(key, s);
             }
             s.activity.add(e);
-            s.dirty = true;
+        }
+
+        /** Brings a stored summary into this batch (to be emitted). */
+        void touch(String key) throws Exception {
+            if (!touched.containsKey(key)) {
+                OpenSummary s = load(key);
+                if (s != null) {
+                    touched.put(key, s);
+                }
+            }
         }
 
         private OpenSummary load(String key) throws Exception {
@@ -386,17 +429,7 @@ public class MachineAttributionFunction
                 runsState.update(LineageCodec.encodeValue(runs));
                 for (MachineRuns.Run run : runs.runs.values()) {
                     // a changed run changes its summary (times), and may end: retire it in time
-                    String key = "wo:" + run.workOrderId + "|" + machine;
-                    if (!touched.containsKey(key)) {
-                        OpenSummary s = load(key);
-                        if (s != null) {
-                            touched.put(key, s);
-                        }
-                    }
-                    OpenSummary s = touched.get(key);
-                    if (s != null) {
-                        s.dirty = true;
-                    }
+                    touch(runKey(run.workOrderId, machine));
                     Long end = runs.ownsNothingFrom(run);
                     if (end != null) {
                         timers.registerEventTimeTimer(saturatedAdd(end, allowedLatenessMillis));
@@ -407,6 +440,14 @@ public class MachineAttributionFunction
                 Map<String, byte[]> encoded = new HashMap<>();
                 touched.forEach((k, v) -> encoded.put(k, LineageCodec.encodeValue(v)));
                 summaries.putAll(encoded);
+            }
+        }
+
+        /** Outside a timer: saves, and leaves the changed summaries to the next timer to emit. */
+        void saveAndMarkDirty() throws Exception {
+            save();
+            for (String key : touched.keySet()) {
+                dirty.put(key, Boolean.TRUE);
             }
         }
     }
@@ -441,6 +482,11 @@ public class MachineAttributionFunction
             timers.registerEventTimeTimer(at);
             lastTimer.put(machine, at);
         }
+    }
+
+    /** Items at or before this are applied: no boundary before it is expected any more. */
+    private long settled(long watermark) {
+        return watermark < Long.MIN_VALUE + graceMillis ? Long.MIN_VALUE : watermark - graceMillis;
     }
 
     /** Events before this are too late. */

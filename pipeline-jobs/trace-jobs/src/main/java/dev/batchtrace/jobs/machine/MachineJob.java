@@ -155,6 +155,7 @@ public final class MachineJob {
                         .process(
                                 new MachineAttributionFunction(
                                         config.allowedLateness(),
+                                        config.workOrderGrace(),
                                         config.emitInterval(),
                                         config.topics().machineEvents()),
                                 TypeInformation.of(MachineSummaryUpdate.class))

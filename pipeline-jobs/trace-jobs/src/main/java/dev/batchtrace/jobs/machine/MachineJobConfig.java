@@ -29,6 +29,7 @@ public record MachineJobConfig(
         RegistrySettings registry,
         Topics topics,
         Duration allowedLateness,
+        Duration workOrderGrace,
         Duration outOfOrderness,
         Duration sourceIdleTimeout,
         Duration emitInterval,
@@ -47,6 +48,7 @@ public record MachineJobConfig(
     public static final String TOPIC_MACHINE_SUMMARIES_KEY = "topic.machine-summaries";
     public static final String TOPIC_DEAD_LETTERS_KEY = "topic.dead-letters";
     public static final String ALLOWED_LATENESS_KEY = "machine.allowed-lateness";
+    public static final String WORK_ORDER_GRACE_KEY = "machine.work-order-grace";
     public static final String OUT_OF_ORDERNESS_KEY = "machine.out-of-orderness";
     public static final String SOURCE_IDLE_TIMEOUT_KEY = "machine.source-idle-timeout";
     public static final String EMIT_INTERVAL_KEY = "machine.emit-interval";
@@ -60,6 +62,7 @@ public record MachineJobConfig(
     public static final String DEFAULT_MACHINE_SUMMARIES_TOPIC = "trace.machine-summaries";
     public static final String DEFAULT_GROUP_ID_PREFIX = "batchtrace-machine";
     public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_WORK_ORDER_GRACE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SOURCE_IDLE_TIMEOUT = Duration.ofMinutes(1);
     public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofSeconds(10);
@@ -79,6 +82,7 @@ public record MachineJobConfig(
                     TOPIC_MACHINE_SUMMARIES_KEY,
                     TOPIC_DEAD_LETTERS_KEY,
                     ALLOWED_LATENESS_KEY,
+                    WORK_ORDER_GRACE_KEY,
                     OUT_OF_ORDERNESS_KEY,
                     SOURCE_IDLE_TIMEOUT_KEY,
                     EMIT_INTERVAL_KEY,
@@ -141,6 +145,18 @@ public record MachineJobConfig(
         if (allowedLateness == null || allowedLateness.isNegative()) {
             throw new IllegalArgumentException(ALLOWED_LATENESS_KEY + " must be >= 0");
         }
+        if (workOrderGrace == null
+                || workOrderGrace.isNegative()
+                || workOrderGrace.compareTo(allowedLateness) > 0) {
+            throw new IllegalArgumentException(
+                    WORK_ORDER_GRACE_KEY
+                            + " must be between 0 and "
+                            + ALLOWED_LATENESS_KEY
+                            + " ("
+                            + allowedLateness
+                            + "), was "
+                            + workOrderGrace);
+        }
         if (outOfOrderness == null || outOfOrderness.isNegative()) {
             throw new IllegalArgumentException(OUT_OF_ORDERNESS_KEY + " must be >= 0");
         }
@@ -197,6 +213,7 @@ public record MachineJobConfig(
                         config.getOrDefault(TOPIC_MACHINE_SUMMARIES_KEY, d.machineSummaries()),
                         config.getOrDefault(TOPIC_DEAD_LETTERS_KEY, d.deadLetters())),
                 duration(config, ALLOWED_LATENESS_KEY, DEFAULT_ALLOWED_LATENESS),
+                duration(config, WORK_ORDER_GRACE_KEY, DEFAULT_WORK_ORDER_GRACE),
                 duration(config, OUT_OF_ORDERNESS_KEY, DEFAULT_OUT_OF_ORDERNESS),
                 duration(config, SOURCE_IDLE_TIMEOUT_KEY, DEFAULT_SOURCE_IDLE_TIMEOUT),
                 duration(config, EMIT_INTERVAL_KEY, DEFAULT_EMIT_INTERVAL),
@@ -214,6 +231,7 @@ public record MachineJobConfig(
                 registry,
                 newTopics,
                 allowedLateness,
+                workOrderGrace,
                 outOfOrderness,
                 sourceIdleTimeout,
                 emitInterval,

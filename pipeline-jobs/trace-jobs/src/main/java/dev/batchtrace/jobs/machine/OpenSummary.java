@@ -3,8 +3,8 @@ package dev.batchtrace.jobs.machine;
 import dev.batchtrace.machine.MachineActivity;
 
 /**
- * A summary the attribution still holds: a run's or an idle bucket's activity and whether it
- * changed since it was last emitted. Public fields: stored as JSON in the job's state.
+ * A summary the attribution still holds: a run's or an idle bucket's activity. Public fields:
+ * stored as JSON in the job's state.
  */
 public final class OpenSummary {
 
@@ -15,9 +15,6 @@ public final class OpenSummary {
     public Long bucketStart;
 
     public MachineActivity activity = new MachineActivity();
-
-    /** Changed since last emitted. */
-    public boolean dirty;
 
     static OpenSummary run(String workOrderId) {
         OpenSummary s = new OpenSummary();

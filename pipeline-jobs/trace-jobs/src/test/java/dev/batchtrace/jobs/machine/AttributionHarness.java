@@ -35,13 +35,18 @@ final class AttributionHarness implements AutoCloseable {
     private final Map<String, Long> completedWithoutMachine = new HashMap<>();
 
     AttributionHarness(Duration allowedLateness, Duration emitInterval) throws Exception {
-        this(allowedLateness, emitInterval, null);
+        this(allowedLateness, Duration.ZERO, emitInterval, null);
     }
 
-    AttributionHarness(Duration allowedLateness, Duration emitInterval, StateBackend backend)
+    AttributionHarness(
+            Duration allowedLateness,
+            Duration workOrderGrace,
+            Duration emitInterval,
+            StateBackend backend)
             throws Exception {
         function =
-                new MachineAttributionFunction(allowedLateness, emitInterval, "plc.machine-events");
+                new MachineAttributionFunction(
+                        allowedLateness, workOrderGrace, emitInterval, "plc.machine-events");
         harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(function),

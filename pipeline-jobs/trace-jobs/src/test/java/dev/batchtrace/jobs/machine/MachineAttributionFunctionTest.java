@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.MachineEvent;
+import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.machine.MachineReference;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.time.Duration;
@@ -190,6 +191,32 @@ class MachineAttributionFunctionTest {
         int emissions = h.emitted().size();
         assertTrue(emissions <= 7, "one per 10 s emit interval, was " + emissions);
         assertEquals(5_000, h.merged().get("wo:WO-1|M-1").eventCount());
+    }
+
+    @Test
+    void aStartedUpToTheGraceBehindTheWatermarkStillSplitsTheRunsExactly() throws Exception {
+        try (AttributionHarness g =
+                new AttributionHarness(LATENESS, Duration.ofSeconds(30), EMIT, null)) {
+            List<Object> events = new ArrayList<>();
+            events.add(cycle("M-1", at(95)));
+            events.add(cycle("M-1", at(105)));
+            g.sendAll(events);
+            g.watermark(at(120)); // the PLC is 20 s ahead of the MES
+            WorkOrderEvent start = started("WO-1", "M-1", at(100));
+            g.send(start);
+            events.add(start);
+            g.watermark(Long.MAX_VALUE);
+            assertEquals(reference(events), g.merged());
+            assertEquals(1, g.merged().get("wo:WO-1|M-1").eventCount());
+            assertEquals(0, g.function.lateBoundaryCount());
+        }
+        // without the grace the same STARTED is late: counted, and the event before it stays idle
+        h.sendAll(List.of(cycle("M-1", at(95)), cycle("M-1", at(105))));
+        h.watermark(at(120));
+        h.send(started("WO-1", "M-1", at(100)));
+        h.watermark(Long.MAX_VALUE);
+        assertEquals(1, h.function.lateBoundaryCount());
+        assertEquals(2, h.merged().get("idle:M-1|2026-11-02T06:00:00Z").eventCount());
     }
 
     @Test
