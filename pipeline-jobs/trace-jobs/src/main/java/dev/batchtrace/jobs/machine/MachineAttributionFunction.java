@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -38,25 +36,27 @@ import org.apache.flink.util.OutputTag;
  * machine (input 2: its {@link RunBoundary}s) or to the machine's idle bucket, by the rule of
  * {@link MachineReference}, and emits the {@link MachineRunSummary}s.
  *
- * <p>How: an event or boundary waits in a list (appending is cheap in RocksDB) until the watermark
- * is the work-order grace past it; then, on a timer coalesced to the emit interval, the waiting
- * items are applied in time order, boundaries before events of the same millisecond. So events
- * reordered within the watermark's bound, and STARTED / COMPLETED events up to the grace behind the
- * watermark (the MES and the PLC gateways are separate systems), are attributed exactly. A machine
- * event later than that but within the allowed lateness is attributed at once against the runs
- * still held (late machine events are exact too); one later than the allowed lateness goes to
- * {@link #TOO_LATE} as a dead letter and is counted. A boundary later than the grace applies only
- * to the events applied after it (the aggregates cannot be split again): it is counted as {@code
- * lateRunBoundaries}.
+ * <p>How: an event or boundary waits in state until the watermark is the work-order grace past it;
+ * then the timer of its emit-interval tick applies the boundaries, then the events (attribution
+ * depends on time only, so the order of applying does not matter once every boundary up to an
+ * event's time is known). So events reordered within the watermark's bound, and STARTED / COMPLETED
+ * events up to the grace behind the watermark (the MES and the PLC gateways are separate systems),
+ * are attributed exactly. A machine event later than that but within the allowed lateness is
+ * applied by the next timer against the runs still held (late machine events are exact too) and its
+ * summary emitted again; one later than the allowed lateness goes to {@link #TOO_LATE} as a dead
+ * letter and is counted. A boundary later than the grace applies only to the events applied after
+ * it (the aggregates cannot be split again): it is counted as {@code lateRunBoundaries}.
  *
- * <p>State per machine, all small: the waiting items (only within the grace and the watermark's
- * bound); the machine's runs; per open run or idle bucket an aggregate ({@link OpenSummary}). A
- * summary whose run ended (COMPLETED, or another run's STARTED) or whose bucket ended more than the
- * allowed lateness before the watermark is emitted a last time and removed, and so is its run. A
- * run whose COMPLETED never comes is held until another STARTED on the machine.
+ * <p>State per machine, all small: the waiting events (a ring of {@link #SLOTS} lists by timer, so
+ * a timer reads only its own; an event waits about the grace plus the watermark's bound) and
+ * boundaries; the machine's runs ({@link MachineRuns}); per open run or idle bucket an aggregate
+ * ({@link OpenSummary}). A summary whose run ended (COMPLETED, or another run's STARTED) or whose
+ * bucket ended more than the allowed lateness before the watermark is removed after its last
+ * emission, and so is its run. A run whose COMPLETED never comes is held until another STARTED on
+ * the machine.
  *
- * <p>Emissions are coalesced: at most one per summary per emit interval of event time, plus a final
- * one; consumers keep {@link MachineRunSummary#merge}.
+ * <p>Emissions are coalesced: at most one per summary and timer (emit interval of event time);
+ * consumers keep {@link MachineRunSummary#merge}.
  */
 public class MachineAttributionFunction
         extends KeyedCoProcessFunction<String, MachineEvent, RunBoundary, MachineSummaryUpdate> {
@@ -70,9 +70,14 @@ public class MachineAttributionFunction
     public static final OutputTag<DeadLetter> TOO_LATE =
             new OutputTag<>("too-late-machine-events", TypeInformation.of(DeadLetter.class));
 
-    public static final ListStateDescriptor<MachineEvent> PENDING_EVENTS =
-            new ListStateDescriptor<>(
-                    "pending-machine-events", TypeInformation.of(MachineEvent.class));
+    /**
+     * Waiting machine events, in a ring of lists by the timer that applies them, so that a timer
+     * reads only its own events (appending to a list is a cheap RocksDB merge; reading one list per
+     * timer is one get).
+     */
+    public static final int SLOTS = 16;
+
+    public static final List<ListStateDescriptor<MachineEvent>> PENDING_EVENTS = pendingSlots();
     public static final ListStateDescriptor<RunBoundary> PENDING_BOUNDARIES =
             new ListStateDescriptor<>(
                     "pending-run-boundaries", TypeInformation.of(RunBoundary.class));
@@ -85,12 +90,9 @@ public class MachineAttributionFunction
     public static final MapStateDescriptor<String, byte[]> SUMMARIES =
             new MapStateDescriptor<>("open-summaries", Types.STRING, BYTES);
 
-    /** Keys of summaries changed by late items since the last timer (emitted by the next one). */
-    public static final MapStateDescriptor<String, Boolean> DIRTY =
-            new MapStateDescriptor<>("dirty-summaries", Types.STRING, Types.BOOLEAN);
-
     private static final String RUN_PREFIX = "wo:";
     private static final String IDLE_PREFIX = "idle:";
+    private static final String RUNS_MARKER = "runs";
 
     public static final String METRIC_TOO_LATE_EVENTS = "tooLateMachineEvents";
     public static final String METRIC_LATE_EVENTS = "lateMachineEvents";
@@ -104,11 +106,10 @@ public class MachineAttributionFunction
     private final long graceMillis;
     private final String sourceTopic;
 
-    private transient ListState<MachineEvent> pendingEvents;
+    private transient List<ListState<MachineEvent>> pendingEvents;
     private transient ListState<RunBoundary> pendingBoundaries;
     private transient ValueState<byte[]> runsState;
     private transient MapState<String, byte[]> summaries;
-    private transient MapState<String, Boolean> dirty;
     private transient Counter tooLateEvents;
     private transient Counter lateEvents;
     private transient Counter lateBoundaries;
@@ -153,11 +154,13 @@ public class MachineAttributionFunction
 
     @Override
     public void open(OpenContext context) {
-        pendingEvents = getRuntimeContext().getListState(PENDING_EVENTS);
+        pendingEvents = new ArrayList<>();
+        for (ListStateDescriptor<MachineEvent> d : PENDING_EVENTS) {
+            pendingEvents.add(getRuntimeContext().getListState(d));
+        }
         pendingBoundaries = getRuntimeContext().getListState(PENDING_BOUNDARIES);
         runsState = getRuntimeContext().getState(RUNS);
         summaries = getRuntimeContext().getMapState(SUMMARIES);
-        dirty = getRuntimeContext().getMapState(DIRTY);
         var metrics = getRuntimeContext().getMetricGroup();
         tooLateEvents = metrics.counter(METRIC_TOO_LATE_EVENTS);
         lateEvents = metrics.counter(METRIC_LATE_EVENTS);
@@ -188,21 +191,17 @@ public class MachineAttributionFunction
         TimerService timers = context.timerService();
         long t = event.getOccurredAt().toEpochMilli();
         long watermark = timers.currentWatermark();
-        if (t > settled(watermark)) {
-            pendingEvents.add(event);
-            registerTick(context.getCurrentKey(), tick(saturatedAdd(t, graceMillis)), timers);
-            return;
-        }
         if (t < horizon(watermark)) {
             tooLateEvents.inc();
             context.output(TOO_LATE, deadLetter(event, watermark, timers));
             return;
         }
-        lateEvents.inc();
-        Batch batch = drain(context.getCurrentKey(), settled(watermark), timers);
-        batch.add(event);
-        batch.saveAndMarkDirty();
-        timers.registerEventTimeTimer(tick(watermark + 1));
+        if (t <= settled(watermark)) {
+            lateEvents.inc(); // applied by the next timer, like any other waiting event
+        }
+        long at = applyAt(t, watermark);
+        pendingEvents.get(slot(at)).add(event);
+        registerTick(context.getCurrentKey(), at, timers);
     }
 
     @Override
@@ -211,20 +210,15 @@ public class MachineAttributionFunction
             throws Exception {
         TimerService timers = context.timerService();
         long watermark = timers.currentWatermark();
-        if (boundary.at() > settled(watermark)) {
-            pendingBoundaries.add(boundary);
-            timers.registerEventTimeTimer(tick(saturatedAdd(boundary.at(), graceMillis)));
-            return;
-        }
         if (boundary.at() < horizon(watermark)) {
             tooLateBoundaries.inc();
             return;
         }
-        lateBoundaries.inc();
-        Batch batch = drain(context.getCurrentKey(), settled(watermark), timers);
-        batch.apply(boundary);
-        batch.saveAndMarkDirty();
-        timers.registerEventTimeTimer(tick(watermark + 1));
+        if (boundary.at() <= settled(watermark)) {
+            lateBoundaries.inc();
+        }
+        pendingBoundaries.add(boundary);
+        timers.registerEventTimeTimer(applyAt(boundary.at(), watermark));
     }
 
     @Override
@@ -232,73 +226,95 @@ public class MachineAttributionFunction
             throws Exception {
         long watermark = context.timerService().currentWatermark();
         String machine = context.getCurrentKey();
-        Batch batch = drain(machine, settled(watermark), context.timerService());
-        // what late items changed since the last timer
-        for (String key : dirty.keys()) {
-            batch.touch(key);
-        }
-        dirty.clear();
-        batch.save();
-        for (Map.Entry<String, OpenSummary> s : batch.touched.entrySet()) {
-            out.collect(MachineSummaryUpdate.of(summary(machine, batch.runs(), s.getValue())));
-        }
-        retire(machine, batch.runs(), watermark);
-    }
+        long settled = settled(watermark);
+        long horizon = horizon(watermark);
+        Batch batch = new Batch(machine, context.timerService());
 
-    /** Applies every waiting item at or before {@code until}, in time order. */
-    private Batch drain(String machine, long until, TimerService timers) throws Exception {
-        Batch batch = new Batch(machine, timers);
-        List<RunBoundary> readyBoundaries = new ArrayList<>();
+        // Boundaries first: the runs must know every STARTED / COMPLETED up to an event's time
+        // (ownerAt is a function of time, so the order of applying does not matter otherwise).
         List<RunBoundary> laterBoundaries = new ArrayList<>();
+        boolean applied = false;
         for (RunBoundary b : orEmpty(pendingBoundaries.get())) {
-            (b.at() <= until ? readyBoundaries : laterBoundaries).add(b);
+            if (b.at() <= settled) {
+                batch.apply(b);
+                applied = true;
+            } else {
+                laterBoundaries.add(b);
+            }
         }
-        List<MachineEvent> readyEvents = new ArrayList<>();
-        List<MachineEvent> laterEvents = new ArrayList<>();
-        for (MachineEvent e : orEmpty(pendingEvents.get())) {
-            (e.getOccurredAt().toEpochMilli() <= until ? readyEvents : laterEvents).add(e);
-        }
-        if (!readyBoundaries.isEmpty()) {
+        if (applied) {
             if (laterBoundaries.isEmpty()) {
                 pendingBoundaries.clear();
             } else {
                 pendingBoundaries.update(laterBoundaries);
             }
         }
-        if (!readyEvents.isEmpty()) {
-            if (laterEvents.isEmpty()) {
-                pendingEvents.clear();
+        // Then the events of this timer's slot.
+        applySlot(batch, slot(timestamp), settled);
+        // Before anything is retired, every waiting event it may own must be in (after a jump
+        // of the watermark, later timers have not fired yet): then read the whole ring.
+        List<String> retiring = retiring(machine, batch, horizon);
+        if (!retiring.isEmpty()) {
+            for (int i = 0; i < SLOTS; i++) {
+                applySlot(batch, i, settled);
+            }
+            retiring = retiring(machine, batch, horizon);
+        }
+
+        batch.save();
+        for (OpenSummary s : batch.touched.values()) {
+            out.collect(MachineSummaryUpdate.of(summary(machine, batch.runs(), s)));
+        }
+        if (!retiring.isEmpty()) {
+            retire(batch.runs(), retiring, horizon);
+        }
+    }
+
+    /** Applies the events of one slot that are due; keeps the others (a later tick's). */
+    private void applySlot(Batch batch, int index, long settled) throws Exception {
+        ListState<MachineEvent> slot = pendingEvents.get(index);
+        List<MachineEvent> later = new ArrayList<>();
+        boolean applied = false;
+        for (MachineEvent e : orEmpty(slot.get())) {
+            if (e.getOccurredAt().toEpochMilli() <= settled) {
+                batch.add(e);
+                applied = true;
             } else {
-                pendingEvents.update(laterEvents);
+                later.add(e);
             }
         }
-        readyBoundaries.sort(Comparator.comparingLong(RunBoundary::at));
-        readyEvents.sort(Comparator.comparing(MachineEvent::getOccurredAt));
-        Iterator<RunBoundary> boundaries = readyBoundaries.iterator();
-        RunBoundary next = boundaries.hasNext() ? boundaries.next() : null;
-        for (MachineEvent e : readyEvents) {
-            long t = e.getOccurredAt().toEpochMilli();
-            while (next != null && next.at() <= t) {
-                batch.apply(next);
-                next = boundaries.hasNext() ? boundaries.next() : null;
+        if (applied) {
+            if (later.isEmpty()) {
+                slot.clear();
+            } else {
+                slot.update(later);
             }
-            batch.add(e);
         }
-        while (next != null) {
-            batch.apply(next);
-            next = boundaries.hasNext() ? boundaries.next() : null;
-        }
-        return batch;
+    }
+
+    /** The timer at which an item of time {@code t} is applied: on the grid, after the grace. */
+    private long applyAt(long t, long watermark) {
+        long due = Math.max(saturatedAdd(t, graceMillis), saturatedAdd(watermark, 1));
+        return tick(due);
+    }
+
+    /** The list of the ring that holds the items applied at timer {@code at}. */
+    private int slot(long at) {
+        return (int) Math.floorMod(Math.floorDiv(at, emitIntervalMillis), (long) SLOTS);
     }
 
     /**
-     * Removes the summaries whose run or bucket ended more than the allowed lateness before the
-     * watermark (their last emission has just happened), and their runs. Reads keys only.
+     * The summaries whose run or bucket ended more than the allowed lateness before the watermark
+     * (stored ones and new ones of this timer), plus a marker if a run itself can go.
      */
-    private void retire(String machine, MachineRuns runs, long watermark) throws Exception {
-        long horizon = horizon(watermark);
-        List<String> retired = new ArrayList<>();
+    private List<String> retiring(String machine, Batch batch, long horizon) throws Exception {
+        MachineRuns runs = batch.runs();
+        java.util.Set<String> keys = new java.util.HashSet<>(batch.touched.keySet());
         for (String key : summaries.keys()) {
+            keys.add(key);
+        }
+        List<String> retiring = new ArrayList<>();
+        for (String key : keys) {
             Long end;
             if (key.startsWith(IDLE_PREFIX)) {
                 long bucket = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
@@ -310,13 +326,27 @@ public class MachineAttributionFunction
                 end = run == null ? Long.valueOf(Long.MIN_VALUE) : runs.ownsNothingFrom(run);
             }
             if (end != null && end <= horizon) {
-                retired.add(key);
+                retiring.add(key);
             }
         }
-        for (String key : retired) {
-            summaries.remove(key);
+        for (MachineRuns.Run run : runs.runs.values()) {
+            Long end = runs.ownsNothingFrom(run);
+            if (end != null && end <= horizon) {
+                retiring.add(RUNS_MARKER);
+                break;
+            }
         }
-        if (!retired.isEmpty() && summaries.isEmpty()) {
+        return retiring;
+    }
+
+    /** Removes retired summaries (their last emission has just happened) and ended runs. */
+    private void retire(MachineRuns runs, List<String> retiring, long horizon) throws Exception {
+        for (String key : retiring) {
+            if (!key.equals(RUNS_MARKER)) {
+                summaries.remove(key);
+            }
+        }
+        if (summaries.isEmpty()) {
             summaries.clear(); // an empty map is still an entry in some backends
         }
         boolean runsChanged = false;
@@ -354,7 +384,7 @@ public class MachineAttributionFunction
         return RUN_PREFIX + workOrderId + "|" + machine;
     }
 
-    /** The runs and the summaries one drain touches, read once and written once. */
+    /** The runs and the summaries one timer touches, read once and written once. */
     private final class Batch {
         private final String machine;
         private final TimerService timers;
@@ -442,14 +472,6 @@ public class MachineAttributionFunction
                 summaries.putAll(encoded);
             }
         }
-
-        /** Outside a timer: saves, and leaves the changed summaries to the next timer to emit. */
-        void saveAndMarkDirty() throws Exception {
-            save();
-            for (String key : touched.keySet()) {
-                dirty.put(key, Boolean.TRUE);
-            }
-        }
     }
 
     private DeadLetter deadLetter(MachineEvent event, long watermark, TimerService timers)
@@ -482,6 +504,16 @@ public class MachineAttributionFunction
             timers.registerEventTimeTimer(at);
             lastTimer.put(machine, at);
         }
+    }
+
+    private static List<ListStateDescriptor<MachineEvent>> pendingSlots() {
+        List<ListStateDescriptor<MachineEvent>> slots = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            slots.add(
+                    new ListStateDescriptor<>(
+                            "pending-machine-events-" + i, TypeInformation.of(MachineEvent.class)));
+        }
+        return List.copyOf(slots);
     }
 
     /** Items at or before this are applied: no boundary before it is expected any more. */
