@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -44,6 +45,17 @@ final class AttributionHarness implements AutoCloseable {
             Duration emitInterval,
             StateBackend backend)
             throws Exception {
+        this(allowedLateness, workOrderGrace, emitInterval, backend, null);
+    }
+
+    /** Restored from {@code snapshot} (a {@link #snapshot()} of an earlier harness) if not null. */
+    AttributionHarness(
+            Duration allowedLateness,
+            Duration workOrderGrace,
+            Duration emitInterval,
+            StateBackend backend,
+            OperatorSubtaskState snapshot)
+            throws Exception {
         function =
                 new MachineAttributionFunction(
                         allowedLateness, workOrderGrace, emitInterval, "plc.machine-events");
@@ -55,6 +67,9 @@ final class AttributionHarness implements AutoCloseable {
                         Types.STRING);
         if (backend != null) {
             harness.setStateBackend(backend);
+        }
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
         }
         harness.open();
     }
@@ -111,6 +126,19 @@ final class AttributionHarness implements AutoCloseable {
             }
         }
         return letters;
+    }
+
+    /**
+     * Takes over what an earlier harness knew of the work orders (the part of {@link
+     * WorkOrderMachinesFunction}'s state this test double keeps), for restore tests.
+     */
+    void continueWorkOrdersOf(AttributionHarness previous) {
+        previous.startedOn.forEach((wo, machines) -> startedOn.put(wo, new HashSet<>(machines)));
+        completedWithoutMachine.putAll(previous.completedWithoutMachine);
+    }
+
+    OperatorSubtaskState snapshot() throws Exception {
+        return harness.snapshot(1L, 1L);
     }
 
     int stateEntries() {
