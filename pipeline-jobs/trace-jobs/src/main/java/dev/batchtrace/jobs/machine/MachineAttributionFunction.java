@@ -1,0 +1,545 @@
+package dev.batchtrace.jobs.machine;
+
+import dev.batchtrace.events.DeadLetter;
+import dev.batchtrace.events.MachineEvent;
+import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.machine.MachineReference;
+import dev.batchtrace.machine.MachineRunSummary;
+import dev.batchtrace.machine.MachineRuns;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by machine: attributes machine events, in event time, to the work order running on the
+ * machine (input 2: its {@link RunBoundary}s) or to the machine's idle bucket, by the rule of
+ * {@link MachineReference}, and emits the {@link MachineRunSummary}s.
+ *
+ * <p>How: an event or boundary waits in state until the watermark is the work-order grace past it;
+ * then the timer of its emit-interval tick applies the boundaries, then the events (attribution
+ * depends on time only, so the order of applying does not matter once every boundary up to an
+ * event's time is known). So events reordered within the watermark's bound, and STARTED / COMPLETED
+ * events up to the grace behind the watermark (the MES and the PLC gateways are separate systems),
+ * are attributed exactly. A machine event later than that but within the allowed lateness is
+ * applied by the next timer against the runs still held (late machine events are exact too) and its
+ * summary emitted again; one later than the allowed lateness goes to {@link #TOO_LATE} as a dead
+ * letter and is counted. A boundary later than the grace applies only to the events applied after
+ * it (the aggregates cannot be split again): it is counted as {@code lateRunBoundaries}.
+ *
+ * <p>State per machine, all small: the waiting events (a ring of {@link #SLOTS} lists by timer, so
+ * a timer reads only its own; an event waits about the grace plus the watermark's bound) and
+ * boundaries; the machine's runs ({@link MachineRuns}); per open run or idle bucket an aggregate
+ * ({@link OpenSummary}). A summary whose run ended (COMPLETED, or another run's STARTED) or whose
+ * bucket ended more than the allowed lateness before the watermark is removed after its last
+ * emission, and so is its run. A run whose COMPLETED never comes is held until another STARTED on
+ * the machine.
+ *
+ * <p>Emissions are coalesced: at most one per summary and timer (emit interval of event time);
+ * consumers keep {@link MachineRunSummary#merge}.
+ */
+public class MachineAttributionFunction
+        extends KeyedCoProcessFunction<String, MachineEvent, RunBoundary, MachineSummaryUpdate> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final TypeInformation<byte[]> BYTES =
+            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+
+    /** Machine events later than the allowed lateness, as dead letters. */
+    public static final OutputTag<DeadLetter> TOO_LATE =
+            new OutputTag<>("too-late-machine-events", TypeInformation.of(DeadLetter.class));
+
+    /**
+     * Waiting machine events, in a ring of lists by the timer that applies them, so that a timer
+     * reads only its own events (appending to a list is a cheap RocksDB merge; reading one list per
+     * timer is one get).
+     */
+    public static final int SLOTS = 16;
+
+    public static final List<ListStateDescriptor<MachineEvent>> PENDING_EVENTS = pendingSlots();
+    public static final ListStateDescriptor<RunBoundary> PENDING_BOUNDARIES =
+            new ListStateDescriptor<>(
+                    "pending-run-boundaries", TypeInformation.of(RunBoundary.class));
+
+    /** {@link MachineRuns} as JSON. */
+    public static final ValueStateDescriptor<byte[]> RUNS =
+            new ValueStateDescriptor<>("machine-runs", BYTES);
+
+    /** Summary key -> {@link OpenSummary} as JSON. */
+    public static final MapStateDescriptor<String, byte[]> SUMMARIES =
+            new MapStateDescriptor<>("open-summaries", Types.STRING, BYTES);
+
+    private static final String RUN_PREFIX = "wo:";
+    private static final String IDLE_PREFIX = "idle:";
+    private static final String RUNS_MARKER = "runs";
+
+    public static final String METRIC_TOO_LATE_EVENTS = "tooLateMachineEvents";
+    public static final String METRIC_LATE_EVENTS = "lateMachineEvents";
+    public static final String METRIC_LATE_BOUNDARIES = "lateRunBoundaries";
+    public static final String METRIC_TOO_LATE_BOUNDARIES = "tooLateRunBoundaries";
+
+    private static final long IDLE_BUCKET_MILLIS = MachineReference.IDLE_BUCKET.toMillis();
+
+    private final long allowedLatenessMillis;
+    private final long emitIntervalMillis;
+    private final long graceMillis;
+    private final String sourceTopic;
+
+    private transient List<ListState<MachineEvent>> pendingEvents;
+    private transient ListState<RunBoundary> pendingBoundaries;
+    private transient ValueState<byte[]> runsState;
+    private transient MapState<String, byte[]> summaries;
+    private transient Counter tooLateEvents;
+    private transient Counter lateEvents;
+    private transient Counter lateBoundaries;
+    private transient Counter tooLateBoundaries;
+
+    /**
+     * The last timer registered per machine: skips re-registering the same grid timer for every
+     * event (not state: after a restore a timer is simply registered again, which is harmless).
+     */
+    private transient Map<String, Long> lastTimer;
+
+    /**
+     * @param allowedLateness how far behind the watermark an event is still attributed
+     * @param workOrderGrace how far behind the watermark a STARTED / COMPLETED may still arrive and
+     *     split the runs exactly: items wait until the watermark is this far past them
+     * @param emitInterval event time between two emissions of one summary (also the timer grid)
+     * @param sourceTopic the machine-events topic, named in the dead letters
+     */
+    public MachineAttributionFunction(
+            Duration allowedLateness,
+            Duration workOrderGrace,
+            Duration emitInterval,
+            String sourceTopic) {
+        if (allowedLateness.isNegative()
+                || workOrderGrace.isNegative()
+                || workOrderGrace.compareTo(allowedLateness) > 0
+                || emitInterval.isNegative()
+                || emitInterval.isZero()) {
+            throw new IllegalArgumentException(
+                    "need 0 <= work-order grace <= allowed lateness and an emit interval > 0, got "
+                            + workOrderGrace
+                            + ", "
+                            + allowedLateness
+                            + ", "
+                            + emitInterval);
+        }
+        this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.graceMillis = workOrderGrace.toMillis();
+        this.emitIntervalMillis = emitInterval.toMillis();
+        this.sourceTopic = sourceTopic;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        pendingEvents = new ArrayList<>();
+        for (ListStateDescriptor<MachineEvent> d : PENDING_EVENTS) {
+            pendingEvents.add(getRuntimeContext().getListState(d));
+        }
+        pendingBoundaries = getRuntimeContext().getListState(PENDING_BOUNDARIES);
+        runsState = getRuntimeContext().getState(RUNS);
+        summaries = getRuntimeContext().getMapState(SUMMARIES);
+        var metrics = getRuntimeContext().getMetricGroup();
+        tooLateEvents = metrics.counter(METRIC_TOO_LATE_EVENTS);
+        lateEvents = metrics.counter(METRIC_LATE_EVENTS);
+        lateBoundaries = metrics.counter(METRIC_LATE_BOUNDARIES);
+        tooLateBoundaries = metrics.counter(METRIC_TOO_LATE_BOUNDARIES);
+        lastTimer = new HashMap<>();
+    }
+
+    /** Too-late machine events so far in this task (also the metric). */
+    public long tooLateEventCount() {
+        return tooLateEvents.getCount();
+    }
+
+    /** Boundaries applied later than the grace so far in this task (may misplace events). */
+    public long lateBoundaryCount() {
+        return lateBoundaries.getCount();
+    }
+
+    /** Late (but not too late) machine events so far in this task. */
+    public long lateEventCount() {
+        return lateEvents.getCount();
+    }
+
+    @Override
+    public void processElement1(
+            MachineEvent event, Context context, Collector<MachineSummaryUpdate> out)
+            throws Exception {
+        TimerService timers = context.timerService();
+        long t = event.getOccurredAt().toEpochMilli();
+        long watermark = timers.currentWatermark();
+        if (t < horizon(watermark)) {
+            tooLateEvents.inc();
+            context.output(TOO_LATE, deadLetter(event, watermark, timers));
+            return;
+        }
+        if (t <= settled(watermark)) {
+            lateEvents.inc(); // applied by the next timer, like any other waiting event
+        }
+        long at = applyAt(t, watermark);
+        pendingEvents.get(slot(at)).add(event);
+        registerTick(context.getCurrentKey(), at, timers);
+    }
+
+    @Override
+    public void processElement2(
+            RunBoundary boundary, Context context, Collector<MachineSummaryUpdate> out)
+            throws Exception {
+        TimerService timers = context.timerService();
+        long watermark = timers.currentWatermark();
+        if (boundary.at() < horizon(watermark)) {
+            tooLateBoundaries.inc();
+            return;
+        }
+        if (boundary.at() <= settled(watermark)) {
+            lateBoundaries.inc();
+        }
+        pendingBoundaries.add(boundary);
+        timers.registerEventTimeTimer(applyAt(boundary.at(), watermark));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext context, Collector<MachineSummaryUpdate> out)
+            throws Exception {
+        long watermark = context.timerService().currentWatermark();
+        String machine = context.getCurrentKey();
+        long settled = settled(watermark);
+        long horizon = horizon(watermark);
+        Batch batch = new Batch(machine, context.timerService());
+
+        // Boundaries first: the runs must know every STARTED / COMPLETED up to an event's time
+        // (ownerAt is a function of time, so the order of applying does not matter otherwise).
+        List<RunBoundary> laterBoundaries = new ArrayList<>();
+        boolean applied = false;
+        for (RunBoundary b : orEmpty(pendingBoundaries.get())) {
+            if (b.at() <= settled) {
+                batch.apply(b);
+                applied = true;
+            } else {
+                laterBoundaries.add(b);
+            }
+        }
+        if (applied) {
+            if (laterBoundaries.isEmpty()) {
+                pendingBoundaries.clear();
+            } else {
+                pendingBoundaries.update(laterBoundaries);
+            }
+        }
+        // Then the events of this timer's slot.
+        applySlot(batch, slot(timestamp), settled);
+        // Before anything is retired, every waiting event it may own must be in (after a jump
+        // of the watermark, later timers have not fired yet): then read the whole ring.
+        List<String> retiring = retiring(machine, batch, horizon);
+        if (!retiring.isEmpty()) {
+            for (int i = 0; i < SLOTS; i++) {
+                applySlot(batch, i, settled);
+            }
+            retiring = retiring(machine, batch, horizon);
+        }
+
+        batch.save();
+        for (OpenSummary s : batch.touched.values()) {
+            out.collect(MachineSummaryUpdate.of(summary(machine, batch.runs(), s)));
+        }
+        if (!retiring.isEmpty()) {
+            retire(batch.runs(), retiring, horizon);
+        }
+    }
+
+    /** Applies the events of one slot that are due; keeps the others (a later tick's). */
+    private void applySlot(Batch batch, int index, long settled) throws Exception {
+        ListState<MachineEvent> slot = pendingEvents.get(index);
+        List<MachineEvent> later = new ArrayList<>();
+        boolean applied = false;
+        for (MachineEvent e : orEmpty(slot.get())) {
+            if (e.getOccurredAt().toEpochMilli() <= settled) {
+                batch.add(e);
+                applied = true;
+            } else {
+                later.add(e);
+            }
+        }
+        if (applied) {
+            if (later.isEmpty()) {
+                slot.clear();
+            } else {
+                slot.update(later);
+            }
+        }
+    }
+
+    /** The timer at which an item of time {@code t} is applied: on the grid, after the grace. */
+    private long applyAt(long t, long watermark) {
+        long due = Math.max(saturatedAdd(t, graceMillis), saturatedAdd(watermark, 1));
+        return tick(due);
+    }
+
+    /** The list of the ring that holds the items applied at timer {@code at}. */
+    private int slot(long at) {
+        return (int) Math.floorMod(Math.floorDiv(at, emitIntervalMillis), (long) SLOTS);
+    }
+
+    /**
+     * The summaries whose run or bucket ended more than the allowed lateness before the watermark
+     * (stored ones and new ones of this timer), plus a marker if a run itself can go.
+     */
+    private List<String> retiring(String machine, Batch batch, long horizon) throws Exception {
+        MachineRuns runs = batch.runs();
+        java.util.Set<String> keys = new java.util.HashSet<>(batch.touched.keySet());
+        for (String key : summaries.keys()) {
+            keys.add(key);
+        }
+        List<String> retiring = new ArrayList<>();
+        for (String key : keys) {
+            Long end;
+            if (key.startsWith(IDLE_PREFIX)) {
+                long bucket = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+                end = (bucket + 1) * IDLE_BUCKET_MILLIS;
+            } else {
+                String workOrderId =
+                        key.substring(RUN_PREFIX.length(), key.length() - machine.length() - 1);
+                MachineRuns.Run run = runs.runs.get(workOrderId);
+                end = run == null ? Long.valueOf(Long.MIN_VALUE) : runs.ownsNothingFrom(run);
+            }
+            if (end != null && end <= horizon) {
+                retiring.add(key);
+            }
+        }
+        for (MachineRuns.Run run : runs.runs.values()) {
+            Long end = runs.ownsNothingFrom(run);
+            if (end != null && end <= horizon) {
+                retiring.add(RUNS_MARKER);
+                break;
+            }
+        }
+        return retiring;
+    }
+
+    /** Removes retired summaries (their last emission has just happened) and ended runs. */
+    private void retire(MachineRuns runs, List<String> retiring, long horizon) throws Exception {
+        for (String key : retiring) {
+            if (!key.equals(RUNS_MARKER)) {
+                summaries.remove(key);
+            }
+        }
+        if (summaries.isEmpty()) {
+            summaries.clear(); // an empty map is still an entry in some backends
+        }
+        boolean runsChanged = false;
+        for (MachineRuns.Run run : new ArrayList<>(runs.runs.values())) {
+            Long end = runs.ownsNothingFrom(run);
+            if (end != null && end <= horizon) {
+                runs.remove(run.workOrderId);
+                runsChanged = true;
+            }
+        }
+        if (runsChanged) {
+            if (runs.runs.isEmpty()) {
+                runsState.clear();
+            } else {
+                runsState.update(LineageCodec.encodeValue(runs));
+            }
+        }
+    }
+
+    private static MachineRunSummary summary(String machine, MachineRuns runs, OpenSummary s) {
+        if (s.workOrderId == null) {
+            Instant start = Instant.ofEpochMilli(s.bucketStart);
+            return s.activity.toIdleSummary(machine, start, start.plusMillis(IDLE_BUCKET_MILLIS));
+        }
+        MachineRuns.Run run = runs.runs.get(s.workOrderId);
+        return s.activity.toRunSummary(
+                s.workOrderId,
+                machine,
+                run.lineId,
+                Instant.ofEpochMilli(run.startedAt),
+                run.completedAt == null ? null : Instant.ofEpochMilli(run.completedAt));
+    }
+
+    private static String runKey(String workOrderId, String machine) {
+        return RUN_PREFIX + workOrderId + "|" + machine;
+    }
+
+    /** The runs and the summaries one timer touches, read once and written once. */
+    private final class Batch {
+        private final String machine;
+        private final TimerService timers;
+        private MachineRuns runs;
+        private boolean runsChanged;
+        final Map<String, OpenSummary> touched = new HashMap<>();
+
+        Batch(String machine, TimerService timers) {
+            this.machine = machine;
+            this.timers = timers;
+        }
+
+        MachineRuns runs() throws IOException {
+            if (runs == null) {
+                byte[] bytes = runsState.value();
+                runs =
+                        bytes == null
+                                ? new MachineRuns()
+                                : LineageCodec.decodeValue(bytes, MachineRuns.class);
+            }
+            return runs;
+        }
+
+        void apply(RunBoundary b) throws Exception {
+            runs().apply(b.started(), b.workOrderId(), b.lineId(), b.at());
+            runsChanged = true;
+        }
+
+        void add(MachineEvent e) throws Exception {
+            long t = e.getOccurredAt().toEpochMilli();
+            MachineRuns.Run owner = runs().ownerAt(t);
+            long bucket = Math.floorDiv(t, IDLE_BUCKET_MILLIS);
+            String key =
+                    owner != null
+                            ? runKey(owner.workOrderId, machine)
+                            : IDLE_PREFIX + machine + "|" + bucket;
+            OpenSummary s = touched.get(key);
+            if (s == null) {
+                s = load(key);
+                if (s == null) {
+                    if (owner != null) {
+                        s = OpenSummary.run(owner.workOrderId);
+                    } else {
+                        s = OpenSummary.idle(bucket * IDLE_BUCKET_MILLIS);
+                        timers.registerEventTimeTimer(
+                                saturatedAdd(
+                                        (bucket + 1) * IDLE_BUCKET_MILLIS, allowedLatenessMillis));
+                    }
+                }
+                touched.put(key, s);
+            }
+            s.activity.add(e);
+        }
+
+        /** Brings a stored summary into this batch (to be emitted). */
+        void touch(String key) throws Exception {
+            if (!touched.containsKey(key)) {
+                OpenSummary s = load(key);
+                if (s != null) {
+                    touched.put(key, s);
+                }
+            }
+        }
+
+        private OpenSummary load(String key) throws Exception {
+            byte[] bytes = summaries.get(key);
+            return bytes == null ? null : LineageCodec.decodeValue(bytes, OpenSummary.class);
+        }
+
+        void save() throws Exception {
+            if (runsChanged) {
+                runsState.update(LineageCodec.encodeValue(runs));
+                for (MachineRuns.Run run : runs.runs.values()) {
+                    // a changed run changes its summary (times), and may end: retire it in time
+                    touch(runKey(run.workOrderId, machine));
+                    Long end = runs.ownsNothingFrom(run);
+                    if (end != null) {
+                        timers.registerEventTimeTimer(saturatedAdd(end, allowedLatenessMillis));
+                    }
+                }
+            }
+            if (!touched.isEmpty()) {
+                Map<String, byte[]> encoded = new HashMap<>();
+                touched.forEach((k, v) -> encoded.put(k, LineageCodec.encodeValue(v)));
+                summaries.putAll(encoded);
+            }
+        }
+    }
+
+    private DeadLetter deadLetter(MachineEvent event, long watermark, TimerService timers)
+            throws IOException {
+        return DeadLetter.newBuilder()
+                .setSourceTopic(sourceTopic)
+                .setPartition(-1)
+                .setOffset(-1)
+                .setKey(ByteBuffer.wrap(event.getMachineId().getBytes(StandardCharsets.UTF_8)))
+                .setValue(event.toByteBuffer())
+                .setError(
+                        "machine event at "
+                                + event.getOccurredAt()
+                                + " arrived "
+                                + Duration.ofMillis(
+                                        watermark - event.getOccurredAt().toEpochMilli())
+                                + " behind the event-time watermark "
+                                + Instant.ofEpochMilli(watermark)
+                                + ", more than the allowed lateness "
+                                + Duration.ofMillis(allowedLatenessMillis)
+                                + ": too late to attribute (its summary was final); value is the"
+                                + " event in Avro single-object encoding")
+                .setFailedAt(Instant.ofEpochMilli(timers.currentProcessingTime()))
+                .build();
+    }
+
+    private void registerTick(String machine, long at, TimerService timers) {
+        Long last = lastTimer.get(machine);
+        if (last == null || last != at) {
+            timers.registerEventTimeTimer(at);
+            lastTimer.put(machine, at);
+        }
+    }
+
+    private static List<ListStateDescriptor<MachineEvent>> pendingSlots() {
+        List<ListStateDescriptor<MachineEvent>> slots = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            slots.add(
+                    new ListStateDescriptor<>(
+                            "pending-machine-events-" + i, TypeInformation.of(MachineEvent.class)));
+        }
+        return List.copyOf(slots);
+    }
+
+    /** Items at or before this are applied: no boundary before it is expected any more. */
+    private long settled(long watermark) {
+        return watermark < Long.MIN_VALUE + graceMillis ? Long.MIN_VALUE : watermark - graceMillis;
+    }
+
+    /** Events before this are too late. */
+    private long horizon(long watermark) {
+        return watermark < Long.MIN_VALUE + allowedLatenessMillis
+                ? Long.MIN_VALUE
+                : watermark - allowedLatenessMillis;
+    }
+
+    /** The timer grid: the next multiple of the emit interval at or after {@code t}. */
+    private long tick(long t) {
+        long r = Math.floorMod(t, emitIntervalMillis);
+        return r == 0 ? t : saturatedAdd(t - r, emitIntervalMillis);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static <T> Iterable<T> orEmpty(Iterable<T> items) {
+        return items == null ? List.of() : items;
+    }
+}

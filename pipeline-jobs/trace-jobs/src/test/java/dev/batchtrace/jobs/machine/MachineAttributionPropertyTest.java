@@ -1,0 +1,88 @@
+package dev.batchtrace.jobs.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.events.MachineEvent;
+import dev.batchtrace.machine.MachineReference;
+import dev.batchtrace.machine.MachineShiftGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many generated shifts, delivered out of order: machine events up to the allowed lateness late
+ * (many behind the watermark), work-order events up to the work-order grace late. Whatever the
+ * order, the final summaries (merged per key, as a consumer keeps them) equal the batch reference.
+ */
+class MachineAttributionPropertyTest {
+
+    private static final Duration LATENESS = Duration.ofMinutes(2);
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    @Test
+    void shuffledShiftsConvergeToTheReference() throws Exception {
+        long lateTotal = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            Random random = new Random(seed);
+            List<SpecificRecordBase> shift =
+                    MachineShiftGenerator.generate(
+                            seed,
+                            new MachineShiftGenerator.Options(
+                                    1 + random.nextInt(4), Duration.ofHours(3), 4));
+            List<SpecificRecordBase> machineEvents = new ArrayList<>();
+            List<SpecificRecordBase> workOrders = new ArrayList<>();
+            for (SpecificRecordBase e : shift) {
+                (e instanceof MachineEvent ? machineEvents : workOrders).add(e);
+            }
+            // a gateway buffering up to the allowed lateness; the MES up to the grace
+            List<Object> arrivals = new ArrayList<>();
+            arrivals.addAll(withArrival(machineEvents, LATENESS, random));
+            arrivals.addAll(withArrival(workOrders, GRACE, random));
+            arrivals.sort(java.util.Comparator.comparingLong(a -> ((Arrival) a).at()));
+
+            try (AttributionHarness h =
+                    new AttributionHarness(LATENESS, GRACE, Duration.ofSeconds(30), null)) {
+                long highest = Long.MIN_VALUE;
+                int n = 0;
+                for (Object a : arrivals) {
+                    Arrival arrival = (Arrival) a;
+                    h.send(arrival.event());
+                    highest =
+                            Math.max(
+                                    highest,
+                                    MachineShiftGenerator.occurredAt(arrival.event())
+                                            .toEpochMilli());
+                    if (++n % 20 == 0) {
+                        h.watermark(highest - OUT_OF_ORDERNESS.toMillis() - 1);
+                    }
+                }
+                h.watermark(Long.MAX_VALUE);
+                assertEquals(
+                        AttributionHarness.byKey(MachineReference.summaries(shift)),
+                        h.merged(),
+                        "seed " + seed);
+                assertTrue(h.tooLate().isEmpty(), "seed " + seed);
+                assertEquals(0, h.function.lateBoundaryCount(), "seed " + seed);
+                lateTotal += h.function.lateEventCount();
+            }
+        }
+        assertTrue(lateTotal > 1000, "the late path was exercised: " + lateTotal);
+    }
+
+    private record Arrival(long at, Object event) {}
+
+    private static List<Arrival> withArrival(
+            List<SpecificRecordBase> events, Duration maxDelay, Random random) {
+        List<Arrival> out = new ArrayList<>();
+        for (SpecificRecordBase e : events) {
+            long delay = (long) (random.nextDouble() * maxDelay.toMillis());
+            out.add(new Arrival(MachineShiftGenerator.occurredAt(e).toEpochMilli() + delay, e));
+        }
+        return out;
+    }
+}
