@@ -3,7 +3,6 @@ package dev.batchtrace.cli;
 import dev.batchtrace.connectors.kafka.AvroKafkaDeserializer;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
-import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
 import dev.batchtrace.lineage.HoldAlert;
@@ -12,11 +11,9 @@ import dev.batchtrace.stack.StackException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The demo's live hold (deploy/sample-data/demo-hold.jsonl): quality flags a raw lot of the sample
@@ -34,28 +31,8 @@ final class DemoHold {
     }
 
     /** Whether an earlier demo run already published the hold (it stays in the topic). */
-    static boolean published(Endpoints endpoints) {
-        AvroKafkaDeserializer<LotFlag> decoder =
-                AvroKafkaDeserializer.forSpecific(
-                        new ConfluentSchemaRegistryClient(
-                                RegistrySettings.of(endpoints.schemaRegistryUrl())),
-                        LotFlag.class);
-        AtomicBoolean found = new AtomicBoolean();
-        String topic = LineageJobConfig.Topics.defaults().lotFlags();
-        TopicReader.readToEnd(
-                endpoints.kafkaBootstrapServers(),
-                List.of(topic),
-                record -> {
-                    try {
-                        LotFlag flag = decoder.deserialize(topic, record.value());
-                        if (flag != null && FLAG_ID.equals(flag.getFlagId())) {
-                            found.set(true);
-                        }
-                    } catch (RuntimeException e) {
-                        // not a flag this demo wrote: the job's dead letters report it
-                    }
-                });
-        return found.get();
+    static boolean published(Endpoints endpoints) throws Exception {
+        return PublishedEvents.alreadyPublished(file(), endpoints);
     }
 
     /**

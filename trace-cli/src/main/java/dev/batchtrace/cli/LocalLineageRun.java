@@ -9,6 +9,10 @@ import dev.batchtrace.jobs.lineage.LineageJob;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
 import dev.batchtrace.jobs.lineage.LineageSinks;
 import dev.batchtrace.jobs.lineage.LineageSources;
+import dev.batchtrace.jobs.machine.MachineJob;
+import dev.batchtrace.jobs.machine.MachineJobConfig;
+import dev.batchtrace.jobs.machine.MachineSinks;
+import dev.batchtrace.jobs.machine.MachineSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +20,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -43,6 +46,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class LocalLineageRun {
     static final int DEFAULT_WEB_UI_PORT = 8082;
+
+    /** The run id among the settings (read by this class only; no job sees it). */
+    private static final String RUN_ID_KEY = "local.run-id";
+
     private static final DateTimeFormatter RUN_ID =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -51,7 +58,11 @@ final class LocalLineageRun {
     /** Where the job's checkpoints live: {@code <checkpoints>/<runId>/<jobId>/chk-N}. */
     record Resume(String runId, Optional<Path> checkpoint) {}
 
-    /** Job settings for the given endpoints and run; a config file's keys win over these. */
+    /**
+     * Job settings for the given endpoints and run; a config file's keys win over these. A run
+     * without checkpoint gets its own groups, transactional ids, feedback and machine-summaries
+     * topics.
+     */
     static LineageJobConfig config(
             Endpoints endpoints, String runId, Map<String, String> overrides) {
         return LineageJobConfig.fromMap(settings(endpoints, runId, overrides));
@@ -69,8 +80,42 @@ final class LocalLineageRun {
         settings.put(KafkaSettings.GROUP_ID_PREFIX, "batchtrace-local-" + runId);
         settings.put(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "batchtrace-lineage-" + runId);
         settings.put(LineageJobConfig.TOPIC_FEEDBACK_KEY, defaults.feedback() + "." + runId);
+        // summaries merge by "covers more events": a run recomputing from scratch must not meet an
+        // earlier run's summaries
+        settings.put(
+                LineageJobConfig.TOPIC_MACHINE_SUMMARIES_KEY,
+                defaults.machineSummaries() + "." + runId);
+        settings.put(RUN_ID_KEY, runId);
         settings.putAll(overrides);
         return settings;
+    }
+
+    /**
+     * The machine job's settings for this local run: the shared connection keys, the machine job's
+     * own keys from the config file, and per-run groups and transactional ids like the lineage job.
+     */
+    static MachineJobConfig machineConfig(Map<String, String> settings) {
+        String runId = settings.get(RUN_ID_KEY);
+        Map<String, String> machine = new TreeMap<>();
+        settings.forEach(
+                (key, value) -> {
+                    boolean jobKey =
+                            key.startsWith("topic.")
+                                    || key.startsWith("lineage.")
+                                    || key.startsWith("machine.")
+                                    || key.equals(KafkaSettings.GROUP_ID_PREFIX);
+                    if (!jobKey || MachineJobConfig.KNOWN_KEYS.contains(key)) {
+                        machine.put(key, value);
+                    }
+                });
+        machine.remove(RUN_ID_KEY);
+        machine.putIfAbsent(KafkaSettings.GROUP_ID_PREFIX, "batchtrace-machine-local-" + runId);
+        machine.putIfAbsent(
+                MachineJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "batchtrace-machine-" + runId);
+        // a local run reads finished days: let an input that has gone quiet stop holding back
+        // event time soon (on a plant's live streams the job's default applies)
+        machine.putIfAbsent(MachineJobConfig.SOURCE_IDLE_TIMEOUT_KEY, "2s");
+        return MachineJobConfig.fromMap(machine);
     }
 
     /** The newest retained checkpoint and its run, or a new run id when there is none. */
@@ -95,14 +140,7 @@ final class LocalLineageRun {
         IndexTemplates.install(config.elasticsearch(), line -> out.println("  " + line));
         LineageJobConfig.Topics topics = config.topics();
         TopicSetup.ensureTopics(
-                config.kafka().bootstrapServers(),
-                List.of(
-                        topics.feedback(),
-                        topics.documents(),
-                        topics.deadLetters(),
-                        topics.lotFlags(),
-                        topics.alerts()),
-                StackSetup.LOCAL_PARTITIONS);
+                config.kafka().bootstrapServers(), topics.all(), StackSetup.LOCAL_PARTITIONS);
 
         Path checkpoints = checkpointsDir(workDir).resolve(resume.runId());
         Files.createDirectories(checkpoints);
@@ -134,6 +172,15 @@ final class LocalLineageRun {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay());
+        // the machine attribution job, its own job on a cluster, runs in the same local Flink here
+        MachineJobConfig machine = machineConfig(settings);
+        MachineJob.defineWorkflow(
+                env, MachineSources.kafka(machine), MachineSinks.kafka(machine), machine);
+        out.println(
+                "  machine events attributed to work orders in event time (allowed lateness "
+                        + machine.allowedLateness()
+                        + ") -> "
+                        + machine.topics().machineSummaries());
         if (AlertNotifier.addTo(env, config, settings)) {
             out.println(
                     "  alerts are delivered to webhooks "

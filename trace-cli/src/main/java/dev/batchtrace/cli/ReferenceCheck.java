@@ -33,6 +33,7 @@ final class ReferenceCheck {
     private final Map<String, TraceDocument> expected;
     private final Map<String, HoldAlert> expectedOpenAlerts;
     private final String elasticsearchUrl;
+    private List<String> lastDiffering = List.of();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -97,6 +98,7 @@ final class ReferenceCheck {
             idsByIndex.computeIfAbsent(doc.index(), i -> new ArrayList<>()).add(doc.documentId());
         }
         int matching = 0;
+        List<String> differing = new ArrayList<>();
         for (Map.Entry<String, List<String>> index : idsByIndex.entrySet()) {
             Map<String, JsonNode> stored = fetch(index.getKey(), index.getValue());
             for (String id : index.getValue()) {
@@ -106,6 +108,8 @@ final class ReferenceCheck {
                         ? actual == null
                         : actual != null && actual.equals(JSON.readTree(doc.toJson()))) {
                     matching++;
+                } else {
+                    differing.add(doc.key());
                 }
             }
         }
@@ -119,10 +123,18 @@ final class ReferenceCheck {
                         && HoldAlert.OPEN.equals(actual.path("status").asText())
                         && alert.kind().equals(actual.path("kind").asText())) {
                     matching++;
+                } else {
+                    differing.add(alertsIndex() + "/" + alert.alertId());
                 }
             }
         }
+        lastDiffering = List.copyOf(differing);
         return matching;
+    }
+
+    /** The documents that did not match at the last {@link #matching()}, by index/id. */
+    List<String> differing() {
+        return lastDiffering;
     }
 
     /** The open hold alerts of one flag in Elasticsearch, by kind and lot. */

@@ -20,12 +20,15 @@ final class StackSetup {
 
     private StackSetup() {}
 
-    /** The event contract's topics plus the lineage job's own (feedback loop, documents). */
+    /**
+     * The event contract's topics plus the jobs' own (feedback loop, documents, machine summaries).
+     */
     static List<String> pipelineTopics() {
         List<String> topics = new ArrayList<>(EventTopics.allTopicNames());
         LineageJobConfig.Topics lineage = LineageJobConfig.Topics.defaults();
         topics.add(lineage.feedback());
         topics.add(lineage.documents());
+        topics.add(lineage.machineSummaries());
         return topics;
     }
 

@@ -46,9 +46,14 @@ public final class MachineReference {
         Map<String, Instant> completedWithMachine = new HashMap<>(); // wo|machine -> time
         Map<String, Instant> completedAnywhere = new HashMap<>(); // wo -> time
         List<MachineEvent> machineEvents = new ArrayList<>();
+        java.util.Set<String> eventIds = new java.util.HashSet<>();
         for (Object event : events) {
             if (event instanceof MachineEvent m) {
-                machineEvents.add(m);
+                // a gateway's retry repeats the eventId: it counts once
+                if (m.getEventId() == null
+                        || eventIds.add(m.getMachineId() + "|" + m.getEventId())) {
+                    machineEvents.add(m);
+                }
             } else if (event instanceof WorkOrderEvent w) {
                 if (w.getEventType() == WorkOrderEventType.STARTED && w.getMachineId() != null) {
                     runsByMachine

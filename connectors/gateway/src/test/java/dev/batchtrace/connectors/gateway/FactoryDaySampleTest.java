@@ -57,7 +57,7 @@ class FactoryDaySampleTest {
                         "DispatchNote", 4L,
                         "GoodsReceipt", 8L,
                         "LotFlag", 1L,
-                        "MachineEvent", 22L,
+                        "MachineEvent", 25L,
                         "QcResult", 9L,
                         "WorkOrderEvent", 54L),
                 counts);

@@ -98,6 +98,7 @@ public class MachineAttributionFunction
     public static final String METRIC_LATE_EVENTS = "lateMachineEvents";
     public static final String METRIC_LATE_BOUNDARIES = "lateRunBoundaries";
     public static final String METRIC_TOO_LATE_BOUNDARIES = "tooLateRunBoundaries";
+    public static final String METRIC_DUPLICATE_EVENTS = "duplicateMachineEvents";
 
     private static final long IDLE_BUCKET_MILLIS = MachineReference.IDLE_BUCKET.toMillis();
 
@@ -114,6 +115,7 @@ public class MachineAttributionFunction
     private transient Counter lateEvents;
     private transient Counter lateBoundaries;
     private transient Counter tooLateBoundaries;
+    private transient Counter duplicateEvents;
 
     /**
      * The last timer registered per machine: skips re-registering the same grid timer for every
@@ -166,6 +168,7 @@ public class MachineAttributionFunction
         lateEvents = metrics.counter(METRIC_LATE_EVENTS);
         lateBoundaries = metrics.counter(METRIC_LATE_BOUNDARIES);
         tooLateBoundaries = metrics.counter(METRIC_TOO_LATE_BOUNDARIES);
+        duplicateEvents = metrics.counter(METRIC_DUPLICATE_EVENTS);
         lastTimer = new HashMap<>();
     }
 
@@ -277,7 +280,11 @@ public class MachineAttributionFunction
         boolean applied = false;
         for (MachineEvent e : orEmpty(slot.get())) {
             if (e.getOccurredAt().toEpochMilli() <= settled) {
-                batch.add(e);
+                if (e.getEventId() == null || batch.eventIds.add(e.getEventId())) {
+                    batch.add(e);
+                } else {
+                    duplicateEvents.inc();
+                }
                 applied = true;
             } else {
                 later.add(e);
@@ -391,6 +398,13 @@ public class MachineAttributionFunction
         private MachineRuns runs;
         private boolean runsChanged;
         final Map<String, OpenSummary> touched = new HashMap<>();
+
+        /**
+         * Event ids applied by this timer: a gateway's retry (same eventId) waits in the same slot
+         * as the original and counts once. A copy arriving after its slot was applied is counted
+         * again (keeping every id until the lateness passes would cost a state write per event).
+         */
+        final java.util.Set<String> eventIds = new java.util.HashSet<>();
 
         Batch(String machine, TimerService timers) {
             this.machine = machine;

@@ -61,7 +61,7 @@ public record MachineJobConfig(
 
     public static final String DEFAULT_MACHINE_SUMMARIES_TOPIC = "trace.machine-summaries";
     public static final String DEFAULT_GROUP_ID_PREFIX = "batchtrace-machine";
-    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofHours(1);
     public static final Duration DEFAULT_WORK_ORDER_GRACE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SOURCE_IDLE_TIMEOUT = Duration.ofMinutes(1);

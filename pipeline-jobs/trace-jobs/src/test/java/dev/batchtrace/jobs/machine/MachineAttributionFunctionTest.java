@@ -97,6 +97,26 @@ class MachineAttributionFunctionTest {
     }
 
     @Test
+    void aGatewayRetryWithTheSameEventIdCountsOnce() throws Exception {
+        MachineEvent first = cycle("M-1", at(150));
+        first.setEventId("PLC-M-1-0001");
+        MachineEvent retry = MachineEvent.newBuilder(first).build();
+        MachineEvent other = cycle("M-1", at(150)); // same time, no id: a second cycle
+        List<Object> events =
+                List.of(
+                        started("WO-1", "M-1", at(100)),
+                        first,
+                        other,
+                        retry,
+                        completed("WO-1", "M-1", at(200)));
+        h.sendAll(events);
+        h.watermark(Long.MAX_VALUE);
+
+        assertEquals(reference(events), h.merged());
+        assertEquals(2, h.merged().get("wo:WO-1|M-1").eventCount());
+    }
+
+    @Test
     void twoWorkOrdersBackToBackOnOneMachine() throws Exception {
         List<Object> events =
                 List.of(

@@ -20,7 +20,7 @@ class MachineJobConfigTest {
         assertEquals("mes.work-orders", c.topics().workOrders());
         assertEquals("trace.machine-summaries", c.topics().machineSummaries());
         assertEquals("trace.dead-letters", c.topics().deadLetters());
-        assertEquals(Duration.ofMinutes(5), c.allowedLateness());
+        assertEquals(Duration.ofHours(1), c.allowedLateness());
         assertEquals(Duration.ofSeconds(10), c.emitInterval());
         assertEquals(
                 "batchtrace-machine.plc.machine-events", c.kafka().groupId("plc.machine-events"));
