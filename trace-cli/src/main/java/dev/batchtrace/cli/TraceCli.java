@@ -2,6 +2,7 @@ package dev.batchtrace.cli;
 
 import dev.batchtrace.cli.query.CustomersCommand;
 import dev.batchtrace.cli.query.LotCommand;
+import dev.batchtrace.cli.query.LotsCommand;
 import dev.batchtrace.cli.query.RecallCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
             LotCommand.class,
             CustomersCommand.class,
             RecallCommand.class,
+            LotsCommand.class,
             RunCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

@@ -61,13 +61,13 @@ class TraceCliITCase {
     void stackUpStartsAllServersCreatesTopicsAndInstallsTemplates() {
         Run up = trace("stack", "up");
         assertEquals(0, up.exitCode(), up.out() + up.err());
-        assertTrue(up.out().contains("topics: 10 present, 10 created"), up.out());
+        assertTrue(up.out().contains("topics: 11 present, 11 created"), up.out());
         assertEquals(3, countMatches(up.out(), "\\bRUNNING\\b"), up.out());
         assertTrue(up.out().contains("schema.registry.url"), up.out());
 
         Run again = trace("stack", "up");
         assertEquals(0, again.exitCode(), again.out() + again.err());
-        assertTrue(again.out().contains("topics: 10 present, 0 created"), again.out());
+        assertTrue(again.out().contains("topics: 11 present, 0 created"), again.out());
     }
 
     @Test
@@ -140,12 +140,18 @@ class TraceCliITCase {
         // Q4: the sample day's HOLD on RM-261102-01 raised its alerts without anyone asking
         // (deploy/sample-data/README.md): two shipments, one shipped while on hold, three stock
         // lots
-        String q4 = demo.out().substring(demo.out().indexOf("Q4."), demo.out().indexOf("== 6/6"));
+        String q4 = demo.out().substring(demo.out().indexOf("Q4."), demo.out().indexOf("Q5."));
         assertTrue(q4.contains("raised 6 alerts"), q4);
         assertEquals(2, countMatches(q4, "AFFECTED_SHIPMENT .*DN-26-700[12]"), q4);
         assertEquals(1, countMatches(q4, "SHIPPED_WHILE_ON_HOLD .*DN-26-7004"), q4);
         assertEquals(3, countMatches(q4, "AFFECTED_STOCK "), q4);
         assertTrue(!q4.contains("DN-26-7003"), q4);
+        // Q5: the lot of IMM-02's hot run with alarm A-231, and the lot that failed QC
+        String q5 = demo.out().substring(demo.out().indexOf("Q5."), demo.out().indexOf("== 6/6"));
+        assertTrue(q5.contains("SA-261102-02"), q5);
+        assertTrue(q5.contains("A-231 x1"), q5);
+        assertTrue(q5.contains("FG-261102-02"), q5);
+        assertTrue(q5.contains("QC-26-9007 functional_test"), q5);
 
         // the live hold of RM-261102-06: its three alerts arrive while the demo watches, then the
         // mock recall names the three customers (deploy/sample-data/README.md, "live hold")

@@ -307,6 +307,18 @@ final class Documents {
         return depths;
     }
 
+    /** The objects of an array field (none when missing). */
+    static List<JsonNode> nodes(JsonNode source, String field) {
+        JsonNode value = source == null ? null : source.get(field);
+        List<JsonNode> nodes = new ArrayList<>();
+        if (value != null && value.isArray()) {
+            value.values().forEach(nodes::add);
+        } else if (value != null && value.isObject()) {
+            nodes.add(value);
+        }
+        return nodes;
+    }
+
     static String text(JsonNode source, String field) {
         JsonNode value = source == null ? null : source.get(field);
         return value == null || value.isNull() ? null : value.asString();

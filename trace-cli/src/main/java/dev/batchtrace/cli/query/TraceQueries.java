@@ -457,6 +457,157 @@ public final class TraceQueries implements AutoCloseable {
                 null);
     }
 
+    /** Lots by QC status and/or by a machine run (machine, alarm, time window): one query. */
+    public MadeLots madeHow(MadeHowQuery query) {
+        if (query.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "name at least one of --qc-status, --machine, --alarm, --from, --to");
+        }
+        Stopwatch elasticsearch = new Stopwatch();
+        List<Query> filters = new ArrayList<>();
+        if (query.qcStatus() != null) {
+            filters.add(term("qcStatus", query.qcStatus()));
+        }
+        if (query.byMachineRun()) {
+            filters.add(nested("machineRuns", and(runFilters(query, "machineRuns."))));
+        }
+        List<MadeLot> lots = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.LOTS,
+                and(filters),
+                "lotCode",
+                List.of(
+                        "lotCode",
+                        "materialCode",
+                        "materialName",
+                        "workOrderId",
+                        "producedAt",
+                        "qcStatus",
+                        "qcChecks",
+                        "machineRuns"),
+                hit -> lots.add(madeLot(hit.source(), query)));
+        return new MadeLots(query, lots, elasticsearch.millis());
+    }
+
+    /** The conditions on one run (and its alarm): the same rules server- and client-side. */
+    private static List<Query> runFilters(MadeHowQuery query, String prefix) {
+        List<Query> run = new ArrayList<>();
+        if (query.machineId() != null) {
+            run.add(term(prefix + "machineId", query.machineId()));
+        }
+        if (query.alarmCode() != null) {
+            List<Query> alarm = new ArrayList<>();
+            alarm.add(term(prefix + "alarms.code", query.alarmCode()));
+            if (query.to() != null) {
+                alarm.add(before(prefix + "alarms.firstAt", query.to()));
+            }
+            if (query.from() != null) {
+                alarm.add(after(prefix + "alarms.lastAt", query.from()));
+            }
+            run.add(nested(prefix + "alarms", and(alarm)));
+        } else {
+            if (query.to() != null) {
+                run.add(before(prefix + "startedAt", query.to()));
+            }
+            if (query.from() != null) {
+                // a run still going (no completedAt) reaches every later time
+                String completed = prefix + "completedAt";
+                Query stillGoing =
+                        Query.of(
+                                q ->
+                                        q.bool(
+                                                b ->
+                                                        b.mustNot(
+                                                                Query.of(
+                                                                        e ->
+                                                                                e.exists(
+                                                                                        x ->
+                                                                                                x
+                                                                                                        .field(
+                                                                                                                completed))))));
+                Query endsAfter = after(completed, query.from());
+                run.add(
+                        Query.of(
+                                q ->
+                                        q.bool(
+                                                b ->
+                                                        b.should(endsAfter)
+                                                                .should(stillGoing)
+                                                                .minimumShouldMatch("1"))));
+            }
+        }
+        return run;
+    }
+
+    private static MadeLot madeLot(JsonNode source, MadeHowQuery query) {
+        List<String> failed = new ArrayList<>();
+        for (JsonNode check : Documents.nodes(source, "qcChecks")) {
+            if ("FAIL".equals(Documents.text(check, "result"))) {
+                failed.add(
+                        Documents.text(check, "checkId")
+                                + " "
+                                + Documents.text(check, "characteristic"));
+            }
+        }
+        List<MadeLot.Run> runs = new ArrayList<>();
+        for (JsonNode run : Documents.nodes(source, "machineRuns")) {
+            if (query.machineId() != null
+                    && !query.machineId().equals(Documents.text(run, "machineId"))) {
+                continue;
+            }
+            List<MadeLot.Alarm> alarms = new ArrayList<>();
+            for (JsonNode alarm : Documents.nodes(run, "alarms")) {
+                String code = Documents.text(alarm, "code");
+                if (query.alarmCode() == null || query.alarmCode().equals(code)) {
+                    alarms.add(
+                            new MadeLot.Alarm(
+                                    code,
+                                    alarm.path("count").asLong(),
+                                    Documents.time(alarm, "firstAt"),
+                                    Documents.time(alarm, "lastAt"),
+                                    Documents.text(alarm, "highestSeverity")));
+                }
+            }
+            if (query.alarmCode() != null && alarms.isEmpty()) {
+                continue;
+            }
+            runs.add(
+                    new MadeLot.Run(
+                            Documents.text(run, "workOrderId"),
+                            Documents.text(run, "machineId"),
+                            Documents.time(run, "startedAt"),
+                            Documents.time(run, "completedAt"),
+                            run.path("eventCount").asLong(),
+                            alarms));
+        }
+        return new MadeLot(
+                Documents.text(source, "lotCode"),
+                Documents.text(source, "materialCode"),
+                Documents.text(source, "materialName"),
+                Documents.text(source, "workOrderId"),
+                Documents.time(source, "producedAt"),
+                Documents.text(source, "qcStatus"),
+                failed,
+                runs);
+    }
+
+    private static Query and(List<Query> filters) {
+        return Query.of(q -> q.bool(b -> b.filter(filters)));
+    }
+
+    private static Query nested(String path, Query query) {
+        return Query.of(q -> q.nested(n -> n.path(path).query(query)));
+    }
+
+    private static Query before(String field, Instant time) {
+        return Query.of(q -> q.range(r -> r.date(d -> d.field(field).lte(time.toString()))));
+    }
+
+    private static Query after(String field, Instant time) {
+        return Query.of(q -> q.range(r -> r.date(d -> d.field(field).gte(time.toString()))));
+    }
+
     private static Query term(String field, String value) {
         return Query.of(q -> q.term(t -> t.field(field).value(value)));
     }

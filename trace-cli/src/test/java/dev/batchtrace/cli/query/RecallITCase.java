@@ -5,21 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.Refresh;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.json.JsonData;
 import dev.batchtrace.cli.TraceCli;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
-import dev.batchtrace.connectors.gateway.JsonLinesReader;
-import dev.batchtrace.connectors.gateway.LineResult;
-import dev.batchtrace.connectors.gateway.ParsedEvent;
-import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageReference;
-import dev.batchtrace.lineage.TraceDocument;
-import dev.batchtrace.stack.Checkout;
 import dev.batchtrace.stack.TestServers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +17,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -60,35 +49,7 @@ class RecallITCase {
         IndexTemplates.install(client, line -> {});
         queries = new TraceQueries(client, url);
 
-        List<Object> events = new ArrayList<>();
-        Path day = Checkout.locate().root().resolve("deploy/sample-data/factory-day.jsonl");
-        for (LineResult line : new JsonLinesReader().readAll(day)) {
-            if (line instanceof ParsedEvent event) {
-                events.add(event.value());
-            }
-        }
-        LineageReference.Result reference = LineageReference.withHolds(events);
-        BulkRequest.Builder bulk = new BulkRequest.Builder();
-        for (TraceDocument doc : reference.documents().values()) {
-            if (!doc.isDeletion()) {
-                index(bulk, doc);
-            }
-        }
-        for (HoldAlert alert : reference.alerts().values()) {
-            index(bulk, alert.toDocument(RAISED, alert.isOpen() ? null : RAISED));
-        }
-        BulkResponse response = client.bulk(bulk.refresh(Refresh.True).build());
-        assertFalse(response.errors(), () -> response.items().toString());
-    }
-
-    private static void index(BulkRequest.Builder bulk, TraceDocument doc) {
-        bulk.operations(
-                op ->
-                        op.index(
-                                i ->
-                                        i.index(doc.index())
-                                                .id(doc.documentId())
-                                                .document(JsonData.fromJson(doc.toJson()))));
+        SampleDayDocuments.index(client, RAISED);
     }
 
     @AfterAll

@@ -29,7 +29,8 @@ class KibanaSavedObjectsTest {
             Path.of("../../deploy/kibana/trace-saved-objects.ndjson");
 
     /** {@code field :} in a KQL query. */
-    private static final Pattern KQL_FIELD = Pattern.compile("([A-Za-z][\\w.]*)\\s*:");
+    private static final Pattern KQL_FIELD =
+            Pattern.compile("([A-Za-z][\\w.]*)\\s*:\\s*(\\{)?|(\\})");
 
     @Test
     void everySavedSearchNamesOnlyMappedFieldsOfAnExistingDataView() throws IOException {
@@ -78,8 +79,18 @@ class KibanaSavedObjectsTest {
                     title + ": the search source names its data view reference");
             Matcher field = KQL_FIELD.matcher(source.path("query").path("query").asString());
             boolean queried = false;
+            // nested KQL: inside "path:{ ... }" a field name is relative to path
+            java.util.Deque<String> scope = new java.util.ArrayDeque<>();
             while (field.find()) {
-                named.add(field.group(1));
+                if (field.group(3) != null) {
+                    scope.pop();
+                    continue;
+                }
+                String name = (scope.isEmpty() ? "" : scope.peek()) + field.group(1);
+                named.add(name);
+                if (field.group(2) != null) {
+                    scope.push(name + ".");
+                }
                 queried = true;
             }
             assertTrue(queried, title + " has a query");
