@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +34,6 @@ class TraceCliITCase {
     private static List<String> stackOptions;
 
     /** One command's exit code and what it printed. */
-    record Run(int exitCode, String out, String err) {}
-
     @BeforeAll
     static void choosePorts() throws Exception {
         List<Integer> ports = freePorts(5);
@@ -59,13 +55,13 @@ class TraceCliITCase {
     @Test
     @Order(1)
     void stackUpStartsAllServersCreatesTopicsAndInstallsTemplates() {
-        Run up = trace("stack", "up");
+        CliRun up = trace("stack", "up");
         assertEquals(0, up.exitCode(), up.out() + up.err());
         assertTrue(up.out().contains("topics: 11 present, 11 created"), up.out());
         assertEquals(3, countMatches(up.out(), "\\bRUNNING\\b"), up.out());
         assertTrue(up.out().contains("schema.registry.url"), up.out());
 
-        Run again = trace("stack", "up");
+        CliRun again = trace("stack", "up");
         assertEquals(0, again.exitCode(), again.out() + again.err());
         assertTrue(again.out().contains("topics: 11 present, 0 created"), again.out());
     }
@@ -73,7 +69,7 @@ class TraceCliITCase {
     @Test
     @Order(2)
     void statusReportsEveryServerRunning() {
-        Run status = trace("stack", "status");
+        CliRun status = trace("stack", "status");
         assertEquals(0, status.exitCode(), status.out() + status.err());
         assertEquals(3, countMatches(status.out(), "\\bRUNNING\\b"), status.out());
     }
@@ -88,7 +84,7 @@ class TraceCliITCase {
         Files.write(
                 file, List.of(firstEvent, "{\"type\":\"GoodsReceipt\"", "# comment", firstEvent));
 
-        Run publish = trace("publish", file.toString());
+        CliRun publish = trace("publish", file.toString());
 
         assertEquals(PublishCommand.SOME_LINES_REJECTED, publish.exitCode(), publish.out());
         assertTrue(publish.out().contains("line 2 rejected"), publish.out());
@@ -104,7 +100,7 @@ class TraceCliITCase {
             expected.merge(event.topic(), 1L, Long::sum);
         }
 
-        Run demo = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
+        CliRun demo = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
 
         assertEquals(0, demo.exitCode(), demo.out() + demo.err());
         long total = expected.values().stream().mapToLong(Long::longValue).sum();
@@ -166,7 +162,7 @@ class TraceCliITCase {
         }
         assertTrue(recall.contains("100.0 %") || recall.contains("100 %"), recall);
 
-        Run again = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
+        CliRun again = trace("demo", "--web-ui-port", Integer.toString(freePorts(1).get(0)));
 
         assertEquals(0, again.exitCode(), again.out() + again.err());
         assertTrue(again.out().contains("resuming from checkpoint"), again.out());
@@ -184,11 +180,11 @@ class TraceCliITCase {
     @Test
     @Order(5)
     void downStopsTheServersAndKeepsTheData() {
-        Run down = trace("stack", "down");
+        CliRun down = trace("stack", "down");
         assertEquals(0, down.exitCode(), down.out() + down.err());
         assertEquals(0, countMatches(down.out(), "\\bRUNNING\\b"), down.out());
 
-        Run status = trace("stack", "status");
+        CliRun status = trace("stack", "status");
         assertEquals(3, status.exitCode(), status.out());
         assertTrue(Files.isDirectory(workDir.resolve("kafka")), "Kafka data kept in " + workDir);
     }
@@ -211,16 +207,10 @@ class TraceCliITCase {
         return rows;
     }
 
-    private static Run trace(String... command) {
+    private static CliRun trace(String... command) {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(stackOptions);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = TraceCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exitCode = cli.execute(args.toArray(String[]::new));
-        return new Run(exitCode, out.toString(), err.toString());
+        return CliRun.trace(args.toArray(String[]::new));
     }
 
     private static int countMatches(String text, String regex) {

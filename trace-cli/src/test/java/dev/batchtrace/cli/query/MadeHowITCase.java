@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import dev.batchtrace.cli.TraceCli;
+import dev.batchtrace.cli.CliRun;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
 import dev.batchtrace.stack.TestServers;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -96,7 +94,7 @@ class MadeHowITCase {
 
     @Test
     void theCommandPrintsTheLotsAndRefusesAnEmptyOrReversedQuery() {
-        Run run =
+        CliRun run =
                 trace(
                         "lots",
                         "--machine",
@@ -114,7 +112,7 @@ class MadeHowITCase {
         assertTrue(run.out().contains("SA-261102-02"), run.out());
         assertTrue(run.out().contains("A-231 x1"), run.out());
 
-        Run json = trace("lots", "--qc-status", "failed", "--json", "--elasticsearch-url", url);
+        CliRun json = trace("lots", "--qc-status", "failed", "--json", "--elasticsearch-url", url);
         assertEquals(0, json.exitCode(), json.err());
         assertTrue(
                 json.out().contains("\"lotCode\" : \"FG-261102-02\"")
@@ -122,7 +120,7 @@ class MadeHowITCase {
                 json.out());
 
         assertEquals(2, trace("lots", "--elasticsearch-url", url).exitCode());
-        Run reversed =
+        CliRun reversed =
                 trace(
                         "lots",
                         "--from",
@@ -137,15 +135,7 @@ class MadeHowITCase {
                 2, trace("lots", "--qc-status", "MAYBE", "--elasticsearch-url", url).exitCode());
     }
 
-    record Run(int exitCode, String out, String err) {}
-
-    private static Run trace(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = TraceCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CliRun trace(String... args) {
+        return CliRun.trace(args);
     }
 }

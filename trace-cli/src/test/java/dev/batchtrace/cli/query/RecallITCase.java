@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import dev.batchtrace.cli.TraceCli;
+import dev.batchtrace.cli.CliRun;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
 import dev.batchtrace.lineage.LineageReference;
 import dev.batchtrace.stack.TestServers;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,7 +225,7 @@ class RecallITCase {
     @Test
     void commandPrintsTablesWritesCsvAndJson() throws Exception {
         Path dir = temp.resolve("recall-" + RESIN);
-        Run tables = trace("recall", RESIN, "--csv", dir.toString(), "--elasticsearch-url", url);
+        CliRun tables = trace("recall", RESIN, "--csv", dir.toString(), "--elasticsearch-url", url);
 
         assertEquals(0, tables.exitCode(), tables.err());
         String out = tables.out();
@@ -264,7 +262,7 @@ class RecallITCase {
                 5, Files.readAllLines(dir.resolve(RecallCsv.SHIPMENTS)).size(), "header, 4 lines");
         assertTrue(Files.readAllLines(dir.resolve(RecallCsv.SUMMARY)).contains("openAlerts,6"));
 
-        Run json = trace("recall", RESIN, "--json", "--elasticsearch-url", url);
+        CliRun json = trace("recall", RESIN, "--json", "--elasticsearch-url", url);
         assertEquals(0, json.exitCode(), json.err());
         JsonNode report = TraceJson.mapper().readTree(json.out());
         assertEquals(RESIN, report.get("lotCode").asString());
@@ -277,7 +275,7 @@ class RecallITCase {
 
     @Test
     void exitCodesForAnUnknownLotUnreachableElasticsearchAndBadUsage() throws Exception {
-        Run unknown = trace("recall", "RM-NOPE", "--elasticsearch-url", url);
+        CliRun unknown = trace("recall", "RM-NOPE", "--elasticsearch-url", url);
         assertEquals(4, unknown.exitCode(), unknown.err());
         assertTrue(
                 unknown.err().contains("error: lot RM-NOPE is unknown or not yet indexed"),
@@ -288,13 +286,13 @@ class RecallITCase {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Run nowhere =
+        CliRun nowhere =
                 trace("recall", RESIN, "--elasticsearch-url", "http://127.0.0.1:" + closedPort);
         assertEquals(5, nowhere.exitCode(), nowhere.err());
         assertTrue(nowhere.err().contains("cannot reach Elasticsearch"), nowhere.err());
 
         Path notADirectory = Files.writeString(temp.resolve("not-a-directory"), "x");
-        Run unwritable =
+        CliRun unwritable =
                 trace(
                         "recall",
                         RESIN,
@@ -313,16 +311,7 @@ class RecallITCase {
         assertEquals(2, trace("recall", RESIN, "--csv").exitCode(), "--csv without DIR");
     }
 
-    record Run(int exitCode, String out, String err) {}
-
-    /** Through bin/trace's own command line, so the subcommand's registration is tested too. */
-    private static Run trace(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = TraceCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CliRun trace(String... args) {
+        return CliRun.trace(args);
     }
 }

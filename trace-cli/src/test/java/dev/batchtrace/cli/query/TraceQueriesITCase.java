@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.batchtrace.cli.CliRun;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.stack.TestServers;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -303,7 +302,7 @@ class TraceQueriesITCase {
     @Test
     @Order(8)
     void lotCommandPrintsTablesByDefault() {
-        Run run = run(new LotCommand(), P + "F1", "--elasticsearch-url", url);
+        CliRun run = run(new LotCommand(), P + "F1", "--elasticsearch-url", url);
 
         assertEquals(0, run.exitCode(), run.err());
         String out = run.out();
@@ -341,7 +340,7 @@ class TraceQueriesITCase {
     @Test
     @Order(9)
     void lotCommandPrintsJsonWithStableFieldNames() {
-        Run run = run(new LotCommand(), P + "H1", "--json", "--elasticsearch-url", url);
+        CliRun run = run(new LotCommand(), P + "H1", "--json", "--elasticsearch-url", url);
 
         assertEquals(0, run.exitCode(), run.err());
         JsonNode json = TraceJson.mapper().readTree(run.out());
@@ -390,7 +389,7 @@ class TraceQueriesITCase {
     @Test
     @Order(10)
     void customersCommandBySupplierLotAndByLotAsTableAndJson() {
-        Run table =
+        CliRun table =
                 run(
                         new CustomersCommand(),
                         "--supplier",
@@ -410,7 +409,7 @@ class TraceQueriesITCase {
         assertTrue(table.out().contains(P + "D2") && table.out().contains(P + "D3"), table.out());
         assertTrue(!table.out().contains(P + "D1"), "the two-supplier trap: " + table.out());
 
-        Run json =
+        CliRun json =
                 run(
                         new CustomersCommand(),
                         "--lot",
@@ -437,21 +436,21 @@ class TraceQueriesITCase {
     @Test
     @Order(11)
     void commandsExitFourForAnUnknownLotAndTwoForBadUsage() {
-        Run lot = run(new LotCommand(), P + "NOPE", "--elasticsearch-url", url);
+        CliRun lot = run(new LotCommand(), P + "NOPE", "--elasticsearch-url", url);
         assertEquals(4, lot.exitCode());
         assertTrue(
                 lot.err().contains("error: lot " + P + "NOPE is unknown or not yet indexed"),
                 lot.err());
         assertEquals("", lot.out());
 
-        Run customers =
+        CliRun customers =
                 run(new CustomersCommand(), "--lot", P + "NOPE", "--elasticsearch-url", url);
         assertEquals(4, customers.exitCode(), customers.err());
 
-        Run both =
+        CliRun both =
                 run(new CustomersCommand(), "--lot", "A", "--supplier", "S", "--supplier-lot", "L");
         assertEquals(2, both.exitCode(), both.err());
-        Run halfSupplierLot = run(new CustomersCommand(), "--supplier", "S");
+        CliRun halfSupplierLot = run(new CustomersCommand(), "--supplier", "S");
         assertEquals(2, halfSupplierLot.exitCode(), halfSupplierLot.err());
     }
 
@@ -463,7 +462,7 @@ class TraceQueriesITCase {
             closedPort = socket.getLocalPort();
         }
         String nowhere = "http://127.0.0.1:" + closedPort;
-        Run run = run(new LotCommand(), "F1", "--elasticsearch-url", nowhere);
+        CliRun run = run(new LotCommand(), "F1", "--elasticsearch-url", nowhere);
 
         assertEquals(5, run.exitCode(), run.err());
         assertTrue(run.err().contains("cannot reach Elasticsearch at " + nowhere), run.err());
@@ -476,7 +475,7 @@ class TraceQueriesITCase {
         // last: removes the lots index of this node, then puts an empty one back
         client.indices().delete(d -> d.index(TraceIndex.LOTS.concreteIndex()));
         try {
-            Run run = run(new LotCommand(), P + "F1", "--elasticsearch-url", url);
+            CliRun run = run(new LotCommand(), P + "F1", "--elasticsearch-url", url);
             assertEquals(5, run.exitCode(), run.err());
             assertTrue(run.err().contains("has no index trace-lots"), run.err());
         } finally {
@@ -590,15 +589,7 @@ class TraceQueriesITCase {
         return names;
     }
 
-    record Run(int exitCode, String out, String err) {}
-
-    private static Run run(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(command);
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CliRun run(Object command, String... args) {
+        return CliRun.of(new CommandLine(command), args);
     }
 }

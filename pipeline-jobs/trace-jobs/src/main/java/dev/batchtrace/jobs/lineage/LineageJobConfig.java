@@ -1,5 +1,10 @@
 package dev.batchtrace.jobs.lineage;
 
+import static dev.batchtrace.jobs.ConfigValues.duration;
+import static dev.batchtrace.jobs.ConfigValues.integer;
+import static dev.batchtrace.jobs.ConfigValues.rejectUnknown;
+import static dev.batchtrace.jobs.ConfigValues.requirePositive;
+
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
@@ -11,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -327,13 +331,7 @@ public record LineageJobConfig(
     }
 
     public static LineageJobConfig fromMap(Map<String, String> config) {
-        for (String key : config.keySet()) {
-            boolean own = OWN_PREFIXES.stream().anyMatch(key::startsWith);
-            if (own && !KNOWN_KEYS.contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown setting '" + key + "'; known: " + new TreeSet<>(KNOWN_KEYS));
-            }
-        }
+        rejectUnknown(config, OWN_PREFIXES, KNOWN_KEYS);
         Topics defaults = Topics.defaults();
         Topics topics =
                 new Topics(
@@ -400,56 +398,5 @@ public record LineageJobConfig(
     /** Transactional id prefix of the exactly-once documents sink. */
     public String documentsTransactionalIdPrefix() {
         return transactionalIdPrefix + ".documents";
-    }
-
-    /**
-     * Durations: {@code 500ms}, {@code 5s}, {@code 2m}, plain millis or ISO-8601 ({@code PT1S}).
-     */
-    static Duration parseDuration(String key, String text) {
-        String value = text.strip().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (value.startsWith("pt")) {
-                return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
-            }
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(
-                        Long.parseLong(value.substring(0, value.length() - 2).strip()));
-            }
-            if (value.endsWith("s")) {
-                return Duration.ofSeconds(
-                        Long.parseLong(value.substring(0, value.length() - 1).strip()));
-            }
-            if (value.endsWith("m")) {
-                return Duration.ofMinutes(
-                        Long.parseLong(value.substring(0, value.length() - 1).strip()));
-            }
-            return Duration.ofMillis(Long.parseLong(value));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    key + ": '" + text + "' is not a duration (e.g. 500ms, 1s, 2m, PT1S)", e);
-        }
-    }
-
-    private static Duration duration(Map<String, String> config, String key, Duration fallback) {
-        String text = config.get(key);
-        return text == null || text.isBlank() ? fallback : parseDuration(key, text);
-    }
-
-    private static int integer(Map<String, String> config, String key, int fallback) {
-        String text = config.get(key);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + text + "' is not a whole number", e);
-        }
-    }
-
-    private static void requirePositive(String key, Duration duration) {
-        if (duration == null || duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(key + " must be positive, was " + duration);
-        }
     }
 }

@@ -1,5 +1,10 @@
 package dev.batchtrace.jobs.machine;
 
+import static dev.batchtrace.jobs.ConfigValues.duration;
+import static dev.batchtrace.jobs.ConfigValues.integer;
+import static dev.batchtrace.jobs.ConfigValues.rejectUnknown;
+import static dev.batchtrace.jobs.ConfigValues.requirePositive;
+
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
@@ -7,9 +12,7 @@ import dev.batchtrace.schemas.EventTopics;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -193,12 +196,7 @@ public record MachineJobConfig(
     }
 
     public static MachineJobConfig fromMap(Map<String, String> config) {
-        for (String key : config.keySet()) {
-            if (OWN_PREFIXES.stream().anyMatch(key::startsWith) && !KNOWN_KEYS.contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown setting '" + key + "'; known: " + new TreeSet<>(KNOWN_KEYS));
-            }
-        }
+        rejectUnknown(config, OWN_PREFIXES, KNOWN_KEYS);
         KafkaSettings kafka = KafkaSettings.fromMap(config);
         if (!config.containsKey(KafkaSettings.GROUP_ID_PREFIX)) {
             kafka = kafka.withGroupIdPrefix(DEFAULT_GROUP_ID_PREFIX);
@@ -246,54 +244,5 @@ public record MachineJobConfig(
     /** Transactional id prefix of the exactly-once summaries sink. */
     public String summariesTransactionalIdPrefix() {
         return transactionalIdPrefix + ".summaries";
-    }
-
-    /** Durations: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, plain millis or ISO-8601. */
-    static Duration parseDuration(String key, String text) {
-        String value = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (value.startsWith("pt")) {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
-            }
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(
-                        Long.parseLong(value.substring(0, value.length() - 2).strip()));
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1).strip());
-            return switch (value.charAt(value.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> Duration.ofMillis(Long.parseLong(value));
-            };
-        } catch (NumberFormatException
-                | DateTimeParseException
-                | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(
-                    key + ": '" + text + "' is not a duration (e.g. 500ms, 5s, 2m, 1h, PT1S)", e);
-        }
-    }
-
-    private static Duration duration(Map<String, String> config, String key, Duration fallback) {
-        String text = config.get(key);
-        return text == null || text.isBlank() ? fallback : parseDuration(key, text);
-    }
-
-    private static int integer(Map<String, String> config, String key, int fallback) {
-        String text = config.get(key);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + text + "' is not a whole number", e);
-        }
-    }
-
-    private static void requirePositive(String key, Duration duration) {
-        if (duration == null || duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(key + " must be positive, was " + duration);
-        }
     }
 }
