@@ -19,6 +19,10 @@ import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.TraceAlertStatus;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
+import dev.batchtrace.jobs.machine.MachineJob;
+import dev.batchtrace.jobs.machine.MachineJobConfig;
+import dev.batchtrace.jobs.machine.MachineSinks;
+import dev.batchtrace.jobs.machine.MachineSources;
 import dev.batchtrace.lineage.FactoryHistoryGenerator;
 import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageMessage;
@@ -145,14 +149,13 @@ class LineageJobITCase {
      * land on the work orders and their lots as the reference attributes them, and "lots made on
      * machine M between t1 and t2 while alarm A was active" is one Elasticsearch query.
      */
-    @Test
-    void machineShiftLandsOnWorkOrdersAndLotsAndAlarmQueryFindsTheLots() throws Exception {
+    /** A generated shift on 3 machines with one or two output lots per work order. */
+    private static List<SpecificRecordBase> shiftWithOutputs(List<SpecificRecordBase> outputs) {
         List<SpecificRecordBase> events =
                 new ArrayList<>(
                         MachineShiftGenerator.generate(
                                 17,
                                 new MachineShiftGenerator.Options(3, Duration.ofHours(4), 0.25)));
-        List<SpecificRecordBase> outputs = new ArrayList<>();
         for (SpecificRecordBase e : events) {
             if (e instanceof WorkOrderEvent w && w.getEventType() == WorkOrderEventType.STARTED) {
                 for (int i = 0; i < 1 + Math.abs(w.getWorkOrderId().hashCode()) % 2; i++) {
@@ -169,6 +172,31 @@ class LineageJobITCase {
             }
         }
         events.addAll(outputs);
+        return events;
+    }
+
+    /**
+     * The whole chain in one Flink job: machine events -> machine job (attribution) -> summaries
+     * topic -> lineage job -> trace-work-orders and trace-lots, equal to the batch reference that
+     * attributes the raw machine events itself.
+     */
+    @Test
+    void machineJobAndLineageJobTogetherPutTheShiftOnWorkOrdersAndLots() throws Exception {
+        List<SpecificRecordBase> outputs = new ArrayList<>();
+        List<SpecificRecordBase> events = shiftWithOutputs(outputs);
+        Run run = runUntilConverged("machine-chain", events, List.of(), null, false, true);
+        long lotsWithRuns =
+                run.documents().entrySet().stream()
+                        .filter(d -> d.getKey().startsWith(TraceDocuments.LOTS + "/"))
+                        .filter(d -> d.getValue().source().path("machineRuns").size() > 0)
+                        .count();
+        assertEquals(outputs.size(), lotsWithRuns, "every produced lot shows its machine run");
+    }
+
+    @Test
+    void machineShiftLandsOnWorkOrdersAndLotsAndAlarmQueryFindsTheLots() throws Exception {
+        List<SpecificRecordBase> outputs = new ArrayList<>();
+        List<SpecificRecordBase> events = shiftWithOutputs(outputs);
         Run run = runUntilConverged("machine-shift", events, List.of(), null, false);
 
         // pick an alarm of a run from the reference, and ask at the instant it was first raised
@@ -332,6 +360,21 @@ class LineageJobITCase {
             FeedbackTopic.Deserializer feedback,
             boolean withGarbage)
             throws Exception {
+        return runUntilConverged(name, events, later, feedback, withGarbage, false);
+    }
+
+    /**
+     * @param withMachineJob the machine events go to a topic and the machine job, in the same Flink
+     *     job, attributes them (otherwise precomputed summaries are published)
+     */
+    private Run runUntilConverged(
+            String name,
+            List<SpecificRecordBase> events,
+            List<? extends SpecificRecordBase> later,
+            FeedbackTopic.Deserializer feedback,
+            boolean withGarbage,
+            boolean withMachineJob)
+            throws Exception {
         long started = System.nanoTime();
         String bootstrap = TestServers.kafkaBootstrapServers();
         String registryUrl = TestServers.schemaRegistryUrl();
@@ -367,7 +410,40 @@ class LineageJobITCase {
                         topics.qcResults(),
                         topics.machineSummaries()));
         TestStack.resetIndices(config.elasticsearch(), esUrl);
-        TestStack.publish(bootstrap, registryUrl, topics, events);
+        MachineJobConfig machine = null;
+        if (withMachineJob) {
+            Map<String, String> machineSettings = new HashMap<>();
+            machineSettings.put("bootstrap.servers", bootstrap);
+            machineSettings.put("schema.registry.url", registryUrl);
+            machineSettings.put("group.id.prefix", "it-machine-" + runId);
+            machineSettings.put(
+                    MachineJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "it-machine-" + runId);
+            machineSettings.put(MachineJobConfig.SOURCE_IDLE_TIMEOUT_KEY, "1s");
+            machineSettings.put(
+                    MachineJobConfig.TOPIC_MACHINE_EVENTS_KEY, "plc.machine-events." + runId);
+            machineSettings.put(MachineJobConfig.TOPIC_WORK_ORDERS_KEY, topics.workOrders());
+            machineSettings.put(
+                    MachineJobConfig.TOPIC_MACHINE_SUMMARIES_KEY, topics.machineSummaries());
+            machineSettings.put(MachineJobConfig.TOPIC_DEAD_LETTERS_KEY, topics.deadLetters());
+            machine = MachineJobConfig.fromMap(machineSettings);
+            TestStack.createTopics(
+                    bootstrap, PARALLELISM, List.of(machine.topics().machineEvents()));
+            // every partition's event time moves past the shift: each run's COMPLETED applies
+            Instant closing =
+                    events.stream()
+                            .map(MachineShiftGenerator::occurredAt)
+                            .max(Instant::compareTo)
+                            .orElseThrow()
+                            .plus(Duration.ofHours(2));
+            events = new ArrayList<>(events);
+            events.addAll(TestStack.clockTicks(closing));
+        }
+        TestStack.publish(
+                bootstrap,
+                registryUrl,
+                topics,
+                events,
+                machine == null ? null : machine.topics().machineEvents());
         if (withGarbage) {
             publishGarbage(bootstrap, topics.workOrders());
             publishGarbage(bootstrap, topics.machineSummaries());
@@ -393,6 +469,10 @@ class LineageJobITCase {
                             FeedbackTopic.source(config.kafka(), topics.feedback(), feedback));
         }
         LineageJob.defineWorkflow(env, sources, LineageSinks.kafka(config), config.coalesceDelay());
+        if (machine != null) {
+            MachineJob.defineWorkflow(
+                    env, MachineSources.kafka(machine), MachineSinks.kafka(machine), machine);
+        }
         JobClient job = env.executeAsync("lineage ITCase " + runId);
         boolean stopped = false;
         try {

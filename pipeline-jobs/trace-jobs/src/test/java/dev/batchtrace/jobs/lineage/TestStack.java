@@ -11,8 +11,11 @@ import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
+import dev.batchtrace.events.MachineEvent;
+import dev.batchtrace.events.MachineEventType;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.events.WorkOrderEventType;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageReference;
@@ -26,6 +29,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -247,12 +251,30 @@ final class TestStack {
                 .toList();
     }
 
-    /** Publishes the lineage job's input events to their (per-test) topics as Avro. */
+    /**
+     * Publishes the lineage job's input events to their (per-test) topics as Avro, and for the
+     * machine events the summaries the machine job would write.
+     */
     static void publish(
             String bootstrap,
             String registryUrl,
             LineageJobConfig.Topics topics,
             List<SpecificRecordBase> events)
+            throws Exception {
+        publish(bootstrap, registryUrl, topics, events, null);
+    }
+
+    /**
+     * As {@link #publish(String, String, LineageJobConfig.Topics, List)}; with {@code
+     * machineEventsTopic} the machine events go there as Avro (for a machine job to attribute)
+     * instead of as precomputed summaries.
+     */
+    static void publish(
+            String bootstrap,
+            String registryUrl,
+            LineageJobConfig.Topics topics,
+            List<SpecificRecordBase> events,
+            String machineEventsTopic)
             throws Exception {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
@@ -277,15 +299,42 @@ final class TestStack {
                     producer.send(new ProducerRecord<>(topics.lotFlags(), f.getLotCode(), f));
                 } else if (event instanceof QcResult q) {
                     producer.send(new ProducerRecord<>(topics.qcResults(), q.getLotCode(), q));
+                } else if (event instanceof MachineEvent m && machineEventsTopic != null) {
+                    producer.send(new ProducerRecord<>(machineEventsTopic, m.getMachineId(), m));
                 }
-                // machine events: not inputs of this job (the machine job's summaries are)
+                // otherwise machine events are not inputs of this job (the machine job's summaries
+                // are)
             }
             producer.flush();
+        }
+        if (machineEventsTopic != null) {
+            return;
         }
         publishMachineSummaries(
                 bootstrap,
                 topics.machineSummaries(),
                 MachineHistoryGenerator.summaryUpdates(events, new Random(events.size())));
+    }
+
+    /**
+     * A machine event and a work-order event at {@code closing}, after everything else: with the
+     * sources' idleness they carry event time past the last run, so the machine job closes it.
+     */
+    static List<SpecificRecordBase> clockTicks(Instant closing) {
+        return List.of(
+                MachineEvent.newBuilder()
+                        .setMachineId("M-CLOCK")
+                        .setOccurredAt(closing)
+                        .setEventType(MachineEventType.CYCLE)
+                        .setEventId("M-CLOCK-" + closing)
+                        .build(),
+                WorkOrderEvent.newBuilder()
+                        .setEventId("WO-CLOCK-" + closing)
+                        .setWorkOrderId("WO-CLOCK")
+                        .setEventType(WorkOrderEventType.RELEASED)
+                        .setOccurredAt(closing)
+                        .setProductCode("CLOCK")
+                        .build());
     }
 
     /**
