@@ -43,24 +43,7 @@ public final class RecallTables {
                 .append(' ')
                 .append(Quantities.unit(lot.unit()))
                 .append('\n');
-        if (facts.supplierId() != null || facts.supplierLotCode() != null) {
-            text.append("  supplier ")
-                    .append(
-                            TextTable.cell(
-                                    TraceTables.named(facts.supplierName(), facts.supplierId())))
-                    .append(", supplier lot ")
-                    .append(TextTable.cell(facts.supplierLotCode()))
-                    .append('\n');
-        }
-        if (facts.workOrderId() != null) {
-            text.append("  made by work order ").append(facts.workOrderId()).append('\n');
-        }
-        if (facts.receivedAt() != null) {
-            text.append("  received ").append(facts.receivedAt()).append('\n');
-        }
-        if (facts.producedAt() != null) {
-            text.append("  produced ").append(facts.producedAt()).append('\n');
-        }
+        TraceTables.origin(text, facts);
         if (!lot.onHold()) {
             text.append("  not on hold\n");
         }

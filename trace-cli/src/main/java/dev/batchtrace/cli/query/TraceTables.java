@@ -25,22 +25,7 @@ public final class TraceTables {
                 .append("  ")
                 .append(named(lot.materialName(), lot.materialCode()))
                 .append('\n');
-        if (lot.supplierId() != null || lot.supplierLotCode() != null) {
-            text.append("  supplier ")
-                    .append(named(lot.supplierName(), lot.supplierId()))
-                    .append(", supplier lot ")
-                    .append(TextTable.cell(lot.supplierLotCode()))
-                    .append('\n');
-        }
-        if (lot.workOrderId() != null) {
-            text.append("  made by work order ").append(lot.workOrderId()).append('\n');
-        }
-        if (lot.receivedAt() != null) {
-            text.append("  received ").append(lot.receivedAt()).append('\n');
-        }
-        if (lot.producedAt() != null) {
-            text.append("  produced ").append(lot.producedAt()).append('\n');
-        }
+        origin(text, lot);
         text.append('\n');
 
         Set<String> supplierLots = new TreeSet<>();
@@ -174,6 +159,26 @@ public final class TraceTables {
             }
         }
         return table.render();
+    }
+
+    /** The lot's origin lines: supplier and supplier lot, producing work order, dates. */
+    static void origin(StringBuilder text, LotSummary lot) {
+        if (lot.supplierId() != null || lot.supplierLotCode() != null) {
+            text.append("  supplier ")
+                    .append(TextTable.cell(named(lot.supplierName(), lot.supplierId())))
+                    .append(", supplier lot ")
+                    .append(TextTable.cell(lot.supplierLotCode()))
+                    .append('\n');
+        }
+        if (lot.workOrderId() != null) {
+            text.append("  made by work order ").append(lot.workOrderId()).append('\n');
+        }
+        if (lot.receivedAt() != null) {
+            text.append("  received ").append(lot.receivedAt()).append('\n');
+        }
+        if (lot.producedAt() != null) {
+            text.append("  produced ").append(lot.producedAt()).append('\n');
+        }
     }
 
     /** "Name (CODE)", or whichever of the two is known. */
