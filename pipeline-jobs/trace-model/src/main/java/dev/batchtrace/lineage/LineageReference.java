@@ -219,6 +219,14 @@ public final class LineageReference {
                     checks = checks.with(check);
                 }
             }
+            if (facts != null && (facts.startedAt() != null || facts.completedAt() != null)) {
+                for (String lot : produced) {
+                    lotFacts.merge(
+                            lot,
+                            LotFacts.workOrderRun(facts.startedAt(), facts.completedAt()),
+                            LotFacts::merge);
+                }
+            }
             MachineRunSummaries runs = MachineRunSummaries.orNone(workOrderRuns.get(wo.getKey()));
             for (String lot : produced) {
                 for (MachineRunSummary run : runs.summaries()) {

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  *
  * @param kind {@link #PURCHASED} or {@link #PRODUCED}
  * @param quantities quantity per source event id; {@link #quantity()} is their sum
+ * @param workOrderStartedAt when the work order(s) that produced it started (earliest)
+ * @param workOrderCompletedAt when they completed (latest), as on their work-order documents
  */
 public record LotFacts(
         String kind,
@@ -35,7 +37,9 @@ public record LotFacts(
         String workOrderId,
         SortedSet<String> operatorIds,
         SortedSet<String> machineIds,
-        String lineId) {
+        String lineId,
+        Instant workOrderStartedAt,
+        Instant workOrderCompletedAt) {
 
     public static final String PURCHASED = "PURCHASED";
     public static final String PRODUCED = "PRODUCED";
@@ -67,6 +71,8 @@ public record LotFacts(
                 null,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -92,7 +98,35 @@ public record LotFacts(
                 e.getWorkOrderId(),
                 e.getOperatorId() == null ? null : Merge.sortedCopy(List.of(e.getOperatorId())),
                 e.getMachineId() == null ? null : Merge.sortedCopy(List.of(e.getMachineId())),
-                e.getLineId());
+                e.getLineId(),
+                null,
+                null);
+    }
+
+    /**
+     * The producing work order's run window for a lot it produced (only these two fields; the
+     * work-order stage sends it when the window changes and to lots produced later).
+     */
+    public static LotFacts workOrderRun(Instant startedAt, Instant completedAt) {
+        return new LotFacts(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                startedAt,
+                completedAt);
     }
 
     /** Order-insensitive, idempotent merge; either side may be null. */
@@ -121,7 +155,9 @@ public record LotFacts(
                 Merge.larger(a.workOrderId, b.workOrderId),
                 Merge.union(a.operatorIds, b.operatorIds),
                 Merge.union(a.machineIds, b.machineIds),
-                Merge.larger(a.lineId, b.lineId));
+                Merge.larger(a.lineId, b.lineId),
+                Merge.smaller(a.workOrderStartedAt, b.workOrderStartedAt),
+                Merge.larger(a.workOrderCompletedAt, b.workOrderCompletedAt));
     }
 
     /** Total quantity over all source events (summed in source-id order: bit-exact), or null. */

@@ -97,6 +97,8 @@ public final class TraceDocuments {
             put(d, "expiresAt", facts.expiresAt());
             put(d, "producedAt", facts.producedAt());
             put(d, "workOrderId", facts.workOrderId());
+            put(d, "workOrderStartedAt", facts.workOrderStartedAt());
+            put(d, "workOrderCompletedAt", facts.workOrderCompletedAt());
             put(d, "lineId", facts.lineId());
             d.put("operatorIds", List.copyOf(facts.operatorIds()));
             d.put("machineIds", List.copyOf(facts.machineIds()));

@@ -2,6 +2,7 @@ package dev.batchtrace.lineage;
 
 import dev.batchtrace.events.WorkOrderEvent;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -33,6 +34,13 @@ public final class WorkOrderLinks {
         if (!after.equals(before)) {
             store.putFacts(after);
             changed = true;
+            if (before == null
+                    || !Objects.equals(before.startedAt(), after.startedAt())
+                    || !Objects.equals(before.completedAt(), after.completedAt())) {
+                for (String produced : store.producedLotCodes()) {
+                    sendRun(produced, after, out);
+                }
+            }
         }
         String workOrderId = event.getWorkOrderId();
         String lot = event.getLotCode();
@@ -77,6 +85,7 @@ public final class WorkOrderLinks {
                 if (!store.isProduced(lot)) {
                     store.markProduced(lot);
                     changed = true;
+                    sendRun(lot, after, out);
                     for (String consumed : activeConsumedLots(store)) {
                         reconcileEdge(workOrderId, consumed, lot, true, store, out);
                     }
@@ -91,6 +100,16 @@ public final class WorkOrderLinks {
             }
         }
         return changed;
+    }
+
+    /** The work order's run window to a lot it produced (nothing while neither time is known). */
+    private static void sendRun(String lot, WorkOrderFacts facts, Consumer<LineageMessage> out) {
+        if (facts != null && (facts.startedAt() != null || facts.completedAt() != null)) {
+            out.accept(
+                    new LineageMessage.LotFactsUpdate(
+                            NodeKey.lot(lot),
+                            LotFacts.workOrderRun(facts.startedAt(), facts.completedAt())));
+        }
     }
 
     /** Lots with at least one consumption that is not reversed, sorted. */

@@ -95,6 +95,29 @@ class MassBalanceTest {
         assertEquals(true, b.get("unitMismatch"), "the lot's own unit is unknown");
     }
 
+    /**
+     * Who, where, when (issue 5): a produced lot carries its work order's run window, also when the
+     * machine sent nothing during the run (WO-26-1004 on IMM-02: no machine run summary).
+     */
+    @Test
+    void aProducedLotShowsItsWorkOrdersStartAndEnd() throws IOException {
+        List<Object> events =
+                new JsonLinesReader()
+                        .readAll(LineagePropertyTest.SAMPLE).stream()
+                                .map(l -> (Object) ((ParsedEvent) l).value())
+                                .toList();
+        Map<String, Object> lot =
+                LineageReference.documents(events).get("trace-lots/SA-261102-04").source();
+        assertEquals("WO-26-1004", lot.get("workOrderId"));
+        assertEquals("2026-11-02T10:45:00Z", lot.get("workOrderStartedAt"));
+        assertEquals("2026-11-02T12:32:00Z", lot.get("workOrderCompletedAt"));
+        assertEquals(List.of("IMM-02"), lot.get("machineIds"));
+        assertEquals(List.of(), lot.get("machineRuns"), "its PLC sent nothing during the run");
+        Map<String, Object> purchased =
+                LineageReference.documents(events).get("trace-lots/RM-261102-01").source();
+        assertFalse(purchased.containsKey("workOrderStartedAt"));
+    }
+
     @Test
     void theSampleDaysHeldResinLot() throws IOException {
         // deploy/sample-data: RM-261102-01 received 1000 kg; WO-26-1001 60 kg, WO-26-1002 40 kg,

@@ -13,6 +13,9 @@ public record MadeLot(
         String materialName,
         String workOrderId,
         Instant producedAt,
+        List<String> machineIds,
+        Instant workOrderStartedAt,
+        Instant workOrderCompletedAt,
         String qcStatus,
         List<String> failedChecks,
         List<Run> runs) {

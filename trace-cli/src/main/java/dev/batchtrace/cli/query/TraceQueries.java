@@ -469,7 +469,22 @@ public final class TraceQueries implements AutoCloseable {
             filters.add(term("qcStatus", query.qcStatus()));
         }
         if (query.byMachineRun()) {
-            filters.add(nested("machineRuns", and(runFilters(query, "machineRuns."))));
+            Query byRunSummary = nested("machineRuns", and(runFilters(query, "machineRuns.")));
+            if (query.alarmCode() == null) {
+                // a run whose PLC sent nothing has no summary: its lots' machine and work-order
+                // window answer "made on M between t1 and t2" too
+                Query byLot = and(runFilters(query, ""));
+                filters.add(
+                        Query.of(
+                                q ->
+                                        q.bool(
+                                                b ->
+                                                        b.should(byRunSummary)
+                                                                .should(byLot)
+                                                                .minimumShouldMatch("1"))));
+            } else {
+                filters.add(byRunSummary);
+            }
         }
         List<MadeLot> lots = new ArrayList<>();
         searchAll(
@@ -483,6 +498,9 @@ public final class TraceQueries implements AutoCloseable {
                         "materialName",
                         "workOrderId",
                         "producedAt",
+                        "machineIds",
+                        "workOrderStartedAt",
+                        "workOrderCompletedAt",
                         "qcStatus",
                         "qcChecks",
                         "machineRuns"),
@@ -492,9 +510,14 @@ public final class TraceQueries implements AutoCloseable {
 
     /** The conditions on one run (and its alarm): the same rules server- and client-side. */
     private static List<Query> runFilters(MadeHowQuery query, String prefix) {
+        // prefix "machineRuns.": a run summary; "": the lot's own machines and work-order window
+        boolean summary = !prefix.isEmpty();
+        String machineField = summary ? prefix + "machineId" : "machineIds";
+        String startedField = summary ? prefix + "startedAt" : "workOrderStartedAt";
+        String completedField = summary ? prefix + "completedAt" : "workOrderCompletedAt";
         List<Query> run = new ArrayList<>();
         if (query.machineId() != null) {
-            run.add(term(prefix + "machineId", query.machineId()));
+            run.add(term(machineField, query.machineId()));
         }
         if (query.alarmCode() != null) {
             List<Query> alarm = new ArrayList<>();
@@ -508,11 +531,11 @@ public final class TraceQueries implements AutoCloseable {
             run.add(nested(prefix + "alarms", and(alarm)));
         } else {
             if (query.to() != null) {
-                run.add(before(prefix + "startedAt", query.to()));
+                run.add(before(startedField, query.to()));
             }
             if (query.from() != null) {
                 // a run still going (no completedAt) reaches every later time
-                String completed = prefix + "completedAt";
+                String completed = completedField;
                 Query stillGoing =
                         Query.of(
                                 q ->
@@ -587,6 +610,9 @@ public final class TraceQueries implements AutoCloseable {
                 Documents.text(source, "materialName"),
                 Documents.text(source, "workOrderId"),
                 Documents.time(source, "producedAt"),
+                Documents.strings(source, "machineIds"),
+                Documents.time(source, "workOrderStartedAt"),
+                Documents.time(source, "workOrderCompletedAt"),
                 Documents.text(source, "qcStatus"),
                 failed,
                 runs);

@@ -84,10 +84,16 @@ class MadeHowITCase {
         assertEquals(
                 List.of("SA-261102-02"),
                 lots(new MadeHowQuery(null, "IMM-02", null, at("10:00"), at("10:30"))));
-        // WO-26-1004 ran on IMM-02 10:45-12:32 but its PLC sent nothing during the run: a run
-        // without machine events has no summary, so the window finds no lot
+        // WO-26-1004 ran on IMM-02 10:45-12:32 but its PLC sent nothing during the run: no run
+        // summary, its lot is found by its machine and work-order window
+        MadeLots quiet =
+                queries.madeHow(new MadeHowQuery(null, "IMM-02", null, at("11:00"), at("12:00")));
+        assertEquals(List.of("SA-261102-04"), quiet.lots().stream().map(MadeLot::lotCode).toList());
+        assertEquals(List.of(), quiet.lots().get(0).runs());
+        assertEquals(at("10:45"), quiet.lots().get(0).workOrderStartedAt());
+        assertEquals(at("12:32"), quiet.lots().get(0).workOrderCompletedAt());
         assertEquals(
-                List.of(), lots(new MadeHowQuery(null, "IMM-02", null, at("11:00"), at("12:00"))));
+                List.of(), lots(new MadeHowQuery(null, "IMM-02", null, at("13:00"), at("14:00"))));
         // both conditions at once: failed QC and the hot run share no lot
         assertEquals(List.of(), lots(new MadeHowQuery("FAILED", "IMM-02", "A-231", null, null)));
     }

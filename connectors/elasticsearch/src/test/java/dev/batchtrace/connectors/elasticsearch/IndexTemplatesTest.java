@@ -39,6 +39,8 @@ class IndexTemplatesTest {
                             Map.entry("receivedAt", DATE),
                             Map.entry("producedAt", DATE),
                             Map.entry("workOrderId", KEYWORD),
+                            Map.entry("workOrderStartedAt", DATE),
+                            Map.entry("workOrderCompletedAt", DATE),
                             Map.entry("inputLotCodes", KEYWORD),
                             Map.entry("ancestorLotCodes", KEYWORD),
                             Map.entry("ancestorSupplierIds", KEYWORD),
