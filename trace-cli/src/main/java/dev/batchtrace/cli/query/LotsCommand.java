@@ -123,8 +123,8 @@ public final class LotsCommand implements Callable<Integer> {
                         lot.producedAt(),
                         lot.qcStatus(),
                         lot.failedChecks(),
-                        null,
-                        null,
+                        lot.machineIds(), // no run summary: the lot's machines and window
+                        window(lot.workOrderStartedAt(), lot.workOrderCompletedAt()),
                         null);
                 continue;
             }
@@ -148,13 +148,18 @@ public final class LotsCommand implements Callable<Integer> {
                         lot.qcStatus(),
                         lot.failedChecks(),
                         run.machineId(),
-                        run.startedAt()
-                                + ".."
-                                + (run.completedAt() == null ? "" : run.completedAt()),
+                        window(run.startedAt(), run.completedAt()),
                         alarms);
             }
         }
         return text.append(table.render()).toString();
+    }
+
+    private static String window(Instant started, Instant completed) {
+        if (started == null && completed == null) {
+            return null;
+        }
+        return (started == null ? "" : started) + ".." + (completed == null ? "" : completed);
     }
 
     /** QC status names, case-insensitive. */

@@ -118,6 +118,23 @@ class MadeHowITCase {
         assertTrue(run.out().contains("SA-261102-02"), run.out());
         assertTrue(run.out().contains("A-231 x1"), run.out());
 
+        // a run without machine events: the lot's machine and its work order's window
+        CliRun quiet =
+                trace(
+                        "lots",
+                        "--machine",
+                        "IMM-02",
+                        "--from",
+                        "2026-11-02T11:00:00Z",
+                        "--to",
+                        "2026-11-02T12:00:00Z",
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(0, quiet.exitCode(), quiet.err());
+        assertTrue(
+                quiet.out().contains("IMM-02   2026-11-02T10:45:00Z..2026-11-02T12:32:00Z"),
+                quiet.out());
+
         CliRun json = trace("lots", "--qc-status", "failed", "--json", "--elasticsearch-url", url);
         assertEquals(0, json.exitCode(), json.err());
         assertTrue(
