@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
-import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,12 +26,17 @@ class LineagePropertyTest {
 
     static final Path SAMPLE = Path.of("../../deploy/sample-data/factory-day.jsonl");
 
+    /** The sample factory day's events, in file order. */
+    static List<Object> sampleDayEvents() throws IOException {
+        return new JsonLinesReader()
+                .readAll(SAMPLE).stream().map(l -> (Object) ((ParsedEvent) l).value()).toList();
+    }
+
     private static List<Object> sampleDay;
 
     @BeforeAll
     static void readSampleDay() throws IOException {
-        List<LineResult> lines = new JsonLinesReader().readAll(SAMPLE);
-        sampleDay = lines.stream().map(l -> (Object) ((ParsedEvent) l).value()).toList();
+        sampleDay = sampleDayEvents();
     }
 
     @Test

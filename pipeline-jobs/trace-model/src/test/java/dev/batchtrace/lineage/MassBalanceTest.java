@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.batchtrace.connectors.gateway.JsonLinesReader;
-import dev.batchtrace.connectors.gateway.ParsedEvent;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.WorkOrderEvent;
 import java.io.IOException;
@@ -101,11 +99,7 @@ class MassBalanceTest {
      */
     @Test
     void aProducedLotShowsItsWorkOrdersStartAndEnd() throws IOException {
-        List<Object> events =
-                new JsonLinesReader()
-                        .readAll(LineagePropertyTest.SAMPLE).stream()
-                                .map(l -> (Object) ((ParsedEvent) l).value())
-                                .toList();
+        List<Object> events = LineagePropertyTest.sampleDayEvents();
         Map<String, Object> lot =
                 LineageReference.documents(events).get("trace-lots/SA-261102-04").source();
         assertEquals("WO-26-1004", lot.get("workOrderId"));
@@ -122,11 +116,7 @@ class MassBalanceTest {
     void theSampleDaysHeldResinLot() throws IOException {
         // deploy/sample-data: RM-261102-01 received 1000 kg; WO-26-1001 60 kg, WO-26-1002 40 kg,
         // WO-26-1003's 50 kg reversed; nothing shipped directly
-        List<Object> events =
-                new JsonLinesReader()
-                        .readAll(LineagePropertyTest.SAMPLE).stream()
-                                .map(l -> (Object) ((ParsedEvent) l).value())
-                                .toList();
+        List<Object> events = LineagePropertyTest.sampleDayEvents();
         // the README's table: received or produced / consumed / shipped / left
         Map<String, List<Double>> readme =
                 Map.of(

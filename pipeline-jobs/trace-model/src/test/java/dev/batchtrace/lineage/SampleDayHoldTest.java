@@ -19,11 +19,7 @@ class SampleDayHoldTest {
     static final Path DEMO_HOLD = Path.of("../../deploy/sample-data/demo-hold.jsonl");
 
     private static LineageReference.Result sampleDay() throws IOException {
-        List<Object> events =
-                new JsonLinesReader()
-                        .readAll(LineagePropertyTest.SAMPLE).stream()
-                                .map(l -> (Object) ((ParsedEvent) l).value())
-                                .toList();
+        List<Object> events = LineagePropertyTest.sampleDayEvents();
         return LineageReference.withHolds(events);
     }
 

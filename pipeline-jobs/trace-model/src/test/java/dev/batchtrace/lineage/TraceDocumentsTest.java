@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.batchtrace.connectors.gateway.JsonLinesReader;
-import dev.batchtrace.connectors.gateway.ParsedEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,11 +34,7 @@ class TraceDocumentsTest {
     void everyDocumentFieldIsMappedByItsIndexTemplate() throws IOException {
         // the sample day: every field of every document kind is set somewhere in it (holds: its
         // one HOLD)
-        List<Object> events =
-                new JsonLinesReader()
-                        .readAll(LineagePropertyTest.SAMPLE).stream()
-                                .map(l -> (Object) ((ParsedEvent) l).value())
-                                .toList();
+        List<Object> events = LineagePropertyTest.sampleDayEvents();
         Set<String> unmapped = new TreeSet<>();
         LineageReference.Result reference = LineageReference.withHolds(events);
         List<TraceDocument> docs = new ArrayList<>(reference.documents().values());
