@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -56,7 +58,21 @@ final class LocalLineageRun {
     private LocalLineageRun() {}
 
     /** Where the job's checkpoints live: {@code <checkpoints>/<runId>/<jobId>/chk-N}. */
-    record Resume(String runId, Optional<Path> checkpoint) {}
+    /**
+     * @param stale run folders whose checkpoints an older version of the jobs wrote (not resumed)
+     */
+    record Resume(String runId, Optional<Path> checkpoint, List<Path> stale) {}
+
+    /**
+     * What the jobs keep in state and how they read it. Bump it when a change makes old state wrong
+     * for the new code (a new state the old runs never filled, a changed meaning): runs written by
+     * another version are then not resumed, and the next run recomputes from the topics. 2:
+     * balance, QC, machine runs, work-order windows (issues 4 and 5).
+     */
+    static final String STATE_VERSION = "2";
+
+    /** The file in a run folder that names the state version of its checkpoints. */
+    static final String STATE_VERSION_FILE = "state-version";
 
     /**
      * Job settings for the given endpoints and run; a config file's keys win over these. A run
@@ -118,13 +134,35 @@ final class LocalLineageRun {
         return MachineJobConfig.fromMap(machine);
     }
 
-    /** The newest retained checkpoint and its run, or a new run id when there is none. */
+    /**
+     * The newest retained checkpoint of this state version and its run, or a new run id when there
+     * is none; run folders of other versions are listed as stale.
+     */
     static Resume resume(Path workDir) throws IOException {
-        Optional<Path> newest = newestCheckpoint(checkpointsDir(workDir));
+        Path checkpoints = checkpointsDir(workDir);
+        List<Path> stale = new ArrayList<>();
+        if (Files.isDirectory(checkpoints)) {
+            try (Stream<Path> runs = Files.list(checkpoints)) {
+                runs.filter(Files::isDirectory)
+                        .filter(run -> !STATE_VERSION.equals(stateVersion(run)))
+                        .sorted()
+                        .forEach(stale::add);
+            }
+        }
+        // the newest checkpoint this version wrote; none: a new run recomputes from the topics
+        Optional<Path> newest = newestCheckpoint(checkpoints, stale);
         String runId =
                 newest.map(chk -> chk.getParent().getParent().getFileName().toString())
                         .orElseGet(() -> RUN_ID.format(ZonedDateTime.now()));
-        return new Resume(runId, newest);
+        return new Resume(runId, newest, stale);
+    }
+
+    private static String stateVersion(Path run) {
+        try {
+            return Files.readString(run.resolve(STATE_VERSION_FILE)).strip();
+        } catch (IOException e) {
+            return null; // written before versions were recorded
+        }
     }
 
     static Path checkpointsDir(Path workDir) {
@@ -144,6 +182,14 @@ final class LocalLineageRun {
 
         Path checkpoints = checkpointsDir(workDir).resolve(resume.runId());
         Files.createDirectories(checkpoints);
+        Files.writeString(checkpoints.resolve(STATE_VERSION_FILE), STATE_VERSION + "\n");
+        if (!resume.stale().isEmpty()) {
+            out.println(
+                    "  not resumed: checkpoints of an older version of the jobs in "
+                            + resume.stale()
+                            + " (their state lacks what this version keeps; delete them to"
+                            + " reclaim the space)");
+        }
         Configuration flink = new Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
@@ -197,6 +243,12 @@ final class LocalLineageRun {
 
     /** The newest retained checkpoint (a chk-N folder with its _metadata). */
     static Optional<Path> newestCheckpoint(Path checkpoints) throws IOException {
+        return newestCheckpoint(checkpoints, List.of());
+    }
+
+    /** The newest retained checkpoint outside the {@code skipped} run folders. */
+    static Optional<Path> newestCheckpoint(Path checkpoints, List<Path> skipped)
+            throws IOException {
         if (!Files.isDirectory(checkpoints)) {
             return Optional.empty();
         }
@@ -205,6 +257,7 @@ final class LocalLineageRun {
                     .map(Path::getParent)
                     .filter(dir -> dir.getFileName().toString().startsWith("chk-"))
                     .filter(dir -> dir.getNameCount() - checkpoints.getNameCount() == 3)
+                    .filter(dir -> !skipped.contains(dir.getParent().getParent()))
                     .max(Comparator.comparingLong(LocalLineageRun::lastModified));
         }
     }

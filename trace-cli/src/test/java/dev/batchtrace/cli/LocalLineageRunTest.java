@@ -1,0 +1,69 @@
+package dev.batchtrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which retained checkpoint a local run resumes from: only one this version of the jobs wrote. */
+class LocalLineageRunTest {
+
+    @TempDir Path work;
+
+    /** A retained checkpoint {@code <run>/<job>/chk-N/_metadata}, modified at {@code second}. */
+    private Path checkpoint(String run, String version, int n, long second) throws IOException {
+        Path runDir = LocalLineageRun.checkpointsDir(work).resolve(run);
+        Path chk = runDir.resolve("job-1").resolve("chk-" + n);
+        Files.createDirectories(chk);
+        Path metadata = Files.writeString(chk.resolve("_metadata"), "x");
+        Files.setLastModifiedTime(metadata, FileTime.from(Instant.ofEpochSecond(second)));
+        Files.setLastModifiedTime(chk, FileTime.from(Instant.ofEpochSecond(second)));
+        if (version != null) {
+            Files.writeString(runDir.resolve(LocalLineageRun.STATE_VERSION_FILE), version + "\n");
+        }
+        return chk;
+    }
+
+    @Test
+    void resumesTheNewestCheckpointOfThisVersionAndNamesOlderRunsAsStale() throws IOException {
+        Path current = checkpoint("20261124-100000", LocalLineageRun.STATE_VERSION, 7, 1_000);
+        checkpoint("20261124-090000", LocalLineageRun.STATE_VERSION, 3, 500);
+        checkpoint("20261123-080000", null, 40, 2_000); // newer, but from before versions
+
+        LocalLineageRun.Resume resume = LocalLineageRun.resume(work);
+
+        assertEquals("20261124-100000", resume.runId());
+        assertEquals(Optional.of(current), resume.checkpoint());
+        assertEquals(
+                List.of(LocalLineageRun.checkpointsDir(work).resolve("20261123-080000")),
+                resume.stale());
+    }
+
+    @Test
+    void onlyOlderVersionsMeansANewRunThatRecomputesFromTheTopics() throws IOException {
+        checkpoint("20261123-080000", null, 40, 2_000);
+        checkpoint("20261123-070000", "1", 12, 1_000);
+
+        LocalLineageRun.Resume resume = LocalLineageRun.resume(work);
+
+        assertTrue(resume.checkpoint().isEmpty());
+        assertNotEquals("20261123-080000", resume.runId());
+        assertEquals(2, resume.stale().size());
+    }
+
+    @Test
+    void aFreshWorkFolderHasNothingToResume() throws IOException {
+        LocalLineageRun.Resume resume = LocalLineageRun.resume(work);
+        assertTrue(resume.checkpoint().isEmpty());
+        assertEquals(List.of(), resume.stale());
+    }
+}
