@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.elasticsearch.DocumentConverter;
 import dev.batchtrace.connectors.elasticsearch.TraceDocument;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.jobs.JobTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -34,13 +34,7 @@ public final class DocumentTopic {
     /** The exactly-once sink of {@link DocumentUpdate}s. */
     public static KafkaSink<DocumentUpdate> sink(
             KafkaSettings kafka, String topic, String transactionalIdPrefix) {
-        return KafkaSink.<DocumentUpdate>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setKafkaProducerConfig(KafkaTopics.exactlyOnceProducer(kafka))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setRecordSerializer(new Serializer(topic))
-                .build();
+        return JobTopics.exactlyOnceSink(kafka, transactionalIdPrefix, new Serializer(topic));
     }
 
     /**
@@ -48,15 +42,7 @@ public final class DocumentTopic {
      * group's committed offsets, else the earliest (a first run indexes everything).
      */
     public static KafkaSource<DocumentRecord> source(KafkaSettings kafka, String topic) {
-        return KafkaSource.<DocumentRecord>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setProperties(KafkaTopics.readCommittedConsumer(kafka))
-                .setTopics(topic)
-                .setGroupId(kafka.groupId(topic))
-                .setClientIdPrefix(kafka.groupId(topic))
-                .setStartingOffsets(KafkaTopics.committedOrEarliest())
-                .setDeserializer(new Deserializer())
-                .build();
+        return JobTopics.readCommittedSource(kafka, topic, new Deserializer());
     }
 
     /**

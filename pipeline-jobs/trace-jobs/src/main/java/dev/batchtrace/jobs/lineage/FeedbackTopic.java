@@ -1,12 +1,12 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.jobs.JobTopics;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -31,13 +31,7 @@ public final class FeedbackTopic {
 
     public static KafkaSink<LineageMessage> sink(
             KafkaSettings kafka, String topic, String transactionalIdPrefix) {
-        return KafkaSink.<LineageMessage>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setKafkaProducerConfig(KafkaTopics.exactlyOnceProducer(kafka))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setRecordSerializer(new Serializer(topic))
-                .build();
+        return JobTopics.exactlyOnceSink(kafka, transactionalIdPrefix, new Serializer(topic));
     }
 
     public static KafkaSource<LineageMessage> source(KafkaSettings kafka, String topic) {
@@ -51,15 +45,7 @@ public final class FeedbackTopic {
             KafkaSettings kafka,
             String topic,
             KafkaRecordDeserializationSchema<LineageMessage> deserializer) {
-        return KafkaSource.<LineageMessage>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setProperties(KafkaTopics.readCommittedConsumer(kafka))
-                .setTopics(topic)
-                .setGroupId(kafka.groupId(topic))
-                .setClientIdPrefix(kafka.groupId(topic))
-                .setStartingOffsets(KafkaTopics.committedOrEarliest())
-                .setDeserializer(deserializer)
-                .build();
+        return JobTopics.readCommittedSource(kafka, topic, deserializer);
     }
 
     static final class Serializer implements KafkaRecordSerializationSchema<LineageMessage> {

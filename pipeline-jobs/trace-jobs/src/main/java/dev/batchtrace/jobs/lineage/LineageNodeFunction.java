@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -110,17 +109,16 @@ public class LineageNodeFunction
             new MapStateDescriptor<>("raised-alerts", Types.STRING, BYTES);
 
     /** processing time of the pending document timer; null when the document is not dirty. */
-    public static final ValueStateDescriptor<Long> DOCUMENT_TIMER =
-            new ValueStateDescriptor<>("document-timer", Types.LONG);
+    public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
-    private final long coalesceMillis;
+    private final Duration coalesceDelay;
 
     private transient FlinkNodeStore store;
-    private transient ValueState<Long> documentTimer;
+    private transient DocumentTimer documentTimer;
     private transient MapState<String, byte[]> raisedAlerts;
 
     public LineageNodeFunction(Duration coalesceDelay) {
-        this.coalesceMillis = coalesceDelay.toMillis();
+        this.coalesceDelay = coalesceDelay;
     }
 
     @Override
@@ -137,7 +135,8 @@ public class LineageNodeFunction
                         getRuntimeContext().getState(LOT_USAGE),
                         getRuntimeContext().getState(QC_CHECKS),
                         getRuntimeContext().getState(MACHINE_RUNS));
-        documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
+        documentTimer =
+                new DocumentTimer(getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
     }
 
@@ -154,17 +153,13 @@ public class LineageNodeFunction
                             + ": the stream must be keyed by target().toString()");
         }
         boolean documentChanged = NodeProtocol.apply(message, store, out::collect);
-        if (documentChanged && documentTimer.value() == null) {
-            long at = context.timerService().currentProcessingTime() + coalesceMillis;
-            context.timerService().registerProcessingTimeTimer(at);
-            documentTimer.update(at);
-        }
+        documentTimer.changed(documentChanged, context.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<LineageMessage> out)
             throws Exception {
-        documentTimer.clear();
+        documentTimer.fired();
         NodeKey node = NodeKey.parse(context.getCurrentKey());
         context.output(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, store)));
         sendAlertChanges(

@@ -71,7 +71,7 @@ public record LineageSources(
                         config.kafka(), config.registry(), topics.lotFlags(), LotFlag.class),
                 EventSources.forTopic(
                         config.kafka(), config.registry(), topics.qcResults(), QcResult.class),
-                MachineSummaryTopic.source(config.kafka(), topics.machineSummaries()));
+                MachineSummarySource.source(config.kafka(), topics.machineSummaries()));
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {

@@ -9,7 +9,6 @@ import dev.batchtrace.lineage.WorkOrderLinks;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -75,16 +74,15 @@ public class WorkOrderLinksFunction
             new ValueStateDescriptor<>("work-order-machine-runs", BYTES);
 
     /** processing time of the pending document timer; null when the document is not dirty. */
-    public static final ValueStateDescriptor<Long> DOCUMENT_TIMER =
-            new ValueStateDescriptor<>("document-timer", Types.LONG);
+    public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
-    private final long coalesceMillis;
+    private final Duration coalesceDelay;
 
     private transient FlinkWorkOrderStore store;
-    private transient ValueState<Long> documentTimer;
+    private transient DocumentTimer documentTimer;
 
     public WorkOrderLinksFunction(Duration coalesceDelay) {
-        this.coalesceMillis = coalesceDelay.toMillis();
+        this.coalesceDelay = coalesceDelay;
     }
 
     @Override
@@ -98,34 +96,30 @@ public class WorkOrderLinksFunction
                         getRuntimeContext().getMapState(EDGES),
                         getRuntimeContext().getState(QC_CHECKS),
                         getRuntimeContext().getState(MACHINE_RUNS));
-        documentTimer = getRuntimeContext().getState(DOCUMENT_TIMER);
+        documentTimer =
+                new DocumentTimer(getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay);
     }
 
     @Override
     public void processElement1(
             WorkOrderEvent event, Context context, Collector<LineageMessage> out) throws Exception {
-        markDirty(WorkOrderLinks.apply(event, store, out::collect), context);
+        documentTimer.changed(
+                WorkOrderLinks.apply(event, store, out::collect), context.timerService());
     }
 
     @Override
     public void processElement2(
             WorkOrderAttachment attachment, Context context, Collector<LineageMessage> out)
             throws Exception {
-        markDirty(WorkOrderAttachments.apply(attachment, store, out::collect), context);
-    }
-
-    private void markDirty(boolean documentChanged, Context context) throws Exception {
-        if (documentChanged && documentTimer.value() == null) {
-            long at = context.timerService().currentProcessingTime() + coalesceMillis;
-            context.timerService().registerProcessingTimeTimer(at);
-            documentTimer.update(at);
-        }
+        documentTimer.changed(
+                WorkOrderAttachments.apply(attachment, store, out::collect),
+                context.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<LineageMessage> out)
             throws Exception {
-        documentTimer.clear();
+        documentTimer.fired();
         context.output(
                 DOCUMENTS,
                 DocumentUpdate.of(TraceDocuments.workOrder(context.getCurrentKey(), store)));

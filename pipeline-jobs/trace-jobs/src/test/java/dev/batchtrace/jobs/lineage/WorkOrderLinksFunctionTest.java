@@ -235,7 +235,7 @@ class WorkOrderLinksFunctionTest {
 
     @Test
     void machineRunsReachTheWorkOrderAndEveryLotItProducesBeforeOrAfter() throws Exception {
-        var partial = MachineSummaryTopicTest.summary();
+        var partial = MachineSummarySourceTest.summary();
         var fuller =
                 new dev.batchtrace.machine.MachineRunSummary(
                         "WO-1",

@@ -3,6 +3,7 @@ package dev.batchtrace.jobs.lineage;
 import dev.batchtrace.connectors.kafka.Decoded;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.events.DeadLetter;
+import dev.batchtrace.jobs.JobTopics;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -20,21 +21,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * stage keeps {@link MachineRunSummary#merge}. A record that does not decode becomes a {@link
  * DeadLetter} with its bytes and the reason (the job keeps running), like a bad Avro event.
  */
-public final class MachineSummaryTopic {
+public final class MachineSummarySource {
 
-    private MachineSummaryTopic() {}
+    private MachineSummarySource() {}
 
     public static KafkaSource<Decoded<MachineRunSummary>> source(
             KafkaSettings kafka, String topic) {
-        return KafkaSource.<Decoded<MachineRunSummary>>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setProperties(KafkaTopics.readCommittedConsumer(kafka))
-                .setTopics(topic)
-                .setGroupId(kafka.groupId(topic))
-                .setClientIdPrefix(kafka.groupId(topic))
-                .setStartingOffsets(KafkaTopics.committedOrEarliest())
-                .setDeserializer(new Deserializer(Clock.systemUTC()))
-                .build();
+        return JobTopics.readCommittedSource(kafka, topic, new Deserializer(Clock.systemUTC()));
     }
 
     /** JSON to {@link MachineRunSummary}; anything else to a dead letter. */

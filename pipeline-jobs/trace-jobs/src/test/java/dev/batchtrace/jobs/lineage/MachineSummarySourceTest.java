@@ -16,7 +16,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-class MachineSummaryTopicTest {
+class MachineSummarySourceTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
@@ -36,7 +36,7 @@ class MachineSummaryTopicTest {
 
     private static List<Decoded<MachineRunSummary>> decode(byte[] key, byte[] value) {
         List<Decoded<MachineRunSummary>> out = new ArrayList<>();
-        new MachineSummaryTopic.Deserializer(Clock.fixed(NOW, ZoneOffset.UTC))
+        new MachineSummarySource.Deserializer(Clock.fixed(NOW, ZoneOffset.UTC))
                 .deserialize(
                         new ConsumerRecord<>("trace.machine-summaries", 1, 42L, key, value),
                         new Collector<>() {
