@@ -7,6 +7,7 @@ import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.MachineEvent;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
+import dev.batchtrace.jobs.JobResilience;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -76,6 +77,7 @@ public final class MachineJob {
         env.enableCheckpointing(
                 config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setMaxParallelism(config.maxParallelism());
+        JobResilience.apply(env); // checkpoint timeout and tolerance, restarts with backoff
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }
