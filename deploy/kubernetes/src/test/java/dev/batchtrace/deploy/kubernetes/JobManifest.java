@@ -36,7 +36,14 @@ record JobManifest(
     static JobManifest of(Kustomize.Rendered rendered, String name) {
         FlinkDeployment deployment =
                 Models.parse(rendered.get("FlinkDeployment", name), FlinkDeployment.class);
-        PodSpec jobManagerPod = deployment.getSpec().getJobManager().getPodTemplate().getSpec();
+        // one pod template for all pods: the operator merges the jobManager/taskManager templates
+        // into it by array position, which would mix unrelated volumes
+        if (deployment.getSpec().getJobManager().getPodTemplate() != null
+                || deployment.getSpec().getTaskManager().getPodTemplate() != null) {
+            throw new AssertionError(
+                    name + ": use only spec.podTemplate (arrays are merged by position)");
+        }
+        PodSpec jobManagerPod = deployment.getSpec().getPodTemplate().getSpec();
         Volume configVolume = volume(jobManagerPod, "job-config");
         ConfigMap configMap =
                 Models.parse(
