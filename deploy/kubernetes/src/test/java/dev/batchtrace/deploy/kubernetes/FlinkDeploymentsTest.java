@@ -89,6 +89,33 @@ class FlinkDeploymentsTest {
 
     @ParameterizedTest
     @MethodSource("variants")
+    void theJobsTheirInitContainersAndTheSetupJobRunOneImage(Kustomize.Rendered rendered) {
+        Set<String> images = new java.util.TreeSet<>();
+        for (String name : List.of("batchtrace-lineage", "batchtrace-machine")) {
+            FlinkDeployment deployment = JobManifest.of(rendered, name).deployment();
+            images.add(deployment.getSpec().getImage());
+            deployment
+                    .getSpec()
+                    .getPodTemplate()
+                    .getSpec()
+                    .getInitContainers()
+                    .forEach(c -> images.add(c.getImage()));
+        }
+        var setup =
+                Models.parse(
+                                rendered.get("Job", "batchtrace-setup"),
+                                io.fabric8.kubernetes.api.model.batch.v1.Job.class)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec();
+        setup.getInitContainers().forEach(c -> images.add(c.getImage()));
+        setup.getContainers().forEach(c -> images.add(c.getImage()));
+        assertEquals(1, images.size(), "one image, one tag: " + images);
+        assertTrue(images.iterator().next().matches(".+/trace-jobs:[^:/]+"), images.toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
     void everyKeyPassedToTheLineageJobIsOneItKnows(Kustomize.Rendered rendered) {
         JobManifest job = JobManifest.of(rendered, "batchtrace-lineage");
         assertKnown(job, KnownKeys.lineage());
