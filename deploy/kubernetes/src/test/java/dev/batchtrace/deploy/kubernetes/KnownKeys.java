@@ -43,8 +43,7 @@ final class KnownKeys {
             Set.of(
                     "s3.endpoint",
                     "s3.path.style.access",
-                    "kubernetes.operator.savepoint.history.max.count",
-                    "kubernetes.operator.job.upgrade.last-state-fallback.enabled");
+                    "kubernetes.operator.savepoint.history.max.count");
 
     private KnownKeys() {}
 
