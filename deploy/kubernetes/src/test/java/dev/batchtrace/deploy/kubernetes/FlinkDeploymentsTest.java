@@ -85,6 +85,13 @@ class FlinkDeploymentsTest {
                 Pattern.compile("(?m)^FROM\\s+(\\S+)$").matcher(Files.readString(DOCKERFILE));
         assertTrue(from.find());
         assertEquals("flink:" + EnvironmentInformation.getVersion() + "-java17", from.group(1));
+        // the checkpoint filesystem plugin comes from the same Flink distribution
+        assertTrue(
+                Files.readString(DOCKERFILE)
+                        .contains(
+                                "/opt/flink/opt/flink-s3-fs-hadoop-"
+                                        + EnvironmentInformation.getVersion()
+                                        + ".jar"));
     }
 
     @ParameterizedTest

@@ -36,8 +36,9 @@ final class KnownKeys {
 
     /**
      * Keys of plugins and of the operator whose option classes are not on any served classpath: the
-     * s3-fs-presto plugin (it forwards {@code s3.*} to its S3 client) and the Flink Kubernetes
-     * Operator's own options (flink-kubernetes-operator's KubernetesOperatorConfigOptions).
+     * s3-fs-hadoop plugin (it forwards {@code s3.*} to S3A as {@code fs.s3a.*}) and the Flink
+     * Kubernetes Operator's own options (flink-kubernetes-operator's
+     * KubernetesOperatorConfigOptions).
      */
     static final Set<String> OUTSIDE_THE_CLASSPATH =
             Set.of(
