@@ -125,7 +125,8 @@ class MonitoringTest {
         metrics.add(prometheus(JOB + MetricNames.NUM_RESTARTS));
         Class<?> elasticsearch =
                 load("dev.batchtrace.connectors.elasticsearch.ElasticsearchSinkWriter");
-        for (String field : List.of("DOCUMENTS_WRITTEN", "SKIPPED_OLDER", "RETRIES")) {
+        for (String field :
+                List.of("DOCUMENTS_WRITTEN", "SKIPPED_OLDER", "RETRIES", "DOCUMENTS_REJECTED")) {
             metrics.add(
                     prometheus(
                             OPERATOR
