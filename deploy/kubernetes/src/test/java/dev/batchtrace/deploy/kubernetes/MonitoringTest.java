@@ -135,7 +135,14 @@ class MonitoringTest {
                                     + constant(elasticsearch, field)));
         }
         Class<?> webhook = load("dev.batchtrace.connectors.webhook.WebhookSinkWriter");
-        for (String field : List.of("DELIVERED", "RETRIES", "FAILED", "ALREADY_DELIVERED")) {
+        for (String field :
+                List.of(
+                        "DELIVERED",
+                        "RETRIES",
+                        "FAILED",
+                        "REJECTED",
+                        "PENDING",
+                        "ALREADY_DELIVERED")) {
             metrics.add(
                     prometheus(
                             OPERATOR
@@ -143,6 +150,10 @@ class MonitoringTest {
                                     + "_"
                                     + constant(webhook, field)));
         }
+        metrics.add(
+                prometheus(
+                        OPERATOR
+                                + constant(load("dev.batchtrace.jobs.RecordSizeGuard"), "METRIC")));
         for (Field field : MachineAttributionFunction.class.getFields()) {
             if (field.getName().startsWith("METRIC_")) {
                 metrics.add(
