@@ -1,7 +1,10 @@
 package dev.batchtrace.connectors.kafka;
 
 import dev.batchtrace.events.DeadLetter;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -40,15 +43,57 @@ public final class DeadLetterSplit {
         return new Result<>(records, records.getSideOutput(DEAD_LETTERS));
     }
 
+    /** Counter of dead letters, one per reason (metric group {@code reason=<kind>}). */
+    public static final String METRIC = "deadLetters";
+
+    /** The metric group key under which {@link #METRIC} is kept per reason. */
+    public static final String REASON_GROUP = "reason";
+
+    /**
+     * The kind of a dead letter's error, for the metric: the text before the first colon ({@code
+     * NOT_AVRO}, {@code UNKNOWN_SCHEMA_ID}, ...), at most 40 characters of letters, digits and
+     * underscores, so that the free text after it cannot make a metric per record.
+     */
+    public static String reasonOf(String error) {
+        if (error == null || error.isBlank()) {
+            return "UNKNOWN";
+        }
+        int colon = error.indexOf(':');
+        String kind = (colon < 0 ? error : error.substring(0, colon)).strip();
+        kind = kind.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        if (kind.isEmpty()) {
+            return "UNKNOWN";
+        }
+        return kind.length() > 40 ? kind.substring(0, 40) : kind;
+    }
+
     /** The function itself, for callers that wire it differently. */
     public static final class Splitter<T> extends ProcessFunction<Decoded<T>, T> {
+        private transient Map<String, Counter> perReason;
+
         @Override
         public void processElement(Decoded<T> element, Context context, Collector<T> out) {
             if (element.isDeadLetter()) {
+                count(element.deadLetter().getError());
                 context.output(DEAD_LETTERS, element.deadLetter());
             } else {
                 out.collect(element.value());
             }
+        }
+
+        private void count(String error) {
+            if (perReason == null) {
+                perReason = new HashMap<>();
+            }
+            perReason
+                    .computeIfAbsent(
+                            reasonOf(error),
+                            reason ->
+                                    getRuntimeContext()
+                                            .getMetricGroup()
+                                            .addGroup(REASON_GROUP, reason)
+                                            .counter(METRIC))
+                    .inc();
         }
     }
 

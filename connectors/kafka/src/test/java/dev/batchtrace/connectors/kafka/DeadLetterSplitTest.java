@@ -49,4 +49,19 @@ class DeadLetterSplitTest {
             harness.close();
         }
     }
+
+    @Test
+    void theMetricCountsDeadLettersByKindNotByTheirFreeText() {
+        assertEquals(
+                "WRONG_MAGIC_BYTE", DeadLetterSplit.reasonOf("WRONG_MAGIC_BYTE: first byte 0x09"));
+        assertEquals(
+                "UNKNOWN_SCHEMA_ID",
+                DeadLetterSplit.reasonOf("UNKNOWN_SCHEMA_ID: id 4711 not found"));
+        assertEquals(
+                "not_a_machine_run_summary",
+                DeadLetterSplit.reasonOf("not a machine run summary: Unexpected character"));
+        assertEquals("UNKNOWN", DeadLetterSplit.reasonOf(null));
+        assertEquals("UNKNOWN", DeadLetterSplit.reasonOf(" : x"));
+        assertEquals(40, DeadLetterSplit.reasonOf("x".repeat(100)).length());
+    }
 }

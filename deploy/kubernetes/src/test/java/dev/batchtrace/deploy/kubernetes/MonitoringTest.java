@@ -154,6 +154,14 @@ class MonitoringTest {
                 prometheus(
                         OPERATOR
                                 + constant(load("dev.batchtrace.jobs.RecordSizeGuard"), "METRIC")));
+        // Flink's Prometheus reporter turns the group key of addGroup(key, value) into a label
+        Class<?> deadLetters = load("dev.batchtrace.connectors.kafka.DeadLetterSplit");
+        metrics.add(
+                prometheus(
+                        OPERATOR
+                                + constant(deadLetters, "REASON_GROUP")
+                                + "_"
+                                + constant(deadLetters, "METRIC")));
         for (Field field : MachineAttributionFunction.class.getFields()) {
             if (field.getName().startsWith("METRIC_")) {
                 metrics.add(
