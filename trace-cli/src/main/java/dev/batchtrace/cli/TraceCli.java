@@ -22,6 +22,10 @@ import picocli.CommandLine.Command;
             CustomersCommand.class,
             RecallCommand.class,
             LotsCommand.class,
+            dev.batchtrace.cli.explorer.ServeCommand.class,
+            dev.batchtrace.cli.explorer.GraphCommand.class,
+            dev.batchtrace.cli.export.ExportCommand.class,
+            ImportCommand.class,
             RunCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
