@@ -49,8 +49,29 @@ public final class ExportCommand implements Runnable {
             })
     static final class Fsma204 implements Callable<Integer> {
 
-        @Parameters(index = "0", paramLabel = "LOT", description = "Our lot code (case-sensitive).")
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "LOT",
+                description = "Our lot code (case-sensitive); or --product with --from/--to.")
         String lotCode;
+
+        @Option(
+                names = "--product",
+                paramLabel = "CODE",
+                description =
+                        "Instead of LOT: every lot of this product or material received or"
+                                + " produced in [--from, --to].")
+        String product;
+
+        @Option(
+                names = "--from",
+                paramLabel = "TIME",
+                description = "ISO-8601, e.g. 2026-11-02T00:00:00Z.")
+        java.time.Instant from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "ISO-8601.")
+        java.time.Instant to;
 
         @Option(
                 names = "--out",
@@ -70,12 +91,23 @@ public final class ExportCommand implements Runnable {
             if (!name.endsWith(".csv") && !name.endsWith(".xlsx")) {
                 return fail(2, "--out must end in .csv or .xlsx: " + out);
             }
+            if ((lotCode == null) == (product == null)) {
+                return fail(2, "name a LOT or --product CODE (with --from/--to), not both");
+            }
+            if (lotCode != null && (from != null || to != null)) {
+                return fail(2, "--from and --to go with --product");
+            }
             long start = System.nanoTime();
             List<Fsma204Event> events;
             try (TraceQueries queries = TraceQueries.open(elasticsearch.settings())) {
-                events = Fsma204Export.of(queries, lotCode);
+                events =
+                        lotCode != null
+                                ? Fsma204Export.of(queries, lotCode)
+                                : Fsma204Export.ofProduct(queries, product, from, to);
             } catch (TraceQueryException e) {
                 return fail(e.exitCode(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return fail(4, e.getMessage());
             }
             try {
                 Fsma204Export.write(events, out);
@@ -86,7 +118,7 @@ public final class ExportCommand implements Runnable {
                     .getOut()
                     .printf(
                             "FSMA 204 spreadsheet of %s written: %s (%d events, %d ms)%n",
-                            lotCode,
+                            lotCode != null ? lotCode : "product " + product,
                             out,
                             events.size(),
                             Math.round((System.nanoTime() - start) / 1e6));

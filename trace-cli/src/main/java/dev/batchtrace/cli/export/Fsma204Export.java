@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,14 @@ public final class Fsma204Export {
                     Fsma204Event.TRANSFORMATION, 1,
                     Fsma204Event.SHIPPING, 2);
 
+    private static final Comparator<Fsma204Event> ORDER =
+            Comparator.comparing(
+                            Fsma204Event::date,
+                            Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+                    .thenComparing(e -> CTE_ORDER.get(e.cte()))
+                    .thenComparing(Fsma204Event::traceabilityLotCode)
+                    .thenComparing(e -> String.valueOf(e.referenceDocumentNumber()));
+
     private static final CsvMapper CSV =
             CsvMapper.builder().enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING).build();
 
@@ -74,6 +83,32 @@ public final class Fsma204Export {
     public static List<Fsma204Event> of(TraceQueries queries, String lotCode) {
         LotHistory history = LotHistory.load(queries, lotCode);
         return events(history.records(), history.genealogy(), history.shipments());
+    }
+
+    /**
+     * The request's other form: every lot of a product received or produced in [from, to], each
+     * with its genealogy's events, an event listed once.
+     *
+     * @throws IllegalArgumentException no lot of that product in that time
+     */
+    public static List<Fsma204Event> ofProduct(
+            TraceQueries queries, String product, Instant from, Instant to) {
+        List<LotSummary> lots = queries.lotsOfProduct(product, from, to);
+        if (lots.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no lot of product "
+                            + product
+                            + " was received or produced"
+                            + (from == null ? "" : " from " + from)
+                            + (to == null ? "" : " to " + to));
+        }
+        Set<Fsma204Event> events = new LinkedHashSet<>();
+        for (LotSummary lot : lots) {
+            events.addAll(of(queries, lot.lotCode()));
+        }
+        List<Fsma204Event> sorted = new ArrayList<>(events);
+        sorted.sort(ORDER);
+        return sorted;
     }
 
     /**
@@ -170,13 +205,7 @@ public final class Fsma204Export {
                                 shipment.dispatchId()));
             }
         }
-        events.sort(
-                Comparator.comparing(
-                                Fsma204Event::date,
-                                Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
-                        .thenComparing(e -> CTE_ORDER.get(e.cte()))
-                        .thenComparing(Fsma204Event::traceabilityLotCode)
-                        .thenComparing(e -> String.valueOf(e.referenceDocumentNumber())));
+        events.sort(ORDER);
         return events;
     }
 

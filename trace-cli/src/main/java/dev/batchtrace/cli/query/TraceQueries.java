@@ -409,6 +409,50 @@ public final class TraceQueries implements AutoCloseable {
     }
 
     /**
+     * Lots of one product or material received or produced in [from, to] (either end may be null):
+     * one query on {@code trace-lots}.
+     */
+    public List<LotSummary> lotsOfProduct(String materialCode, Instant from, Instant to) {
+        Stopwatch elasticsearch = new Stopwatch();
+        List<Query> when = new ArrayList<>();
+        for (String field : List.of("receivedAt", "producedAt")) {
+            when.add(
+                    Query.of(
+                            q ->
+                                    q.range(
+                                            r ->
+                                                    r.date(
+                                                            d -> {
+                                                                d.field(field);
+                                                                if (from != null) {
+                                                                    d.gte(from.toString());
+                                                                }
+                                                                if (to != null) {
+                                                                    d.lte(to.toString());
+                                                                }
+                                                                return d;
+                                                            }))));
+        }
+        Query query =
+                Query.of(
+                        q ->
+                                q.bool(
+                                        b ->
+                                                b.filter(term("materialCode", materialCode))
+                                                        .should(when)
+                                                        .minimumShouldMatch("1")));
+        List<LotSummary> lots = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.LOTS,
+                query,
+                "lotCode",
+                Documents.LOT_FIELDS,
+                hit -> lots.add(Documents.lot(hit.id(), hit.source())));
+        return lots;
+    }
+
+    /**
      * The documents of the given lots with quantity, site, line and balance (mget in chunks), in
      * the order asked; lots without a document are left out.
      */

@@ -220,6 +220,39 @@ class EpcisITCase {
     }
 
     @Test
+    void importPublishesTheEventsThroughTheRegistryToTheirTopics() throws Exception {
+        Path file = temp.resolve("publish.jsonld");
+        assertEquals(
+                0,
+                CliRun.trace(
+                                "export",
+                                "epcis",
+                                "RM-261102-01",
+                                "--out",
+                                file.toString(),
+                                "--elasticsearch-url",
+                                url)
+                        .exitCode());
+
+        CliRun run =
+                CliRun.trace(
+                        "import",
+                        "epcis",
+                        file.toString(),
+                        "--bootstrap-servers",
+                        TestServers.kafkaBootstrapServers(),
+                        "--registry-url",
+                        TestServers.schemaRegistryUrl());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        // 1 receipt; 4 work orders with 2 + 2 + 5 + 5 consumptions and 4 outputs; 3 dispatches
+        assertTrue(run.out().contains("22 events from "), run.out());
+        assertTrue(run.out().contains("22 published, 0 rejected"), run.out());
+        assertTrue(run.out().matches("(?s).*mes\\.dispatch-notes +3\\n.*"), run.out());
+        assertTrue(run.out().matches("(?s).*mes\\.goods-receipts +1\\n.*"), run.out());
+    }
+
+    @Test
     void aFileThatIsNotEpcisIsRefused() throws Exception {
         Path file = Files.writeString(temp.resolve("not.jsonld"), "{\"type\":\"Something\"}");
         CliRun run = CliRun.trace("import", "epcis", file.toString(), "--dry-run");

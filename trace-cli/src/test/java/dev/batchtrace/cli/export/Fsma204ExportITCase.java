@@ -143,6 +143,62 @@ class Fsma204ExportITCase {
     }
 
     @Test
+    void productAndDateRangeFormListsEveryEventOnce() throws Exception {
+        Path file = temp.resolve("tc-100.csv");
+        CliRun run =
+                CliRun.trace(
+                        "export",
+                        "fsma204",
+                        "--product",
+                        "TC-100",
+                        "--from",
+                        "2026-11-02T00:00:00Z",
+                        "--to",
+                        "2026-11-03T00:00:00Z",
+                        "--out",
+                        file.toString(),
+                        "--elasticsearch-url",
+                        url);
+
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = Files.readAllLines(file);
+        String all = String.join("\n", lines);
+        // FG-261102-01 and -02 are TC-100 (FG-03 is TC-100-IT): receipts of all 8 raw lots, the
+        // 6 work orders that made them and their housings, 4 shipping lines
+        assertEquals(8, count(lines, "Receiving,"), all);
+        assertEquals(6, count(lines, "Transformation,"), all);
+        assertEquals(4, count(lines, "Shipping,"), all);
+        assertEquals(1 + 18, lines.size(), all);
+
+        CliRun none =
+                CliRun.trace(
+                        "export",
+                        "fsma204",
+                        "--product",
+                        "TC-100",
+                        "--from",
+                        "2027-01-01T00:00:00Z",
+                        "--out",
+                        file.toString(),
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(4, none.exitCode(), none.err());
+        assertTrue(none.err().contains("no lot of product TC-100"), none.err());
+        CliRun both =
+                CliRun.trace(
+                        "export",
+                        "fsma204",
+                        "FG-261102-01",
+                        "--product",
+                        "TC-100",
+                        "--out",
+                        file.toString(),
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(2, both.exitCode(), both.err());
+    }
+
+    @Test
     void unknownLotAndWrongExtension() {
         CliRun unknown =
                 CliRun.trace(
