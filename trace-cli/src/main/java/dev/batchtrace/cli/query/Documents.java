@@ -29,7 +29,9 @@ final class Documents {
                     "workOrderId",
                     "receivedAt",
                     "producedAt",
-                    "inputLotCodes");
+                    "inputLotCodes",
+                    "onHold",
+                    "qcStatus");
 
     static final List<String> SHIPMENT_FIELDS =
             List.of(
@@ -41,8 +43,7 @@ final class Documents {
                     "lotCodes");
 
     /** Fields of trace-lots a recall needs besides {@link #LOT_FIELDS}. */
-    static final List<String> RECALL_LOT_FIELDS =
-            List.of("quantity", "unit", "onHold", "holds", "balance");
+    static final List<String> RECALL_LOT_FIELDS = List.of("quantity", "unit", "holds", "balance");
 
     /** Fields of trace-shipments a recall needs besides {@link #SHIPMENT_FIELDS}. */
     static final List<String> RECALL_SHIPMENT_FIELDS = List.of("lines", "onHold");
@@ -256,7 +257,9 @@ final class Documents {
                 text(source, "workOrderId"),
                 time(source, "receivedAt"),
                 time(source, "producedAt"),
-                strings(source, "inputLotCodes"));
+                strings(source, "inputLotCodes"),
+                bool(source, "onHold"),
+                text(source, "qcStatus"));
     }
 
     static ShipmentSummary shipment(String id, JsonNode source, List<String> matchedLotCodes) {

@@ -30,7 +30,27 @@ public final class RecallCsv {
     private static final CsvMapper MAPPER =
             CsvMapper.builder().enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING).build();
 
+    /** The four files, in the order {@link #write(RecallReport, Path)} writes them. */
+    public static final List<String> FILES = List.of(LOTS, SHIPMENTS, CUSTOMERS, SUMMARY);
+
     private RecallCsv() {}
+
+    /**
+     * One of the four {@link #FILES} into {@code out} (the explorer's downloads).
+     *
+     * @throws IllegalArgumentException for another file name
+     */
+    public static void write(RecallReport report, String file, Writer out) throws IOException {
+        switch (file) {
+            case LOTS -> write(out, LOT_COLUMNS, lots(report));
+            case SHIPMENTS -> write(out, SHIPMENT_COLUMNS, shipments(report));
+            case CUSTOMERS -> write(out, CUSTOMER_COLUMNS, customers(report));
+            case SUMMARY -> write(out, List.of("field", "value"), summary(report));
+            default ->
+                    throw new IllegalArgumentException(
+                            "no recall file " + file + "; one of " + String.join(", ", FILES));
+        }
+    }
 
     /** Writes the four files into {@code directory} (created if missing); returns their paths. */
     public static List<Path> write(RecallReport report, Path directory) throws IOException {
@@ -208,15 +228,25 @@ public final class RecallCsv {
 
     private static Path write(Path file, List<String> columns, List<List<String>> rows)
             throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            write(out, columns, rows);
+        }
+        return file;
+    }
+
+    private static void write(Writer out, List<String> columns, List<List<String>> rows)
+            throws IOException {
         CsvSchema.Builder schema = CsvSchema.builder();
         columns.forEach(schema::addColumn);
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                SequenceWriter csv = MAPPER.writer(schema.build().withHeader()).writeValues(out)) {
+        // the caller owns (and closes) out
+        try (SequenceWriter csv =
+                MAPPER.writer(schema.build().withHeader())
+                        .without(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+                        .writeValues(out)) {
             for (List<String> row : rows) {
                 csv.write(row);
             }
         }
-        return file;
     }
 
     /** Cells as text: numbers without trailing ".0", unknown values empty. */

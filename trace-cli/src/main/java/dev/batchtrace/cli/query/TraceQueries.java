@@ -408,6 +408,276 @@ public final class TraceQueries implements AutoCloseable {
                 Math.round((System.nanoTime() - start) / 1_000_000.0));
     }
 
+    /**
+     * Lots of one product or material received or produced in [from, to] (either end may be null):
+     * one query on {@code trace-lots}.
+     */
+    public List<LotSummary> lotsOfProduct(String materialCode, Instant from, Instant to) {
+        Stopwatch elasticsearch = new Stopwatch();
+        List<Query> when = new ArrayList<>();
+        for (String field : List.of("receivedAt", "producedAt")) {
+            when.add(
+                    Query.of(
+                            q ->
+                                    q.range(
+                                            r ->
+                                                    r.date(
+                                                            d -> {
+                                                                d.field(field);
+                                                                if (from != null) {
+                                                                    d.gte(from.toString());
+                                                                }
+                                                                if (to != null) {
+                                                                    d.lte(to.toString());
+                                                                }
+                                                                return d;
+                                                            }))));
+        }
+        Query query =
+                Query.of(
+                        q ->
+                                q.bool(
+                                        b ->
+                                                b.filter(term("materialCode", materialCode))
+                                                        .should(when)
+                                                        .minimumShouldMatch("1")));
+        List<LotSummary> lots = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.LOTS,
+                query,
+                "lotCode",
+                Documents.LOT_FIELDS,
+                hit -> lots.add(Documents.lot(hit.id(), hit.source())));
+        return lots;
+    }
+
+    /**
+     * The documents of the given lots with quantity, site, line and balance (mget in chunks), in
+     * the order asked; lots without a document are left out.
+     */
+    public List<LotRecord> lotRecords(java.util.Collection<String> lotCodes) {
+        Stopwatch elasticsearch = new Stopwatch();
+        List<String> fields = new ArrayList<>(Documents.LOT_FIELDS);
+        fields.addAll(List.of("quantity", "unit", "site", "lineId", "balance"));
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(lotCodes));
+        Map<String, LotRecord> found = new java.util.HashMap<>();
+        for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK));
+            MgetResponse<JsonNode> docs =
+                    elasticsearch.time(
+                            TraceIndex.LOTS,
+                            () ->
+                                    client.mget(
+                                            m ->
+                                                    m.index(TraceIndex.LOTS.alias())
+                                                            .ids(chunk)
+                                                            .sourceIncludes(fields),
+                                            JsonNode.class));
+            for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
+                if (item.isFailure()) {
+                    throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
+                }
+                JsonNode source = item.result().source();
+                if (item.result().found() && source != null) {
+                    found.put(
+                            item.result().id(),
+                            new LotRecord(
+                                    Documents.lot(item.result().id(), source),
+                                    Documents.number(source, "quantity"),
+                                    Documents.text(source, "unit"),
+                                    Documents.text(source, "site"),
+                                    Documents.text(source, "lineId"),
+                                    Documents.balance(source)));
+                }
+            }
+        }
+        return ids.stream().map(found::get).filter(r -> r != null).toList();
+    }
+
+    /**
+     * Lots and shipments whose identifiers match a search box text (case-insensitive exact or
+     * prefix match on codes, word match on names): one query per index, at most {@code max} hits
+     * each. "X/Y" also matches supplier X's lot Y and the shipments made from it.
+     */
+    public SearchAnswer search(String text, int max) {
+        String q = text == null ? "" : text.strip();
+        if (q.isEmpty()) {
+            return new SearchAnswer(q, List.of(), 0, List.of(), 0, 0);
+        }
+        Stopwatch elasticsearch = new Stopwatch();
+        List<Query> lotMatches = new ArrayList<>();
+        lotMatches.add(exact("lotCode", q, 10f));
+        lotMatches.add(prefix("lotCode", q));
+        for (String field :
+                List.of("supplierLotCode", "workOrderId", "materialCode", "supplierId")) {
+            lotMatches.add(exact(field, q, 2f));
+        }
+        lotMatches.add(words("materialName", q));
+        lotMatches.add(words("supplierName", q));
+        List<Query> shipmentMatches = new ArrayList<>();
+        shipmentMatches.add(exact("dispatchId", q, 10f));
+        shipmentMatches.add(prefix("dispatchId", q));
+        shipmentMatches.add(exact("customerId", q, 5f));
+        shipmentMatches.add(exact("lotCodes", q, 2f));
+        shipmentMatches.add(words("customerName", q));
+        shipmentMatches.add(words("destination", q));
+        int slash = q.indexOf('/');
+        if (slash > 0 && slash < q.length() - 1) {
+            String supplierId = q.substring(0, slash).strip();
+            String supplierLotCode = q.substring(slash + 1).strip();
+            lotMatches.add(
+                    Query.of(
+                            x ->
+                                    x.bool(
+                                            b ->
+                                                    b.filter(exact("supplierId", supplierId, 1f))
+                                                            .filter(
+                                                                    exact(
+                                                                            "supplierLotCode",
+                                                                            supplierLotCode,
+                                                                            1f))
+                                                            .boost(10f))));
+            // the combined key, as the customers question uses it (case as written)
+            shipmentMatches.add(term("ancestorSupplierLots", supplierId + "/" + supplierLotCode));
+        }
+        List<LotSummary> lots = new ArrayList<>();
+        long lotTotal =
+                searchFirst(
+                        elasticsearch,
+                        TraceIndex.LOTS,
+                        anyOf(lotMatches),
+                        max,
+                        Documents.LOT_FIELDS,
+                        hit -> lots.add(Documents.lot(hit.id(), hit.source())));
+        List<ShipmentSummary> shipments = new ArrayList<>();
+        long shipmentTotal =
+                searchFirst(
+                        elasticsearch,
+                        TraceIndex.SHIPMENTS,
+                        anyOf(shipmentMatches),
+                        max,
+                        Documents.SHIPMENT_FIELDS,
+                        hit ->
+                                shipments.add(
+                                        Documents.shipment(hit.id(), hit.source(), List.of())));
+        return new SearchAnswer(
+                q, lots, lotTotal, shipments, shipmentTotal, elasticsearch.millis());
+    }
+
+    /**
+     * The newest alerts of {@code trace-alerts}, open and resolved: the {@code max} last raised and
+     * the {@code max} last resolved, newest first (a resolution changes an old alert).
+     */
+    public List<RecallAlert> latestAlerts(int max) {
+        Stopwatch elasticsearch = new Stopwatch();
+        Map<String, RecallAlert> alerts = new java.util.LinkedHashMap<>();
+        for (String field : List.of("raisedAt", "resolvedAt")) {
+            SearchResponse<JsonNode> page =
+                    elasticsearch.time(
+                            TraceIndex.ALERTS,
+                            () ->
+                                    client.search(
+                                            s ->
+                                                    s.index(TraceIndex.ALERTS.alias())
+                                                            .query(
+                                                                    Query.of(
+                                                                            x ->
+                                                                                    x.exists(
+                                                                                            e ->
+                                                                                                    e
+                                                                                                            .field(
+                                                                                                                    field))))
+                                                            .size(max)
+                                                            .sort(
+                                                                    o ->
+                                                                            o.field(
+                                                                                    f ->
+                                                                                            f.field(
+                                                                                                            field)
+                                                                                                    .order(
+                                                                                                            SortOrder
+                                                                                                                    .Desc)))
+                                                            .source(
+                                                                    src ->
+                                                                            src.filter(
+                                                                                    f ->
+                                                                                            f
+                                                                                                    .includes(
+                                                                                                            Documents
+                                                                                                                    .ALERT_FIELDS))),
+                                            JsonNode.class));
+            for (Hit<JsonNode> hit : page.hits().hits()) {
+                RecallAlert alert = Documents.alert(hit.id(), hit.source());
+                alerts.putIfAbsent(alert.alertId(), alert);
+            }
+        }
+        return alerts.values().stream()
+                .sorted(
+                        Comparator.comparing(
+                                        RecallAlert::raisedAt,
+                                        Comparator.nullsLast(Comparator.reverseOrder()))
+                                .thenComparing(RecallAlert::alertId))
+                .toList();
+    }
+
+    /** The first {@code max} hits by score; returns the total number of matches. */
+    private long searchFirst(
+            Stopwatch elasticsearch,
+            TraceIndex index,
+            Query query,
+            int max,
+            List<String> fields,
+            Consumer<Hit<JsonNode>> onHit) {
+        SearchResponse<JsonNode> page =
+                elasticsearch.time(
+                        index,
+                        () ->
+                                client.search(
+                                        s ->
+                                                s.index(index.alias())
+                                                        .query(query)
+                                                        .size(max)
+                                                        .trackTotalHits(t -> t.enabled(true))
+                                                        .source(
+                                                                src ->
+                                                                        src.filter(
+                                                                                f ->
+                                                                                        f.includes(
+                                                                                                fields))),
+                                        JsonNode.class));
+        page.hits().hits().forEach(onHit);
+        return page.hits().total() == null
+                ? page.hits().hits().size()
+                : page.hits().total().value();
+    }
+
+    private static Query anyOf(List<Query> queries) {
+        return Query.of(q -> q.bool(b -> b.should(queries).minimumShouldMatch("1")));
+    }
+
+    /** Codes are keywords; people type them in any case. */
+    private static Query exact(String field, String value, float boost) {
+        return Query.of(
+                q -> q.term(t -> t.field(field).value(value).caseInsensitive(true).boost(boost)));
+    }
+
+    private static Query prefix(String field, String value) {
+        return Query.of(q -> q.prefix(p -> p.field(field).value(value).caseInsensitive(true)));
+    }
+
+    private static Query words(String field, String value) {
+        return Query.of(
+                q ->
+                        q.match(
+                                m ->
+                                        m.field(field)
+                                                .query(value)
+                                                .operator(
+                                                        co.elastic.clients.elasticsearch._types
+                                                                .query_dsl.Operator.And)));
+    }
+
     @Override
     public void close() throws IOException {
         if (ownsClient) {

@@ -365,7 +365,9 @@ class TraceQueriesITCase {
                         "workOrderId",
                         "receivedAt",
                         "producedAt",
-                        "inputLotCodes"),
+                        "inputLotCodes",
+                        "onHold",
+                        "qcStatus"),
                 names(ancestor));
         assertEquals(P + "R1", ancestor.get("lotCode").asString());
         assertEquals(1, ancestor.get("level").asInt());
