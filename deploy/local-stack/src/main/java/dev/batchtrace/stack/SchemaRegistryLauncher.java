@@ -21,21 +21,21 @@ final class SchemaRegistryLauncher extends ServerLauncher {
 
     /**
      * HTTPS only (Quarkus {@code quarkus.http.ssl.*}; the plain HTTP port is not served) and extra
-     * registry settings, e.g. Apicurio's auth ({@code registry.auth.*}, {@code quarkus.oidc.*}),
-     * passed as environment variables (Quarkus maps {@code QUARKUS_OIDC_CLIENT_ID} to {@code
-     * quarkus.oidc.client-id}) so that no secret shows in the process list.
+     * registry settings as environment variables, e.g. Apicurio's auth ({@code
+     * REGISTRY_AUTH_ENABLED}, {@code TOKEN_ENDPOINT}, ...): the environment, not {@code -D}, so
+     * that no secret shows in the process list.
      *
-     * @param settings registry/Quarkus properties by their dotted names
+     * @param environment variables for the registry process
      * @param healthAuthorization the {@code Authorization} header of health checks, or null
      */
-    record Security(TlsFiles tls, Map<String, String> settings, String healthAuthorization) {
+    record Security(TlsFiles tls, Map<String, String> environment, String healthAuthorization) {
         Security {
-            settings = Map.copyOf(new TreeMap<>(settings));
+            environment = Map.copyOf(new TreeMap<>(environment));
         }
 
         @Override
         public String toString() {
-            return "Security[tls=" + tls + ", settings=" + settings.keySet() + "]";
+            return "Security[tls=" + tls + ", environment=" + environment.keySet() + "]";
         }
     }
 
@@ -155,7 +155,7 @@ final class SchemaRegistryLauncher extends ServerLauncher {
             env.put(
                     environmentName("quarkus.http.ssl.certificate.key-store-password"),
                     security.tls().password());
-            security.settings().forEach((k, v) -> env.put(environmentName(k), v));
+            env.putAll(security.environment());
         }
         if (persistent) {
             // the registry's default is an in-memory H2 database; a file keeps schemas (and their

@@ -31,7 +31,11 @@ public final class SecuredTestServers {
     /** The file-realm user of the secured Elasticsearch node (role superuser). */
     public static final String ELASTICSEARCH_USER = "batchtrace-writer";
 
+    /** The registry's basic-auth user (an OAuth client of {@link OidcTokenStandIn}). */
+    public static final String REGISTRY_USER = "batchtrace-registry-client";
+
     private static final Secrets SECRETS = new Secrets();
+    private static OidcTokenStandIn oidc;
 
     private SecuredTestServers() {}
 
@@ -41,6 +45,7 @@ public final class SecuredTestServers {
         final String kafkaClient = password("kafka");
         final String kafkaBroker = password("broker");
         final String elasticsearch = password("es");
+        final String registry = password("registry");
 
         private static String password(String prefix) {
             byte[] bytes = new byte[12];
@@ -88,6 +93,76 @@ public final class SecuredTestServers {
     }
 
     private static TlsFiles tlsFiles;
+
+    /** The HTTPS + basic auth registry as a client sees it. */
+    public record SchemaRegistry(String url, TlsFiles tls, String user, String password) {
+        @Override
+        public String toString() {
+            return "SchemaRegistry[" + url + ", user=" + user + "]";
+        }
+    }
+
+    /**
+     * A real Apicurio registry (Confluent API base URL, {@code https://...}) with HTTPS only and
+     * HTTP basic auth. Apicurio 2.4.2 checks basic auth by asking an OpenID Connect token endpoint
+     * (Keycloak in production); here {@link OidcTokenStandIn} plays that part.
+     */
+    public static SchemaRegistry schemaRegistry() {
+        String url = TestServers.get("secured-schema-registry", SecuredTestServers::startRegistry);
+        return new SchemaRegistry(url, tls(), REGISTRY_USER, SECRETS.registry);
+    }
+
+    /** Tokens the stand-in refused so far (a wrong registry password is counted there). */
+    public static synchronized long registryLoginsRefused() {
+        return oidc == null ? 0 : oidc.tokensRefused();
+    }
+
+    private static synchronized OidcTokenStandIn oidc() throws StackException {
+        if (oidc == null) {
+            try {
+                oidc = OidcTokenStandIn.start(REGISTRY_USER, SECRETS.registry);
+            } catch (java.io.IOException e) {
+                throw new StackException("Cannot start the OIDC stand-in: " + e, e);
+            }
+        }
+        return oidc;
+    }
+
+    private static TestServers.Started startRegistry() throws StackException {
+        Checkout checkout = Checkout.locate();
+        OidcTokenStandIn provider = oidc();
+        Map<String, String> environment =
+                Map.of(
+                        "REGISTRY_AUTH_ENABLED", "true",
+                        "CLIENT_CREDENTIALS_BASIC_AUTH_ENABLED", "true",
+                        "REGISTRY_AUTH_URL_CONFIGURED", provider.issuer(),
+                        "TOKEN_ENDPOINT", provider.tokenEndpoint(),
+                        "KEYCLOAK_API_CLIENT_ID", "registry-api");
+        String basic =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(
+                                        (REGISTRY_USER + ":" + SECRETS.registry)
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SchemaRegistryLauncher.Security security =
+                new SchemaRegistryLauncher.Security(tls(), environment, basic);
+        SchemaRegistryLauncher[] last = new SchemaRegistryLauncher[1];
+        ServerProcess p =
+                TestServers.startWithRetries(
+                        () ->
+                                last[0] =
+                                        new SchemaRegistryLauncher(
+                                                checkout,
+                                                TestServers.baseDir()
+                                                        .resolve(DIR)
+                                                        .resolve("schema-registry"),
+                                                HOST,
+                                                Ports.freePort(HOST),
+                                                "(chosen automatically)",
+                                                false,
+                                                security));
+        return new TestServers.Started(p, last[0].confluentApiUrl());
+    }
 
     /** The certificate every secured server presents, with its truststore and PEM file. */
     public static synchronized TlsFiles tls() {

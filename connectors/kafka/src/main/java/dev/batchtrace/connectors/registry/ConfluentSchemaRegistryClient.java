@@ -215,6 +215,25 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            if (isTls(e)) {
+                throw new SchemaRegistryException(
+                        Kind.UNREACHABLE,
+                        "TLS handshake with the schema registry at "
+                                + settings.url()
+                                + " failed: "
+                                + describe(e)
+                                + "; check "
+                                + RegistrySettings.TRUSTSTORE_LOCATION
+                                + " (it must hold the CA of the registry's certificate"
+                                + (settings.truststorePath() == null
+                                        ? "; none is set, so the JVM's default trust was used"
+                                        : "")
+                                + ") and that the certificate names the host in "
+                                + RegistrySettings.URL,
+                        -1,
+                        -1,
+                        e);
+            }
             throw new SchemaRegistryException(
                     Kind.UNREACHABLE,
                     "schema registry unreachable at "
@@ -403,6 +422,15 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
 
     private static String encode(String subject) {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static boolean isTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {
