@@ -186,6 +186,17 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         send("PUT", "/config/" + encode(subject), body, Target.subject(subject));
     }
 
+    /**
+     * Lists the subjects once, so a tool or job fails at start (wrong URL, TLS trust, credentials)
+     * rather than on its first record.
+     *
+     * @throws SchemaRegistryException {@code UNAUTHORIZED} naming the user, {@code UNREACHABLE}
+     *     naming the URL or the truststore key
+     */
+    public void verifyAccess() {
+        send("GET", "/subjects", null, Target.subject(null));
+    }
+
     /** HTTP requests sent so far (tests use it to prove the caches work). */
     public long httpCalls() {
         return httpCalls.get();
