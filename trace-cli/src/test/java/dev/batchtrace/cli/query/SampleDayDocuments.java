@@ -23,10 +23,10 @@ import java.util.List;
  * Indexes the sample factory day's trace documents and alerts as the batch reference computes them
  * from deploy/sample-data/factory-day.jsonl (what the pipeline writes, without running it).
  */
-final class SampleDayDocuments {
+public final class SampleDayDocuments {
     private SampleDayDocuments() {}
 
-    static void index(ElasticsearchClient client, Instant raisedAt) throws Exception {
+    public static void index(ElasticsearchClient client, Instant raisedAt) throws Exception {
         List<Object> events = new ArrayList<>();
         Path day = Checkout.locate().root().resolve("deploy/sample-data/factory-day.jsonl");
         for (LineResult line : new JsonLinesReader().readAll(day)) {
