@@ -69,9 +69,10 @@ final class LocalLineageRun {
      * What the jobs keep in state and how they read it. Bump it when a change makes old state wrong
      * for the new code (a new state the old runs never filled, a changed meaning): runs written by
      * another version are then not resumed, and the next run recomputes from the topics. 2:
-     * balance, QC, machine runs, work-order windows (issues 4 and 5).
+     * balance, QC, machine runs, work-order windows (issues 4 and 5). 3: runs of version 2 may hold
+     * machine runs lost to a slow-starting input (issue 13); recompute them.
      */
-    static final String STATE_VERSION = "2";
+    static final String STATE_VERSION = "3";
 
     /** The file in a run folder that names the state version of its checkpoints. */
     static final String STATE_VERSION_FILE = "state-version";

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             LotsCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            dev.batchtrace.cli.kibana.KibanaCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TraceCli implements Runnable {

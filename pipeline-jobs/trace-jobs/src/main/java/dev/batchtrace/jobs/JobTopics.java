@@ -24,6 +24,12 @@ public final class JobTopics {
 
     private JobTopics() {}
 
+    /** The producer's {@code max.request.size}: configured, or Kafka's default of 1 MiB. */
+    public static int maxRequestBytes(KafkaSettings kafka) {
+        String configured = kafka.clientProperties(false).getProperty("max.request.size");
+        return configured == null ? 1024 * 1024 : Integer.parseInt(configured.strip());
+    }
+
     /** An exactly-once sink; the serializer names the topic. */
     public static <T> KafkaSink<T> exactlyOnceSink(
             KafkaSettings kafka,

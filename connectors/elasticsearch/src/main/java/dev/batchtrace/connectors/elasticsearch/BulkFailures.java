@@ -19,7 +19,13 @@ public final class BulkFailures {
         SKIPPED_OLDER,
         /** Elasticsearch was overloaded or unavailable: send again after a backoff. */
         RETRY,
-        /** A permanent error (mapping, malformed document, auth): fail the task. */
+        /**
+         * This document cannot be stored (mapping conflict, too many nested objects, too large): it
+         * goes to the dead-letter index and the sink goes on; failing the task would meet the same
+         * document again after the restore, a restart loop.
+         */
+        REJECTED,
+        /** A permanent error of the sink itself (auth, missing index, blocked cluster): fail. */
         FAIL
     }
 
@@ -46,6 +52,9 @@ public final class BulkFailures {
         }
         if (isRetryableStatus(status)) {
             return Outcome.RETRY;
+        }
+        if (status == 400 || status == 413) {
+            return Outcome.REJECTED; // the document's fault, not the cluster's
         }
         return Outcome.FAIL;
     }

@@ -8,10 +8,17 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.json.JsonpMapper;
+import co.elastic.clients.json.JsonpUtils;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +49,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     static final String DOCUMENTS_WRITTEN = "documents-written";
     static final String SKIPPED_OLDER = "skipped-older";
     static final String RETRIES = "retries";
+    static final String DOCUMENTS_REJECTED = "documents-rejected";
 
     /** Longest a flush sleeps before it looks at the retry queue again. */
     private static final long MAX_WAIT_MILLIS = 100;
@@ -57,6 +65,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     private final Counter documentsWritten;
     private final Counter skippedOlder;
     private final Counter retries;
+    private final Counter documentsRejected;
     private final Counter recordsSend; // task thread only
     private final Counter recordsOutErrors; // task thread only
     private final AtomicLong recordsSendPending = new AtomicLong();
@@ -90,6 +99,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         this.documentsWritten = group.counter(DOCUMENTS_WRITTEN, new ThreadSafeSimpleCounter());
         this.skippedOlder = group.counter(SKIPPED_OLDER, new ThreadSafeSimpleCounter());
         this.retries = group.counter(RETRIES, new ThreadSafeSimpleCounter());
+        this.documentsRejected = group.counter(DOCUMENTS_REJECTED, new ThreadSafeSimpleCounter());
         this.recordsSend = metricGroup.getNumRecordsSendCounter();
         this.recordsOutErrors = metricGroup.getNumRecordsOutErrorsCounter();
         // no backoffPolicy on the ingester: item-level 429s come back to the listener and are
@@ -190,6 +200,10 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         return retries.getCount();
     }
 
+    long documentsRejected() {
+        return documentsRejected.getCount();
+    }
+
     static BulkOperation toBulkOperation(TraceDocument document) {
         if (document.isDelete()) {
             return BulkOperation.of(
@@ -248,7 +262,9 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         }
         for (Operation operation : due) {
             operation.attempts++;
-            retries.inc();
+            if (operation.attempts > 1) {
+                retries.inc();
+            }
             ingester.add(operation.bulkOperation, operation);
         }
         return due.size();
@@ -284,15 +300,28 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
 
     /** Queues operations for another attempt after their backoff; called on I/O threads. */
     private void scheduleRetries(List<Operation> operations) {
+        long now = now();
+        for (Operation operation : operations) {
+            operation.dueAtMillis =
+                    now + retryPolicy.backoffBefore(operation.attempts + 1).toMillis();
+        }
+        queue(operations);
+    }
+
+    /** Queues dead letters to be written by the task thread at once; called on I/O threads. */
+    private void scheduleNow(List<Operation> operations) {
+        long now = now();
+        operations.forEach(o -> o.dueAtMillis = now);
+        queue(operations);
+    }
+
+    private void queue(List<Operation> operations) {
         if (operations.isEmpty()) {
             return;
         }
         long firstDue = Long.MAX_VALUE;
         synchronized (lock) {
-            long now = now();
             for (Operation operation : operations) {
-                operation.dueAtMillis =
-                        now + retryPolicy.backoffBefore(operation.attempts + 1).toMillis();
                 firstDue = Math.min(firstDue, operation.dueAtMillis);
                 retryQueue.add(operation);
             }
@@ -321,12 +350,50 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     static final class Operation {
         final TraceDocument document;
         final BulkOperation bulkOperation;
+
+        /** Whether this writes the dead letter of a document Elasticsearch refused. */
+        final boolean deadLetter;
+
         int attempts = 1;
         long dueAtMillis;
 
         Operation(TraceDocument document, BulkOperation bulkOperation) {
+            this(document, bulkOperation, false);
+        }
+
+        private Operation(TraceDocument document, BulkOperation bulkOperation, boolean deadLetter) {
             this.document = document;
             this.bulkOperation = bulkOperation;
+            this.deadLetter = deadLetter;
+        }
+
+        /**
+         * The dead letter of a refused document: id {@code index/id/version} (a replay after a
+         * restore overwrites it instead of adding another), the reason, and the document's bytes.
+         */
+        static Operation deadLetterOf(
+                Operation refused, BulkResponseItem item, JsonpMapper mapper) {
+            TraceDocument d = refused.document;
+            String json = d.isDelete() ? "" : JsonpUtils.toJsonString(d.source(), mapper);
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("index", d.index());
+            source.put("documentId", d.id());
+            source.put("version", d.version());
+            source.put("status", item.status());
+            source.put("errorType", item.error() == null ? null : item.error().type());
+            source.put("reason", BulkFailures.describe(item));
+            source.put("failedAt", Instant.now().toString());
+            source.put("sizeBytes", bytes.length);
+            source.put("source", Base64.getEncoder().encodeToString(bytes));
+            String index = TraceIndex.DEAD_LETTERS.alias();
+            String id = d.index() + "/" + d.id() + "/" + d.version();
+            BulkOperation op =
+                    BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(source)));
+            // the refused write counts as answered only once its dead letter is stored
+            Operation letter = new Operation(TraceDocument.upsert(index, id, 0, source), op, true);
+            letter.attempts = 0;
+            return letter;
         }
     }
 
@@ -355,14 +422,36 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
             }
             int answered = 0;
             List<Operation> again = new ArrayList<>();
+            List<Operation> deadLetters = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
                 Operation operation = contexts.get(i);
                 switch (BulkFailures.classifyItem(item)) {
                     case WRITTEN -> {
-                        documentsWritten.inc();
-                        recordsSendPending.incrementAndGet();
+                        if (operation.deadLetter) {
+                            documentsRejected.inc();
+                            recordsOutErrorsPending.incrementAndGet();
+                        } else {
+                            documentsWritten.inc();
+                            recordsSendPending.incrementAndGet();
+                        }
                         answered++;
+                    }
+                    case REJECTED -> {
+                        if (operation.deadLetter) {
+                            fail(
+                                    new ElasticsearchSinkException(
+                                            "the dead-letter index refused a dead letter: "
+                                                    + BulkFailures.describe(item)));
+                            answered++;
+                        } else {
+                            LOG.warn(
+                                    "Elasticsearch refused a document; it goes to {}: {}",
+                                    TraceIndex.DEAD_LETTERS.alias(),
+                                    BulkFailures.describe(item));
+                            deadLetters.add(
+                                    Operation.deadLetterOf(operation, item, client._jsonpMapper()));
+                        }
                     }
                     case SKIPPED_OLDER -> {
                         skippedOlder.inc();
@@ -391,6 +480,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                 }
             }
             scheduleRetries(again);
+            scheduleNow(deadLetters);
             acknowledge(answered);
         }
 

@@ -9,7 +9,9 @@ public enum TraceIndex {
     LOTS("trace-lots", 1),
     WORK_ORDERS("trace-work-orders", 1),
     SHIPMENTS("trace-shipments", 1),
-    ALERTS("trace-alerts", 1);
+    ALERTS("trace-alerts", 1),
+    /** Documents Elasticsearch refused, with the reason and their bytes (the sink goes on). */
+    DEAD_LETTERS("trace-dead-letters", 1);
 
     private final String family;
     private final int version;

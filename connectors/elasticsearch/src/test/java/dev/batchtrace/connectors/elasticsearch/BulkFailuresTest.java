@@ -1,6 +1,7 @@
 package dev.batchtrace.connectors.elasticsearch;
 
 import static dev.batchtrace.connectors.elasticsearch.BulkFailures.Outcome.FAIL;
+import static dev.batchtrace.connectors.elasticsearch.BulkFailures.Outcome.REJECTED;
 import static dev.batchtrace.connectors.elasticsearch.BulkFailures.Outcome.RETRY;
 import static dev.batchtrace.connectors.elasticsearch.BulkFailures.Outcome.SKIPPED_OLDER;
 import static dev.batchtrace.connectors.elasticsearch.BulkFailures.Outcome.WRITTEN;
@@ -29,7 +30,13 @@ class BulkFailuresTest {
                 SKIPPED_OLDER, BulkFailures.classifyItem(409, "version_conflict_engine_exception"));
         assertEquals(RETRY, BulkFailures.classifyItem(429, "es_rejected_execution_exception"));
         assertEquals(RETRY, BulkFailures.classifyItem(503, "unavailable_shards_exception"));
-        assertEquals(FAIL, BulkFailures.classifyItem(400, "document_parsing_exception"));
+        // the document's fault: a dead letter, the sink goes on
+        assertEquals(REJECTED, BulkFailures.classifyItem(400, "document_parsing_exception"));
+        assertEquals(REJECTED, BulkFailures.classifyItem(400, "illegal_argument_exception"));
+        assertEquals(REJECTED, BulkFailures.classifyItem(413, "content_too_long_exception"));
+        // the sink's or the cluster's fault: fail
+        assertEquals(FAIL, BulkFailures.classifyItem(403, "cluster_block_exception"));
+        assertEquals(FAIL, BulkFailures.classifyItem(401, "security_exception"));
         assertEquals(FAIL, BulkFailures.classifyItem(404, "index_not_found_exception"));
         assertEquals(FAIL, BulkFailures.classifyItem(409, "some_other_conflict"));
         assertEquals(FAIL, BulkFailures.classifyItem(500, "illegal_state_exception"));
@@ -51,7 +58,7 @@ class BulkFailuresTest {
                                                                         "failed to parse field"
                                                                                 + " [receivedAt]")));
 
-        assertEquals(FAIL, BulkFailures.classifyItem(item));
+        assertEquals(REJECTED, BulkFailures.classifyItem(item));
         String text = BulkFailures.describe(item);
         assertTrue(text.contains("index=trace-lots-v1"), text);
         assertTrue(text.contains("id=LOT-7"), text);

@@ -1,7 +1,6 @@
 package dev.batchtrace.connectors.elasticsearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
@@ -39,7 +37,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,7 +223,8 @@ class ElasticsearchSinkITCase {
     }
 
     @Test
-    void aDocumentElasticsearchCannotMapFailsTheJobWithIndexIdAndReason() throws Exception {
+    void aDocumentElasticsearchCannotMapGoesToTheDeadLetterIndexAndTheJobFinishes()
+            throws Exception {
         String index = "it-sink-mapping";
         client.indices().delete(d -> d.index(index).ignoreUnavailable(true));
         client.indices()
@@ -239,8 +237,9 @@ class ElasticsearchSinkITCase {
                                                         m.properties(
                                                                 "quantity",
                                                                 p -> p.double_(d -> d))));
+        IndexTemplates.install(settings(), line -> {});
         StreamExecutionEnvironment env = environment();
-        env.fromData(1L, 2L)
+        env.fromData(1L, 2L, 3L)
                 .sinkTo(
                         ElasticsearchSink.of(
                                 settings(),
@@ -251,12 +250,21 @@ class ElasticsearchSinkITCase {
                                                 1,
                                                 Map.of("quantity", i == 2 ? "twelve" : i))));
 
-        ExecutionException e = assertThrows(ExecutionException.class, () -> run(env, "mapping"));
+        JobID job = run(env, "mapping"); // a refused document fails nothing
+        refresh(index);
+        refresh(TraceIndex.DEAD_LETTERS.alias());
 
-        ElasticsearchSinkException cause =
-                ExceptionUtils.findThrowable(e, ElasticsearchSinkException.class).orElseThrow();
-        assertTrue(cause.getMessage().contains("index=" + index + " id=BAD-2"), cause.getMessage());
-        assertTrue(cause.getMessage().contains("document_parsing_exception"), cause.getMessage());
+        assertEquals(2, client.count(c -> c.index(index)).count(), "the good documents arrived");
+        GetResponse<JsonNode> letter =
+                client.get(
+                        g -> g.index(TraceIndex.DEAD_LETTERS.alias()).id(index + "/BAD-2/1"),
+                        JsonNode.class);
+        assertTrue(letter.found(), "dead letter of BAD-2");
+        assertEquals("BAD-2", letter.source().path("documentId").asString());
+        assertTrue(
+                letter.source().path("reason").asString().contains("document_parsing_exception"),
+                letter.source().toString());
+        assertEquals(1L, counter(job, ElasticsearchSinkWriter.DOCUMENTS_REJECTED));
     }
 
     // ---------------------------------------------------------------- converters and functions

@@ -1,11 +1,14 @@
 package dev.batchtrace.connectors.elasticsearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -119,7 +122,7 @@ class ElasticsearchSinkWriterTest {
     }
 
     @Test
-    void aMappingErrorFailsAtOnceWithIndexIdAndReason() throws Exception {
+    void aDocumentElasticsearchRefusesBecomesADeadLetterAndTheSinkGoesOn() throws Exception {
         try (ElasticsearchSinkWriter<TraceDocument> writer =
                 new ElasticsearchSinkWriter<>(
                         settings(fake.url(), 8),
@@ -129,15 +132,31 @@ class ElasticsearchSinkWriterTest {
                         mailbox(),
                         timers())) {
             writer.write(TraceDocument.upsert("idx", "good-1", 1, Map.of("q", 1)), null);
-            writer.write(TraceDocument.upsert("idx", "bad-1", 1, Map.of("q", "x")), null);
+            writer.write(TraceDocument.upsert("idx", "bad-1", 3, Map.of("q", "x")), null);
 
-            ElasticsearchSinkException e =
-                    assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+            writer.flush(false); // does not throw: a refused document is not a broken sink
+            writer.write(TraceDocument.upsert("idx", "good-2", 1, Map.of("q", 2)), null);
+            writer.flush(false);
 
-            assertTrue(e.getMessage().contains("index=idx id=bad-1"), e.getMessage());
-            assertTrue(e.getMessage().contains("document_parsing_exception"), e.getMessage());
-            assertEquals(1, fake.bulkRequests(), "a permanent error is not retried");
-            assertEquals(1, writer.documentsWritten());
+            assertEquals(2, writer.documentsWritten());
+            assertEquals(1, writer.documentsRejected());
+            assertEquals(0, writer.unacknowledged());
+            assertEquals(0, writer.retries(), "a refused document is not retried");
+            BulkProxy.Stored letter =
+                    fake.documents().get(TraceIndex.DEAD_LETTERS.alias() + "/idx/bad-1/3");
+            assertNotNull(letter, "dead letter stored: " + fake.documents().keySet());
+            assertEquals("bad-1", letter.source().path("documentId").asString());
+            assertEquals(400, letter.source().path("status").asInt());
+            assertEquals(
+                    "document_parsing_exception", letter.source().path("errorType").asString());
+            assertTrue(
+                    letter.source().path("reason").asString().contains("index=idx id=bad-1"),
+                    letter.source().toString());
+            String original =
+                    new String(
+                            Base64.getDecoder().decode(letter.source().path("source").asString()),
+                            StandardCharsets.UTF_8);
+            assertEquals("{\"q\":\"x\"}", original, "the document's bytes");
         }
     }
 
@@ -185,7 +204,7 @@ class ElasticsearchSinkWriterTest {
             assertEquals(100, metrics.recordsSend.getCount(), "counted when flush returns");
 
             writer.write(TraceDocument.upsert("idx", "bad-1", 1, Map.of("q", "x")), null);
-            assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+            writer.flush(false); // refused: a dead letter, counted as an output error
             assertEquals(1, metrics.recordsOutErrors.getCount());
         }
 

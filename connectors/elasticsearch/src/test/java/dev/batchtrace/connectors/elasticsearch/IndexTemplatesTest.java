@@ -123,7 +123,15 @@ class IndexTemplatesTest {
                             Map.entry("unit", KEYWORD),
                             Map.entry("path", KEYWORD),
                             Map.entry("raisedAt", DATE),
-                            Map.entry("resolvedAt", DATE)));
+                            Map.entry("resolvedAt", DATE)),
+                    TraceIndex.DEAD_LETTERS,
+                    Map.ofEntries(
+                            Map.entry("index", KEYWORD),
+                            Map.entry("documentId", KEYWORD),
+                            Map.entry("errorType", KEYWORD),
+                            Map.entry("reason", TEXT),
+                            Map.entry("failedAt", DATE),
+                            Map.entry("source", "binary")));
 
     @Test
     void everyTemplateParsesAndMapsThePromisedFields() {

@@ -11,9 +11,8 @@ import java.util.Optional;
 /**
  * When to send a webhook delivery again. Attempt 1 is the first send; before attempt {@code n > 1}
  * wait {@code initialBackoff * 2^(n-2)}, capped at {@code maxBackoff}. A receiver's {@code
- * Retry-After} (seconds or HTTP date) lengthens the wait, up to {@code maxBackoff} so that one slow
- * receiver cannot hold a checkpoint for hours. After {@code maxAttempts} sends the task fails and
- * Flink restores it from the last checkpoint.
+ * Retry-After} (seconds or HTTP date) lengthens the wait, up to {@code maxBackoff}. After {@code
+ * maxAttempts} sends the writer keeps trying at {@code maxBackoff} and warns each round.
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff)
         implements Serializable {

@@ -8,6 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -25,11 +30,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writer of {@link WebhookSink}. Threads: write/flush/close run on the task thread; HTTP answers
- * arrive on the client's threads and retries are sent from a small scheduler, so deliveries make
- * progress without records or checkpoints coming in. The task thread only counts and waits.
+ * Writer of {@link WebhookSink}. Threads: write/flush/snapshot/close run on the task thread; HTTP
+ * answers arrive on the client's threads and retries are sent from a small scheduler, so deliveries
+ * make progress without records or checkpoints coming in.
+ *
+ * <p>Nothing here waits for a receiver: deliveries not yet answered 2xx are part of the writer's
+ * state ({@link #snapshotState}) and are sent again after a restore, so a checkpoint completes at
+ * once however slow or absent the receivers are, and the job they run in (the lineage job) keeps
+ * flowing (issue 13: a receiver taking 10 s per request stalled every genealogy hop). Transient
+ * failures (connection errors, timeouts, 408/425/429/5xx, and 401/403/404, which a fixed
+ * configuration cures) are retried for as long as it takes at the capped backoff; only a receiver
+ * that refuses the payload itself (400, 413, 415, 422) gives up that delivery, logged and counted
+ * as {@value #REJECTED}.
  */
-final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
+final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingDelivery> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSinkWriter.class);
 
@@ -37,7 +51,9 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
     static final String DELIVERED = "delivered";
     static final String RETRIES = "retries";
     static final String FAILED = "failed";
+    static final String REJECTED = "rejected";
     static final String ALREADY_DELIVERED = "already-delivered";
+    static final String PENDING = "pending";
 
     /** How much of a rejecting receiver's answer goes into the error message. */
     static final int BODY_EXCERPT_CHARS = 300;
@@ -52,13 +68,19 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
     private final Counter delivered;
     private final Counter retries;
     private final Counter failed;
+    private final Counter rejected;
     private final Counter alreadyDelivered;
     private final DeliveryLedger ledger;
 
     private final Object lock = new Object();
 
-    /** Deliveries (alert x URL) sent and not yet finally answered, retries waiting included. */
-    private long pending; // guarded by lock
+    /** Deliveries (alert x URL) not yet finally answered, by delivery key, in arrival order. */
+    private final Map<String, Delivery> pending = new LinkedHashMap<>(); // guarded by lock
+
+    /** Pending deliveries not sent yet because {@code maxInFlight} requests are out. */
+    private final Deque<Delivery> waiting = new ArrayDeque<>(); // guarded by lock
+
+    private int inFlight; // guarded by lock; sent or waiting for a retry
 
     private final AtomicReference<WebhookDeliveryException> failure = new AtomicReference<>();
     private volatile boolean closed;
@@ -74,7 +96,9 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         this.delivered = group.counter(DELIVERED, new ThreadSafeSimpleCounter());
         this.retries = group.counter(RETRIES, new ThreadSafeSimpleCounter());
         this.failed = group.counter(FAILED, new ThreadSafeSimpleCounter());
+        this.rejected = group.counter(REJECTED, new ThreadSafeSimpleCounter());
         this.alreadyDelivered = group.counter(ALREADY_DELIVERED, new ThreadSafeSimpleCounter());
+        group.gauge(PENDING, this::pending);
         // HTTP/1.1: webhook bodies are small, and some receivers mishandle the h2c upgrade
         this.client =
                 HttpClient.newBuilder()
@@ -92,6 +116,32 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         LOG.info("Webhook sink writer {} started with {}", subtask, settings);
     }
 
+    /**
+     * Takes over the deliveries a checkpoint held: each goes out again unless the ledger knows it
+     * was answered 2xx; one whose URL is no longer configured is dropped with a warning.
+     */
+    void resume(Collection<PendingDelivery> restored) {
+        for (PendingDelivery p : restored) {
+            if (ledger.contains(p.deliveryKey())) {
+                alreadyDelivered.inc();
+                continue;
+            }
+            int urlIndex = -1;
+            for (int i = 0; i < urls.size(); i++) {
+                if (DeliveryLedger.key(p.idempotencyKey(), urls.get(i)).equals(p.deliveryKey())) {
+                    urlIndex = i;
+                }
+            }
+            if (urlIndex < 0) {
+                LOG.warn(
+                        "Alert {} was pending for a webhook that is no longer configured: dropped",
+                        p.idempotencyKey());
+                continue;
+            }
+            enqueue(new Delivery(urlIndex, p.idempotencyKey(), p.deliveryKey(), p.body()));
+        }
+    }
+
     @Override
     public void write(TraceAlert alert, Context context) throws IOException, InterruptedException {
         checkFailure();
@@ -103,30 +153,40 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
                 alreadyDelivered.inc(); // sent before a restore rolled the input back
                 continue;
             }
-            awaitCapacity();
-            synchronized (lock) {
-                pending++;
-            }
-            send(new Delivery(i, payload.idempotencyKey(), deliveryKey, body));
+            enqueue(new Delivery(i, payload.idempotencyKey(), deliveryKey, body));
         }
     }
 
-    /** Returns when every delivery written so far is answered 2xx; rethrows a stored failure. */
+    /**
+     * Does not wait for receivers (pending deliveries are checkpointed instead), except at the end
+     * of a bounded input, where it returns when every delivery is answered.
+     */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
-        synchronized (lock) {
-            while (pending > 0 && failure.get() == null) {
-                lock.wait(100);
+        if (endOfInput) {
+            synchronized (lock) {
+                while (!pending.isEmpty() && failure.get() == null) {
+                    lock.wait(100);
+                }
             }
         }
         checkFailure();
         ledger.flush();
     }
 
-    /**
-     * Deliveries still waiting are dropped: they were not acknowledged, so no checkpoint counts
-     * them, and Flink replays their alerts after the restore.
-     */
+    /** The deliveries not answered 2xx yet: after a restore they go out again. */
+    @Override
+    public List<PendingDelivery> snapshotState(long checkpointId) {
+        synchronized (lock) {
+            List<PendingDelivery> state = new ArrayList<>(pending.size());
+            for (Delivery d : pending.values()) {
+                state.add(new PendingDelivery(d.idempotencyKey, d.deliveryKey, d.body));
+            }
+            return state;
+        }
+    }
+
+    /** Deliveries still pending are dropped here: the last checkpoint holds them. */
     @Override
     public void close() {
         closed = true;
@@ -137,10 +197,10 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         ledger.close();
     }
 
-    /** For tests: deliveries not yet finally answered. */
+    /** Deliveries not yet finally answered (also the gauge {@value #PENDING}). */
     long pending() {
         synchronized (lock) {
-            return pending;
+            return pending.size();
         }
     }
 
@@ -152,17 +212,30 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         return retries.getCount();
     }
 
+    long rejected() {
+        return rejected.getCount();
+    }
+
     long alreadyDelivered() {
         return alreadyDelivered.getCount();
     }
 
-    private void awaitCapacity() throws IOException, InterruptedException {
+    private void enqueue(Delivery delivery) {
+        boolean sendNow;
         synchronized (lock) {
-            while (pending >= settings.maxInFlight() && failure.get() == null) {
-                lock.wait(100);
+            if (pending.putIfAbsent(delivery.deliveryKey, delivery) != null) {
+                return; // the same alert again (a replay): one delivery is enough
+            }
+            sendNow = inFlight < settings.maxInFlight();
+            if (sendNow) {
+                inFlight++;
+            } else {
+                waiting.add(delivery);
             }
         }
-        checkFailure();
+        if (sendNow) {
+            send(delivery);
+        }
     }
 
     private void checkFailure() throws WebhookDeliveryException {
@@ -253,50 +326,57 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         if (status >= 200 && status < 300) {
             ledger.record(delivery.deliveryKey);
             delivered.inc();
-            done();
-        } else if (RetryPolicy.isRetryable(status)) {
+            done(delivery);
+        } else if (RetryPolicy.isRetryable(status)
+                || status == 401
+                || status == 403
+                || status == 404) {
             Optional<Duration> retryAfter =
                     RetryPolicy.parseRetryAfter(
                             response.headers().firstValue("Retry-After").orElse(null),
                             Instant.now());
             retryOrFail(delivery, retryAfter, "HTTP " + status + excerptSuffix(response.body()));
         } else {
-            fail(
-                    new WebhookDeliveryException(
-                            "webhook "
-                                    + redactedUrls.get(delivery.urlIndex)
-                                    + " rejected alert "
-                                    + delivery.idempotencyKey
-                                    + " with HTTP "
-                                    + status
-                                    + excerptSuffix(response.body())
-                                    + " (not retried: fix the receiver or its configuration)"));
+            // the receiver refuses this payload: sending it again cannot help
+            rejected.inc();
+            LOG.error(
+                    "webhook {} rejected alert {} with HTTP {}{} (not retried: fix the receiver or"
+                            + " its configuration)",
+                    redactedUrls.get(delivery.urlIndex),
+                    delivery.idempotencyKey,
+                    status,
+                    excerptSuffix(response.body()));
+            done(delivery);
         }
     }
 
+    /**
+     * Sends again after the backoff, for as long as it takes: the backoff stays at its maximum once
+     * the policy's attempts are used up, and each further round of attempts logs a warning.
+     */
     private void retryOrFail(Delivery delivery, Optional<Duration> retryAfter, String reason) {
-        if (!retryPolicy.mayRetry(delivery.attempts)) {
-            fail(
-                    new WebhookDeliveryException(
-                            "webhook "
-                                    + redactedUrls.get(delivery.urlIndex)
-                                    + " still failing for alert "
-                                    + delivery.idempotencyKey
-                                    + " after "
-                                    + delivery.attempts
-                                    + " attempts; last: "
-                                    + reason));
-            return;
-        }
-        Duration delay = retryPolicy.delayBefore(delivery.attempts + 1, retryAfter);
+        int next = Math.min(delivery.attempts + 1, retryPolicy.maxAttempts());
+        Duration delay = retryPolicy.delayBefore(next, retryAfter);
         retries.inc();
-        LOG.debug(
-                "Webhook {}: alert {} attempt {} failed ({}), next in {}",
-                redactedUrls.get(delivery.urlIndex),
-                delivery.idempotencyKey,
-                delivery.attempts,
-                reason,
-                delay);
+        if (!retryPolicy.mayRetry(delivery.attempts)
+                && delivery.attempts % retryPolicy.maxAttempts() == 0) {
+            LOG.warn(
+                    "webhook {} still failing for alert {} after {} attempts (last: {}); it keeps"
+                            + " trying every {}",
+                    redactedUrls.get(delivery.urlIndex),
+                    delivery.idempotencyKey,
+                    delivery.attempts,
+                    reason,
+                    delay);
+        } else {
+            LOG.debug(
+                    "Webhook {}: alert {} attempt {} failed ({}), next in {}",
+                    redactedUrls.get(delivery.urlIndex),
+                    delivery.idempotencyKey,
+                    delivery.attempts,
+                    reason,
+                    delay);
+        }
         try {
             retryScheduler.schedule(() -> send(delivery), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -304,13 +384,23 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         }
     }
 
-    private void done() {
+    /** A delivery is finally answered: its slot goes to the next waiting one. */
+    private void done(Delivery delivery) {
+        Delivery next;
         synchronized (lock) {
-            pending--;
+            pending.remove(delivery.deliveryKey);
+            next = waiting.poll();
+            if (next == null) {
+                inFlight--;
+            }
             lock.notifyAll();
+        }
+        if (next != null) {
+            send(next);
         }
     }
 
+    /** A failure of the writer itself (not of a receiver): the task fails. */
     private void fail(WebhookDeliveryException e) {
         failed.inc();
         if (failure.compareAndSet(null, e)) {
@@ -318,7 +408,9 @@ final class WebhookSinkWriter implements SinkWriter<TraceAlert> {
         } else {
             LOG.warn("Further webhook sink failure: {}", e.getMessage());
         }
-        done();
+        synchronized (lock) {
+            lock.notifyAll();
+        }
     }
 
     static String excerptSuffix(String body) {

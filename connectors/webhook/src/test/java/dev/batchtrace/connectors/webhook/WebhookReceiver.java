@@ -32,7 +32,11 @@ final class WebhookReceiver implements AutoCloseable {
         TOO_MANY_REQUESTS(429),
         /** Closes the connection without an answer. */
         DROP(0),
-        BAD_REQUEST(400);
+        BAD_REQUEST(400),
+        /** 200 after {@link #SLOW_MILLIS}: a receiver that takes its time. */
+        SLOW(200);
+
+        static final long SLOW_MILLIS = 2000;
 
         final int status;
 
@@ -91,7 +95,9 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** Requests answered 2xx, i.e. deliveries the sender saw succeed. */
     List<Request> delivered() {
-        return requests().stream().filter(r -> r.answer() == Answer.OK).toList();
+        return requests().stream()
+                .filter(r -> r.answer() == Answer.OK || r.answer() == Answer.SLOW)
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -117,6 +123,13 @@ final class WebhookReceiver implements AutoCloseable {
                                 Instant.now(),
                                 attempt,
                                 answer));
+            }
+            if (answer == Answer.SLOW) {
+                try {
+                    Thread.sleep(Answer.SLOW_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (answer == Answer.DROP) {
                 exchange.close(); // no response headers sent yet: the server closes the socket

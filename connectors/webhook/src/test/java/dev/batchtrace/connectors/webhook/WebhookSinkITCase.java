@@ -1,7 +1,6 @@
 package dev.batchtrace.connectors.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.connectors.webhook.WebhookReceiver.Answer;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -29,7 +27,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -146,7 +143,7 @@ class WebhookSinkITCase {
     }
 
     @Test
-    void aBadRequestFailsTheJobWithUrlStatusAndBody() throws Exception {
+    void aBadRequestGivesUpThatAlertAndTheJobGoesOn() throws Exception {
         try (WebhookReceiver receiver =
                 WebhookReceiver.start(
                         (key, attempt) -> key.equals(key(3)) ? Answer.BAD_REQUEST : Answer.OK)) {
@@ -157,28 +154,16 @@ class WebhookSinkITCase {
                     .map(new ThrottledAlerts(false))
                     .sinkTo(WebhookSink.of(settings(receiver)));
 
-            ExecutionException e =
-                    assertThrows(
-                            ExecutionException.class,
-                            () ->
-                                    env.executeAsync("webhook-sink-it-400")
-                                            .getJobExecutionResult()
-                                            .get());
+            // a receiver refusing one payload must not fail (and restart-loop) the job it runs in
+            env.executeAsync("webhook-sink-it-400").getJobExecutionResult().get();
 
-            WebhookDeliveryException cause =
-                    ExceptionUtils.findThrowable(e, WebhookDeliveryException.class).orElseThrow();
-            assertTrue(cause.getMessage().contains(receiver.url("/alerts")), cause.getMessage());
-            assertTrue(cause.getMessage().contains(key(3)), cause.getMessage());
-            assertTrue(cause.getMessage().contains("HTTP 400"), cause.getMessage());
-            assertTrue(
-                    cause.getMessage().contains("unknown channel #quality-alerts"),
-                    cause.getMessage());
             assertEquals(
                     1,
                     receiver.requests().stream()
                             .filter(r -> r.idempotencyKey().equals(key(3)))
                             .count(),
                     "a 400 is not retried");
+            assertEquals(9, receiver.delivered().size(), "every other alert delivered");
         }
     }
 

@@ -6,10 +6,12 @@ import dev.batchtrace.connectors.elasticsearch.DocumentConverter;
 import dev.batchtrace.connectors.elasticsearch.TraceDocument;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.jobs.JobTopics;
+import dev.batchtrace.jobs.RecordSizeGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -34,7 +36,11 @@ public final class DocumentTopic {
     /** The exactly-once sink of {@link DocumentUpdate}s. */
     public static KafkaSink<DocumentUpdate> sink(
             KafkaSettings kafka, String topic, String transactionalIdPrefix) {
-        return JobTopics.exactlyOnceSink(kafka, transactionalIdPrefix, new Serializer(topic));
+        return JobTopics.exactlyOnceSink(
+                kafka,
+                transactionalIdPrefix,
+                new Serializer(
+                        topic, new RecordSizeGuard(topic, JobTopics.maxRequestBytes(kafka))));
     }
 
     /**
@@ -77,18 +83,33 @@ public final class DocumentTopic {
     static final class Serializer implements KafkaRecordSerializationSchema<DocumentUpdate> {
         private static final long serialVersionUID = 1L;
         private final String topic;
+        private final RecordSizeGuard guard;
 
-        Serializer(String topic) {
+        Serializer(String topic, RecordSizeGuard guard) {
             this.topic = topic;
+            this.guard = guard;
         }
 
         @Override
+        public void open(
+                SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            guard.open(context);
+        }
+
+        /**
+         * Null (not sent, logged and counted; Elasticsearch keeps the document's previous version)
+         * for a document over the size limit.
+         */
+        @Override
         public ProducerRecord<byte[], byte[]> serialize(
                 DocumentUpdate update, KafkaSinkContext context, Long timestamp) {
+            byte[] value =
+                    update.isDeletion() ? null : update.json().getBytes(StandardCharsets.UTF_8);
+            if (!guard.fits(update.key(), value)) {
+                return null;
+            }
             return new ProducerRecord<>(
-                    topic,
-                    update.key().getBytes(StandardCharsets.UTF_8),
-                    update.isDeletion() ? null : update.json().getBytes(StandardCharsets.UTF_8));
+                    topic, update.key().getBytes(StandardCharsets.UTF_8), value);
         }
     }
 

@@ -2,10 +2,12 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.jobs.JobTopics;
+import dev.batchtrace.jobs.RecordSizeGuard;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -31,7 +33,11 @@ public final class FeedbackTopic {
 
     public static KafkaSink<LineageMessage> sink(
             KafkaSettings kafka, String topic, String transactionalIdPrefix) {
-        return JobTopics.exactlyOnceSink(kafka, transactionalIdPrefix, new Serializer(topic));
+        return JobTopics.exactlyOnceSink(
+                kafka,
+                transactionalIdPrefix,
+                new Serializer(
+                        topic, new RecordSizeGuard(topic, JobTopics.maxRequestBytes(kafka))));
     }
 
     public static KafkaSource<LineageMessage> source(KafkaSettings kafka, String topic) {
@@ -51,18 +57,29 @@ public final class FeedbackTopic {
     static final class Serializer implements KafkaRecordSerializationSchema<LineageMessage> {
         private static final long serialVersionUID = 1L;
         private final String topic;
+        private final RecordSizeGuard guard;
 
-        Serializer(String topic) {
+        Serializer(String topic, RecordSizeGuard guard) {
             this.topic = topic;
+            this.guard = guard;
         }
 
         @Override
+        public void open(
+                SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            guard.open(context);
+        }
+
+        /** Null (not sent, logged and counted) for a message over the size limit. */
+        @Override
         public ProducerRecord<byte[], byte[]> serialize(
                 LineageMessage message, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(
-                    topic,
-                    message.target().toString().getBytes(StandardCharsets.UTF_8),
-                    LineageCodec.encode(message));
+            String key = message.target().toString();
+            byte[] value = LineageCodec.encode(message);
+            if (!guard.fits(key, value)) {
+                return null;
+            }
+            return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
         }
     }
 

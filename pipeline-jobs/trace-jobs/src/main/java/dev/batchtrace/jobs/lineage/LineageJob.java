@@ -10,6 +10,7 @@ import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.jobs.JobResilience;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.QcRouting;
 import dev.batchtrace.lineage.WorkOrderAttachment;
@@ -129,6 +130,7 @@ public final class LineageJob {
         env.enableCheckpointing(
                 config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setMaxParallelism(config.maxParallelism());
+        JobResilience.apply(env); // checkpoint timeout and tolerance, restarts with backoff
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }

@@ -1,5 +1,6 @@
 package dev.batchtrace.jobs.machine;
 
+import dev.batchtrace.connectors.kafka.BacklogAwareWatermarks;
 import dev.batchtrace.connectors.kafka.DeadLetterSplit;
 import dev.batchtrace.connectors.kafka.Decoded;
 import dev.batchtrace.connectors.kafka.KafkaConnectionCheck;
@@ -8,6 +9,7 @@ import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.MachineEvent;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
+import dev.batchtrace.jobs.JobResilience;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -80,30 +82,25 @@ public final class MachineJob {
         env.enableCheckpointing(
                 config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setMaxParallelism(config.maxParallelism());
+        JobResilience.apply(env); // checkpoint timeout and tolerance, restarts with backoff
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }
     }
 
-    /** The event time of a decoded record (serializable: it travels with the job graph). */
-    @FunctionalInterface
-    interface EventTime<T> extends java.io.Serializable {
-        long millis(T value);
-    }
-
     /**
-     * Event time per Kafka partition, bounded out of orderness; a dead letter has no event time and
-     * never moves the watermark.
+     * Event time per Kafka partition, bounded out of orderness; a quiet input counts as idle only
+     * once its backlog is read (else a slow-starting input lets the other run ahead, issue 13); a
+     * dead letter has no event time and never moves the watermark.
      */
     static <T> WatermarkStrategy<Decoded<T>> watermarks(
-            MachineJobConfig config, EventTime<T> eventTime) {
-        return WatermarkStrategy.<Decoded<T>>forBoundedOutOfOrderness(config.outOfOrderness())
-                .withTimestampAssigner(
-                        (decoded, kafkaTimestamp) ->
-                                decoded.isDeadLetter()
-                                        ? Long.MIN_VALUE
-                                        : eventTime.millis(decoded.value()))
-                .withIdleness(config.sourceIdleTimeout());
+            MachineJobConfig config, String topic, BacklogAwareWatermarks.EventTime<T> eventTime) {
+        return BacklogAwareWatermarks.forTopic(
+                config.kafka(),
+                topic,
+                config.outOfOrderness(),
+                config.sourceIdleTimeout(),
+                eventTime);
     }
 
     public static void defineWorkflow(
@@ -117,6 +114,7 @@ public final class MachineJob {
                                         sources.machineEvents(),
                                         watermarks(
                                                 config,
+                                                config.topics().machineEvents(),
                                                 (MachineEvent e) ->
                                                         e.getOccurredAt().toEpochMilli()),
                                         "machine events")
@@ -129,6 +127,7 @@ public final class MachineJob {
                                         sources.workOrders(),
                                         watermarks(
                                                 config,
+                                                config.topics().workOrders(),
                                                 (WorkOrderEvent e) ->
                                                         e.getOccurredAt().toEpochMilli()),
                                         "work-order events")

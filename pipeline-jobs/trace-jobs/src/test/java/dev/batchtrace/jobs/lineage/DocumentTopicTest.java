@@ -2,11 +2,14 @@ package dev.batchtrace.jobs.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.connectors.elasticsearch.TraceDocument;
+import dev.batchtrace.jobs.RecordSizeGuard;
+import dev.batchtrace.lineage.AncestorEntry;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.NodeKey;
@@ -30,7 +33,8 @@ class DocumentTopicTest {
                 new DocumentUpdate(
                         "trace-lots", "LOT/WITH/SLASHES", "{\"lotCode\":\"LOT/WITH/SLASHES\"}");
         ProducerRecord<byte[], byte[]> produced =
-                new DocumentTopic.Serializer("trace.documents").serialize(update, null, null);
+                new DocumentTopic.Serializer("trace.documents", guard("trace.documents"))
+                        .serialize(update, null, null);
         assertEquals("trace.documents", produced.topic());
         assertEquals(
                 "trace-lots/LOT/WITH/SLASHES", new String(produced.key(), StandardCharsets.UTF_8));
@@ -53,12 +57,43 @@ class DocumentTopicTest {
     void aDeletionTravelsAsATombstoneAndDeletesAtItsOffset() throws Exception {
         DocumentUpdate deletion = new DocumentUpdate("trace-lots", "LOT-X", null);
         ProducerRecord<byte[], byte[]> produced =
-                new DocumentTopic.Serializer("t").serialize(deletion, null, null);
+                new DocumentTopic.Serializer("t", guard("t")).serialize(deletion, null, null);
         assertNull(produced.value());
         DocumentRecord record = read(new ConsumerRecord<>("t", 0, 7L, produced.key(), null));
         TraceDocument write = DocumentTopic.converter().convert(record);
         assertTrue(write.isDelete());
         assertEquals(7L, write.version());
+    }
+
+    @Test
+    void aRecordTheBrokerWouldRefuseIsNotSentButCounted() {
+        // 20 KiB per request: 4 KiB for a value after the headroom
+        RecordSizeGuard documents = new RecordSizeGuard("t", RecordSizeGuard.HEADROOM_BYTES + 4096);
+        DocumentTopic.Serializer serializer = new DocumentTopic.Serializer("t", documents);
+        String big = "{\"lotCode\":\"" + "x".repeat(5000) + "\"}";
+        assertNull(serializer.serialize(new DocumentUpdate("trace-lots", "L", big), null, null));
+        assertEquals(1, documents.dropped());
+        String small = "{\"lotCode\":\"L\"}";
+        assertNotNull(
+                serializer.serialize(new DocumentUpdate("trace-lots", "L", small), null, null));
+        assertNotNull(
+                serializer.serialize(new DocumentUpdate("trace-lots", "L", null), null, null),
+                "a tombstone always fits");
+        assertEquals(1, documents.dropped());
+
+        RecordSizeGuard feedback = new RecordSizeGuard("fb", RecordSizeGuard.HEADROOM_BYTES + 4096);
+        List<AncestorEntry> many = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            many.add(new AncestorEntry("LOT-" + i, null, null, null, 1));
+        }
+        LineageMessage closure =
+                new LineageMessage.Closure(NodeKey.lot("C"), NodeKey.lot("P"), 1, many);
+        assertNull(new FeedbackTopic.Serializer("fb", feedback).serialize(closure, null, null));
+        assertEquals(1, feedback.dropped());
+    }
+
+    private static RecordSizeGuard guard(String topic) {
+        return new RecordSizeGuard(topic, 1024 * 1024);
     }
 
     @Test
@@ -84,7 +119,7 @@ class DocumentTopicTest {
                                 NodeKey.lot("A"), NodeKey.shipment("DN-1"), "DN-1", 1, true, "C-1")
                         .get(1);
         ProducerRecord<byte[], byte[]> produced =
-                new FeedbackTopic.Serializer("fb").serialize(message, null, null);
+                new FeedbackTopic.Serializer("fb", guard("fb")).serialize(message, null, null);
         assertEquals("shipment:DN-1", new String(produced.key(), StandardCharsets.UTF_8));
         assertArrayEquals(LineageCodec.encode(message), produced.value());
 

@@ -1,0 +1,102 @@
+package dev.batchtrace.connectors.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.stack.TestServers;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link KafkaBacklog} against the real broker: the backlog is fixed when first asked, empty
+ * partitions and missing topics have none, a transaction marker at a partition's end does not keep
+ * it open, and it is read once the group committed past it.
+ */
+class KafkaBacklogITCase {
+
+    @Test
+    void theBacklogIsReadOnceTheGroupCommittedPastItsLastRecords() throws Exception {
+        String bootstrap = TestServers.kafkaBootstrapServers();
+        String topic = "backlog-" + UUID.randomUUID();
+        String group = "backlog-group-" + UUID.randomUUID();
+        KafkaTopics.create(bootstrap, topic, 3);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        try (KafkaProducer<String, String> plain = producer(bootstrap, null)) {
+            for (int i = 0; i < 5; i++) {
+                plain.send(new ProducerRecord<>(topic, 0, "k", "v" + i));
+            }
+        }
+        // partition 1 written in a transaction: its end offset is one past the commit marker
+        try (KafkaProducer<String, String> tx = producer(bootstrap, "backlog-tx-" + topic)) {
+            tx.initTransactions();
+            tx.beginTransaction();
+            tx.send(new ProducerRecord<>(topic, 1, "k", "a"));
+            tx.send(new ProducerRecord<>(topic, 1, "k", "b"));
+            tx.commitTransaction();
+        }
+        KafkaBacklog backlog = new KafkaBacklog(client(bootstrap), topic, group, timeout());
+
+        // partition 2 is empty: nothing to read there; partition 1's marker is not counted
+        assertEquals(Map.of(p0, 5L, p1, 2L), backlog.backlog());
+        assertEquals(Map.of(p0, -1L, p1, -1L), backlog.unread());
+
+        commit(bootstrap, group, Map.of(p0, 3L, p1, 2L));
+        assertEquals(Map.of(p0, 3L), backlog.unread());
+
+        // what arrives later is live data, not backlog: it does not move the target
+        try (KafkaProducer<String, String> plain = producer(bootstrap, null)) {
+            plain.send(new ProducerRecord<>(topic, 0, "k", "later"));
+        }
+        commit(bootstrap, group, Map.of(p0, 5L));
+        assertTrue(backlog.unread().isEmpty(), "read: " + backlog.unread());
+    }
+
+    @Test
+    void aTopicThatDoesNotExistHasNoBacklog() throws Exception {
+        String bootstrap = TestServers.kafkaBootstrapServers();
+        KafkaBacklog backlog =
+                new KafkaBacklog(
+                        client(bootstrap), "no-such-topic-" + UUID.randomUUID(), "g", timeout());
+        assertTrue(backlog.backlog().isEmpty());
+        assertTrue(backlog.unread().isEmpty());
+    }
+
+    private static Duration timeout() {
+        return Duration.ofSeconds(20);
+    }
+
+    private static Properties client(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        return p;
+    }
+
+    private static KafkaProducer<String, String> producer(
+            String bootstrap, String transactionalId) {
+        Properties p = client(bootstrap);
+        p.setProperty("acks", "all");
+        if (transactionalId != null) {
+            p.setProperty("transactional.id", transactionalId);
+        }
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    private static void commit(String bootstrap, String group, Map<TopicPartition, Long> offsets)
+            throws Exception {
+        try (Admin admin = Admin.create(client(bootstrap))) {
+            Map<TopicPartition, OffsetAndMetadata> at = new java.util.HashMap<>();
+            offsets.forEach((tp, o) -> at.put(tp, new OffsetAndMetadata(o)));
+            admin.alterConsumerGroupOffsets(group, at).all().get();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.batchtrace.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+class JobResilienceTest {
+
+    @Test
+    void withoutClusterSettingsTheJobGetsTimeoutToleranceAndBackedOffRestarts() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(1000);
+
+        JobResilience.apply(env);
+
+        assertEquals(
+                Duration.ofMinutes(5).toMillis(), env.getCheckpointConfig().getCheckpointTimeout());
+        assertEquals(3, env.getCheckpointConfig().getTolerableCheckpointFailureNumber());
+        assertEquals(
+                "exponential-delay",
+                env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(
+                Duration.ofMinutes(1),
+                env.getConfiguration()
+                        .get(
+                                RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF));
+    }
+
+    @Test
+    void whatTheClusterConfiguresWins() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(2));
+        cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+
+        Configuration defaults = JobResilience.defaults(cluster);
+
+        assertFalse(defaults.getOptional(CheckpointingOptions.CHECKPOINTING_TIMEOUT).isPresent());
+        assertFalse(defaults.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent());
+        assertEquals(3, defaults.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER));
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+        JobResilience.apply(env);
+        assertEquals(
+                Duration.ofMinutes(2).toMillis(), env.getCheckpointConfig().getCheckpointTimeout());
+    }
+}
