@@ -5,6 +5,7 @@ import dev.batchtrace.connectors.gateway.LineError;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
 import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
+import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -30,22 +32,21 @@ final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecordBase> producer;
 
-    EventPublisher(String bootstrapServers, RegistrySettings registry) {
+    /**
+     * A producer with the settings' client properties (TLS, SASL, ...) and the publisher's delivery
+     * settings (acks=all, idempotence), which a config file may override.
+     */
+    EventPublisher(KafkaSettings kafka, RegistrySettings registry) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        properties.putAll(kafka.clientProperties(true));
         this.producer =
                 new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                                true,
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                5,
-                                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                                60_000,
-                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                                30_000),
+                        properties,
                         new StringSerializer(),
                         new AvroKafkaSerializer<>(new ConfluentSchemaRegistryClient(registry)));
     }

@@ -2,7 +2,9 @@ package dev.batchtrace.cli;
 
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
+import dev.batchtrace.connectors.kafka.KafkaConnectionCheck;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.lineage.AlertNotifier;
 import dev.batchtrace.jobs.lineage.LineageJob;
@@ -175,11 +177,13 @@ final class LocalLineageRun {
             Map<String, String> settings, Path workDir, Resume resume, int webUiPort, Output out)
             throws Exception {
         LineageJobConfig config = LineageJobConfig.fromMap(settings);
+        // a wrong password or trust fails here, naming the server and user
+        KafkaConnectionCheck.verify(config.kafka());
+        new ConfluentSchemaRegistryClient(config.registry()).verifyAccess();
         // templates, versioned indices and aliases before any document is written (idempotent)
         IndexTemplates.install(config.elasticsearch(), line -> out.println("  " + line));
         LineageJobConfig.Topics topics = config.topics();
-        TopicSetup.ensureTopics(
-                config.kafka().bootstrapServers(), topics.all(), StackSetup.LOCAL_PARTITIONS);
+        TopicSetup.ensureTopics(config.kafka(), topics.all(), StackSetup.LOCAL_PARTITIONS);
 
         Path checkpoints = checkpointsDir(workDir).resolve(resume.runId());
         Files.createDirectories(checkpoints);

@@ -31,7 +31,8 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "Job settings (properties: bootstrap.servers, schema.registry.url,"
-                            + " elasticsearch.hosts, topic.*, lineage.*; see"
+                            + " elasticsearch.hosts, topic.*, lineage.*; TLS and credentials as in"
+                            + " the README's \"Secured connections\"; see"
                             + " pipeline-jobs/trace-jobs/README.md). Without it: the local stack.")
     Path configFile;
 

@@ -1,9 +1,10 @@
 package dev.batchtrace.cli;
 
+import dev.batchtrace.connectors.kafka.KafkaSettings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +20,15 @@ final class TopicSetup {
     /** Returns how many topics were created. */
     static int ensureTopics(String bootstrapServers, Collection<String> topics, int partitions)
             throws Exception {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                30_000))) {
+        return ensureTopics(KafkaSettings.of(bootstrapServers), topics, partitions);
+    }
+
+    /** Same, connecting with the settings' client properties (TLS, SASL). */
+    static int ensureTopics(KafkaSettings kafka, Collection<String> topics, int partitions)
+            throws Exception {
+        Properties properties = kafka.clientProperties(true);
+        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(properties)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {

@@ -6,13 +6,43 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** A single-node Kafka KRaft broker (broker + controller in one JVM) from deploy/kafka-broker. */
+/**
+ * A single-node Kafka KRaft broker (broker + controller in one JVM) from deploy/kafka-broker.
+ * PLAINTEXT by default; with {@link Security} its client listener is SASL_SSL (SCRAM-SHA-512).
+ */
 final class KafkaLauncher extends ServerLauncher {
     static final String READY_LINE = "Kafka Server started";
+    static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    /**
+     * TLS + SCRAM on the client listener, which is also the inter-broker listener (as user {@code
+     * interBrokerUser}); the controller listener stays PLAINTEXT on loopback.
+     *
+     * @param scramUsers user name to password; created at format time ({@code --add-scram})
+     */
+    record Security(TlsFiles tls, Map<String, String> scramUsers, String interBrokerUser) {
+        Security {
+            scramUsers = Map.copyOf(new TreeMap<>(scramUsers));
+            if (!scramUsers.containsKey(interBrokerUser)) {
+                throw new IllegalArgumentException(
+                        "the inter-broker user " + interBrokerUser + " needs a SCRAM password");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Security[tls=" + tls + ", users=" + scramUsers.keySet() + "]";
+        }
+    }
+
+    private final Security security;
 
     private final int port;
     private final int controllerPort;
@@ -28,7 +58,21 @@ final class KafkaLauncher extends ServerLauncher {
             int controllerPort,
             String portSetting,
             String controllerPortSetting) {
-        super("kafka", "Kafka broker", dir, host);
+        this(checkout, dir, host, port, controllerPort, portSetting, controllerPortSetting, null);
+    }
+
+    /** With {@code security} null: the default PLAINTEXT broker. */
+    KafkaLauncher(
+            Checkout checkout,
+            Path dir,
+            String host,
+            int port,
+            int controllerPort,
+            String portSetting,
+            String controllerPortSetting,
+            Security security) {
+        super("kafka", security == null ? "Kafka broker" : "Kafka broker (SASL_SSL)", dir, host);
+        this.security = security;
         this.checkout = checkout;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -102,35 +146,69 @@ final class KafkaLauncher extends ServerLauncher {
     }
 
     String serverPropertiesText() {
-        return String.join(
-                        "\n",
-                        "# written by dev.batchtrace.stack on every start",
-                        "process.roles=broker,controller",
-                        "node.id=1",
-                        "controller.quorum.voters=1@" + host + ":" + controllerPort,
-                        "listeners=PLAINTEXT://"
-                                + host
-                                + ":"
-                                + port
-                                + ",CONTROLLER://"
-                                + host
-                                + ":"
-                                + controllerPort,
-                        "advertised.listeners=PLAINTEXT://" + host + ":" + port,
-                        "controller.listener.names=CONTROLLER",
-                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                        "inter.broker.listener.name=PLAINTEXT",
-                        "log.dirs=" + dir.resolve("data"),
-                        "num.partitions=1",
-                        // one node: internal topics cannot have more replicas than that
-                        "offsets.topic.replication.factor=1",
-                        "transaction.state.log.replication.factor=1",
-                        "transaction.state.log.min.isr=1",
-                        "share.coordinator.state.topic.replication.factor=1",
-                        "share.coordinator.state.topic.min.isr=1",
-                        // consumers in tests should not wait 3 s for a rebalance
-                        "group.initial.rebalance.delay.ms=0")
-                + "\n";
+        String client = security == null ? "PLAINTEXT" : "SASL_SSL";
+        List<String> lines =
+                new ArrayList<>(
+                        List.of(
+                                "# written by dev.batchtrace.stack on every start",
+                                "process.roles=broker,controller",
+                                "node.id=1",
+                                "controller.quorum.voters=1@" + host + ":" + controllerPort,
+                                "listeners="
+                                        + client
+                                        + "://"
+                                        + host
+                                        + ":"
+                                        + port
+                                        + ",CONTROLLER://"
+                                        + host
+                                        + ":"
+                                        + controllerPort,
+                                "advertised.listeners=" + client + "://" + host + ":" + port,
+                                "controller.listener.names=CONTROLLER",
+                                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,"
+                                        + client
+                                        + ":"
+                                        + client,
+                                "inter.broker.listener.name=" + client,
+                                "log.dirs=" + dir.resolve("data"),
+                                "num.partitions=1",
+                                // one node: internal topics cannot have more replicas than that
+                                "offsets.topic.replication.factor=1",
+                                "transaction.state.log.replication.factor=1",
+                                "transaction.state.log.min.isr=1",
+                                "share.coordinator.state.topic.replication.factor=1",
+                                "share.coordinator.state.topic.min.isr=1",
+                                // consumers in tests should not wait 3 s for a rebalance
+                                "group.initial.rebalance.delay.ms=0"));
+        if (security != null) {
+            TlsFiles tls = security.tls();
+            String broker = security.interBrokerUser();
+            lines.addAll(
+                    List.of(
+                            "sasl.enabled.mechanisms=" + SCRAM_MECHANISM,
+                            "sasl.mechanism.inter.broker.protocol=" + SCRAM_MECHANISM,
+                            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                                    + jaas(broker, security.scramUsers().get(broker)),
+                            "ssl.keystore.location=" + tls.keystore(),
+                            "ssl.keystore.type=" + TlsFiles.STORE_TYPE,
+                            "ssl.keystore.password=" + tls.password(),
+                            "ssl.key.password=" + tls.password(),
+                            // the broker connects to itself as a client (inter-broker): trust it
+                            "ssl.truststore.location=" + tls.truststore(),
+                            "ssl.truststore.type=" + TlsFiles.STORE_TYPE,
+                            "ssl.truststore.password=" + tls.password()));
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** A SCRAM login module line, as clients and the broker's inter-broker listener use it. */
+    static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\";";
     }
 
     /** The cluster id: generated once per data dir and kept next to it. */
@@ -162,8 +240,9 @@ final class KafkaLauncher extends ServerLauncher {
 
     private void format(String classpath, String clusterId) throws StackException, IOException {
         Path log = dir.resolve("format.log");
-        Process format =
-                new ProcessBuilder(
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
                                 currentJava(),
                                 "-Xmx256m",
                                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
@@ -175,7 +254,25 @@ final class KafkaLauncher extends ServerLauncher {
                                 clusterId,
                                 "-c",
                                 serverProperties().toString(),
-                                "--ignore-formatted")
+                                "--ignore-formatted"));
+        if (security != null) {
+            // SCRAM credentials go into the first metadata records: they exist before any client
+            // (or the inter-broker listener) logs in. Test passwords only: they show in ps here.
+            security.scramUsers()
+                    .forEach(
+                            (user, password) -> {
+                                command.add("--add-scram");
+                                command.add(
+                                        SCRAM_MECHANISM
+                                                + "=[name="
+                                                + user
+                                                + ",password="
+                                                + password
+                                                + "]");
+                            });
+        }
+        Process format =
+                new ProcessBuilder(command)
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())

@@ -1,8 +1,10 @@
 package dev.batchtrace.stack;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Apicurio registry (deploy/schema-registry) with its Confluent-compatible API. In-memory
@@ -15,6 +17,27 @@ final class SchemaRegistryLauncher extends ServerLauncher {
     private final int port;
     private final String portSetting;
     private final boolean persistent;
+    private final Security security;
+
+    /**
+     * HTTPS only (Quarkus {@code quarkus.http.ssl.*}; the plain HTTP port is not served) and extra
+     * registry settings as environment variables, e.g. Apicurio's auth ({@code
+     * REGISTRY_AUTH_ENABLED}, {@code TOKEN_ENDPOINT}, ...): the environment, not {@code -D}, so
+     * that no secret shows in the process list.
+     *
+     * @param environment variables for the registry process
+     * @param healthAuthorization the {@code Authorization} header of health checks, or null
+     */
+    record Security(TlsFiles tls, Map<String, String> environment, String healthAuthorization) {
+        Security {
+            environment = Map.copyOf(new TreeMap<>(environment));
+        }
+
+        @Override
+        public String toString() {
+            return "Security[tls=" + tls + ", environment=" + environment.keySet() + "]";
+        }
+    }
 
     SchemaRegistryLauncher(
             Checkout checkout,
@@ -23,7 +46,24 @@ final class SchemaRegistryLauncher extends ServerLauncher {
             int port,
             String portSetting,
             boolean persistent) {
-        super("schema-registry", "Schema registry", dir, host);
+        this(checkout, dir, host, port, portSetting, persistent, null);
+    }
+
+    /** With {@code security} null: plain HTTP, no auth (the default). */
+    SchemaRegistryLauncher(
+            Checkout checkout,
+            Path dir,
+            String host,
+            int port,
+            String portSetting,
+            boolean persistent,
+            Security security) {
+        super(
+                "schema-registry",
+                security == null ? "Schema registry" : "Schema registry (TLS)",
+                dir,
+                host);
+        this.security = security;
         this.checkout = checkout;
         this.port = port;
         this.portSetting = portSetting;
@@ -33,7 +73,7 @@ final class SchemaRegistryLauncher extends ServerLauncher {
     /** The server root, e.g. http://127.0.0.1:8081. */
     @Override
     String endpoint() {
-        return "http://" + host + ":" + port;
+        return (security == null ? "http://" : "https://") + host + ":" + port;
     }
 
     /** The Confluent API base clients use, e.g. http://127.0.0.1:8081/apis/ccompat/v7. */
@@ -60,12 +100,18 @@ final class SchemaRegistryLauncher extends ServerLauncher {
 
     @Override
     boolean isHealthy() {
-        return Http.get(confluentApiUrl() + "/subjects").ok();
+        return get(confluentApiUrl() + "/subjects").ok();
+    }
+
+    private Http.Response get(String url) {
+        return security == null
+                ? Http.get(url)
+                : Http.get(url, security.tls().clientContext(), security.healthAuthorization());
     }
 
     @Override
     String unhealthyDetail() {
-        Http.Response r = Http.get(confluentApiUrl() + "/subjects");
+        Http.Response r = get(confluentApiUrl() + "/subjects");
         return "GET "
                 + confluentApiUrl()
                 + "/subjects -> "
@@ -75,18 +121,42 @@ final class SchemaRegistryLauncher extends ServerLauncher {
     @Override
     protected List<String> prepareCommand() throws StackException {
         Path jar = checkout.registryRunnerJar();
-        return List.of(
-                currentJava(),
-                "-Xmx256m",
-                commandMarker(),
-                "-Dquarkus.http.host=" + host,
-                "-Dquarkus.http.port=" + port,
-                "-jar",
-                jar.toString());
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                currentJava(),
+                                "-Xmx256m",
+                                commandMarker(),
+                                "-Dquarkus.http.host=" + host));
+        if (security == null) {
+            command.add("-Dquarkus.http.port=" + port);
+        } else {
+            command.addAll(
+                    List.of(
+                            "-Dquarkus.http.ssl-port=" + port,
+                            "-Dquarkus.http.insecure-requests=disabled",
+                            "-Dquarkus.http.ssl.certificate.key-store-file="
+                                    + security.tls().keystore(),
+                            "-Dquarkus.http.ssl.certificate.key-store-file-type="
+                                    + TlsFiles.STORE_TYPE));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        return command;
+    }
+
+    /** {@code quarkus.oidc.client-id} -> {@code QUARKUS_OIDC_CLIENT_ID}, as Quarkus reads env. */
+    static String environmentName(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
     }
 
     @Override
     protected void environment(Map<String, String> env) {
+        if (security != null) {
+            env.put(
+                    environmentName("quarkus.http.ssl.certificate.key-store-password"),
+                    security.tls().password());
+            env.putAll(security.environment());
+        }
         if (persistent) {
             // the registry's default is an in-memory H2 database; a file keeps schemas (and their
             // ids)
@@ -105,7 +175,9 @@ final class SchemaRegistryLauncher extends ServerLauncher {
                 Http.put(
                         confluentApiUrl() + "/config",
                         "application/vnd.schemaregistry.v1+json",
-                        "{\"compatibility\":\"BACKWARD\"}");
+                        "{\"compatibility\":\"BACKWARD\"}",
+                        security == null ? null : security.tls().clientContext(),
+                        security == null ? null : security.healthAuthorization());
         if (!r.ok()) {
             throw new StackException(
                     "Schema registry is up but setting global compatibility to BACKWARD failed: PUT "

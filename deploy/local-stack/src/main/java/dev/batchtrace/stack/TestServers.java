@@ -58,7 +58,7 @@ public final class TestServers {
 
     private TestServers() {}
 
-    private record Started(ServerProcess process, String url) {}
+    record Started(ServerProcess process, String url) {}
 
     /** Bootstrap servers of a real single-node Kafka KRaft broker, e.g. 127.0.0.1:PORT. */
     public static String kafkaBootstrapServers() {
@@ -85,7 +85,7 @@ public final class TestServers {
         all.forEach(TestServers::join);
     }
 
-    private static String get(String name, StartAction action) {
+    static String get(String name, StartAction action) {
         return join(future(name, action)).url();
     }
 
@@ -115,7 +115,7 @@ public final class TestServers {
     }
 
     @FunctionalInterface
-    private interface StartAction {
+    interface StartAction {
         Started start() throws StackException;
     }
 
@@ -182,7 +182,7 @@ public final class TestServers {
      * Another JVM may take a "free" port between our check and the server's bind: retry with new
      * ports when the port was taken or the server could not bind.
      */
-    private static ServerProcess startWithRetries(Supplier<ServerLauncher> launchers)
+    static ServerProcess startWithRetries(Supplier<ServerLauncher> launchers)
             throws StackException {
         claimBaseDir();
         for (int attempt = 1; ; attempt++) {
@@ -233,7 +233,14 @@ public final class TestServers {
                 .toList()
                 .forEach(CompletableFuture::join);
         // data is big (Kafka segments, ES indices); logs stay for post-mortems
-        for (String data : List.of("kafka/data", "elasticsearch/data", "elasticsearch/tmp")) {
+        for (String data :
+                List.of(
+                        "kafka/data",
+                        "elasticsearch/data",
+                        "elasticsearch/tmp",
+                        SecuredTestServers.DIR + "/kafka/data",
+                        SecuredTestServers.DIR + "/elasticsearch/data",
+                        SecuredTestServers.DIR + "/elasticsearch/tmp")) {
             deleteQuietly(baseDir().resolve(data));
         }
     }
@@ -287,10 +294,14 @@ public final class TestServers {
     /** The marker arguments of the three servers TestServers starts under {@code base}. */
     static Set<String> launcherMarkers(Path base) {
         Path dir = base.toAbsolutePath().normalize();
+        Path secured = dir.resolve(SecuredTestServers.DIR);
         return Set.of(
                 KafkaLauncher.marker(dir.resolve("kafka")),
                 SchemaRegistryLauncher.marker(dir.resolve("schema-registry")),
-                ElasticsearchLauncher.marker(dir.resolve("elasticsearch")));
+                ElasticsearchLauncher.marker(dir.resolve("elasticsearch")),
+                KafkaLauncher.marker(secured.resolve("kafka")),
+                SchemaRegistryLauncher.marker(secured.resolve("schema-registry")),
+                ElasticsearchLauncher.marker(secured.resolve("elasticsearch")));
     }
 
     /** Writes {@value #OWNER_FILE}: this JVM's PID and start time. */

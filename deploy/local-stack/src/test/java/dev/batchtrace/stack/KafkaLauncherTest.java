@@ -48,6 +48,47 @@ class KafkaLauncherTest {
         assertTrue(text.contains("log.dirs=" + dir.resolve("data") + "\n"), text);
     }
 
+    @Test
+    void securedBrokerServesOnlySaslSslToClientsAndLogsInToItselfWithScram(@TempDir Path dir) {
+        TlsFiles tls =
+                new TlsFiles(
+                        dir.resolve("k.p12"), dir.resolve("t.p12"), dir.resolve("c.pem"), "tlsPw1");
+        KafkaLauncher.Security security =
+                new KafkaLauncher.Security(
+                        tls,
+                        java.util.Map.of("client", "clientPw", "broker", "brokerPw"),
+                        "broker");
+        String text =
+                new KafkaLauncher(
+                                new Checkout(dir),
+                                dir,
+                                "127.0.0.1",
+                                19092,
+                                19093,
+                                "p",
+                                "c",
+                                security)
+                        .serverPropertiesText();
+        assertTrue(
+                text.contains(
+                        "listeners=SASL_SSL://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093\n"),
+                text);
+        assertTrue(text.contains("advertised.listeners=SASL_SSL://127.0.0.1:19092\n"), text);
+        assertTrue(text.contains("inter.broker.listener.name=SASL_SSL\n"), text);
+        assertTrue(text.contains("sasl.enabled.mechanisms=SCRAM-SHA-512\n"), text);
+        assertTrue(
+                text.contains(
+                        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                                + "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                + " username=\"broker\" password=\"brokerPw\";\n"),
+                text);
+        assertTrue(text.contains("ssl.keystore.location=" + tls.keystore() + "\n"), text);
+        assertFalse(text.contains("PLAINTEXT://127.0.0.1:19092"), text);
+        // the client's password is not the broker's business
+        assertFalse(text.contains("clientPw"), text);
+        assertFalse(security.toString().contains("Pw"), security.toString());
+    }
+
     private static KafkaLauncher launcher(Path dir) {
         return new KafkaLauncher(new Checkout(dir), dir, "127.0.0.1", 19092, 19093, "p", "c");
     }

@@ -1,20 +1,18 @@
 package dev.batchtrace.cli.query;
 
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
+import dev.batchtrace.jobs.ConfigFile;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
  * Where the trace documents are. The URL comes from {@code --elasticsearch-url}, else the {@code
- * elasticsearch.hosts} of the {@code --es-config} file, else {@value #URL_ENV}, else {@value
- * #DEFAULT_URL} (the local stack). Credentials and TLS only come from the file, so secrets stay off
- * the command line and out of shell history.
+ * elasticsearch.hosts} of the {@code --config} (alias {@code --es-config}) file, else {@value
+ * #URL_ENV}, else {@value #DEFAULT_URL} (the local stack). Credentials and TLS only come from the
+ * file, so secrets stay off the command line and out of shell history.
  */
 public final class ElasticsearchOptions {
 
@@ -26,7 +24,7 @@ public final class ElasticsearchOptions {
             paramLabel = "URL",
             description =
                     "Elasticsearch URL(s), comma-separated (default: elasticsearch.hosts of"
-                            + " --es-config, else env "
+                            + " --config, else env "
                             + URL_ENV
                             + ", else "
                             + DEFAULT_URL
@@ -34,10 +32,11 @@ public final class ElasticsearchOptions {
     String url;
 
     @Option(
-            names = "--es-config",
+            names = {"--config", "--es-config"},
             paramLabel = "FILE",
             description =
-                    "Properties file with elasticsearch.* settings for production:"
+                    "Properties file with elasticsearch.* settings for production (the same file"
+                            + " the jobs read; other keys are ignored here):"
                             + " elasticsearch.hosts, elasticsearch.api-key or"
                             + " elasticsearch.username/password, elasticsearch.tls.ca-certificate"
                             + " (or .tls.truststore / .tls.ca-fingerprint),"
@@ -52,14 +51,12 @@ public final class ElasticsearchOptions {
     ElasticsearchSettings settings(Map<String, String> environment) {
         Map<String, String> values = new HashMap<>();
         if (config != null) {
-            Properties file = new Properties();
-            try (Reader in = Files.newBufferedReader(config)) {
-                file.load(in);
-            } catch (IOException e) {
+            try {
+                values.putAll(ConfigFile.read(config));
+            } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "cannot read --es-config " + config + ": " + e.getMessage(), e);
+                        "cannot read --config " + config + ": " + e.getMessage(), e);
             }
-            file.stringPropertyNames().forEach(name -> values.put(name, file.getProperty(name)));
         }
         if (url != null) {
             values.put(ElasticsearchSettings.HOSTS, url);
@@ -76,7 +73,7 @@ public final class ElasticsearchOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "invalid Elasticsearch settings"
-                            + (config == null ? "" : " (--es-config " + config + ")")
+                            + (config == null ? "" : " (--config " + config + ")")
                             + ": "
                             + e.getMessage(),
                     e);

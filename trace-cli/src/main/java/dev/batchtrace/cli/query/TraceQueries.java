@@ -46,23 +46,32 @@ public final class TraceQueries implements AutoCloseable {
 
     private final ElasticsearchClient client;
     private final String where;
+
+    /** The settings the client was opened with (messages name its credentials), or null. */
+    private final ElasticsearchSettings settings;
+
     private final boolean ownsClient;
     private final int pageSize;
 
     /** Queries through a client the caller keeps and closes; {@code where} names it in errors. */
     public TraceQueries(ElasticsearchClient client, String where) {
-        this(client, where, false, PAGE_SIZE);
+        this(client, where, null, false, PAGE_SIZE);
     }
 
     /** With another page size: tests use a tiny one to exercise paging. */
     TraceQueries(ElasticsearchClient client, String where, int pageSize) {
-        this(client, where, false, pageSize);
+        this(client, where, null, false, pageSize);
     }
 
     private TraceQueries(
-            ElasticsearchClient client, String where, boolean ownsClient, int pageSize) {
+            ElasticsearchClient client,
+            String where,
+            ElasticsearchSettings settings,
+            boolean ownsClient,
+            int pageSize) {
         this.client = client;
         this.where = where;
+        this.settings = settings;
         this.ownsClient = ownsClient;
         this.pageSize = pageSize;
     }
@@ -72,6 +81,7 @@ public final class TraceQueries implements AutoCloseable {
         return new TraceQueries(
                 ElasticsearchClients.create(settings),
                 String.join(",", settings.hosts()),
+                settings,
                 true,
                 PAGE_SIZE);
     }
@@ -989,6 +999,15 @@ public final class TraceQueries implements AutoCloseable {
     }
 
     private TraceQueryException unreachable(IOException e) {
+        for (Throwable t = e; t != null && settings != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                // a trust problem, not a server that is down: say which keys to check
+                return new TraceQueryException(
+                        TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                        ElasticsearchClients.explain(settings, e).getMessage(),
+                        e);
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null) {
             root = root.getCause();
@@ -1001,7 +1020,7 @@ public final class TraceQueries implements AutoCloseable {
                         + " ("
                         + reason
                         + "). Start the local stack with: bin/trace stack up"
-                        + " (or point --elasticsearch-url / --es-config at your cluster)",
+                        + " (or point --elasticsearch-url / --config at your cluster)",
                 e);
     }
 
@@ -1017,9 +1036,25 @@ public final class TraceQueries implements AutoCloseable {
                             + " or when the pipeline job starts (IndexTemplates.install)",
                     e);
         }
-        if (e instanceof ElasticsearchException es && (es.status() == 401 || es.status() == 403)
-                || e instanceof TransportException t
-                        && (t.statusCode() == 401 || t.statusCode() == 403)) {
+        int status =
+                e instanceof ElasticsearchException es
+                        ? es.status()
+                        : e instanceof TransportException t ? t.statusCode() : -1;
+        if ((status == 401 || status == 403) && settings != null) {
+            return new TraceQueryException(
+                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                    ElasticsearchClients.authFailureMessage(
+                                    settings,
+                                    status,
+                                    e instanceof ElasticsearchException es && es.error() != null
+                                            ? es.error().type() + ": " + es.error().reason()
+                                            : e.getMessage())
+                            + " (reading "
+                            + index.alias()
+                            + "; the keys go in the --config file)",
+                    e);
+        }
+        if (status == 401 || status == 403) {
             return new TraceQueryException(
                     TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
                     "Elasticsearch at "
@@ -1027,7 +1062,7 @@ public final class TraceQueries implements AutoCloseable {
                             + " refused the request ("
                             + (e.getMessage() == null ? type : e.getMessage())
                             + "): check elasticsearch.api-key or elasticsearch.username/password"
-                            + " in the --es-config file, and that the user may read "
+                            + " in the --config file, and that the user may read "
                             + index.alias(),
                     e);
         }

@@ -75,6 +75,6 @@ class ElasticsearchOptionsTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () -> parse("--es-config", missing.toString()).settings(Map.of()));
-        assertTrue(e.getMessage().startsWith("cannot read --es-config " + missing), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot read --config " + missing), e.getMessage());
     }
 }

@@ -1,7 +1,9 @@
 package dev.batchtrace.connectors.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
+import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.TransportUtils;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
@@ -70,6 +72,107 @@ public final class ElasticsearchClients {
         builder.setHttpClientConfigCallback(h -> h.disableAutomaticRetries());
         Rest5Client restClient = builder.build();
         return new ElasticsearchClient(new Rest5ClientTransport(restClient, jsonpMapper()));
+    }
+
+    /** How the settings authenticate, for messages: never the secret itself. */
+    public static String describeAuth(ElasticsearchSettings settings) {
+        if (settings.apiKey() != null) {
+            return "an API key (elasticsearch.api-key)";
+        }
+        if (settings.username() != null) {
+            return "basic auth as user '" + settings.username() + "'";
+        }
+        return "no credentials";
+    }
+
+    /**
+     * The message for an HTTP 401/403 from {@code settings.hosts()}: who was refused and which keys
+     * to check. {@code reason} is Elasticsearch's own (it names the user, never the password).
+     */
+    public static String authFailureMessage(
+            ElasticsearchSettings settings, int status, String reason) {
+        String keys =
+                settings.apiKey() != null
+                        ? "elasticsearch.api-key"
+                        : settings.username() != null
+                                ? "elasticsearch.username / elasticsearch.password"
+                                : "elasticsearch.api-key or elasticsearch.username / .password"
+                                        + " (none is set)";
+        return "Elasticsearch at "
+                + String.join(",", settings.hosts())
+                + (status == 401
+                        ? " refused the credentials (HTTP 401 Unauthorized, "
+                        : " refused the request (HTTP 403 Forbidden, ")
+                + describeAuth(settings)
+                + ")"
+                + (reason == null || reason.isBlank() ? "" : ": " + reason)
+                + ". Check "
+                + keys
+                + (status == 403 ? " and the privileges of that user or key" : "")
+                + "; not retried.";
+    }
+
+    /**
+     * One request with the settings' credentials and TLS (cluster health), so jobs and tools fail
+     * at start with a clear message instead of deep inside a bulk request.
+     *
+     * @throws ElasticsearchAuthException on 401/403
+     * @throws IOException when the node cannot be reached or the TLS handshake fails (the message
+     *     names the hosts and the TLS keys)
+     */
+    public static void verify(ElasticsearchSettings settings) throws IOException {
+        try (ElasticsearchClient client = create(settings)) {
+            client.cluster().health();
+        } catch (ElasticsearchException | TransportException e) {
+            throw explain(settings, e);
+        } catch (IOException e) {
+            throw explain(settings, e);
+        }
+    }
+
+    /** {@code failure} of a request with {@code settings}, explained for an operator. */
+    public static IOException explain(ElasticsearchSettings settings, Exception failure) {
+        java.util.OptionalInt status = BulkFailures.httpStatus(failure);
+        if (status.isPresent() && (status.getAsInt() == 401 || status.getAsInt() == 403)) {
+            return new ElasticsearchAuthException(
+                    status.getAsInt(),
+                    authFailureMessage(settings, status.getAsInt(), reason(failure)),
+                    failure);
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return new IOException(
+                        "TLS handshake with Elasticsearch at "
+                                + String.join(",", settings.hosts())
+                                + " failed: "
+                                + t.getMessage()
+                                + ". Check elasticsearch.tls.ca-certificate (or .tls.truststore /"
+                                + " .tls.ca-fingerprint): it must hold the CA of the node's HTTP"
+                                + " certificate, which must name the host in elasticsearch.hosts.",
+                        failure);
+            }
+        }
+        if (failure instanceof IOException io) {
+            return new IOException(
+                    "cannot reach Elasticsearch at "
+                            + String.join(",", settings.hosts())
+                            + ": "
+                            + failure.getMessage(),
+                    io);
+        }
+        return new IOException(
+                "Elasticsearch at "
+                        + String.join(",", settings.hosts())
+                        + " failed: "
+                        + failure.getMessage(),
+                failure);
+    }
+
+    private static String reason(Exception failure) {
+        if (failure instanceof ElasticsearchException e && e.error() != null) {
+            return e.error().type() + ": " + e.error().reason();
+        }
+        return failure.getMessage();
     }
 
     /**

@@ -54,6 +54,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     /** Longest a flush sleeps before it looks at the retry queue again. */
     private static final long MAX_WAIT_MILLIS = 100;
 
+    private final ElasticsearchSettings settings;
     private final DocumentConverter<T> converter;
     private final RetryPolicy retryPolicy;
     private final ElasticsearchClient client;
@@ -88,6 +89,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
             SinkWriterMetricGroup metricGroup,
             MailboxExecutor mailbox,
             ProcessingTimeService timers) {
+        this.settings = settings;
         this.converter = converter;
         this.retryPolicy = settings.retryPolicy();
         this.client = client;
@@ -240,8 +242,10 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         publishCounts();
         Throwable t = failure.get();
         if (t != null) {
-            if (t instanceof ElasticsearchSinkException e) {
-                throw new ElasticsearchSinkException(e.getMessage(), e);
+            if (t instanceof ElasticsearchSinkException
+                    || t instanceof ElasticsearchAuthException) {
+                // already an operator's message: no class-name prefix
+                throw new ElasticsearchSinkException(t.getMessage(), t);
             }
             throw new ElasticsearchSinkException("Elasticsearch sink failed: " + t, t);
         }
@@ -486,6 +490,25 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                 BulkRequest request,
                 List<Operation> contexts,
                 Throwable failure) {
+            java.util.OptionalInt status = BulkFailures.httpStatus(failure);
+            if (status.isPresent() && (status.getAsInt() == 401 || status.getAsInt() == 403)) {
+                // wrong credentials do not get better by retrying: fail the task at once
+                fail(
+                        new ElasticsearchAuthException(
+                                status.getAsInt(),
+                                "bulk request of "
+                                        + contexts.size()
+                                        + " operations: "
+                                        + ElasticsearchClients.explain(
+                                                        settings,
+                                                        failure instanceof Exception e
+                                                                ? e
+                                                                : new RuntimeException(failure))
+                                                .getMessage(),
+                                failure));
+                acknowledge(contexts.size());
+                return;
+            }
             if (!BulkFailures.isRetryable(failure)) {
                 fail(
                         new ElasticsearchSinkException(

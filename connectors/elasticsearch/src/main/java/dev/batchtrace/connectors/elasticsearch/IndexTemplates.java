@@ -44,6 +44,20 @@ public final class IndexTemplates {
             throws IOException {
         try (ElasticsearchClient client = ElasticsearchClients.create(settings)) {
             return install(client, progress);
+        } catch (ElasticsearchException | co.elastic.clients.transport.TransportException e) {
+            throw ElasticsearchClients.explain(settings, e);
+        } catch (IOException e) {
+            if (e instanceof ElasticsearchAuthException) {
+                throw e;
+            }
+            java.util.OptionalInt status = BulkFailures.httpStatus(e);
+            boolean auth =
+                    status.isPresent() && (status.getAsInt() == 401 || status.getAsInt() == 403);
+            boolean tls = false;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                tls |= t instanceof javax.net.ssl.SSLException;
+            }
+            throw auth || tls ? ElasticsearchClients.explain(settings, e) : e;
         }
     }
 

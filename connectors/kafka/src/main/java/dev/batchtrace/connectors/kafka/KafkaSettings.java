@@ -1,10 +1,14 @@
 package dev.batchtrace.connectors.kafka;
 
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How to reach Kafka. Immutable and serializable. {@code clientProperties} are passed unchanged to
@@ -27,6 +31,11 @@ public record KafkaSettings(
     public static final String CLIENT_PREFIX = "kafka.client.";
 
     public static final String DEFAULT_GROUP_ID_PREFIX = "batchtrace";
+
+    /** What {@link #toString()} shows instead of a secret value. */
+    public static final String MASK = "***";
+
+    private static final Pattern JAAS_USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
 
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, BOOTSTRAP_SERVERS + " is required");
@@ -103,21 +112,46 @@ public record KafkaSettings(
         return properties;
     }
 
-    /** Never prints values that look like secrets (JAAS config, passwords). */
+    /** {@code security.protocol}, {@code PLAINTEXT} when not set (Kafka's default). */
+    public String securityProtocol() {
+        return clientProperties.getOrDefault("security.protocol", "PLAINTEXT");
+    }
+
+    /** The SASL user named in {@code sasl.jaas.config} ({@code username="..."}), if any. */
+    public Optional<String> saslUser() {
+        String jaas = clientProperties.get("sasl.jaas.config");
+        if (jaas == null) {
+            return Optional.empty();
+        }
+        Matcher m = JAAS_USERNAME.matcher(jaas);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /**
+     * True for client properties whose values are secrets: passwords, JAAS configs (they carry the
+     * password), secrets (OAuth client secrets) and inline PEM private keys ({@code
+     * ssl.keystore.key}).
+     */
+    public static boolean isSecretKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password")
+                || k.contains("jaas")
+                || k.contains("secret")
+                || k.equals("ssl.keystore.key")
+                || k.endsWith(".credentials")
+                || k.contains("token");
+    }
+
+    /** Never prints secret values (see {@link #isSecretKey}); the SASL user is shown. */
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        clientProperties.forEach(
-                (k, v) ->
-                        shown.put(
-                                k,
-                                k.contains("password") || k.contains("jaas") || k.contains("secret")
-                                        ? "***"
-                                        : v));
+        clientProperties.forEach((k, v) -> shown.put(k, isSecretKey(k) ? MASK : v));
         return "KafkaSettings[bootstrapServers="
                 + bootstrapServers
                 + ", groupIdPrefix="
                 + groupIdPrefix
+                + saslUser().map(u -> ", saslUser=" + u).orElse("")
                 + ", clientProperties="
                 + shown
                 + "]";

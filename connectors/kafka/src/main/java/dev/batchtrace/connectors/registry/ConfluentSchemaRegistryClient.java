@@ -186,6 +186,17 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         send("PUT", "/config/" + encode(subject), body, Target.subject(subject));
     }
 
+    /**
+     * Lists the subjects once, so a tool or job fails at start (wrong URL, TLS trust, credentials)
+     * rather than on its first record.
+     *
+     * @throws SchemaRegistryException {@code UNAUTHORIZED} naming the user, {@code UNREACHABLE}
+     *     naming the URL or the truststore key
+     */
+    public void verifyAccess() {
+        send("GET", "/subjects", null, Target.subject(null));
+    }
+
     /** HTTP requests sent so far (tests use it to prove the caches work). */
     public long httpCalls() {
         return httpCalls.get();
@@ -215,6 +226,25 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            if (isTls(e)) {
+                throw new SchemaRegistryException(
+                        Kind.UNREACHABLE,
+                        "TLS handshake with the schema registry at "
+                                + settings.url()
+                                + " failed: "
+                                + describe(e)
+                                + "; check "
+                                + RegistrySettings.TRUSTSTORE_LOCATION
+                                + " (it must hold the CA of the registry's certificate"
+                                + (settings.truststorePath() == null
+                                        ? "; none is set, so the JVM's default trust was used"
+                                        : "")
+                                + ") and that the certificate names the host in "
+                                + RegistrySettings.URL,
+                        -1,
+                        -1,
+                        e);
+            }
             throw new SchemaRegistryException(
                     Kind.UNREACHABLE,
                     "schema registry unreachable at "
@@ -403,6 +433,15 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
 
     private static String encode(String subject) {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static boolean isTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {

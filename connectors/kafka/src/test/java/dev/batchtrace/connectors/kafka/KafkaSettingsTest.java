@@ -3,6 +3,7 @@ package dev.batchtrace.connectors.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Properties;
@@ -42,5 +43,31 @@ class KafkaSettingsTest {
     void requiresBootstrapServersAndDefaultsThePrefix() {
         assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromMap(Map.of()));
         assertEquals("batchtrace.t", KafkaSettings.of("k:9092").groupId("t"));
+    }
+
+    @Test
+    void toStringShowsTheUserButNoSecret() {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "k1:9093");
+        p.setProperty("security.protocol", "SASL_SSL");
+        p.setProperty("sasl.mechanism", "SCRAM-SHA-512");
+        p.setProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"lineage-job\" password=\"s3cret-jaas\";");
+        p.setProperty("ssl.truststore.password", "s3cret-trust");
+        p.setProperty("ssl.keystore.password", "s3cret-keystore");
+        p.setProperty("ssl.key.password", "s3cret-key");
+        p.setProperty("ssl.keystore.key", "-----BEGIN PRIVATE KEY----- s3cret-pem");
+        p.setProperty("kafka.client.sasl.oauthbearer.client.credentials.client.secret", "s3cret-o");
+        KafkaSettings s = KafkaSettings.fromProperties(p);
+
+        String shown = s.toString();
+        assertFalse(shown.contains("s3cret"), shown);
+        assertTrue(shown.contains("saslUser=lineage-job"), shown);
+        assertTrue(shown.contains("ssl.truststore.password=***"), shown);
+        assertEquals("lineage-job", s.saslUser().orElseThrow());
+        assertEquals("SASL_SSL", s.securityProtocol());
+        assertEquals("PLAINTEXT", KafkaSettings.of("k:9092").securityProtocol());
     }
 }

@@ -2,6 +2,8 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
 import dev.batchtrace.connectors.kafka.DeadLetterSplit;
+import dev.batchtrace.connectors.kafka.KafkaConnectionCheck;
+import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
@@ -96,6 +98,10 @@ public final class LineageJob {
         Map<String, String> settings = LineageJobConfig.argsToMap(args);
         LineageJobConfig config = LineageJobConfig.fromMap(settings);
         LOG.info("lineage job config: {}", config);
+        // wrong credentials or TLS trust fail here, once, with the key to fix (not in a restart
+        // loop of the sources)
+        KafkaConnectionCheck.verify(config.kafka());
+        new ConfluentSchemaRegistryClient(config.registry()).verifyAccess();
         // Templates, versioned indices and aliases before any document is written (idempotent).
         IndexTemplates.install(config.elasticsearch(), LOG::info);
         StreamExecutionEnvironment env = environment(config);

@@ -8,12 +8,10 @@ import static dev.batchtrace.jobs.ConfigValues.requirePositive;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
+import dev.batchtrace.jobs.ConfigFile;
 import dev.batchtrace.schemas.EventTopics;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -298,25 +296,21 @@ public record LineageJobConfig(
             }
             if (key.equals("config")) {
                 file = Path.of(value);
+            } else if (ConfigFile.isSecretKey(key)) {
+                // Flink shows program arguments in its web UI and logs (application mode)
+                throw new IllegalArgumentException(
+                        "--"
+                                + key
+                                + " holds a secret: put it in the --config file (or reference it"
+                                + " there as ${env:NAME} or ${file:/path}), not on the command"
+                                + " line, where Flink's web UI and logs show it");
             } else {
                 overrides.put(key, value);
             }
         }
         Map<String, String> merged = new TreeMap<>();
         if (file != null) {
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException(
-                        "config file "
-                                + file.toAbsolutePath()
-                                + " does not exist or is not readable");
-            }
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(reader);
-            }
-            for (String name : properties.stringPropertyNames()) {
-                merged.put(name, properties.getProperty(name).strip());
-            }
+            merged.putAll(ConfigFile.read(file));
         }
         merged.putAll(overrides);
         return merged;

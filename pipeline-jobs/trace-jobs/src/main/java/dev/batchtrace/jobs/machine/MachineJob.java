@@ -3,6 +3,8 @@ package dev.batchtrace.jobs.machine;
 import dev.batchtrace.connectors.kafka.BacklogAwareWatermarks;
 import dev.batchtrace.connectors.kafka.DeadLetterSplit;
 import dev.batchtrace.connectors.kafka.Decoded;
+import dev.batchtrace.connectors.kafka.KafkaConnectionCheck;
+import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.MachineEvent;
 import dev.batchtrace.events.WorkOrderEvent;
@@ -59,6 +61,9 @@ public final class MachineJob {
     public static void main(String[] args) throws Exception {
         MachineJobConfig config = MachineJobConfig.fromArgs(args);
         LOG.info("machine job config: {}", config);
+        // wrong credentials or TLS trust fail here, once, with the key to fix
+        KafkaConnectionCheck.verify(config.kafka());
+        new ConfluentSchemaRegistryClient(config.registry()).verifyAccess();
         StreamExecutionEnvironment env = environment(config);
         defineWorkflow(env, MachineSources.kafka(config), MachineSinks.kafka(config), config);
         env.execute(config.jobName());
