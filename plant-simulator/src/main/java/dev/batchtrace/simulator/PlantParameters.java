@@ -38,8 +38,11 @@ import java.util.Locale;
  *     jitter: they overtake nothing older than that window)
  * @param disorderWindow the jitter bound
  * @param duplicateShare share of events sent twice (gateway retries), the copy within a minute
- * @param lateShare share of events that arrive {@code lateBy} after they happened
- * @param lateBy how late the late events arrive
+ * @param lateShare share of events that arrive {@code lateBy} after they happened (a work order's
+ *     STARTED and COMPLETED excepted: the machine job splits runs exactly only within its
+ *     work-order grace)
+ * @param lateBy how late the late events arrive (machine events later than the machine job's
+ *     allowed lateness, 1 h by default, are dead-lettered by design)
  */
 public record PlantParameters(
         long seed,
@@ -149,7 +152,7 @@ public record PlantParameters(
                         Duration.ofSeconds(30),
                         0.01,
                         0.002,
-                        Duration.ofHours(2));
+                        Duration.ofMinutes(30));
         return switch (name.toLowerCase(Locale.ROOT)) {
             // seconds end to end: the ITCase and a first look
             case "tiny" ->

@@ -497,7 +497,7 @@ public final class PlantSimulator {
         for (Timed event : events) {
             Instant arrival = event.at();
             double u = random.nextDouble();
-            if (u < p.lateShare()) {
+            if (u < p.lateShare() && !runBoundary(event.event())) {
                 arrival = arrival.plus(p.lateBy());
                 late++;
             } else if (u < p.lateShare() + p.disorderShare()) {
@@ -520,6 +520,16 @@ public final class PlantSimulator {
         arrivals.forEach(a -> ordered.add(a.event()));
         return new PlantHistory(
                 p, List.copyOf(ordered), genealogy, machineEvents, duplicates, late, jittered);
+    }
+
+    /**
+     * A work order's STARTED or COMPLETED: never sent late, because the machine job splits runs
+     * exactly only when they arrive within its work-order grace (30 s by default).
+     */
+    private static boolean runBoundary(SpecificRecordBase event) {
+        return event instanceof WorkOrderEvent w
+                && (w.getEventType() == WorkOrderEventType.STARTED
+                        || w.getEventType() == WorkOrderEventType.COMPLETED);
     }
 
     private long nextLong(long bound) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             LotsCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TraceCli implements Runnable {
