@@ -676,10 +676,9 @@ final class BenchCommand implements Callable<Integer> {
         long deadline = jobStarted + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long lastReport = 0;
         while (System.nanoTime() < deadline) {
-            long polled = System.nanoTime();
             Convergence.Status status = convergence.check();
             if (status.converged()) {
-                double seconds = (polled - jobStarted) / 1e9;
+                double seconds = (status.rightSince() - jobStarted) / 1e9;
                 say(
                         "  [%5.1f s] documents right: %,d documents, %d of %d compared match",
                         seconds, status.documents(), status.matching(), status.compared());

@@ -34,8 +34,17 @@ public final class Convergence {
     }
 
     /** One look at Elasticsearch. */
+    /**
+     * @param rightSince {@code System.nanoTime()} at the start of the look since which every
+     *     compared document matched (when converged)
+     */
     public record Status(
-            Map<String, Long> counts, long documents, long expected, int compared, int matching) {
+            Map<String, Long> counts,
+            long documents,
+            long expected,
+            int compared,
+            int matching,
+            long rightSince) {
         public boolean converged() {
             return documents == expected && compared > 0 && matching == compared;
         }
@@ -49,7 +58,11 @@ public final class Convergence {
     private final Map<String, Map<String, JsonNode>> compare = new TreeMap<>();
     // counts mode: shipment id -> expected ancestorLotCodes
     private final Map<String, Set<String>> shipmentAncestors = new LinkedHashMap<>();
-    private boolean countsReached;
+    // reference mode: documents that did not match yet ("index/id"); null until the first pass
+    private Set<String> pending;
+    // start of the look at which the last pending documents matched
+    private long candidateSince;
+    private long lookStarted;
     // index/id -> expected and stored source of the documents that differed at the last check
     private final Map<String, JsonNode[]> differing = new TreeMap<>();
 
@@ -138,6 +151,7 @@ public final class Convergence {
 
     /** Counts every time; compares documents only once the counts are reached (it costs more). */
     public Status check() throws IOException, InterruptedException {
+        lookStarted = System.nanoTime();
         Map<String, Long> counts = new TreeMap<>();
         long documents = 0;
         long expected = 0;
@@ -148,12 +162,14 @@ public final class Convergence {
             expected += index.getValue();
         }
         boolean countsRight = counts.equals(expectedCounts);
-        countsReached |= countsRight;
         if (!countsRight) {
-            return new Status(counts, documents, expected, 0, 0);
+            pending = null;
+            candidateSince = 0;
+            return new Status(counts, documents, expected, 0, 0, 0);
         }
         int matching = mode == Mode.REFERENCE ? matchingReference() : matchingShipments();
-        return new Status(counts, documents, expected, compared(), matching);
+        long since = mode == Mode.REFERENCE ? candidateSince : lookStarted;
+        return new Status(counts, documents, expected, compared(), matching, since);
     }
 
     /**
@@ -200,26 +216,53 @@ public final class Convergence {
         return differing;
     }
 
+    /**
+     * Compares only the documents that did not match at the last look (a large history takes many
+     * seconds per full pass, which would blur the time of convergence); when none is left, one full
+     * pass confirms that none changed away again.
+     */
     private int matchingReference() throws IOException, InterruptedException {
         differing.clear();
-        int matching = 0;
+        boolean full = pending == null || pending.isEmpty();
+        Set<String> stillDifferent = new HashSet<>();
+        int compared = compared();
+        int mismatched = 0;
         for (Map.Entry<String, Map<String, JsonNode>> index : compare.entrySet()) {
-            List<String> ids = new ArrayList<>(index.getValue().keySet());
+            List<String> ids = new ArrayList<>();
+            for (String id : index.getValue().keySet()) {
+                if (full || pending.contains(index.getKey() + "/" + id)) {
+                    ids.add(id);
+                }
+            }
             for (int from = 0; from < ids.size(); from += BATCH) {
                 List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
                 Map<String, JsonNode> stored = es.get(index.getKey(), batch, null);
                 for (String id : batch) {
-                    if (sameDocument(index.getValue().get(id), stored.get(id))) {
-                        matching++;
-                    } else if (differing.size() < 20) {
-                        differing.put(
-                                index.getKey() + "/" + id,
-                                new JsonNode[] {index.getValue().get(id), stored.get(id)});
+                    if (!sameDocument(index.getValue().get(id), stored.get(id))) {
+                        mismatched++;
+                        stillDifferent.add(index.getKey() + "/" + id);
+                        if (differing.size() < 20) {
+                            differing.put(
+                                    index.getKey() + "/" + id,
+                                    new JsonNode[] {index.getValue().get(id), stored.get(id)});
+                        }
                     }
                 }
             }
         }
-        return matching;
+        if (mismatched == 0 && (!full || pending == null || candidateSince == 0)) {
+            candidateSince = lookStarted;
+        } else if (mismatched > 0) {
+            candidateSince = 0;
+        }
+        boolean confirmedByFullPass = full && mismatched == 0;
+        pending = stillDifferent;
+        if (mismatched == 0 && !confirmedByFullPass) {
+            // the last ones match now: report one short of all, so that the next look is the
+            // full pass that confirms it
+            return compared - 1;
+        }
+        return compared - mismatched;
     }
 
     private int matchingShipments() throws IOException, InterruptedException {
