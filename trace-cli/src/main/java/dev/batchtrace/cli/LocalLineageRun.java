@@ -114,6 +114,12 @@ final class LocalLineageRun {
      * own keys from the config file, and per-run groups and transactional ids like the lineage job.
      */
     static MachineJobConfig machineConfig(Map<String, String> settings) {
+        return machineConfig(settings, Map.of());
+    }
+
+    /** As {@link #machineConfig(Map)}, with keys only the machine job knows (its input topic). */
+    static MachineJobConfig machineConfig(
+            Map<String, String> settings, Map<String, String> machineOverrides) {
         String runId = settings.get(RUN_ID_KEY);
         Map<String, String> machine = new TreeMap<>();
         settings.forEach(
@@ -134,6 +140,7 @@ final class LocalLineageRun {
         // a local run reads finished days: let an input that has gone quiet stop holding back
         // event time soon (on a plant's live streams the job's default applies)
         machine.putIfAbsent(MachineJobConfig.SOURCE_IDLE_TIMEOUT_KEY, "2s");
+        machine.putAll(machineOverrides);
         return MachineJobConfig.fromMap(machine);
     }
 
@@ -175,6 +182,21 @@ final class LocalLineageRun {
     /** Installs templates, creates the run's topics and starts the job; returns at once. */
     static JobClient start(
             Map<String, String> settings, Path workDir, Resume resume, int webUiPort, Output out)
+            throws Exception {
+        return start(settings, Map.of(), workDir, resume, webUiPort, out);
+    }
+
+    /**
+     * As above; {@code machineOverrides} are machine-job keys the lineage job would reject (the
+     * benchmark's own machine-events topic).
+     */
+    static JobClient start(
+            Map<String, String> settings,
+            Map<String, String> machineOverrides,
+            Path workDir,
+            Resume resume,
+            int webUiPort,
+            Output out)
             throws Exception {
         LineageJobConfig config = LineageJobConfig.fromMap(settings);
         // a wrong password or trust fails here, naming the server and user
@@ -224,7 +246,7 @@ final class LocalLineageRun {
                 LineageSinks.kafka(config),
                 config.coalesceDelay());
         // the machine attribution job, its own job on a cluster, runs in the same local Flink here
-        MachineJobConfig machine = machineConfig(settings);
+        MachineJobConfig machine = machineConfig(settings, machineOverrides);
         MachineJob.defineWorkflow(
                 env, MachineSources.kafka(machine), MachineSinks.kafka(machine), machine);
         out.println(

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             DemoCommand.class,
             dev.batchtrace.cli.kibana.KibanaCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TraceCli implements Runnable {

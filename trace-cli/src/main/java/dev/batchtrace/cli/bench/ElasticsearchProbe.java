@@ -1,0 +1,136 @@
+package dev.batchtrace.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Plain HTTP to Elasticsearch: counts, multi-gets, searches with their server time, sizes. */
+public final class ElasticsearchProbe {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ElasticsearchProbe(String url) {
+        this.url = url;
+    }
+
+    /** Documents visible to search in an index or alias (0 when it does not exist). */
+    public long count(String index) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("GET", "/" + index + "/_count", null);
+        return response.statusCode() == 200
+                ? JSON.readTree(response.body()).path("count").asLong()
+                : 0;
+    }
+
+    /** Trace documents across the given aliases. */
+    public long total(List<String> indices) throws IOException, InterruptedException {
+        long total = 0;
+        for (String index : indices) {
+            total += count(index);
+        }
+        return total;
+    }
+
+    /** The stored sources of {@code ids}, by id (missing ones absent). */
+    public Map<String, JsonNode> get(String index, List<String> ids, List<String> fields)
+            throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        ids.forEach(body.putArray("ids")::add);
+        String path = "/" + index + "/_mget";
+        if (fields != null) {
+            path += "?_source_includes=" + String.join(",", fields);
+        }
+        HttpResponse<String> response = send("POST", path, body.toString());
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        if (response.statusCode() != 200) {
+            return found;
+        }
+        for (JsonNode doc : JSON.readTree(response.body()).path("docs")) {
+            if (doc.path("found").asBoolean(false)) {
+                found.put(doc.path("_id").asText(), doc.path("_source"));
+            }
+        }
+        return found;
+    }
+
+    /** One search: the server's {@code took}, the round trip, and the total hits. */
+    public record Timed(long tookMillis, double roundTripMillis, long hits) {}
+
+    public Timed search(String indices, String body) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        HttpResponse<String> response = send("POST", "/" + indices + "/_search", body);
+        double roundTrip = (System.nanoTime() - started) / 1e6;
+        if (response.statusCode() != 200) {
+            throw new IOException(
+                    "search on "
+                            + indices
+                            + " failed: "
+                            + response.statusCode()
+                            + " "
+                            + response.body());
+        }
+        JsonNode answer = JSON.readTree(response.body());
+        return new Timed(
+                answer.path("took").asLong(),
+                roundTrip,
+                answer.path("hits").path("total").path("value").asLong());
+    }
+
+    /** Per concrete index: documents (Lucene, nested ones included) and store size in bytes. */
+    public record IndexSize(String index, long luceneDocs, long storeBytes) {}
+
+    public List<IndexSize> indexSizes(String pattern) throws IOException, InterruptedException {
+        send("POST", "/" + pattern + "/_refresh", null);
+        HttpResponse<String> response =
+                send(
+                        "GET",
+                        "/_cat/indices/"
+                                + pattern
+                                + "?format=json&bytes=b&h=index,docs.count,store.size&s=index",
+                        null);
+        List<IndexSize> sizes = new java.util.ArrayList<>();
+        if (response.statusCode() == 200) {
+            for (JsonNode index : JSON.readTree(response.body())) {
+                sizes.add(
+                        new IndexSize(
+                                index.path("index").asText(),
+                                index.path("docs.count").asLong(),
+                                index.path("store.size").asLong()));
+            }
+        }
+        return sizes;
+    }
+
+    /** Deletes indices (for a benchmark that starts from an empty read model). */
+    public void delete(String indices) throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                send("DELETE", "/" + indices + "?ignore_unavailable=true", null);
+        if (response.statusCode() != 200) {
+            throw new IOException("cannot delete " + indices + ": " + response.body());
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.batchtrace.cli;
+
+import static dev.batchtrace.cli.CliRun.trace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.connectors.gateway.JsonLinesReader;
+import dev.batchtrace.connectors.gateway.LineResult;
+import dev.batchtrace.connectors.gateway.ParsedEvent;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void writeGivesTheHistoryAsJsonLinesThatPublishReads() throws Exception {
+        Path file = dir.resolve("tiny.jsonl");
+        CliRun run = trace("bench", "--profile", "tiny", "--seed", "5", "--write", file.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        List<LineResult> lines = new JsonLinesReader().readAll(file);
+        assertTrue(lines.size() > 1000, "lines: " + lines.size());
+        assertTrue(lines.stream().allMatch(ParsedEvent.class::isInstance));
+        assertTrue(run.out().contains("Wrote " + String.format("%,d", lines.size()) + " events"));
+    }
+
+    @Test
+    void parametersOverrideTheProfile() {
+        BenchCommand bench = new BenchCommand();
+        picocli.CommandLine cli = new picocli.CommandLine(bench);
+        cli.parseArgs(
+                "--profile",
+                "bulk",
+                "--bulk",
+                "2:300",
+                "--silo",
+                "1:500:40",
+                "--lots",
+                "900",
+                "--machine-share",
+                "0.5");
+        var p = bench.parameters();
+        assertEquals(2, p.bulkLots());
+        assertEquals(300, p.bulkConsumers());
+        assertEquals(500, p.siloDeliveries());
+        assertEquals(40, p.siloConsumers());
+        assertEquals(900, p.rawLots());
+        assertEquals(0.5, p.machineEventShare());
+        assertEquals(12_000, p.workOrdersPerLevel()); // from the profile
+    }
+
+    @Test
+    void aMalformedOptionIsNamed() {
+        CliRun run = trace("bench", "--bulk", "5", "--write", dir.resolve("x.jsonl").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("--bulk takes 2 numbers"), run.err());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.batchtrace.cli;
+
+import static dev.batchtrace.cli.CliRun.trace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trace bench} end to end on the tiny profile: its own stack on free ports, the jobs until
+ * every document equals the batch reference, then the questions and the report.
+ */
+class BenchITCase {
+
+    @TempDir static Path workDir;
+    private static List<String> stackOptions;
+
+    @AfterAll
+    static void stopStack() {
+        if (stackOptions != null) {
+            List<String> down = new ArrayList<>(List.of("stack", "down"));
+            down.addAll(stackOptions);
+            trace(down.toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void benchOnTheTinyProfileConvergesAndFillsEveryFigure() throws Exception {
+        List<Integer> ports = freePorts(6);
+        stackOptions =
+                List.of(
+                        "--work-dir", workDir.toString(),
+                        "--kafka-port", ports.get(0).toString(),
+                        "--kafka-controller-port", ports.get(1).toString(),
+                        "--registry-port", ports.get(2).toString(),
+                        "--elasticsearch-port", ports.get(3).toString(),
+                        "--elasticsearch-transport-port", ports.get(4).toString());
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "bench",
+                                "--profile",
+                                "tiny",
+                                "--queries",
+                                "20",
+                                "--timeout",
+                                "400",
+                                "--json",
+                                "--web-ui-port",
+                                ports.get(5).toString()));
+        String pgUrl = System.getProperty("bench.pg-url");
+        if (pgUrl != null) {
+            args.addAll(List.of("--pg-url", pgUrl));
+        }
+        args.addAll(stackOptions);
+
+        CliRun bench = trace(args.toArray(String[]::new));
+
+        assertEquals(0, bench.exitCode(), bench.out() + bench.err());
+        JsonNode report = new ObjectMapper().readTree(bench.out());
+        JsonNode endToEnd = report.path("end to end");
+        assertTrue(
+                endToEnd.path("documents right").asText().startsWith("yes (all "),
+                endToEnd.toString());
+        assertTrue(
+                endToEnd.path("sustained rate").path("value").asDouble() > 0, endToEnd.toString());
+        assertTrue(
+                endToEnd.path("job start -> documents right").path("value").asDouble() > 0,
+                endToEnd.toString());
+        assertTrue(report.path("publish").path("rate").path("value").asDouble() > 0);
+        JsonNode cost = report.path("cost");
+        for (String figure :
+                List.of("feedback topic", "documents topic", "RocksDB checkpoint folder")) {
+            assertTrue(cost.path(figure).path("value").asLong() > 0, figure + ": " + cost);
+        }
+        assertTrue(report.path("index size").path("trace-lots-v1").asText().contains("bytes"));
+        JsonNode questions = report.path("elasticsearch questions");
+        assertEquals(3, questions.size(), questions.toString());
+        questions.forEach(q -> assertTrue(q.asText().contains("took p50"), q.asText()));
+        JsonNode peer = report.path("postgresql");
+        // either the peer answered all three questions, or it says why it was skipped
+        assertTrue(
+                peer.has("customers of a supplier lot")
+                        || peer.path("peer").asText().startsWith("skipped: no PostgreSQL"),
+                peer.toString());
+        // progress lines went to stderr, so stdout is the JSON alone
+        assertTrue(bench.err().contains("documents right:"), bench.err());
+    }
+
+    private static List<Integer> freePorts(int count) throws Exception {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}
