@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchtrace.cli.bench.Convergence;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
@@ -106,7 +107,9 @@ final class ReferenceCheck {
                 JsonNode actual = stored.get(id);
                 if (doc.isDeletion()
                         ? actual == null
-                        : actual != null && actual.equals(JSON.readTree(doc.toJson()))) {
+                        // a mean's last digit depends on the order of addition: compare numbers
+                        // within 1e-9, or a first run may never "match" (issue 13)
+                        : Convergence.sameDocument(JSON.readTree(doc.toJson()), actual)) {
                     matching++;
                 } else {
                     differing.add(doc.key());
