@@ -77,33 +77,15 @@ class MachineJobITCase {
         String bootstrap = TestServers.kafkaBootstrapServers();
         String registryUrl = TestServers.schemaRegistryUrl();
         String runId = "machine-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", bootstrap);
-        settings.put("group.id.prefix", "it-" + runId);
-        settings.put("schema.registry.url", registryUrl);
-        settings.put(MachineJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "it-" + runId);
-        settings.put(MachineJobConfig.CHECKPOINT_INTERVAL_KEY, "500ms");
-        settings.put(MachineJobConfig.ALLOWED_LATENESS_KEY, "2m");
-        settings.put(MachineJobConfig.OUT_OF_ORDERNESS_KEY, "5s");
-        settings.put(MachineJobConfig.EMIT_INTERVAL_KEY, "1m");
-        settings.put(MachineJobConfig.PARALLELISM_KEY, String.valueOf(PARALLELISM));
         MachineJobConfig config =
-                MachineJobConfig.fromMap(settings)
-                        .withTopics(MachineJobConfig.Topics.defaults().withSuffix("." + runId));
+                runConfig(
+                        runId,
+                        Map.of(
+                                MachineJobConfig.ALLOWED_LATENESS_KEY,
+                                "2m",
+                                MachineJobConfig.OUT_OF_ORDERNESS_KEY,
+                                "5s"));
         MachineJobConfig.Topics topics = config.topics();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(
-                            List.of(
-                                            topics.machineEvents(),
-                                            topics.workOrders(),
-                                            topics.machineSummaries(),
-                                            topics.deadLetters())
-                                    .stream()
-                                    .map(t -> new NewTopic(t, PARALLELISM, (short) 1))
-                                    .toList())
-                    .all()
-                    .get();
-        }
 
         MachineShiftGenerator.Options options =
                 new MachineShiftGenerator.Options(4, Duration.ofHours(3), 8);
@@ -180,32 +162,9 @@ class MachineJobITCase {
         String bootstrap = TestServers.kafkaBootstrapServers();
         String registryUrl = TestServers.schemaRegistryUrl();
         String runId = "slow-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", bootstrap);
-        settings.put("group.id.prefix", "it-" + runId);
-        settings.put("schema.registry.url", registryUrl);
-        settings.put(MachineJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "it-" + runId);
-        settings.put(MachineJobConfig.CHECKPOINT_INTERVAL_KEY, "500ms");
-        settings.put(MachineJobConfig.EMIT_INTERVAL_KEY, "1m");
-        settings.put(MachineJobConfig.SOURCE_IDLE_TIMEOUT_KEY, "2s"); // as local runs
-        settings.put(MachineJobConfig.PARALLELISM_KEY, String.valueOf(PARALLELISM));
         MachineJobConfig config =
-                MachineJobConfig.fromMap(settings)
-                        .withTopics(MachineJobConfig.Topics.defaults().withSuffix("." + runId));
+                runConfig(runId, Map.of(MachineJobConfig.SOURCE_IDLE_TIMEOUT_KEY, "2s")); // local
         MachineJobConfig.Topics topics = config.topics();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(
-                            List.of(
-                                            topics.machineEvents(),
-                                            topics.workOrders(),
-                                            topics.machineSummaries(),
-                                            topics.deadLetters())
-                                    .stream()
-                                    .map(t -> new NewTopic(t, PARALLELISM, (short) 1))
-                                    .toList())
-                    .all()
-                    .get();
-        }
         MachineShiftGenerator.Options options =
                 new MachineShiftGenerator.Options(3, Duration.ofHours(2), 4);
         List<SpecificRecordBase> shift = MachineShiftGenerator.generate(7, options);
@@ -253,6 +212,42 @@ class MachineJobITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /**
+     * The job's settings for one test run against the test servers (topics, groups and transaction
+     * ids of its own, created here), with {@code extra} on top.
+     */
+    private static MachineJobConfig runConfig(String runId, Map<String, String> extra)
+            throws Exception {
+        String bootstrap = TestServers.kafkaBootstrapServers();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", bootstrap);
+        settings.put("group.id.prefix", "it-" + runId);
+        settings.put("schema.registry.url", TestServers.schemaRegistryUrl());
+        settings.put(MachineJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "it-" + runId);
+        settings.put(MachineJobConfig.CHECKPOINT_INTERVAL_KEY, "500ms");
+        settings.put(MachineJobConfig.EMIT_INTERVAL_KEY, "1m");
+        settings.put(MachineJobConfig.PARALLELISM_KEY, String.valueOf(PARALLELISM));
+        settings.putAll(extra);
+        MachineJobConfig config =
+                MachineJobConfig.fromMap(settings)
+                        .withTopics(MachineJobConfig.Topics.defaults().withSuffix("." + runId));
+        MachineJobConfig.Topics topics = config.topics();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(
+                            List.of(
+                                            topics.machineEvents(),
+                                            topics.workOrders(),
+                                            topics.machineSummaries(),
+                                            topics.deadLetters())
+                                    .stream()
+                                    .map(t -> new NewTopic(t, PARALLELISM, (short) 1))
+                                    .toList())
+                    .all()
+                    .get();
+        }
+        return config;
     }
 
     private static MachineEvent clockTick(Instant at) {
