@@ -189,6 +189,7 @@ public final class BacklogAwareWatermarks<T> implements WatermarkStrategy<Decode
                 Map<TopicPartition, Long> unread = backlog.unread();
                 if (unread.isEmpty()) {
                     read.set(true);
+                    backlog.close(); // never asked again
                     LOG.info("{} is read: idle partitions may now release event time", backlog);
                 } else if (System.currentTimeMillis() - lastWarned >= WARN_MILLIS) {
                     lastWarned = System.currentTimeMillis();

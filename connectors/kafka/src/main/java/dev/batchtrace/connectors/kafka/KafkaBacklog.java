@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Flink-free and blocking: callers run it off the task thread.
  */
-public final class KafkaBacklog {
+public final class KafkaBacklog implements AutoCloseable {
 
     /** How far back from a partition's end the last readable record is looked for. */
     private static final int TAIL = 1024;
@@ -40,6 +40,7 @@ public final class KafkaBacklog {
     private final String groupId;
     private final Duration timeout;
     private Map<TopicPartition, Long> ends;
+    private Admin admin; // one for the backlog's life: it is asked once a second until read
 
     /**
      * @param clientProperties connection properties, {@code bootstrap.servers} included
@@ -69,20 +70,18 @@ public final class KafkaBacklog {
         if (backlog.isEmpty()) {
             return unread;
         }
-        try (Admin admin = Admin.create(clientProperties)) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(groupId)
-                            .partitionsToOffsetAndMetadata()
-                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            backlog.forEach(
-                    (partition, end) -> {
-                        OffsetAndMetadata at = committed.get(partition);
-                        long offset = at == null ? -1 : at.offset();
-                        if (offset < end) {
-                            unread.put(partition, offset);
-                        }
-                    });
-        }
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin().listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        backlog.forEach(
+                (partition, end) -> {
+                    OffsetAndMetadata at = committed.get(partition);
+                    long offset = at == null ? -1 : at.offset();
+                    if (offset < end) {
+                        unread.put(partition, offset);
+                    }
+                });
         return unread;
     }
 
@@ -90,30 +89,29 @@ public final class KafkaBacklog {
         Map<TopicPartition, Long> ends = new HashMap<>();
         Map<TopicPartition, Long> earliest;
         Map<TopicPartition, Long> latest;
-        try (Admin admin = Admin.create(clientProperties)) {
-            Map<String, TopicDescription> topics =
-                    admin.describeTopics(java.util.List.of(topic))
-                            .allTopicNames()
-                            .toCompletionStage()
-                            .toCompletableFuture()
-                            .exceptionally(e -> Map.of()) // no topic yet: nothing to read
-                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!topics.containsKey(topic)) {
-                return ends;
-            }
-            Map<TopicPartition, OffsetSpec> first = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> last = new HashMap<>();
-            topics.get(topic)
-                    .partitions()
-                    .forEach(
-                            p -> {
-                                TopicPartition tp = new TopicPartition(topic, p.partition());
-                                first.put(tp, OffsetSpec.earliest());
-                                last.put(tp, OffsetSpec.latest());
-                            });
-            earliest = offsets(admin.listOffsets(first));
-            latest = offsets(admin.listOffsets(last));
+        Admin admin = admin();
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(java.util.List.of(topic))
+                        .allTopicNames()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .exceptionally(e -> Map.of()) // no topic yet: nothing to read
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!topics.containsKey(topic)) {
+            return ends;
         }
+        Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> last = new HashMap<>();
+        topics.get(topic)
+                .partitions()
+                .forEach(
+                        p -> {
+                            TopicPartition tp = new TopicPartition(topic, p.partition());
+                            first.put(tp, OffsetSpec.earliest());
+                            last.put(tp, OffsetSpec.latest());
+                        });
+        earliest = offsets(admin.listOffsets(first));
+        latest = offsets(admin.listOffsets(last));
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -175,6 +173,22 @@ public final class KafkaBacklog {
             long windowEnd = from;
             from = Math.max(begin, from - TAIL * 16L); // only markers in the tail: look further
             end = windowEnd;
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(clientProperties);
+        }
+        return admin;
+    }
+
+    /** Closes the admin client (a later question opens a new one). */
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
         }
     }
 

@@ -44,8 +44,19 @@ class KafkaBacklogITCase {
             tx.send(new ProducerRecord<>(topic, 1, "k", "b"));
             tx.commitTransaction();
         }
-        KafkaBacklog backlog = new KafkaBacklog(client(bootstrap), topic, group, timeout());
+        try (KafkaBacklog backlog = new KafkaBacklog(client(bootstrap), topic, group, timeout())) {
+            checkBacklog(bootstrap, topic, group, backlog, p0, p1);
+        }
+    }
 
+    private static void checkBacklog(
+            String bootstrap,
+            String topic,
+            String group,
+            KafkaBacklog backlog,
+            TopicPartition p0,
+            TopicPartition p1)
+            throws Exception {
         // partition 2 is empty: nothing to read there; partition 1's marker is not counted
         assertEquals(Map.of(p0, 5L, p1, 2L), backlog.backlog());
         assertEquals(Map.of(p0, -1L, p1, -1L), backlog.unread());
@@ -64,11 +75,12 @@ class KafkaBacklogITCase {
     @Test
     void aTopicThatDoesNotExistHasNoBacklog() throws Exception {
         String bootstrap = TestServers.kafkaBootstrapServers();
-        KafkaBacklog backlog =
+        try (KafkaBacklog backlog =
                 new KafkaBacklog(
-                        client(bootstrap), "no-such-topic-" + UUID.randomUUID(), "g", timeout());
-        assertTrue(backlog.backlog().isEmpty());
-        assertTrue(backlog.unread().isEmpty());
+                        client(bootstrap), "no-such-topic-" + UUID.randomUUID(), "g", timeout())) {
+            assertTrue(backlog.backlog().isEmpty());
+            assertTrue(backlog.unread().isEmpty());
+        }
     }
 
     private static Duration timeout() {

@@ -106,24 +106,7 @@ class MachineJobITCase {
         JobClient job = env.executeAsync("machine ITCase " + runId);
         try (KafkaProducer<String, SpecificRecordBase> producer =
                 producer(bootstrap, registryUrl)) {
-            for (SpecificRecordBase e : arrival) {
-                if (e instanceof MachineEvent m) {
-                    producer.send(
-                            new ProducerRecord<>(topics.machineEvents(), m.getMachineId(), m));
-                } else if (e instanceof WorkOrderEvent w) {
-                    producer.send(new ProducerRecord<>(topics.workOrders(), w.getWorkOrderId(), w));
-                }
-            }
-            // Every partition's event time moves on past the shift, so every summary is final.
-            for (int p = 0; p < PARALLELISM; p++) {
-                producer.send(
-                        new ProducerRecord<>(
-                                topics.machineEvents(), p, "M-CLOCK", clockTick(closing)));
-                producer.send(
-                        new ProducerRecord<>(
-                                topics.workOrders(), p, "WO-CLOCK", released(closing)));
-            }
-            producer.flush();
+            publish(producer, topics, arrival, closing);
 
             Map<String, MachineRunSummary> actual =
                     awaitSummaries(bootstrap, topics.machineSummaries(), expected, job);
@@ -174,23 +157,7 @@ class MachineJobITCase {
         // the day first, as `bin/trace demo` publishes it before the job starts
         try (KafkaProducer<String, SpecificRecordBase> producer =
                 producer(bootstrap, registryUrl)) {
-            for (SpecificRecordBase e : shift) {
-                if (e instanceof MachineEvent m) {
-                    producer.send(
-                            new ProducerRecord<>(topics.machineEvents(), m.getMachineId(), m));
-                } else if (e instanceof WorkOrderEvent w) {
-                    producer.send(new ProducerRecord<>(topics.workOrders(), w.getWorkOrderId(), w));
-                }
-            }
-            for (int p = 0; p < PARALLELISM; p++) {
-                producer.send(
-                        new ProducerRecord<>(
-                                topics.machineEvents(), p, "M-CLOCK", clockTick(closing)));
-                producer.send(
-                        new ProducerRecord<>(
-                                topics.workOrders(), p, "WO-CLOCK", released(closing)));
-            }
-            producer.flush();
+            publish(producer, topics, shift, closing);
         }
         MachineSources kafka = MachineSources.kafka(config);
         MachineSources slowWorkOrders =
@@ -248,6 +215,32 @@ class MachineJobITCase {
                     .get();
         }
         return config;
+    }
+
+    /**
+     * The shift's events to their topics, then a clock tick at {@code closing} on every partition
+     * of both inputs: every partition's event time moves on past the shift, so every summary is
+     * final.
+     */
+    private static void publish(
+            KafkaProducer<String, SpecificRecordBase> producer,
+            MachineJobConfig.Topics topics,
+            List<SpecificRecordBase> events,
+            Instant closing) {
+        for (SpecificRecordBase e : events) {
+            if (e instanceof MachineEvent m) {
+                producer.send(new ProducerRecord<>(topics.machineEvents(), m.getMachineId(), m));
+            } else if (e instanceof WorkOrderEvent w) {
+                producer.send(new ProducerRecord<>(topics.workOrders(), w.getWorkOrderId(), w));
+            }
+        }
+        for (int p = 0; p < PARALLELISM; p++) {
+            producer.send(
+                    new ProducerRecord<>(topics.machineEvents(), p, "M-CLOCK", clockTick(closing)));
+            producer.send(
+                    new ProducerRecord<>(topics.workOrders(), p, "WO-CLOCK", released(closing)));
+        }
+        producer.flush();
     }
 
     private static MachineEvent clockTick(Instant at) {
