@@ -72,7 +72,7 @@ final class LocalLineageRun {
      * balance, QC, machine runs, work-order windows (issues 4 and 5). 3: runs of version 2 may hold
      * machine runs lost to a slow-starting input (issue 13); recompute them.
      */
-    static final String STATE_VERSION = "3";
+    static final String STATE_VERSION = "4";
 
     /** The file in a run folder that names the state version of its checkpoints. */
     static final String STATE_VERSION_FILE = "state-version";
@@ -244,7 +244,8 @@ final class LocalLineageRun {
                 env,
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
-                config.coalesceDelay());
+                config.coalesceDelay(),
+                config.hubFanIn());
         // the machine attribution job, its own job on a cluster, runs in the same local Flink here
         MachineJobConfig machine = machineConfig(settings, machineOverrides);
         MachineJob.defineWorkflow(

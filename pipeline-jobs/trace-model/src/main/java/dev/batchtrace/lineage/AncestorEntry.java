@@ -1,5 +1,6 @@
 package dev.batchtrace.lineage;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,22 @@ import java.util.Objects;
  * @param depth hops from the holder: 0 = the holder itself (only in announcements), 1 = direct
  *     input, 2 = input of an input ... the shortest path when several exist. Bounded by {@link
  *     #MAX_DEPTH} so that entries kept alive only by a cycle in bad data die out.
+ * @param hub whether the lot is a closure hub (see package-info): its own ancestors are not copied
+ *     into its descendants' closures but kept once, in its closure member documents
+ * @param rev the revision of the lot's own entry (facts, holds, hub), counted by the lot itself: of
+ *     two copies that reach a node by different paths the higher revision is the newer
+ * @param holds the holds the entry carries: a plain lot its own active holds; a hub every hold that
+ *     applies to it (its own and those of its whole closure), since its closure does not travel
  */
 public record AncestorEntry(
-        String lotCode, String materialCode, String supplierId, String supplierLotCode, int depth)
+        String lotCode,
+        String materialCode,
+        String supplierId,
+        String supplierLotCode,
+        int depth,
+        boolean hub,
+        long rev,
+        List<HoldEntry> holds)
         implements Comparable<AncestorEntry> {
 
     /**
@@ -30,6 +44,33 @@ public record AncestorEntry(
         if (depth < 0) {
             throw new IllegalArgumentException("depth must be >= 0: " + depth);
         }
+        holds = holds == null ? List.of() : List.copyOf(holds);
+    }
+
+    /** A plain entry (not a hub, no holds, revision 0). */
+    public AncestorEntry(
+            String lotCode,
+            String materialCode,
+            String supplierId,
+            String supplierLotCode,
+            int depth) {
+        this(lotCode, materialCode, supplierId, supplierLotCode, depth, false, 0, List.of());
+    }
+
+    /** The same lot with the same facts, hub and holds (depth and revision aside). */
+    public boolean sameContent(AncestorEntry o) {
+        return o != null
+                && lotCode.equals(o.lotCode)
+                && hub == o.hub
+                && Objects.equals(materialCode, o.materialCode)
+                && Objects.equals(supplierId, o.supplierId)
+                && Objects.equals(supplierLotCode, o.supplierLotCode)
+                && holds.equals(o.holds);
+    }
+
+    /** Of two copies of one lot's entry, the newer content (higher revision), at this depth. */
+    public AncestorEntry newer(AncestorEntry o) {
+        return o == null || rev >= o.rev ? this : o.withDepth(depth);
     }
 
     /** The entry a lot announces about itself. */
@@ -41,22 +82,23 @@ public record AncestorEntry(
                 lotCode, facts.materialCode(), facts.supplierId(), facts.supplierLotCode(), 0);
     }
 
-    public AncestorEntry withDepth(int newDepth) {
-        return new AncestorEntry(lotCode, materialCode, supplierId, supplierLotCode, newDepth);
+    public AncestorEntry withRev(long newRev) {
+        return new AncestorEntry(
+                lotCode, materialCode, supplierId, supplierLotCode, depth, hub, newRev, holds);
     }
 
-    /** Same lot reached by two paths: the shortest depth, fields merged as facts are. */
-    public AncestorEntry merge(AncestorEntry other) {
-        if (!lotCode.equals(other.lotCode)) {
-            throw new IllegalArgumentException(
-                    "cannot merge entries of different lots: " + lotCode + ", " + other.lotCode);
-        }
-        return new AncestorEntry(
-                lotCode,
-                Merge.larger(materialCode, other.materialCode),
-                Merge.larger(supplierId, other.supplierId),
-                Merge.larger(supplierLotCode, other.supplierLotCode),
-                Math.min(depth, other.depth));
+    public AncestorEntry withDepth(int newDepth) {
+        return newDepth == depth
+                ? this
+                : new AncestorEntry(
+                        lotCode,
+                        materialCode,
+                        supplierId,
+                        supplierLotCode,
+                        newDepth,
+                        hub,
+                        rev,
+                        holds);
     }
 
     /** "supplierId/supplierLotCode" when both are known, else null. */

@@ -29,11 +29,44 @@ public final class HoldAlerts {
 
     /** The node's current (OPEN) alerts, sorted by id. */
     public static List<HoldAlert> of(NodeKey node, NodeStore store) {
-        Announcement a = store.announcement();
-        List<HoldEntry> holds = a == null ? List.of() : a.holds();
-        return node.isShipment()
-                ? shipmentAlerts(node.code(), store.shipmentFacts(), holds)
-                : stockAlerts(node.code(), store.lotFacts(), store.lotUsage(), holds);
+        if (node.isLot()) {
+            List<HoldEntry> holds = new ArrayList<>();
+            for (HoldEntry h : NodeProtocol.holdsOf(node, store)) {
+                holds.add(h.withPath(route(h.lotCode(), node.code())));
+            }
+            return stockAlerts(node.code(), store.lotFacts(), store.lotUsage(), holds);
+        }
+        // per shipped lot, the holds its announcement carries (its own entry and, unless it is
+        // a hub, its closure's entries)
+        TreeMap<String, HoldEntry> holds = new TreeMap<>();
+        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
+            if (!parent.getValue().isPresent() || !parent.getKey().isLot()) {
+                continue;
+            }
+            String shipped = parent.getKey().code();
+            Announcement contribution = store.contribution(parent.getKey());
+            if (contribution == null) {
+                continue;
+            }
+            for (AncestorEntry e : contribution.entries()) {
+                for (HoldEntry h : e.holds()) {
+                    holds.putIfAbsent(
+                            h.holdKey() + "\n" + shipped, h.withPath(route(h.lotCode(), shipped)));
+                }
+            }
+        }
+        return shipmentAlerts(node.code(), store.shipmentFacts(), holds.values());
+    }
+
+    /**
+     * The path an alert names: the flagged lot and the affected lot (the route between them is
+     * drawn from the documents when asked, e.g. by {@code bin/trace}; carrying it would make every
+     * new or lost route a new message).
+     */
+    public static List<String> route(String flaggedLot, String affectedLot) {
+        return flaggedLot.equals(affectedLot)
+                ? List.of(flaggedLot)
+                : List.of(flaggedLot, affectedLot);
     }
 
     /**

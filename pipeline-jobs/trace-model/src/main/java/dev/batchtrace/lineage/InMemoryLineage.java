@@ -29,6 +29,8 @@ public final class InMemoryLineage {
     private final Random random;
     private final double duplicateRate;
     private final double redeliveryRate;
+    private final Map<String, TraceDocument> closureMembers = new TreeMap<>();
+    private int hubFanIn = NodeProtocol.DEFAULT_HUB_FAN_IN;
     private boolean checkChangeSignals;
     private int head; // FIFO read position when random == null
     private long deliveries;
@@ -57,6 +59,12 @@ public final class InMemoryLineage {
         this.random = random;
         this.duplicateRate = duplicateRate;
         this.redeliveryRate = redeliveryRate;
+    }
+
+    /** Lots with at least this many lot parents are hubs (small values exercise hubs). */
+    public InMemoryLineage withHubFanIn(int fanIn) {
+        this.hubFanIn = fanIn;
+        return this;
     }
 
     /**
@@ -134,7 +142,8 @@ public final class InMemoryLineage {
                     checkChangeSignals ? TraceDocuments.node(m.target(), store) : null;
             List<HoldAlert> alertsBefore =
                     checkChangeSignals ? HoldAlerts.of(m.target(), store) : null;
-            boolean changed = NodeProtocol.apply(m, store, pending::add);
+            boolean changed =
+                    NodeProtocol.apply(m, store, hubFanIn, pending::add, this::closureMember);
             if (checkChangeSignals) {
                 verifySignal(before, TraceDocuments.node(m.target(), store), changed, m);
                 if (!changed && !alertsBefore.equals(HoldAlerts.of(m.target(), store))) {
@@ -213,6 +222,15 @@ public final class InMemoryLineage {
         return List.copyOf(sentAlerts);
     }
 
+    /** A hub's member document, applied in order as the index would. */
+    private void closureMember(TraceDocument doc) {
+        if (doc.isDeletion()) {
+            closureMembers.remove(doc.key());
+        } else {
+            closureMembers.put(doc.key(), doc);
+        }
+    }
+
     /** The current documents (deletions left out), keyed by {@link TraceDocument#key()}. */
     public Map<String, TraceDocument> documents() {
         Map<String, TraceDocument> docs = new TreeMap<>();
@@ -228,6 +246,7 @@ public final class InMemoryLineage {
                         docs.put(d.key(), d);
                     }
                 });
+        docs.putAll(closureMembers);
         return docs;
     }
 

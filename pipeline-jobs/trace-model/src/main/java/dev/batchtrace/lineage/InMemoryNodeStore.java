@@ -1,5 +1,6 @@
 package dev.batchtrace.lineage;
 
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,7 +15,9 @@ public final class InMemoryNodeStore implements NodeStore {
     private final Map<NodeKey, Link> parents = new TreeMap<>();
     private final Map<NodeKey, Link> children = new TreeMap<>();
     private final Map<NodeKey, Announcement> contributions = new TreeMap<>();
-    private Announcement announcement;
+    private final Map<String, ClosureSlot> slots = new TreeMap<>();
+    private final Map<String, HoldCount> inheritedHolds = new TreeMap<>();
+    private NodeHeader header;
     private FlagHistory flagHistory;
     private LotUsage lotUsage;
 
@@ -75,17 +78,55 @@ public final class InMemoryNodeStore implements NodeStore {
 
     @Override
     public void putContribution(NodeKey sender, Announcement announcement) {
-        contributions.put(sender, announcement);
+        putOrRemove(contributions, sender, announcement);
     }
 
     @Override
-    public Announcement announcement() {
-        return announcement;
+    public NodeHeader header() {
+        return header;
     }
 
     @Override
-    public void putAnnouncement(Announcement announcement) {
-        this.announcement = announcement;
+    public void putHeader(NodeHeader header) {
+        this.header = header;
+    }
+
+    @Override
+    public ClosureSlot slot(String lotCode) {
+        return slots.get(lotCode);
+    }
+
+    @Override
+    public void putSlot(String lotCode, ClosureSlot slot) {
+        putOrRemove(slots, lotCode, slot);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, ClosureSlot>> slots() {
+        return new ArrayList<>(slots.entrySet());
+    }
+
+    @Override
+    public HoldCount inheritedHold(String holdKey) {
+        return inheritedHolds.get(holdKey);
+    }
+
+    @Override
+    public void putInheritedHold(String holdKey, HoldCount count) {
+        putOrRemove(inheritedHolds, holdKey, count);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, HoldCount>> inheritedHolds() {
+        return new ArrayList<>(inheritedHolds.entrySet());
+    }
+
+    private static <K, V> void putOrRemove(Map<K, V> map, K key, V value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = LineageMessage.ShipmentFactsUpdate.class, name = "shipmentFacts"),
     @JsonSubTypes.Type(value = LineageMessage.EdgeChange.class, name = "edge"),
     @JsonSubTypes.Type(value = LineageMessage.Closure.class, name = "closure"),
+    @JsonSubTypes.Type(value = LineageMessage.ClosureRequest.class, name = "closureRequest"),
     @JsonSubTypes.Type(value = LineageMessage.LotFlagUpdate.class, name = "lotFlag"),
     @JsonSubTypes.Type(value = LineageMessage.LotUsageUpdate.class, name = "lotUsage"),
     @JsonSubTypes.Type(value = LineageMessage.QcCheckUpdate.class, name = "qcCheck"),
@@ -83,27 +84,46 @@ public sealed interface LineageMessage {
     }
 
     /**
-     * The sender's announcement (its closure plus itself, and the holds that apply to it, each with
-     * its route ending at the sender), for one of its children. Bytes written before holds existed
-     * read with no holds.
+     * What the sender announces (its closure entries plus itself at depth 0; a hub: itself only),
+     * for one of its children: either whole ({@code full}, for a new child or on request), or as
+     * the difference from version {@code baseVersion} to {@code version}: {@code entries} added or
+     * changed, {@code removed} lot codes gone. The child applies a difference only on top of the
+     * version it names; any other gap makes it ask for the whole ({@link ClosureRequest}).
      */
     record Closure(
             NodeKey target,
             NodeKey from,
             long version,
+            long baseVersion,
+            boolean full,
             List<AncestorEntry> entries,
-            List<HoldEntry> holds)
+            List<String> removed)
             implements LineageMessage {
         public Closure {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(from, "from");
             entries = entries == null ? List.of() : List.copyOf(entries);
-            holds = holds == null ? List.of() : List.copyOf(holds);
+            removed = removed == null ? List.of() : List.copyOf(removed);
+            if (full && !removed.isEmpty()) {
+                throw new IllegalArgumentException("a whole announcement removes nothing");
+            }
         }
 
-        /** A closure without holds (the lineage-only form). */
-        public Closure(NodeKey target, NodeKey from, long version, List<AncestorEntry> entries) {
-            this(target, from, version, entries, List.of());
+        /** The whole announcement at {@code version}. */
+        public static Closure whole(
+                NodeKey target, NodeKey from, long version, List<AncestorEntry> entries) {
+            return new Closure(target, from, version, 0, true, entries, List.of());
+        }
+    }
+
+    /**
+     * A child that missed a difference asks its parent ({@code target}) for the whole announcement;
+     * the parent answers only while {@code from} is its present child.
+     */
+    record ClosureRequest(NodeKey target, NodeKey from) implements LineageMessage {
+        public ClosureRequest {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(from, "from");
         }
     }
 

@@ -46,7 +46,12 @@ public final class LineageReference {
      * lot flags produces. With holds: {@link #withHolds}.
      */
     public static Map<String, TraceDocument> documents(Collection<?> events) {
-        return compute(events, false).documents();
+        return compute(events, false, NodeProtocol.DEFAULT_HUB_FAN_IN).documents();
+    }
+
+    /** {@link #documents(Collection)} with another hub fan-in. */
+    public static Map<String, TraceDocument> documents(Collection<?> events, int hubFanIn) {
+        return compute(events, false, hubFanIn).documents();
     }
 
     /**
@@ -56,10 +61,15 @@ public final class LineageReference {
      * ties by the smaller lot codes) to every descendant lot and shipment.
      */
     public static Result withHolds(Collection<?> events) {
-        return compute(events, true);
+        return compute(events, true, NodeProtocol.DEFAULT_HUB_FAN_IN);
     }
 
-    private static Result compute(Collection<?> events, boolean withFlags) {
+    /** {@link #withHolds(Collection)} with another hub fan-in. */
+    public static Result withHolds(Collection<?> events, int hubFanIn) {
+        return compute(events, true, hubFanIn);
+    }
+
+    private static Result compute(Collection<?> events, boolean withFlags, int hubFanIn) {
         Map<String, Map<String, LotFlag>> flags = new TreeMap<>();
         // what left each lot (mass balance, stock under hold)
         Map<String, Map<String, Consumption>> consumedFrom = new HashMap<>();
@@ -266,7 +276,7 @@ public final class LineageReference {
                 lots.add(child.code());
             }
         }
-        Map<String, List<HoldEntry>> holds = holdsDownstream(flags, lotChildren);
+        Closures closures = new Closures(parents, lotFacts, ownHolds(flags), hubFanIn);
         Map<String, HoldAlert> alerts = new TreeMap<>();
         for (String lot : lots) {
             NodeKey node = NodeKey.lot(lot);
@@ -288,6 +298,9 @@ public final class LineageReference {
                             new TreeMap<>(consumedFrom.getOrDefault(lot, Map.of())),
                             new TreeSet<>(reversedAt.getOrDefault(lot, Set.of())),
                             new TreeMap<>(shippedFrom.getOrDefault(lot, Map.of())));
+            boolean hub = closures.isHub(lot);
+            List<AncestorEntry> closure = closures.closure(node);
+            List<HoldEntry> holds = closures.holds(node);
             TraceDocument doc =
                     TraceDocuments.lot(
                             lot,
@@ -295,9 +308,16 @@ public final class LineageReference {
                             usage,
                             inputs,
                             shipments,
-                            upstream(node, parents, lotFacts),
-                            holds.getOrDefault(lot, List.of()),
+                            hub ? List.of() : closure,
+                            holds,
                             hasEdges);
+            if (hub) {
+                doc = TraceDocuments.asHub(doc, closure.size());
+                for (AncestorEntry member : closure) {
+                    TraceDocument m = TraceDocuments.closureMember(lot, member);
+                    docs.put(m.key(), m);
+                }
+            }
             doc =
                     TraceDocuments.withMachineRuns(
                             TraceDocuments.withLotQuality(
@@ -306,24 +326,29 @@ public final class LineageReference {
                                     QcChecks.orNone(lotChecks.get(lot)).byId().values()),
                             MachineRunSummaries.orNone(lotRuns.get(lot)).summaries());
             docs.put(doc.key(), doc);
-            HoldAlerts.stockAlerts(
-                            lot, lotFacts.get(lot), usage, holds.getOrDefault(lot, List.of()))
+            List<HoldEntry> routed = new ArrayList<>();
+            for (HoldEntry h : holds) {
+                routed.add(h.withPath(HoldAlerts.route(h.lotCode(), lot)));
+            }
+            HoldAlerts.stockAlerts(lot, lotFacts.get(lot), usage, routed)
                     .forEach(a -> alerts.put(a.alertId(), a));
         }
         for (Map.Entry<String, ShipmentFacts> s : shipmentFacts.entrySet()) {
             NodeKey node = NodeKey.shipment(s.getKey());
-            // per hold and shipped lot, the shipped lot's route
+            // per hold and shipped lot
             List<HoldEntry> shipmentHolds = new ArrayList<>();
             for (String shipped : new TreeSet<>(parents.getOrDefault(node, Set.of()))) {
-                shipmentHolds.addAll(holds.getOrDefault(shipped, List.of()));
+                for (HoldEntry h : closures.holds(NodeKey.lot(shipped))) {
+                    shipmentHolds.add(h.withPath(HoldAlerts.route(h.lotCode(), shipped)));
+                }
             }
             TraceDocument doc =
                     TraceDocuments.shipment(
                             s.getKey(),
                             s.getValue(),
                             parents.getOrDefault(node, Set.of()),
-                            upstream(node, parents, lotFacts),
-                            shipmentHolds);
+                            closures.closure(node),
+                            closures.holds(node));
             docs.put(doc.key(), doc);
             HoldAlerts.shipmentAlerts(s.getKey(), s.getValue(), shipmentHolds)
                     .forEach(a -> alerts.put(a.alertId(), a));
@@ -337,12 +362,10 @@ public final class LineageReference {
     }
 
     /**
-     * Per lot, the holds that reach it: for each lot's flags, the HOLDs newer than its newest
-     * RELEASE, each followed downstream level by level; a lot reached at level d takes, of the
-     * routes through its parents at level d - 1, the smallest (lot codes compared in order).
+     * Per lot, its own active holds: of its flags, the HOLDs newer than its newest RELEASE (by
+     * flaggedAt, then flagId).
      */
-    static Map<String, List<HoldEntry>> holdsDownstream(
-            Map<String, Map<String, LotFlag>> flags, Map<String, Set<String>> lotChildren) {
+    static Map<String, List<HoldEntry>> ownHolds(Map<String, Map<String, LotFlag>> flags) {
         Map<String, List<HoldEntry>> holds = new TreeMap<>();
         for (Map.Entry<String, Map<String, LotFlag>> lot : flags.entrySet()) {
             FlagEvent newestRelease = null;
@@ -355,87 +378,198 @@ public final class LineageReference {
             }
             for (LotFlag f : lot.getValue().values()) {
                 FlagEvent e = FlagEvent.of(f);
-                if (f.getAction() != LotFlagAction.HOLD
-                        || (newestRelease != null && e.compareTo(newestRelease) <= 0)) {
-                    continue;
+                if (f.getAction() == LotFlagAction.HOLD
+                        && (newestRelease == null || e.compareTo(newestRelease) > 0)) {
+                    holds.computeIfAbsent(lot.getKey(), k -> new ArrayList<>())
+                            .add(HoldEntry.of(e));
                 }
-                Map<String, List<String>> routes = new TreeMap<>();
-                routes.put(lot.getKey(), List.of(lot.getKey()));
-                Set<String> level = Set.of(lot.getKey());
-                for (int depth = 1; depth <= AncestorEntry.MAX_DEPTH && !level.isEmpty(); depth++) {
-                    Map<String, List<String>> next = new TreeMap<>();
-                    for (String n : level) {
-                        for (String c : lotChildren.getOrDefault(n, Set.of())) {
-                            if (routes.containsKey(c)) {
-                                continue;
-                            }
-                            List<String> route = new ArrayList<>(routes.get(n));
-                            route.add(c);
-                            next.merge(
-                                    c,
-                                    route,
-                                    (x, y) -> HoldEntry.ROUTE_ORDER.compare(x, y) <= 0 ? x : y);
-                        }
-                    }
-                    routes.putAll(next);
-                    level = next.keySet();
-                }
-                routes.forEach(
-                        (reached, route) ->
-                                holds.computeIfAbsent(reached, k -> new ArrayList<>())
-                                        .add(
-                                                new HoldEntry(
-                                                        e.flagId(),
-                                                        e.lotCode(),
-                                                        e.reason(),
-                                                        e.severity(),
-                                                        e.flaggedBy(),
-                                                        e.flaggedAt(),
-                                                        e.reference(),
-                                                        route)));
             }
         }
         holds.values().forEach(l -> l.sort(null));
         return holds;
     }
 
-    /** Breadth-first search upstream: every ancestor lot at its shortest depth (cycle-safe). */
-    static List<AncestorEntry> upstream(
-            NodeKey start, Map<NodeKey, Set<String>> parents, Map<String, LotFacts> lotFacts) {
-        Map<String, Integer> depth = new TreeMap<>();
-        ArrayDeque<String> queue = new ArrayDeque<>();
-        String self = start.isLot() ? start.code() : null;
-        for (String p : parents.getOrDefault(start, Set.of())) {
-            if (!p.equals(self) && depth.putIfAbsent(p, 1) == null) {
-                queue.add(p);
-            }
+    /**
+     * Closures the plain way. A lot with at least {@code hubFanIn} lot parents is a hub: its
+     * closure is computed but not copied into its descendants' closures, which list the hub itself
+     * ({@code hub}) instead; so a node's closure is a breadth-first search upstream that does not
+     * go through a hub (it may start at one). A node's holds: its own and every hold of every lot
+     * its closure reaches through hubs, i.e. of its whole genealogy upstream.
+     */
+    static final class Closures {
+        private final Map<NodeKey, Set<String>> parents;
+        private final Map<String, LotFacts> lotFacts;
+        private final Map<String, List<HoldEntry>> ownHolds;
+        private final int hubFanIn;
+        private final Map<NodeKey, List<AncestorEntry>> closures = new HashMap<>();
+        private Map<String, List<HoldEntry>> hubHolds;
+
+        Closures(
+                Map<NodeKey, Set<String>> parents,
+                Map<String, LotFacts> lotFacts,
+                Map<String, List<HoldEntry>> ownHolds,
+                int hubFanIn) {
+            this.parents = parents;
+            this.lotFacts = lotFacts;
+            this.ownHolds = ownHolds;
+            this.hubFanIn = hubFanIn;
         }
-        while (!queue.isEmpty()) {
-            String lot = queue.poll();
-            int d = depth.get(lot) + 1;
-            if (d > AncestorEntry.MAX_DEPTH) {
-                continue;
+
+        boolean isHub(String lot) {
+            return parents.getOrDefault(NodeKey.lot(lot), Set.of()).size() >= hubFanIn;
+        }
+
+        /** The closure entries of a node (hub members carry their hub's holds), by lot code. */
+        List<AncestorEntry> closure(NodeKey node) {
+            List<AncestorEntry> cached = closures.get(node);
+            if (cached != null) {
+                return cached;
             }
-            for (String p : parents.getOrDefault(NodeKey.lot(lot), Set.of())) {
-                if (!p.equals(self) && depth.putIfAbsent(p, d) == null) {
+            Map<String, Integer> depth = new TreeMap<>();
+            ArrayDeque<String> queue = new ArrayDeque<>();
+            String self = node.isLot() ? node.code() : null;
+            for (String p : parents.getOrDefault(node, Set.of())) {
+                if (!p.equals(self) && depth.putIfAbsent(p, 1) == null) {
                     queue.add(p);
                 }
             }
+            while (!queue.isEmpty()) {
+                String lot = queue.poll();
+                int d = depth.get(lot) + 1;
+                if (d > AncestorEntry.MAX_DEPTH || isHub(lot)) {
+                    continue;
+                }
+                for (String p : parents.getOrDefault(NodeKey.lot(lot), Set.of())) {
+                    if (!p.equals(self) && depth.putIfAbsent(p, d) == null) {
+                        queue.add(p);
+                    }
+                }
+            }
+            List<AncestorEntry> entries = new ArrayList<>();
+            depth.forEach((lot, d) -> entries.add(entry(lot, d)));
+            closures.put(node, entries);
+            return entries;
         }
-        List<AncestorEntry> entries = new ArrayList<>();
-        depth.forEach(
-                (lot, d) -> {
-                    LotFacts f = lotFacts.get(lot);
-                    entries.add(
-                            f == null
-                                    ? new AncestorEntry(lot, null, null, null, d)
-                                    : new AncestorEntry(
-                                            lot,
-                                            f.materialCode(),
-                                            f.supplierId(),
-                                            f.supplierLotCode(),
-                                            d));
-                });
-        return entries;
+
+        /** Own holds and those every closure entry carries, one per hold key, sorted. */
+        List<HoldEntry> holds(NodeKey node) {
+            TreeMap<String, HoldEntry> holds = new TreeMap<>();
+            if (node.isLot()) {
+                for (HoldEntry h : ownHolds.getOrDefault(node.code(), List.of())) {
+                    holds.merge(h.holdKey(), h, HoldEntry::preferred);
+                }
+            }
+            for (AncestorEntry e : closure(node)) {
+                for (HoldEntry h : e.holds()) {
+                    holds.merge(h.holdKey(), h, HoldEntry::preferred);
+                }
+            }
+            List<HoldEntry> sorted = new ArrayList<>(holds.values());
+            sorted.sort(null);
+            return sorted;
+        }
+
+        private AncestorEntry entry(String lot, int depth) {
+            LotFacts f = lotFacts.get(lot);
+            boolean hub = isHub(lot);
+            List<HoldEntry> holds =
+                    hub
+                            ? hubHolds().getOrDefault(lot, List.of())
+                            : ownHolds.getOrDefault(lot, List.of());
+            return new AncestorEntry(
+                    lot,
+                    f == null ? null : f.materialCode(),
+                    f == null ? null : f.supplierId(),
+                    f == null ? null : f.supplierLotCode(),
+                    depth,
+                    hub,
+                    0,
+                    holds);
+        }
+
+        /**
+         * Every hold reaching each hub: own, and per closure lot its own (a plain lot) or all of
+         * its (a hub), to a fixpoint (hubs may sit in one another's closure).
+         */
+        private Map<String, List<HoldEntry>> hubHolds() {
+            if (hubHolds != null) {
+                return hubHolds;
+            }
+            Map<String, Set<String>> plainClosure = new TreeMap<>();
+            Map<String, Set<String>> hubsInClosure = new TreeMap<>();
+            for (NodeKey node : parents.keySet()) {
+                if (!node.isLot() || !isHub(node.code())) {
+                    continue;
+                }
+                Set<String> plain = new TreeSet<>();
+                Set<String> hubs = new TreeSet<>();
+                for (String lot : upstreamCodes(node)) {
+                    (isHub(lot) ? hubs : plain).add(lot);
+                }
+                plainClosure.put(node.code(), plain);
+                hubsInClosure.put(node.code(), hubs);
+            }
+            Map<String, TreeMap<String, HoldEntry>> reached = new TreeMap<>();
+            plainClosure.forEach(
+                    (hub, plain) -> {
+                        TreeMap<String, HoldEntry> holds = new TreeMap<>();
+                        for (String lot : plain) {
+                            addAll(holds, ownHolds.getOrDefault(lot, List.of()));
+                        }
+                        addAll(holds, ownHolds.getOrDefault(hub, List.of()));
+                        reached.put(hub, holds);
+                    });
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (Map.Entry<String, Set<String>> h : hubsInClosure.entrySet()) {
+                    TreeMap<String, HoldEntry> holds = reached.get(h.getKey());
+                    int before = holds.size();
+                    for (String inner : h.getValue()) {
+                        addAll(holds, reached.getOrDefault(inner, new TreeMap<>()).values());
+                    }
+                    changed |= holds.size() != before;
+                }
+            }
+            hubHolds = new TreeMap<>();
+            reached.forEach(
+                    (hub, holds) -> {
+                        List<HoldEntry> sorted = new ArrayList<>(holds.values());
+                        sorted.sort(null);
+                        hubHolds.put(hub, sorted);
+                    });
+            return hubHolds;
+        }
+
+        /** Lot codes of the closure without entries (no facts or holds needed). */
+        private Set<String> upstreamCodes(NodeKey node) {
+            Map<String, Integer> depth = new TreeMap<>();
+            ArrayDeque<String> queue = new ArrayDeque<>();
+            String self = node.isLot() ? node.code() : null;
+            for (String p : parents.getOrDefault(node, Set.of())) {
+                if (!p.equals(self) && depth.putIfAbsent(p, 1) == null) {
+                    queue.add(p);
+                }
+            }
+            while (!queue.isEmpty()) {
+                String lot = queue.poll();
+                int d = depth.get(lot) + 1;
+                if (d > AncestorEntry.MAX_DEPTH || isHub(lot)) {
+                    continue;
+                }
+                for (String p : parents.getOrDefault(NodeKey.lot(lot), Set.of())) {
+                    if (!p.equals(self) && depth.putIfAbsent(p, d) == null) {
+                        queue.add(p);
+                    }
+                }
+            }
+            return depth.keySet();
+        }
+
+        private static void addAll(TreeMap<String, HoldEntry> into, Collection<HoldEntry> holds) {
+            for (HoldEntry h : holds) {
+                into.merge(h.holdKey(), h, HoldEntry::preferred);
+            }
+        }
     }
 }

@@ -1,29 +1,58 @@
 package dev.batchtrace.lineage;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Stage 2, keyed by node: the closure protocol (see package-info). A pure state machine over a
- * {@link NodeStore}; the closures it sends to children go to {@code out} (the feedback topic).
+ * {@link NodeStore}; what it sends to other nodes goes to {@code out} (the feedback topic) and, for
+ * a hub, its closure member documents to {@code members}.
+ *
+ * <p>Cost of one message: the closure slots it changes (one read and one write each), one header
+ * write, and for each changed announcement one difference per present child with only the changed
+ * entries. Nothing is re-read or re-sent whole except for a new child, a hub that starts or stops
+ * being one, or a child that asks.
  */
 public final class NodeProtocol {
 
+    /**
+     * Default hub fan-in: a lot fed by at least this many lots (a silo, a blend tank, a bulk
+     * receiving bin) keeps its closure to itself.
+     */
+    public static final int DEFAULT_HUB_FAN_IN = 200;
+
     private NodeProtocol() {}
+
+    /** {@link #apply(LineageMessage, NodeStore, int, Consumer, Consumer)} without hub documents. */
+    public static boolean apply(
+            LineageMessage message, NodeStore store, Consumer<LineageMessage> out) {
+        return apply(message, store, DEFAULT_HUB_FAN_IN, out, doc -> {});
+    }
 
     /**
      * Applies one message to the node {@code message.target()}.
      *
-     * @return whether the node's trace document changed
+     * @param hubFanIn present lot parents from which a lot is a hub
+     * @param members closure member documents of a hub (upserts and deletions)
+     * @return whether the node's trace document (or its alerts) changed
      */
     public static boolean apply(
-            LineageMessage message, NodeStore store, Consumer<LineageMessage> out) {
-        NodeKey self = message.target();
+            LineageMessage message,
+            NodeStore store,
+            int hubFanIn,
+            Consumer<LineageMessage> out,
+            Consumer<TraceDocument> members) {
+        Step step = new Step(message.target(), store);
         boolean docChanged = false;
-        boolean recompute = false;
+        boolean selfInputs = false;
         NodeKey newChild = null;
 
         if (message instanceof LineageMessage.LotFactsUpdate f) {
@@ -32,7 +61,7 @@ public final class NodeProtocol {
             if (!after.equals(before)) {
                 store.putLotFacts(after);
                 docChanged = true;
-                recompute = true; // the self entry may have changed
+                selfInputs = true;
             }
         } else if (message instanceof LineageMessage.ShipmentFactsUpdate s) {
             ShipmentFacts before = store.shipmentFacts();
@@ -43,18 +72,25 @@ public final class NodeProtocol {
             }
         } else if (message instanceof LineageMessage.EdgeChange e) {
             // a self-loop (rework: a lot consumed into itself) updates both sides
-            if (self.equals(e.child())) {
+            if (step.self.equals(e.child())) {
                 Link before = orNone(store.parent(e.parent()));
                 Link after = before.apply(e.via(), e.seq(), e.added(), e.customerId());
                 if (after != before) {
                     store.putParent(e.parent(), after);
                     if (after.isPresent() != before.isPresent()) {
                         docChanged = true;
-                        recompute = true;
+                        step.parentPresence(e.parent(), after.isPresent());
+                        if (after.isPresent()
+                                && before != Link.NONE
+                                && !e.parent().equals(e.child())) {
+                            // an edge back after a removal: the parent may have seen neither
+                            // change (a late removal is ignored there), so ask for its whole
+                            out.accept(new LineageMessage.ClosureRequest(e.parent(), step.self));
+                        }
                     }
                 }
             }
-            if (self.equals(e.parent())) {
+            if (step.self.equals(e.parent())) {
                 Link before = orNone(store.child(e.child()));
                 Link after = before.apply(e.via(), e.seq(), e.added(), e.customerId());
                 if (after != before) {
@@ -73,7 +109,7 @@ public final class NodeProtocol {
             FlagHistory after = before.with(f.flag());
             if (!after.equals(before)) {
                 store.putFlagHistory(after);
-                recompute = true; // the lot's own holds may have changed
+                selfInputs = true; // the lot's own holds may have changed
             }
         } else if (message instanceof LineageMessage.LotUsageUpdate u) {
             LotUsage before = store.lotUsage();
@@ -97,128 +133,430 @@ public final class NodeProtocol {
                 docChanged = true; // the lot's own: nothing travels downstream
             }
         } else if (message instanceof LineageMessage.Closure c) {
-            Announcement slot = store.contribution(c.from());
-            if (slot == null || c.version() > slot.version()) {
-                store.putContribution(
-                        c.from(), new Announcement(c.version(), c.entries(), c.holds()));
-                Link link = store.parent(c.from());
-                // from a non-parent it waits in its slot and counts once the edge exists
-                recompute = link != null && link.isPresent();
+            step.receive(c, out);
+        } else if (message instanceof LineageMessage.ClosureRequest r) {
+            Link link = store.child(r.from());
+            NodeHeader header = store.header();
+            if (link != null && link.isPresent() && header != null) {
+                out.accept(whole(r.from(), step.self, header, store));
             }
+            return false;
         }
 
-        Announcement current = store.announcement();
-        if (recompute || (newChild != null && current == null)) {
-            List<AncestorEntry> entries = announcementOf(self, store);
-            List<HoldEntry> holds = holdsOf(self, store);
-            if (current == null || !current.sameContent(entries, holds)) {
-                current =
-                        new Announcement(
-                                current == null ? 1 : current.version() + 1, entries, holds);
-                store.putAnnouncement(current);
-                docChanged = true;
-                for (Map.Entry<NodeKey, Link> child : store.children()) {
-                    if (child.getValue().isPresent()) {
-                        out.accept(closure(child.getKey(), self, current));
-                    }
-                }
-                return docChanged;
+        return step.finish(hubFanIn, selfInputs, newChild, docChanged, out, members);
+    }
+
+    /** The node's announcement whole: itself, and unless it is a hub its closure entries. */
+    static List<AncestorEntry> announced(NodeHeader header, NodeStore store) {
+        List<AncestorEntry> entries = new ArrayList<>();
+        if (header.self() != null) {
+            entries.add(header.self());
+        }
+        if (!header.hub()) {
+            for (Map.Entry<String, ClosureSlot> slot : store.slots()) {
+                entries.add(slot.getValue().entry());
             }
         }
-        if (newChild != null) {
-            out.accept(closure(newChild, self, current));
-        }
-        return docChanged;
+        entries.sort(null);
+        return entries;
     }
 
     /**
-     * What the node announces: the merge of its current parents' contributions (depth + 1, its own
-     * lot code dropped, depths beyond {@link AncestorEntry#MAX_DEPTH} dropped) plus, for a lot,
-     * itself at depth 0. A present parent whose announcement has not arrived yet is known by its
-     * code alone (depth 1) until it does.
+     * The holds that apply to the node: a lot's own active holds and every hold its closure entries
+     * carry (a hub entry carries all of its closure's), one per hold key, sorted.
      */
-    static List<AncestorEntry> announcementOf(NodeKey self, NodeStore store) {
-        TreeMap<String, AncestorEntry> merged = new TreeMap<>();
-        String ownCode = self.isLot() ? self.code() : null;
-        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
-            NodeKey p = parent.getKey();
-            if (!p.isLot() || !parent.getValue().isPresent()) {
-                continue;
-            }
-            if (!p.code().equals(ownCode)) {
-                merged.merge(
-                        p.code(),
-                        new AncestorEntry(p.code(), null, null, null, 1),
-                        AncestorEntry::merge);
-            }
-            Announcement contribution = store.contribution(p);
-            if (contribution == null) {
-                continue;
-            }
-            for (AncestorEntry e : contribution.entries()) {
-                int depth = e.depth() + 1;
-                if (e.lotCode().equals(ownCode) || depth > AncestorEntry.MAX_DEPTH) {
-                    continue;
-                }
-                merged.merge(e.lotCode(), e.withDepth(depth), AncestorEntry::merge);
+    public static List<HoldEntry> holdsOf(NodeKey node, NodeStore store) {
+        TreeMap<String, HoldEntry> holds = new TreeMap<>();
+        if (node.isLot()) {
+            for (HoldEntry own : ownHolds(store.flagHistory())) {
+                holds.merge(own.holdKey(), own, HoldEntry::preferred);
             }
         }
-        if (ownCode != null) {
-            merged.put(ownCode, AncestorEntry.self(ownCode, store.lotFacts()));
+        for (Map.Entry<String, HoldCount> h : store.inheritedHolds()) {
+            holds.merge(h.getKey(), h.getValue().hold(), HoldEntry::preferred);
         }
-        return new ArrayList<>(merged.values());
+        List<HoldEntry> sorted = new ArrayList<>(holds.values());
+        sorted.sort(null);
+        return sorted;
     }
 
-    /**
-     * The holds that apply to the node. A lot: its own active holds (route = itself) and, per hold,
-     * the preferred route over its current lot parents' holds extended by itself (routes through
-     * the lot itself dropped: path-vector loop prevention, so cycles in bad data cannot keep a
-     * lifted hold alive; routes longer than {@link AncestorEntry#MAX_DEPTH} dropped like
-     * ancestors). A shipment: every hold of every current shipped lot, route unchanged, one entry
-     * per hold and shipped lot.
-     */
-    static List<HoldEntry> holdsOf(NodeKey self, NodeStore store) {
-        TreeMap<String, HoldEntry> merged = new TreeMap<>();
-        List<HoldEntry> all = new ArrayList<>();
-        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
-            NodeKey p = parent.getKey();
-            if (!p.isLot() || !parent.getValue().isPresent()) {
-                continue;
-            }
-            Announcement contribution = store.contribution(p);
-            if (contribution == null) {
-                continue;
-            }
-            for (HoldEntry h : contribution.holds()) {
-                if (self.isShipment()) {
-                    all.add(h);
-                } else if (!h.path().contains(self.code())
-                        && h.depth() + 1 <= AncestorEntry.MAX_DEPTH) {
-                    merged.merge(h.holdKey(), h.extendedTo(self.code()), HoldEntry::preferred);
-                }
-            }
-        }
-        if (self.isShipment()) {
-            all.sort(null);
-            return all;
-        }
-        FlagHistory flags = store.flagHistory();
+    static List<HoldEntry> ownHolds(FlagHistory flags) {
+        List<HoldEntry> own = new ArrayList<>();
         if (flags != null) {
             for (FlagEvent hold : flags.holds()) {
-                HoldEntry own = HoldEntry.of(hold);
-                merged.merge(own.holdKey(), own, HoldEntry::preferred);
+                own.add(HoldEntry.of(hold));
             }
         }
-        List<HoldEntry> holds = new ArrayList<>(merged.values());
-        holds.sort(null);
-        return holds;
+        own.sort(null);
+        return own;
     }
 
-    private static LineageMessage.Closure closure(NodeKey to, NodeKey from, Announcement a) {
-        return new LineageMessage.Closure(to, from, a.version(), a.entries(), a.holds());
+    private static LineageMessage.Closure whole(
+            NodeKey to, NodeKey from, NodeHeader header, NodeStore store) {
+        return LineageMessage.Closure.whole(to, from, header.version(), announced(header, store));
     }
 
     private static Link orNone(Link link) {
         return link == null ? Link.NONE : link;
+    }
+
+    /** The work of one message: the slots it touched and what they were before. */
+    private static final class Step {
+        final NodeKey self;
+        final String ownCode;
+        final NodeStore store;
+        final NodeHeader before;
+        int lotParents;
+        int closureSize;
+        boolean inheritedHoldsChanged;
+        boolean shippedLotChanged;
+
+        /** lot code -> its closure entry before this message (null: not in the closure). */
+        final Map<String, AncestorEntry> touched = new LinkedHashMap<>();
+
+        /** slots read or written by this message (a value of null: no slot). */
+        final Map<String, ClosureSlot> slotCache = new HashMap<>();
+
+        Step(NodeKey self, NodeStore store) {
+            this.self = self;
+            this.ownCode = self.isLot() ? self.code() : null;
+            this.store = store;
+            this.before = NodeHeader.orEmpty(store.header());
+            this.lotParents = before.lotParents();
+            this.closureSize = before.closureSize();
+        }
+
+        /** A parent edge appeared or went: its contribution counts, or no longer. */
+        void parentPresence(NodeKey parent, boolean present) {
+            if (parent.isLot()) {
+                lotParents += present ? 1 : -1;
+            }
+            Announcement stored = store.contribution(parent);
+            List<AncestorEntry> contribution = effective(parent, stored);
+            for (AncestorEntry e : contribution) {
+                slotChange(present ? null : e, present ? e : null);
+            }
+            if (!present && stored != null) {
+                store.putContribution(parent, null); // a removed parent's share is deleted
+            }
+        }
+
+        /** A parent's announcement, whole or as a difference. */
+        void receive(LineageMessage.Closure c, Consumer<LineageMessage> out) {
+            NodeKey from = c.from();
+            Announcement stored = store.contribution(from);
+            Link link = store.parent(from);
+            boolean present = link != null && link.isPresent();
+            List<AncestorEntry> next;
+            if (c.full()) {
+                if (stored != null && stored.version() >= c.version()) {
+                    return; // a repeat or an older whole
+                }
+                next = c.entries();
+            } else {
+                if (stored == null || stored.version() != c.baseVersion()) {
+                    if (stored != null && stored.version() >= c.version()) {
+                        return; // a repeat
+                    }
+                    // a difference on top of a version this node does not have: ask (the
+                    // parent answers only while this node is its present child)
+                    out.accept(new LineageMessage.ClosureRequest(from, self));
+                    return;
+                }
+                next = applyDiff(stored.entries(), c.entries(), c.removed());
+            }
+            if (present) {
+                diffInto(effective(from, stored), next);
+                // a shipment's alerts name the shipped lot that carries each hold
+                shippedLotChanged |= self.isShipment();
+            }
+            store.putContribution(from, new Announcement(c.version(), next));
+        }
+
+        /** What a present parent contributes: its announcement, or until it arrives its code. */
+        private List<AncestorEntry> effective(NodeKey parent, Announcement stored) {
+            if (stored != null) {
+                return stored.entries();
+            }
+            if (!parent.isLot()) {
+                return List.of();
+            }
+            return List.of(new AncestorEntry(parent.code(), null, null, null, 0, false, -1, null));
+        }
+
+        /** Applies the change of one parent's contribution from {@code old} to {@code next}. */
+        private void diffInto(List<AncestorEntry> old, List<AncestorEntry> next) {
+            Map<String, AncestorEntry> oldByCode = byCode(old);
+            Map<String, AncestorEntry> nextByCode = byCode(next);
+            TreeSet<String> codes = new TreeSet<>(oldByCode.keySet());
+            codes.addAll(nextByCode.keySet());
+            for (String code : codes) {
+                AncestorEntry o = oldByCode.get(code);
+                AncestorEntry n = nextByCode.get(code);
+                if (!Objects.equals(o, n)) {
+                    slotChange(o, n);
+                }
+            }
+        }
+
+        /**
+         * One parent stopped bringing {@code removed} and/or brings {@code added} (depths the
+         * parent's): the node's slot for that lot is adjusted.
+         */
+        private void slotChange(AncestorEntry removed, AncestorEntry added) {
+            String code = (removed != null ? removed : added).lotCode();
+            if (code.equals(ownCode)) {
+                return; // a node is not its own ancestor (cycles in bad data)
+            }
+            AncestorEntry r = deeper(removed);
+            AncestorEntry a = deeper(added);
+            if (r == null && a == null) {
+                return;
+            }
+            ClosureSlot slot = slot(code);
+            touched.putIfAbsent(code, slot == null ? null : slot.entry());
+            ClosureSlot next = ClosureSlot.apply(slot, r, a);
+            slotCache.put(code, next);
+            store.putSlot(code, next);
+            if (slot == null && next != null) {
+                closureSize++;
+            } else if (slot != null && next == null) {
+                closureSize--;
+            }
+            List<HoldEntry> oldHolds = slot == null ? List.of() : slot.entry().holds();
+            List<HoldEntry> newHolds = next == null ? List.of() : next.entry().holds();
+            if (!oldHolds.equals(newHolds)) {
+                for (HoldEntry h : oldHolds) {
+                    countHold(h, -1);
+                }
+                for (HoldEntry h : newHolds) {
+                    countHold(h, +1);
+                }
+            }
+        }
+
+        private void countHold(HoldEntry hold, int delta) {
+            String key = hold.holdKey();
+            HoldCount current = store.inheritedHold(key);
+            int count = (current == null ? 0 : current.count()) + delta;
+            HoldEntry kept = current == null ? hold : current.hold();
+            store.putInheritedHold(key, count > 0 ? new HoldCount(kept, count) : null);
+            if ((current == null) != (count <= 0)) {
+                inheritedHoldsChanged = true;
+            }
+        }
+
+        /** The entry one hop further down, or null beyond {@link AncestorEntry#MAX_DEPTH}. */
+        private static AncestorEntry deeper(AncestorEntry e) {
+            if (e == null || e.depth() + 1 > AncestorEntry.MAX_DEPTH) {
+                return null;
+            }
+            return e.withDepth(e.depth() + 1);
+        }
+
+        private ClosureSlot slot(String code) {
+            if (slotCache.containsKey(code)) {
+                return slotCache.get(code);
+            }
+            ClosureSlot slot = store.slot(code);
+            slotCache.put(code, slot);
+            return slot;
+        }
+
+        /**
+         * Re-derives the lot's own entry, stores the header and sends what changed: a difference to
+         * every present child, the whole announcement to a new child, hub member documents.
+         */
+        boolean finish(
+                int hubFanIn,
+                boolean selfInputs,
+                NodeKey newChild,
+                boolean docChanged,
+                Consumer<LineageMessage> out,
+                Consumer<TraceDocument> members) {
+            AncestorEntry self = before.self();
+            boolean hub = self != null ? self.hub() : false;
+            if (ownCode != null
+                    && (selfInputs
+                            || before.self() == null
+                            || lotParents != before.lotParents()
+                            || inheritedHoldsChanged)) {
+                hub = lotParents >= hubFanIn;
+                AncestorEntry derived = ownEntry(hub);
+                if (!derived.sameContent(before.self())) {
+                    self = derived.withRev(before.self() == null ? 1 : before.self().rev() + 1);
+                }
+            }
+            boolean wasHub = before.hub();
+            boolean selfChanged = !Objects.equals(self, before.self());
+
+            List<AncestorEntry> upserts = new ArrayList<>();
+            List<String> removed = new ArrayList<>();
+            List<String> changedMembers = new ArrayList<>();
+            for (Map.Entry<String, AncestorEntry> t : touched.entrySet()) {
+                ClosureSlot now = slotCache.get(t.getKey());
+                AncestorEntry after = now == null ? null : now.entry();
+                if (Objects.equals(after, t.getValue())) {
+                    continue;
+                }
+                changedMembers.add(t.getKey());
+                if (after == null) {
+                    removed.add(t.getKey());
+                } else {
+                    upserts.add(after);
+                }
+            }
+            boolean closureChanged = !changedMembers.isEmpty();
+            boolean flipped = hub != wasHub;
+            boolean announcementChanged =
+                    selfChanged || (!hub && !wasHub && closureChanged) || flipped;
+
+            long version = before.version();
+            if (announcementChanged) {
+                version++;
+            }
+            NodeHeader header = new NodeHeader(version, self, lotParents, closureSize);
+            if (!header.equals(before)) {
+                store.putHeader(header);
+            }
+
+            if (self != null && (hub || wasHub)) {
+                hubMembers(flipped, hub, changedMembers, members);
+            }
+
+            if (announcementChanged && ownCode != null) {
+                LineageMessage.Closure whole = null;
+                List<AncestorEntry> diff = new ArrayList<>();
+                if (!flipped) {
+                    if (selfChanged) {
+                        diff.add(self);
+                    }
+                    if (!hub) {
+                        diff.addAll(upserts);
+                    }
+                    diff.sort(null);
+                }
+                for (Map.Entry<NodeKey, Link> child : store.children()) {
+                    if (!child.getValue().isPresent() || child.getKey().equals(newChild)) {
+                        continue;
+                    }
+                    if (flipped) {
+                        if (whole == null) {
+                            whole = whole(child.getKey(), this.self, header, store);
+                        }
+                        out.accept(
+                                LineageMessage.Closure.whole(
+                                        child.getKey(), this.self, version, whole.entries()));
+                    } else {
+                        out.accept(
+                                new LineageMessage.Closure(
+                                        child.getKey(),
+                                        this.self,
+                                        version,
+                                        version - 1,
+                                        false,
+                                        diff,
+                                        hub ? List.of() : removed));
+                    }
+                }
+            }
+            if (newChild != null && ownCode != null) {
+                out.accept(whole(newChild, this.self, header, store));
+            }
+            // a new lot's first, empty entry changes nothing on its document
+            boolean selfShows =
+                    selfChanged && (before.self() != null || self.hub() || !self.holds().isEmpty());
+            return docChanged
+                    || shippedLotChanged
+                    || closureChanged
+                    || selfShows
+                    || inheritedHoldsChanged
+                    || lotParents != before.lotParents();
+        }
+
+        /** A hub's closure lives in member documents: the changed ones, or all on a flip. */
+        private void hubMembers(
+                boolean flipped,
+                boolean hub,
+                List<String> changedMembers,
+                Consumer<TraceDocument> members) {
+            if (!flipped) {
+                for (String code : changedMembers) {
+                    ClosureSlot slot = slotCache.get(code);
+                    members.accept(
+                            slot == null
+                                    ? TraceDocuments.closureMemberDeletion(ownCode, code)
+                                    : TraceDocuments.closureMember(ownCode, slot.entry()));
+                }
+                return;
+            }
+            TreeSet<String> all = new TreeSet<>();
+            for (Iterator<Map.Entry<String, ClosureSlot>> it = store.slots().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<String, ClosureSlot> slot = it.next();
+                all.add(slot.getKey());
+                members.accept(
+                        hub
+                                ? TraceDocuments.closureMember(ownCode, slot.getValue().entry())
+                                : TraceDocuments.closureMemberDeletion(ownCode, slot.getKey()));
+            }
+            if (!hub) {
+                // members removed by this very message were documents of the hub too
+                for (Map.Entry<String, AncestorEntry> t : touched.entrySet()) {
+                    if (t.getValue() != null && !all.contains(t.getKey())) {
+                        members.accept(TraceDocuments.closureMemberDeletion(ownCode, t.getKey()));
+                    }
+                }
+            }
+        }
+
+        /** The lot's own entry: its facts, hub or not, and the holds it hands down. */
+        private AncestorEntry ownEntry(boolean hub) {
+            LotFacts facts = store.lotFacts();
+            TreeMap<String, HoldEntry> holds = new TreeMap<>();
+            for (HoldEntry own : ownHolds(store.flagHistory())) {
+                holds.merge(own.holdKey(), own, HoldEntry::preferred);
+            }
+            if (hub) {
+                for (Map.Entry<String, HoldCount> h : store.inheritedHolds()) {
+                    holds.merge(h.getKey(), h.getValue().hold(), HoldEntry::preferred);
+                }
+            }
+            List<HoldEntry> sorted = new ArrayList<>(holds.values());
+            sorted.sort(null);
+            return new AncestorEntry(
+                    ownCode,
+                    facts == null ? null : facts.materialCode(),
+                    facts == null ? null : facts.supplierId(),
+                    facts == null ? null : facts.supplierLotCode(),
+                    0,
+                    hub,
+                    0,
+                    sorted);
+        }
+    }
+
+    private static Map<String, AncestorEntry> byCode(List<AncestorEntry> entries) {
+        Map<String, AncestorEntry> m = new HashMap<>(entries.size() * 2);
+        for (AncestorEntry e : entries) {
+            m.put(e.lotCode(), e);
+        }
+        return m;
+    }
+
+    /** A contribution after a difference: {@code upserts} replace, {@code removed} go. */
+    static List<AncestorEntry> applyDiff(
+            List<AncestorEntry> base, List<AncestorEntry> upserts, List<String> removed) {
+        TreeMap<String, AncestorEntry> m = new TreeMap<>();
+        for (AncestorEntry e : base) {
+            m.put(e.lotCode(), e);
+        }
+        for (String code : removed) {
+            m.remove(code);
+        }
+        for (AncestorEntry e : upserts) {
+            m.put(e.lotCode(), e);
+        }
+        return new ArrayList<>(m.values());
     }
 }

@@ -34,15 +34,33 @@ public interface NodeStore {
 
     Iterable<Map.Entry<NodeKey, Link>> children();
 
-    /** MapState sender -> the newest announcement received from it (kept while not a parent). */
+    /**
+     * MapState sender -> what it announced last (version and entries, depths the sender's), kept
+     * while the sender is a parent or its edge has not arrived yet; null deletes.
+     */
     Announcement contribution(NodeKey sender);
 
     void putContribution(NodeKey sender, Announcement announcement);
 
-    /** ValueState: this node's own announcement (closure plus itself) and its version. */
-    Announcement announcement();
+    /** ValueState: version, own entry and counters (see {@link NodeHeader}). */
+    NodeHeader header();
 
-    void putAnnouncement(Announcement announcement);
+    void putHeader(NodeHeader header);
+
+    /** MapState lot code -> the node's closure slot for that lot; null deletes. */
+    ClosureSlot slot(String lotCode);
+
+    void putSlot(String lotCode, ClosureSlot slot);
+
+    /** Every closure slot (a read of the whole closure: documents and snapshots only). */
+    Iterable<Map.Entry<String, ClosureSlot>> slots();
+
+    /** MapState hold key -> how many closure entries carry the hold; null deletes. */
+    HoldCount inheritedHold(String holdKey);
+
+    void putInheritedHold(String holdKey, HoldCount count);
+
+    Iterable<Map.Entry<String, HoldCount>> inheritedHolds();
 
     /**
      * ValueState: the lot's flag history (issue 4). Defaults keep trace-jobs' store compiling until

@@ -23,6 +23,15 @@ public final class TraceDocuments {
     public static final String SHIPMENTS = "trace-shipments";
     public static final String WORK_ORDERS = "trace-work-orders";
 
+    /**
+     * One document per (hub, lot of its closure): a hub's closure is indexed once here instead of
+     * in every descendant's document (see package-info).
+     */
+    public static final String CLOSURES = "trace-closures";
+
+    /** Input lot codes listed on a lot document at most (a silo has thousands; all counted). */
+    public static final int INPUT_LOT_CODES_SHOWN = 1000;
+
     private TraceDocuments() {}
 
     /**
@@ -106,7 +115,12 @@ public final class TraceDocuments {
             d.put("operatorIds", List.of());
             d.put("machineIds", List.of());
         }
-        d.put("inputLotCodes", sorted(inputLotCodes));
+        List<String> inputs = sorted(inputLotCodes);
+        if (inputs.size() > INPUT_LOT_CODES_SHOWN) {
+            d.put("inputLotCount", inputs.size());
+            inputs = inputs.subList(0, INPUT_LOT_CODES_SHOWN);
+        }
+        d.put("inputLotCodes", inputs);
         TreeSet<String> customers = new TreeSet<>();
         shipmentCustomers.values().forEach(customers::addAll);
         d.put("shipmentIds", sorted(shipmentCustomers.keySet()));
@@ -246,16 +260,14 @@ public final class TraceDocuments {
                 }
             }
         }
+        NodeHeader header = NodeHeader.orEmpty(store.header());
         List<AncestorEntry> ancestors = new ArrayList<>();
-        Announcement announcement = store.announcement();
-        List<HoldEntry> holds = announcement == null ? List.of() : announcement.holds();
-        if (announcement != null) {
-            for (AncestorEntry e : announcement.entries()) {
-                if (e.depth() > 0) {
-                    ancestors.add(e);
-                }
+        if (!header.hub()) {
+            for (Map.Entry<String, ClosureSlot> slot : store.slots()) {
+                ancestors.add(slot.getValue().entry());
             }
         }
+        List<HoldEntry> holds = NodeProtocol.holdsOf(node, store);
         if (node.isShipment()) {
             return shipment(node.code(), store.shipmentFacts(), shippedLots, ancestors, holds);
         }
@@ -269,10 +281,52 @@ public final class TraceDocuments {
                         ancestors,
                         holds,
                         hasEdges);
+        if (header.hub()) {
+            lot = asHub(lot, header.closureSize());
+        }
         return withMachineRuns(
                 withLotQuality(
                         lot, store.lotFacts(), QcChecks.orNone(store.qcChecks()).byId().values()),
                 MachineRunSummaries.orNone(store.machineRuns()).summaries());
+    }
+
+    /**
+     * A hub lot's document: {@code hub: true} and {@code closureSize}; its closure is not on it but
+     * in {@link #CLOSURES} (built without ancestors by the caller).
+     */
+    public static TraceDocument asHub(TraceDocument lot, int closureSize) {
+        if (lot.isDeletion()) {
+            return lot;
+        }
+        TreeMap<String, Object> d = new TreeMap<>(lot.source());
+        d.put("hub", true);
+        d.put("closureSize", closureSize);
+        return new TraceDocument(lot.index(), lot.documentId(), d);
+    }
+
+    /** The id of a closure member document: hub lot code, then the member's. */
+    public static String closureMemberId(String hubLotCode, String lotCode) {
+        return hubLotCode + "|" + lotCode;
+    }
+
+    /** One lot of a hub's closure, at its depth from the hub. */
+    public static TraceDocument closureMember(String hubLotCode, AncestorEntry member) {
+        TreeMap<String, Object> d = new TreeMap<>();
+        d.put("hubLotCode", hubLotCode);
+        d.put("lotCode", member.lotCode());
+        d.put("depth", member.depth());
+        put(d, "materialCode", member.materialCode());
+        put(d, "supplierId", member.supplierId());
+        put(d, "supplierLotCode", member.supplierLotCode());
+        put(d, "supplierLot", member.supplierLot());
+        if (member.hub()) {
+            d.put("hub", true);
+        }
+        return new TraceDocument(CLOSURES, closureMemberId(hubLotCode, member.lotCode()), d);
+    }
+
+    public static TraceDocument closureMemberDeletion(String hubLotCode, String lotCode) {
+        return new TraceDocument(CLOSURES, closureMemberId(hubLotCode, lotCode), null);
     }
 
     /** The document of a work order, from stage 1's state. */
@@ -348,9 +402,13 @@ public final class TraceDocuments {
         TreeSet<String> supplierLotCodes = new TreeSet<>();
         TreeSet<String> supplierLots = new TreeSet<>();
         TreeSet<String> materialCodes = new TreeSet<>();
+        TreeSet<String> hubs = new TreeSet<>();
         List<Map<String, Object>> nested = new ArrayList<>();
         for (AncestorEntry e : ancestors) {
             lotCodes.add(e.lotCode());
+            if (e.hub()) {
+                hubs.add(e.lotCode());
+            }
             addIfSet(supplierIds, e.supplierId());
             addIfSet(supplierLotCodes, e.supplierLotCode());
             addIfSet(supplierLots, e.supplierLot());
@@ -361,6 +419,9 @@ public final class TraceDocuments {
             put(n, "supplierId", e.supplierId());
             put(n, "supplierLotCode", e.supplierLotCode());
             n.put("depth", e.depth());
+            if (e.hub()) {
+                n.put("hub", true);
+            }
             nested.add(n);
         }
         d.put("ancestorLotCodes", List.copyOf(lotCodes));
@@ -368,6 +429,7 @@ public final class TraceDocuments {
         d.put("ancestorSupplierLotCodes", List.copyOf(supplierLotCodes));
         d.put("ancestorSupplierLots", List.copyOf(supplierLots));
         d.put("ancestorMaterialCodes", List.copyOf(materialCodes));
+        d.put("ancestorHubs", List.copyOf(hubs));
         d.put("ancestors", nested);
     }
 

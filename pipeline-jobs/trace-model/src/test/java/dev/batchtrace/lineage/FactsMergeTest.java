@@ -1,7 +1,9 @@
 package dev.batchtrace.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,11 +32,13 @@ class FactsMergeTest {
     }
 
     @Test
-    void ancestorEntriesMergeFieldWiseWithTheShortestDepth() {
-        AncestorEntry far = new AncestorEntry("RM-1", "MAT", null, null, 3);
-        AncestorEntry near = new AncestorEntry("RM-1", null, "SUP-A", "L1", 1);
-        assertEquals(new AncestorEntry("RM-1", "MAT", "SUP-A", "L1", 1), far.merge(near));
-        assertEquals(far.merge(near), near.merge(far));
+    void ofTwoCopiesOfAnAncestorEntryTheHigherRevisionWinsAtTheGivenDepth() {
+        AncestorEntry far = new AncestorEntry("RM-1", "MAT", null, null, 3, false, 1, List.of());
+        AncestorEntry near = new AncestorEntry("RM-1", null, "SUP-A", "L1", 1, false, 2, null);
+        assertEquals(near.withDepth(3), far.newer(near));
+        assertEquals(near, near.newer(far));
+        assertTrue(far.sameContent(far.withRev(9).withDepth(1)));
+        assertFalse(far.sameContent(near));
         assertEquals("SUP-A/L1", near.supplierLot());
         assertNull(far.supplierLot());
     }

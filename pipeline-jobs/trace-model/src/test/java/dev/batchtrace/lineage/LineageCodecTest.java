@@ -23,11 +23,12 @@ class LineageCodecTest {
                 messages::add);
         DispatchLinks.apply(Events.dispatch("DN-1", "C-1", "SA-1"), messages::add);
         messages.add(
-                new LineageMessage.Closure(
+                LineageMessage.Closure.whole(
                         NodeKey.lot("SA-1"),
                         NodeKey.lot("RM-1"),
                         7,
                         List.of(new AncestorEntry("RM-1", "MAT", "SUP-A", "L1", 0))));
+        messages.add(new LineageMessage.ClosureRequest(NodeKey.lot("RM-1"), NodeKey.lot("SA-1")));
         assertTrue(messages.size() >= 5);
         for (LineageMessage m : messages) {
             byte[] bytes = LineageCodec.encode(m);
@@ -38,7 +39,7 @@ class LineageCodecTest {
     @Test
     void envelopeCarriesTheFormatVersionAndRejectsAnUnknownOne() {
         LineageMessage m =
-                new LineageMessage.Closure(
+                LineageMessage.Closure.whole(
                         NodeKey.shipment("DN-1"), NodeKey.lot("A"), 1, List.of());
         String json = new String(LineageCodec.encode(m), StandardCharsets.UTF_8);
         assertTrue(json.startsWith("{\"v\":1,"), json);

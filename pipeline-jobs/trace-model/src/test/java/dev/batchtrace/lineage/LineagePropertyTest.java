@@ -239,6 +239,45 @@ class LineagePropertyTest {
     }
 
     /**
+     * With a hub fan-in of 2 most produced lots are hubs: closures are cut at every hub and holds
+     * travel inside hub entries, and still every document (closure members included) and alert
+     * equals the reference's, in any order, with duplicates and redeliveries.
+     */
+    @Test
+    void withHubsEverywhereRandomHistoriesConvergeToTheReference() {
+        int seeds = Integer.getInteger("lineage.hubSeeds", 100);
+        int hubs = 0;
+        int members = 0;
+        for (long seed = 1; seed <= seeds; seed++) {
+            List<Object> history =
+                    QcHistoryGenerator.withChecks(
+                            FactoryHistoryGenerator.generateWithFlags(seed), seed);
+            LineageReference.Result expected = LineageReference.withHolds(history, 2);
+            Random r = new Random(seed * 17 + 3);
+            List<Object> arrivals = FactoryHistoryGenerator.shuffleWithDuplicates(history, r, 0.2);
+            InMemoryLineage lineage =
+                    new InMemoryLineage(r, 0.1, 0.1).withHubFanIn(2).checkingChangeSignals();
+            runInterleaved(lineage, arrivals, r);
+            String diff = DocumentDiff.first(expected.documents(), lineage.documents());
+            if (diff != null) {
+                fail("seed " + seed + " (" + history.size() + " events, hubs): " + diff);
+            }
+            assertEquals(expected.alerts(), lineage.openAlerts(), "seed " + seed + ": alerts");
+            assertAlertsSentOnce(lineage, "seed " + seed);
+            for (TraceDocument d : expected.documents().values()) {
+                if (Boolean.TRUE.equals(d.source().get("hub"))) {
+                    hubs++;
+                }
+                if (d.index().equals(TraceDocuments.CLOSURES)) {
+                    members++;
+                }
+            }
+        }
+        assertTrue(hubs > seeds, "hubs exercised: " + hubs);
+        assertTrue(members > hubs, "closure members exercised: " + members);
+    }
+
+    /**
      * Per alert id the records sent alternate OPEN, RESOLVED, OPEN... starting with OPEN (a replay
      * never sends an OPEN twice in a row), and the last one is OPEN exactly for the open alerts.
      */

@@ -30,7 +30,7 @@ class NodeProtocolTest {
                     new AncestorEntry(
                             lot, "MAT-" + lot, null, null, lot.equals(from.code()) ? 0 : 1));
         }
-        return new LineageMessage.Closure(to, from, v, entries);
+        return LineageMessage.Closure.whole(to, from, v, entries);
     }
 
     private static LineageMessage.EdgeChange edgeAtChild(
@@ -85,7 +85,9 @@ class NodeProtocolTest {
         assertEquals(1, out.size());
         LineageMessage.Closure first = (LineageMessage.Closure) out.get(0);
         assertEquals(B, first.target());
-        assertEquals(List.of(new AncestorEntry("A", null, null, null, 0)), first.entries());
+        assertEquals(
+                List.of(new AncestorEntry("A", null, null, null, 0, false, 1, List.of())),
+                first.entries());
         out.clear();
         LotFacts facts = LotFacts.fromReceipt(receipt("A", "SUP", "L1", 5));
         assertTrue(NodeProtocol.apply(new LineageMessage.LotFactsUpdate(A, facts), a, out::add));

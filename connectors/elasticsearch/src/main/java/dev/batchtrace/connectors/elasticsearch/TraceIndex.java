@@ -10,6 +10,8 @@ public enum TraceIndex {
     WORK_ORDERS("trace-work-orders", 1),
     SHIPMENTS("trace-shipments", 1),
     ALERTS("trace-alerts", 1),
+    /** A hub lot's closure, one document per member (see the lineage package-info). */
+    CLOSURES("trace-closures", 1),
     /** Documents Elasticsearch refused, with the reason and their bytes (the sink goes on). */
     DEAD_LETTERS("trace-dead-letters", 1);
 

@@ -103,6 +103,7 @@ class IndexTemplatesTest {
                             Map.entry("ancestorSupplierIds", KEYWORD),
                             Map.entry("ancestorSupplierLotCodes", KEYWORD),
                             Map.entry("ancestorSupplierLots", KEYWORD),
+                            Map.entry("ancestorHubs", KEYWORD),
                             Map.entry("ancestors", NESTED),
                             Map.entry("ancestors.supplierLotCode", KEYWORD),
                             Map.entry("onHold", BOOLEAN),
@@ -124,6 +125,14 @@ class IndexTemplatesTest {
                             Map.entry("path", KEYWORD),
                             Map.entry("raisedAt", DATE),
                             Map.entry("resolvedAt", DATE)),
+                    TraceIndex.CLOSURES,
+                    Map.ofEntries(
+                            Map.entry("hubLotCode", KEYWORD),
+                            Map.entry("lotCode", KEYWORD),
+                            Map.entry("depth", "integer"),
+                            Map.entry("supplierLot", KEYWORD),
+                            Map.entry("supplierLotCode", KEYWORD),
+                            Map.entry("hub", BOOLEAN)),
                     TraceIndex.DEAD_LETTERS,
                     Map.ofEntries(
                             Map.entry("index", KEYWORD),

@@ -1,11 +1,14 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.Announcement;
+import dev.batchtrace.lineage.ClosureSlot;
 import dev.batchtrace.lineage.FlagHistory;
+import dev.batchtrace.lineage.HoldCount;
 import dev.batchtrace.lineage.Link;
 import dev.batchtrace.lineage.LotFacts;
 import dev.batchtrace.lineage.LotUsage;
 import dev.batchtrace.lineage.MachineRunSummaries;
+import dev.batchtrace.lineage.NodeHeader;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeStore;
 import dev.batchtrace.lineage.QcChecks;
@@ -28,7 +31,9 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, byte[]> parents;
     private final MapState<String, byte[]> children;
     private final MapState<String, byte[]> contributions;
-    private final ValueState<byte[]> announcement;
+    private final ValueState<byte[]> header;
+    private final MapState<String, byte[]> slots;
+    private final MapState<String, byte[]> inheritedHolds;
     private final ValueState<byte[]> flagHistory;
     private final ValueState<byte[]> lotUsage;
     private final ValueState<byte[]> qcChecks;
@@ -40,7 +45,9 @@ final class FlinkNodeStore implements NodeStore {
             MapState<String, byte[]> parents,
             MapState<String, byte[]> children,
             MapState<String, byte[]> contributions,
-            ValueState<byte[]> announcement,
+            ValueState<byte[]> header,
+            MapState<String, byte[]> slots,
+            MapState<String, byte[]> inheritedHolds,
             ValueState<byte[]> flagHistory,
             ValueState<byte[]> lotUsage,
             ValueState<byte[]> qcChecks,
@@ -52,7 +59,9 @@ final class FlinkNodeStore implements NodeStore {
         this.parents = parents;
         this.children = children;
         this.contributions = contributions;
-        this.announcement = announcement;
+        this.header = header;
+        this.slots = slots;
+        this.inheritedHolds = inheritedHolds;
         this.flagHistory = flagHistory;
         this.lotUsage = lotUsage;
     }
@@ -118,13 +127,43 @@ final class FlinkNodeStore implements NodeStore {
     }
 
     @Override
-    public Announcement announcement() {
-        return FlinkState.value(announcement, Announcement.class);
+    public NodeHeader header() {
+        return FlinkState.value(header, NodeHeader.class);
     }
 
     @Override
-    public void putAnnouncement(Announcement value) {
-        FlinkState.update(announcement, value);
+    public void putHeader(NodeHeader value) {
+        FlinkState.update(header, value);
+    }
+
+    @Override
+    public ClosureSlot slot(String lotCode) {
+        return FlinkState.get(slots, lotCode, ClosureSlot.class);
+    }
+
+    @Override
+    public void putSlot(String lotCode, ClosureSlot slot) {
+        FlinkState.put(slots, lotCode, slot);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, ClosureSlot>> slots() {
+        return FlinkState.entries(slots, ClosureSlot.class);
+    }
+
+    @Override
+    public HoldCount inheritedHold(String holdKey) {
+        return FlinkState.get(inheritedHolds, holdKey, HoldCount.class);
+    }
+
+    @Override
+    public void putInheritedHold(String holdKey, HoldCount count) {
+        FlinkState.put(inheritedHolds, holdKey, count);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, HoldCount>> inheritedHolds() {
+        return FlinkState.entries(inheritedHolds, HoldCount.class);
     }
 
     @Override

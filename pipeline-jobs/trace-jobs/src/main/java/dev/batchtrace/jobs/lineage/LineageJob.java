@@ -12,6 +12,7 @@ import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.JobResilience;
 import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.NodeProtocol;
 import dev.batchtrace.lineage.QcRouting;
 import dev.batchtrace.lineage.WorkOrderAttachment;
 import dev.batchtrace.machine.MachineRunSummary;
@@ -109,7 +110,8 @@ public final class LineageJob {
                 env,
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
-                config.coalesceDelay());
+                config.coalesceDelay(),
+                config.hubFanIn());
         if (AlertNotifier.addTo(env, config, settings)) {
             LOG.info("alerts -> webhooks: {}", AlertNotifier.webhooks(settings).orElseThrow());
         }
@@ -145,6 +147,19 @@ public final class LineageJob {
             LineageSources sources,
             LineageSinks sinks,
             Duration coalesceDelay) {
+        defineWorkflow(env, sources, sinks, coalesceDelay, NodeProtocol.DEFAULT_HUB_FAN_IN);
+    }
+
+    /**
+     * {@link #defineWorkflow(StreamExecutionEnvironment, LineageSources, LineageSinks, Duration)}
+     * with a hub fan-in.
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            LineageSources sources,
+            LineageSinks sinks,
+            Duration coalesceDelay,
+            int hubFanIn) {
         DeadLetterSplit.Result<GoodsReceipt> receipts =
                 DeadLetterSplit.split(
                         env.fromSource(
@@ -318,7 +333,7 @@ public final class LineageJob {
                                 feedback)
                         .keyBy(message -> message.target().toString(), Types.STRING)
                         .process(
-                                new LineageNodeFunction(coalesceDelay),
+                                new LineageNodeFunction(coalesceDelay, hubFanIn),
                                 LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_LINEAGE_NODES)
                         .name("lineage node: closure protocol");

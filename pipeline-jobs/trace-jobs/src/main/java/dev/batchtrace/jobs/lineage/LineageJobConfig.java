@@ -9,6 +9,7 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.ConfigFile;
+import dev.batchtrace.lineage.NodeProtocol;
 import dev.batchtrace.schemas.EventTopics;
 import java.io.IOException;
 import java.io.Serializable;
@@ -43,6 +44,7 @@ public record LineageJobConfig(
         int maxParallelism,
         String stateBackend,
         Duration coalesceDelay,
+        int hubFanIn,
         String jobName)
         implements Serializable {
 
@@ -65,6 +67,13 @@ public record LineageJobConfig(
     public static final String STATE_BACKEND_KEY = "state.backend";
     public static final String COALESCE_DELAY_KEY = "lineage.coalesce-delay";
     public static final String JOB_NAME_KEY = "lineage.job-name";
+
+    /**
+     * Lot parents from which a lot is a closure hub (silo, blend tank): its closure is indexed once
+     * in trace-closures instead of in every descendant. Changing it on a running job re-shapes
+     * documents as lots cross it; a new run id recomputes them all.
+     */
+    public static final String HUB_FAN_IN_KEY = "lineage.hub-fan-in";
 
     public static final String DEFAULT_FEEDBACK_TOPIC = "trace.lineage-feedback";
     public static final String DEFAULT_DOCUMENTS_TOPIC = "trace.documents";
@@ -101,6 +110,7 @@ public record LineageJobConfig(
                     MAX_PARALLELISM_KEY,
                     STATE_BACKEND_KEY,
                     COALESCE_DELAY_KEY,
+                    HUB_FAN_IN_KEY,
                     JOB_NAME_KEY);
 
     private static final List<String> OWN_PREFIXES =
@@ -229,6 +239,10 @@ public record LineageJobConfig(
         }
         requirePositive(CHECKPOINT_INTERVAL_KEY, checkpointInterval);
         requirePositive(COALESCE_DELAY_KEY, coalesceDelay);
+        if (hubFanIn < 2) {
+            throw new IllegalArgumentException(
+                    HUB_FAN_IN_KEY + " must be at least 2, got " + hubFanIn);
+        }
         if (parallelism < 0) {
             throw new IllegalArgumentException(
                     PARALLELISM_KEY
@@ -351,6 +365,7 @@ public record LineageJobConfig(
                 integer(config, MAX_PARALLELISM_KEY, DEFAULT_MAX_PARALLELISM),
                 config.getOrDefault(STATE_BACKEND_KEY, DEFAULT_STATE_BACKEND).strip(),
                 duration(config, COALESCE_DELAY_KEY, DEFAULT_COALESCE_DELAY),
+                integer(config, HUB_FAN_IN_KEY, NodeProtocol.DEFAULT_HUB_FAN_IN),
                 config.getOrDefault(JOB_NAME_KEY, DEFAULT_JOB_NAME));
     }
 
@@ -366,6 +381,7 @@ public record LineageJobConfig(
                 maxParallelism,
                 stateBackend,
                 coalesceDelay,
+                hubFanIn,
                 jobName);
     }
 
@@ -381,6 +397,7 @@ public record LineageJobConfig(
                 maxParallelism,
                 stateBackend,
                 coalesceDelay,
+                hubFanIn,
                 jobName);
     }
 

@@ -39,7 +39,8 @@ import org.apache.flink.util.OutputTag;
  * raised set is checkpointed with the output, so a restore or a replay sends no alert twice.
  *
  * <p>State kept forever (no TTL, by design): facts, parent and child links (including removed-via
- * tombstones), contributions and the announcement. The genealogy is the product: a recall reaches
+ * tombstones), the contributions of current parents (a removed parent's is deleted), the closure
+ * slots, the inherited hold counts and the header. The genealogy is the product: a recall reaches
  * back years, to lots whose last event is long past, and a new work order may consume a lot at any
  * time; expiring any piece would silently cut the closure. Size grows with lots and edges, which is
  * why every piece is its own RocksDB-friendly ValueState/MapState. The flag history, the lot usage
@@ -84,9 +85,17 @@ public class LineageNodeFunction
     public static final MapStateDescriptor<String, byte[]> CONTRIBUTIONS =
             new MapStateDescriptor<>("contributions", Types.STRING, BYTES);
 
-    /** this node's own Announcement: closure + itself, with its version. */
-    public static final ValueStateDescriptor<byte[]> ANNOUNCEMENT =
-            new ValueStateDescriptor<>("announcement", BYTES);
+    /** NodeHeader: announcement version, the lot's own entry, parent and closure counts. */
+    public static final ValueStateDescriptor<byte[]> HEADER =
+            new ValueStateDescriptor<>("node-header", BYTES);
+
+    /** lot code -> ClosureSlot: the node's closure, one entry per ancestor lot. */
+    public static final MapStateDescriptor<String, byte[]> CLOSURE =
+            new MapStateDescriptor<>("closure", Types.STRING, BYTES);
+
+    /** hold key -> HoldCount: holds carried by closure entries, counted. */
+    public static final MapStateDescriptor<String, byte[]> INHERITED_HOLDS =
+            new MapStateDescriptor<>("inherited-holds", Types.STRING, BYTES);
 
     /** FlagHistory: the lot's newest RELEASE and the HOLDs after it (only a flagged lot). */
     public static final ValueStateDescriptor<byte[]> FLAG_HISTORY =
@@ -112,13 +121,23 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
     private final Duration coalesceDelay;
+    private final int hubFanIn;
 
     private transient FlinkNodeStore store;
     private transient DocumentTimer documentTimer;
     private transient MapState<String, byte[]> raisedAlerts;
 
     public LineageNodeFunction(Duration coalesceDelay) {
+        this(coalesceDelay, NodeProtocol.DEFAULT_HUB_FAN_IN);
+    }
+
+    /**
+     * @param hubFanIn lot parents from which a lot is a hub (its closure indexed once, in {@code
+     *     trace-closures}, not copied into every descendant)
+     */
+    public LineageNodeFunction(Duration coalesceDelay, int hubFanIn) {
         this.coalesceDelay = coalesceDelay;
+        this.hubFanIn = hubFanIn;
     }
 
     @Override
@@ -130,7 +149,9 @@ public class LineageNodeFunction
                         getRuntimeContext().getMapState(PARENTS),
                         getRuntimeContext().getMapState(CHILDREN),
                         getRuntimeContext().getMapState(CONTRIBUTIONS),
-                        getRuntimeContext().getState(ANNOUNCEMENT),
+                        getRuntimeContext().getState(HEADER),
+                        getRuntimeContext().getMapState(CLOSURE),
+                        getRuntimeContext().getMapState(INHERITED_HOLDS),
                         getRuntimeContext().getState(FLAG_HISTORY),
                         getRuntimeContext().getState(LOT_USAGE),
                         getRuntimeContext().getState(QC_CHECKS),
@@ -152,7 +173,15 @@ public class LineageNodeFunction
                             + context.getCurrentKey()
                             + ": the stream must be keyed by target().toString()");
         }
-        boolean documentChanged = NodeProtocol.apply(message, store, out::collect);
+        // a hub's closure member documents are written as they change (one per changed member,
+        // each written once: nothing to coalesce)
+        boolean documentChanged =
+                NodeProtocol.apply(
+                        message,
+                        store,
+                        hubFanIn,
+                        out::collect,
+                        member -> context.output(DOCUMENTS, DocumentUpdate.of(member)));
         documentTimer.changed(documentChanged, context.timerService());
     }
 

@@ -87,7 +87,7 @@ class DocumentTopicTest {
             many.add(new AncestorEntry("LOT-" + i, null, null, null, 1));
         }
         LineageMessage closure =
-                new LineageMessage.Closure(NodeKey.lot("C"), NodeKey.lot("P"), 1, many);
+                LineageMessage.Closure.whole(NodeKey.lot("C"), NodeKey.lot("P"), 1, many);
         assertNull(new FeedbackTopic.Serializer("fb", feedback).serialize(closure, null, null));
         assertEquals(1, feedback.dropped());
     }
@@ -151,7 +151,7 @@ class DocumentTopicTest {
     void lineageMessageSerializerRoundTripsThroughFlinkBuffers() throws Exception {
         LineageMessageTypeInfo.Serializer serializer = LineageMessageTypeInfo.Serializer.INSTANCE;
         LineageMessage message =
-                new LineageMessage.Closure(
+                LineageMessage.Closure.whole(
                         NodeKey.lot("P"),
                         NodeKey.lot("A"),
                         5,

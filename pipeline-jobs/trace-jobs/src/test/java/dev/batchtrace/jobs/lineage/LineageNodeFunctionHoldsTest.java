@@ -221,7 +221,7 @@ class LineageNodeFunctionHoldsTest {
         publish(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
         Map<String, TraceAlert> open = checkAgainstReference();
         TraceAlert shipment = only(open, TraceAlertKind.AFFECTED_SHIPMENT);
-        assertEquals(List.of("RM-1", "INT-1", "FG-1"), shipment.getPath());
+        assertEquals(List.of("RM-1", "FG-1"), shipment.getPath(), "flagged and shipped lot");
         assertEquals("RM-1", shipment.getFlaggedLotCode());
         TraceAlert finished =
                 open.values().stream()
@@ -229,11 +229,14 @@ class LineageNodeFunctionHoldsTest {
                         .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_STOCK)
                         .findFirst()
                         .orElseThrow();
-        assertEquals(List.of("RM-1", "INT-1", "FG-1"), finished.getPath());
-        // State: the hold travelled with FG-1's announcement, with its route.
-        List<HoldEntry> holds = storeOf(NodeKey.lot("FG-1")).announcement().holds();
+        assertEquals(List.of("RM-1", "FG-1"), finished.getPath());
+        // State: the hold travelled inside RM-1's entry of FG-1's closure (counted once).
+        List<HoldEntry> holds =
+                dev.batchtrace.lineage.NodeProtocol.holdsOf(
+                        NodeKey.lot("FG-1"), storeOf(NodeKey.lot("FG-1")));
         assertEquals(1, holds.size());
-        assertEquals(List.of("RM-1", "INT-1", "FG-1"), holds.get(0).path());
+        assertEquals("RM-1", holds.get(0).lotCode());
+        assertEquals(1, storeOf(NodeKey.lot("FG-1")).inheritedHold(holds.get(0).holdKey()).count());
         assertNull(flagHistory("FG-1"), "only the flagged lot keeps a flag history");
     }
 
@@ -469,7 +472,9 @@ class LineageNodeFunctionHoldsTest {
                 map(backend, LineageNodeFunction.PARENTS),
                 map(backend, LineageNodeFunction.CHILDREN),
                 map(backend, LineageNodeFunction.CONTRIBUTIONS),
-                value(backend, LineageNodeFunction.ANNOUNCEMENT),
+                value(backend, LineageNodeFunction.HEADER),
+                map(backend, LineageNodeFunction.CLOSURE),
+                map(backend, LineageNodeFunction.INHERITED_HOLDS),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
                 value(backend, LineageNodeFunction.LOT_USAGE),
                 value(backend, LineageNodeFunction.QC_CHECKS),

@@ -85,14 +85,14 @@ class LineageNodeFunctionTest {
         FlinkNodeStore store = storeOf(A);
         assertTrue(store.child(P).isPresent());
         assertNotNull(store.lotFacts());
-        assertEquals(toChild.version(), store.announcement().version());
+        assertEquals(toChild.version(), store.header().version());
     }
 
     @Test
     void closureBeforeItsEdgeWaitsAndCountsOnceTheEdgeExistsAndRemovalTakesItBack()
             throws Exception {
         Closure fromA =
-                new Closure(
+                Closure.whole(
                         P, A, 3, List.of(new AncestorEntry("LOT-A", "MAT-A", "SUP-1", "S-1", 0)));
         harness.processElement(fromA, 0); // arrives before its edge
         harness.processElement(edge(A, P, "WO-1", true).get(1), 0); // the child's end
@@ -120,19 +120,22 @@ class LineageNodeFunctionTest {
         Closure retraction = closures(messages()).get(closures(messages()).size() - 1);
         assertEquals(S, retraction.target());
         assertTrue(retraction.version() > toShipment.version(), "newer version to the shipment");
-        assertTrue(retraction.entries().stream().noneMatch(e -> e.lotCode().equals("LOT-A")));
+        assertEquals(retraction.version() - 1, retraction.baseVersion(), "a difference");
+        assertEquals(List.of("LOT-A"), retraction.removed(), "only what went");
 
-        // State: the parent link is kept as a removed tombstone, the contribution stays in its
-        // slot.
+        // State: the parent link is kept as a removed tombstone, the removed parent's
+        // contribution and P's closure slot for it are deleted.
         FlinkNodeStore store = storeOf(P);
         assertFalse(store.parent(A).isPresent());
-        assertEquals(3, store.contribution(A).version());
+        assertNull(store.contribution(A));
+        assertNull(store.slot("LOT-A"));
         assertTrue(store.child(S).isPresent());
         assertEquals(0, harness.numProcessingTimeTimers(), "no timer left behind");
         KeyedStateBackend<String> backend = backend();
         backend.setCurrentKey(P.toString());
         assertNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
-        assertTrue(map(backend, LineageNodeFunction.CONTRIBUTIONS).contains(A.toString()));
+        assertFalse(map(backend, LineageNodeFunction.CONTRIBUTIONS).contains(A.toString()));
+        assertFalse(map(backend, LineageNodeFunction.CLOSURE).contains("LOT-A"));
     }
 
     @Test
@@ -257,7 +260,9 @@ class LineageNodeFunctionTest {
                 map(backend, LineageNodeFunction.PARENTS),
                 map(backend, LineageNodeFunction.CHILDREN),
                 map(backend, LineageNodeFunction.CONTRIBUTIONS),
-                value(backend, LineageNodeFunction.ANNOUNCEMENT),
+                value(backend, LineageNodeFunction.HEADER),
+                map(backend, LineageNodeFunction.CLOSURE),
+                map(backend, LineageNodeFunction.INHERITED_HOLDS),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
                 value(backend, LineageNodeFunction.LOT_USAGE),
                 value(backend, LineageNodeFunction.QC_CHECKS),
