@@ -34,6 +34,8 @@ public final class InMemoryLineage {
     private boolean checkChangeSignals;
     private int head; // FIFO read position when random == null
     private long deliveries;
+    private long feedbackMessages;
+    private long feedbackBytes;
 
     /** A FIFO router without duplicates. */
     public InMemoryLineage() {
@@ -143,7 +145,7 @@ public final class InMemoryLineage {
             List<HoldAlert> alertsBefore =
                     checkChangeSignals ? HoldAlerts.of(m.target(), store) : null;
             boolean changed =
-                    NodeProtocol.apply(m, store, hubFanIn, pending::add, this::closureMember);
+                    NodeProtocol.apply(m, store, hubFanIn, this::feedback, this::closureMember);
             if (checkChangeSignals) {
                 verifySignal(before, TraceDocuments.node(m.target(), store), changed, m);
                 if (!changed && !alertsBefore.equals(HoldAlerts.of(m.target(), store))) {
@@ -220,6 +222,23 @@ public final class InMemoryLineage {
     /** Every alert record sent so far (OPEN and RESOLVED), in order. */
     public List<HoldAlert> sentAlerts() {
         return List.copyOf(sentAlerts);
+    }
+
+    /** What the node stage sends to other nodes: on the feedback topic in the job. */
+    private void feedback(LineageMessage m) {
+        feedbackMessages++;
+        feedbackBytes += LineageCodec.encode(m).length;
+        pending.add(m);
+    }
+
+    /** Messages the node stage sent to other nodes so far (the job's feedback topic records). */
+    public long feedbackMessages() {
+        return feedbackMessages;
+    }
+
+    /** Their size as the feedback topic's record values. */
+    public long feedbackBytes() {
+        return feedbackBytes;
     }
 
     /** A hub's member document, applied in order as the index would. */

@@ -253,6 +253,9 @@ public final class NodeProtocol {
                     return; // a repeat or an older whole
                 }
                 next = c.entries();
+                if (present) {
+                    diffInto(effective(from, stored), next);
+                }
             } else {
                 if (stored == null || stored.version() != c.baseVersion()) {
                     if (stored != null && stored.version() >= c.version()) {
@@ -263,10 +266,25 @@ public final class NodeProtocol {
                     out.accept(new LineageMessage.ClosureRequest(from, self));
                     return;
                 }
+                Map<String, AncestorEntry> base = byCode(stored.entries());
+                if (present) {
+                    // only the entries the difference names
+                    for (String code : c.removed()) {
+                        AncestorEntry gone = base.get(code);
+                        if (gone != null) {
+                            slotChange(gone, null);
+                        }
+                    }
+                    for (AncestorEntry e : c.entries()) {
+                        AncestorEntry was = base.get(e.lotCode());
+                        if (!e.equals(was)) {
+                            slotChange(was, e);
+                        }
+                    }
+                }
                 next = applyDiff(stored.entries(), c.entries(), c.removed());
             }
             if (present) {
-                diffInto(effective(from, stored), next);
                 // a shipment's alerts name the shipped lot that carries each hold
                 shippedLotChanged |= self.isShipment();
             }
