@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * @param quantityBasis what {@code quantity} is: "SHIPPED", "REMAINING" (received or produced minus
  *     consumed minus shipped) or "RECEIVED_OR_PRODUCED" (stock whose remainder cannot be derived:
  *     units differ or quantities are missing; the whole quantity, to be safe)
- * @param path lot codes from the flagged lot to {@code lotCode}, both included
+ * @param path the flagged lot and {@code lotCode} (one element when they are the same)
+ * @param lotCodes a shipment alert: every affected lot of the dispatch note, sorted ({@code
+ *     lotCode} is the first); a stock alert: {@code lotCode}
  */
 public record HoldAlert(
         String alertId,
@@ -43,7 +45,8 @@ public record HoldAlert(
         Double quantity,
         String unit,
         String quantityBasis,
-        List<String> path)
+        List<String> path,
+        List<String> lotCodes)
         implements Comparable<HoldAlert> {
 
     public static final String AFFECTED_SHIPMENT = "AFFECTED_SHIPMENT";
@@ -61,6 +64,8 @@ public record HoldAlert(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(lotCode, "lotCode");
         path = path == null ? List.of() : List.copyOf(path);
+        lotCodes =
+                lotCodes == null || lotCodes.isEmpty() ? List.of(lotCode) : List.copyOf(lotCodes);
     }
 
     public HoldAlert withStatus(String newStatus) {
@@ -82,7 +87,8 @@ public record HoldAlert(
                 quantity,
                 unit,
                 quantityBasis,
-                path);
+                path,
+                lotCodes);
     }
 
     @JsonIgnore
@@ -110,6 +116,7 @@ public record HoldAlert(
                 .setStatus(TraceAlertStatus.valueOf(status))
                 .setCustomerName(customerName)
                 .setFlagReason(flagReason)
+                .setLotCodes(lotCodes)
                 .build();
     }
 
@@ -125,6 +132,7 @@ public record HoldAlert(
         d.put("status", status);
         d.put("lotCode", lotCode);
         d.put("path", path);
+        d.put("lotCodes", lotCodes);
         putIfSet(d, "severity", severity);
         putIfSet(d, "flagId", flagId);
         putIfSet(d, "flaggedLotCode", flaggedLotCode);

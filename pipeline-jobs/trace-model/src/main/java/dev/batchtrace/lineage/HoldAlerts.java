@@ -70,6 +70,11 @@ public final class HoldAlerts {
     }
 
     /**
+     * One alert per hold and shipment, naming the affected lines: SHIPPED_WHILE_ON_HOLD if the
+     * shipment left after the hold was set, else AFFECTED_SHIPMENT; {@code lotCode} is the first
+     * affected lot, {@code lotCodes} all of them, {@code quantity} the affected lines' sum (in the
+     * unit of the first line; lines in another unit are listed but not added).
+     *
      * @param holds one per hold and shipped lot ({@link HoldEntry#lastLot()} = the shipped lot)
      */
     public static List<HoldAlert> shipmentAlerts(
@@ -78,18 +83,25 @@ public final class HoldAlerts {
         if (facts == null) {
             return alerts;
         }
+        TreeMap<String, List<HoldEntry>> byHold = new TreeMap<>();
         for (HoldEntry h : holds) {
-            String lot = h.lastLot();
+            byHold.computeIfAbsent(h.holdKey(), k -> new ArrayList<>()).add(h);
+        }
+        for (List<HoldEntry> perLot : byHold.values()) {
+            perLot.sort(java.util.Comparator.comparing(HoldEntry::lastLot));
+            HoldEntry h = perLot.get(0);
+            java.util.TreeSet<String> lots = new java.util.TreeSet<>();
+            perLot.forEach(e -> lots.add(e.lastLot()));
             boolean afterHold =
                     facts.shippedAt() != null
                             && h.since() != null
                             && facts.shippedAt().isAfter(h.since());
             String kind = afterHold ? HoldAlert.SHIPPED_WHILE_ON_HOLD : HoldAlert.AFFECTED_SHIPMENT;
-            // the lot's lines on this note, in the unit of its first line (by line order)
+            // the affected lines, in the unit of the first (by line order)
             Double quantity = null;
             String unit = null;
             for (ShipmentLine line : sortedLines(facts)) {
-                if (!line.lotCode().equals(lot)) {
+                if (!lots.contains(line.lotCode())) {
                     continue;
                 }
                 if (quantity == null) {
@@ -99,9 +111,10 @@ public final class HoldAlerts {
                     quantity += line.quantity();
                 }
             }
+            String first = lots.first();
             alerts.add(
                     new HoldAlert(
-                            alertId(kind, h, NodeKey.shipment(dispatchId), lot),
+                            alertId(kind, h, NodeKey.shipment(dispatchId), ""),
                             kind,
                             HoldAlert.OPEN,
                             afterHold ? "CRITICAL" : h.severity(),
@@ -114,11 +127,12 @@ public final class HoldAlerts {
                             facts.customerName(),
                             facts.destination(),
                             facts.shippedAt(),
-                            lot,
+                            first,
                             quantity,
                             unit,
                             "SHIPPED",
-                            h.path()));
+                            route(h.lotCode(), first),
+                            List.copyOf(lots)));
         }
         alerts.sort(null);
         return alerts;
@@ -164,7 +178,8 @@ public final class HoldAlerts {
                             quantity,
                             facts.unit(),
                             basis,
-                            h.path()));
+                            h.path(),
+                            List.of(lotCode)));
         }
         alerts.sort(null);
         return alerts;

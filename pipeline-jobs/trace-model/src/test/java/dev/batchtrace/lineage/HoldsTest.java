@@ -260,8 +260,7 @@ class HoldsTest {
                 new HoldEntry(
                         "F-1", "RM-1", null, null, null, H1, null, List.of("RM-1", "SA-1", "FG-1"));
         assertEquals(
-                HoldAlerts.alertId(
-                        HoldAlert.AFFECTED_SHIPMENT, h, NodeKey.shipment("DN-1"), "FG-1"),
+                HoldAlerts.alertId(HoldAlert.AFFECTED_SHIPMENT, h, NodeKey.shipment("DN-1"), ""),
                 a.alertId());
         var avro = a.toTraceAlert(Instant.parse("2026-11-02T12:00:00Z"));
         assertEquals(a.alertId(), avro.getAlertId());
@@ -287,7 +286,8 @@ class HoldsTest {
                         1.0,
                         a.unit(),
                         a.quantityBasis(),
-                        a.path());
+                        a.path(),
+                        a.lotCodes());
         Map<String, HoldAlert> raised = HoldAlerts.byId(List.of(a));
         assertEquals(List.of(smaller), HoldAlerts.updates(raised, List.of(smaller)));
         assertEquals(
