@@ -12,27 +12,41 @@
  *       ends, each change of one edge with a higher sequence number).
  *   <li>Stage 2 ({@link dev.batchtrace.lineage.NodeProtocol} keyed by node) keeps per node its
  *       facts, its parent and child links (per via the newest change, removed vias as tombstones),
- *       the newest announcement received from each sender, and its own announcement = merge of the
- *       contributions of its current parents (depth + 1, itself dropped) plus itself. When the
- *       announcement changes its version goes up by one and it is sent to every current child; a
- *       new child gets the current one. Closures travel on the feedback topic.
+ *       the last announcement of each current parent, and its closure as one {@link
+ *       dev.batchtrace.lineage.ClosureSlot} per ancestor lot: the newest content of that lot's
+ *       entry (by the revision the lot itself counts) and, per depth, how many current parents
+ *       bring it there (parent's depth + 1, its own lot dropped). A parent's change adjusts only
+ *       the slots it names. A node announces its closure entries plus its own entry (depth 0); when
+ *       that changes, the version goes up by one and every present child gets the
+ *       <em>difference</em> from the previous version (entries added or changed, lot codes
+ *       removed); a new child gets the whole announcement. A child applies a difference only on top
+ *       of the version it names and asks for the whole ({@link
+ *       dev.batchtrace.lineage.LineageMessage.ClosureRequest}) after any gap, and when an edge
+ *       comes back after a removal. A removed parent's contribution is deleted.
+ *   <li>Hubs: a lot with at least the hub fan-in of present lot parents (a silo) announces only its
+ *       own entry, marked {@code hub}; its closure stays with it and is indexed once as closure
+ *       member documents ({@code trace-closures}). Descendants' closures stop at the hub (a
+ *       breadth-first search upstream that does not go through a hub); their documents name it in
+ *       {@code ancestorHubs}. Hub status depends only on the lot's own parent count, so it cannot
+ *       oscillate.
  * </ol>
  *
  * <h2>Why it converges</h2>
  *
  * Every piece of node state is a "newest wins" register (edge vias by sequence, contributions by
- * version) or a join (facts: value beats null, larger wins, quantities per source event), so
- * duplicates, reordering and redelivery of old messages leave the state as if each change had
- * arrived once, in order. A node's announcement is a function of its current state only (not of its
- * history), so once every node has the newest announcement of each parent, each node's closure is
- * the fixpoint of "closure(n) = union over parents p of (closure(p) + p)", with depth = shortest
- * path: exactly the breadth-first search upstream. Messages stop because an announcement is only
- * sent when it changes, and in an acyclic genealogy changes only flow downstream. In a cycle (bad
- * data) a node drops its own lot from what it receives, and an entry that only the cycle keeps
- * alive after an edge removal (count-to-infinity) grows one depth per hop until {@link
- * dev.batchtrace.lineage.AncestorEntry#MAX_DEPTH} drops it; so cycles terminate and still match the
- * reference. Ids of versions: the feedback topic is exactly-once, so a restored node never meets
- * versions from a failed run.
+ * version, slot contents by the source lot's revision), a count of current contributions, or a join
+ * (facts), and a node's announcement is a function of its current state only. Differences are
+ * applied only on the version they name and everything else is repaired by asking for the whole, so
+ * duplicates, reordering and redelivery of old messages (the property tests' hostile router) leave
+ * each node with its parents' newest announcements; the fixpoint per node is "slots(n) = union over
+ * parents p of (announced(p) + 1)", with depth = shortest path: the reference's breadth-first
+ * search upstream that stops at hubs. Messages stop because an announcement changes only when its
+ * content does, and in an acyclic genealogy changes only flow downstream. In a cycle (bad data) a
+ * node drops its own lot, and an entry that only the cycle keeps alive after an edge removal grows
+ * one depth per lap until {@link dev.batchtrace.lineage.AncestorEntry#MAX_DEPTH} drops it. In the
+ * job the feedback topic is exactly-once, so messages between two nodes arrive in order and once
+ * and a restored node never meets versions from a failed run; the repair path is for what the model
+ * tests throw at it.
  *
  * <h2>Quality holds (issue 4)</h2>
  *
@@ -43,26 +57,20 @@
  *       flaggedAt, ties by flagId). Its own holds are those HOLDs: several at once if there are
  *       several; a RELEASE lifts every older one; a HOLD older than the newest RELEASE (late) is
  *       dropped on arrival. The history is a join, so duplicates and order do not matter.
- *   <li>Holds ride the closure path: an {@link dev.batchtrace.lineage.Announcement} (and so a
- *       {@link dev.batchtrace.lineage.LineageMessage.Closure}) carries, besides the ancestors, the
- *       node's effective holds as {@link dev.batchtrace.lineage.HoldEntry}s with their route from
- *       the flagged lot. A lot's effective holds = its own holds (route: itself) plus, per hold,
- *       the preferred route among its current lot parents' announced holds extended by itself
- *       (shortest, then smallest lot codes in order; routes that already pass through the lot
- *       dropped, as path-vector routing does, so a lifted hold does not circle in a cycle of bad
- *       data; routes beyond MAX_DEPTH dropped like ancestors). A shipment keeps every hold of every
- *       current shipped lot, one per hold and shipped lot. The holds are part of the announcement's
- *       content, so a change of them bumps the version and reaches every child: the version
- *       protocol (newest per sender, function of current state only) is unchanged and still
- *       order-insensitive; the fixpoint per hold is a shortest-route tree from the flagged lot,
- *       which is what the reference's breadth-first search downstream computes.
+ *   <li>Holds ride the lots' own entries: a lot's entry carries its own active holds, so a HOLD or
+ *       RELEASE changes one entry, which travels as a one-entry difference to every node below it.
+ *       A hub's entry carries every hold of its closure (kept as counts over its slots, {@link
+ *       dev.batchtrace.lineage.HoldCount}), since its closure does not travel. A node's holds are
+ *       its own plus every hold its closure entries carry. No route travels (routes change whenever
+ *       another path appears or vanishes); an alert names the flagged and the affected lot, and the
+ *       route between them is drawn from the documents when asked.
  *   <li>{@link dev.batchtrace.lineage.LotUsages} (stateless) sends each consumption, reversal and
  *       dispatch line to its lot ({@link dev.batchtrace.lineage.LotUsage}, a join) so that a held
  *       lot knows what is left of it.
  *   <li>{@link dev.batchtrace.lineage.HoldAlerts} derives a node's alerts from its state (shipment:
- *       AFFECTED_SHIPMENT or, when it left after the hold, SHIPPED_WHILE_ON_HOLD; lot:
- *       AFFECTED_STOCK for what is left) with deterministic ids, and the records to send when that
- *       set changes (new ids OPEN, vanished ids RESOLVED).
+ *       one per hold, AFFECTED_SHIPMENT or, when it left after the hold, SHIPPED_WHILE_ON_HOLD,
+ *       naming every affected line; lot: AFFECTED_STOCK for what is left) with deterministic ids,
+ *       and the records to send when that set changes (new ids OPEN, vanished ids RESOLVED).
  * </ol>
  */
 package dev.batchtrace.lineage;

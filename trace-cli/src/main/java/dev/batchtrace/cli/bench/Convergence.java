@@ -7,6 +7,7 @@ import dev.batchtrace.lineage.TraceDocument;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,10 +270,15 @@ public final class Convergence {
         differing.clear();
         int matching = 0;
         List<String> ids = new ArrayList<>(shipmentAncestors.keySet());
+        // a hub's closure is indexed once (trace-closures): read each hub once per pass
+        Map<String, Map<String, Boolean>> hubMembers = new HashMap<>();
         for (int from = 0; from < ids.size(); from += 20) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + 20));
             Map<String, JsonNode> stored =
-                    es.get(TraceIndex.SHIPMENTS.alias(), batch, List.of("ancestorLotCodes"));
+                    es.get(
+                            TraceIndex.SHIPMENTS.alias(),
+                            batch,
+                            List.of("ancestorLotCodes", "ancestorHubs"));
             for (String id : batch) {
                 JsonNode doc = stored.get(id);
                 if (doc == null) {
@@ -280,6 +286,27 @@ public final class Convergence {
                 }
                 Set<String> actual = new HashSet<>();
                 doc.path("ancestorLotCodes").forEach(code -> actual.add(code.asText()));
+                java.util.ArrayDeque<String> hubs = new java.util.ArrayDeque<>();
+                doc.path("ancestorHubs").forEach(code -> hubs.add(code.asText()));
+                Set<String> expanded = new HashSet<>();
+                while (!hubs.isEmpty()) {
+                    String hub = hubs.poll();
+                    if (!expanded.add(hub)) {
+                        continue;
+                    }
+                    Map<String, Boolean> members = hubMembers.get(hub);
+                    if (members == null) {
+                        members = es.closureMembers(hub);
+                        hubMembers.put(hub, members);
+                    }
+                    members.forEach(
+                            (code, isHub) -> {
+                                actual.add(code);
+                                if (isHub) {
+                                    hubs.add(code);
+                                }
+                            });
+                }
                 if (actual.equals(shipmentAncestors.get(id))) {
                     matching++;
                 } else if (differing.size() < 20) {

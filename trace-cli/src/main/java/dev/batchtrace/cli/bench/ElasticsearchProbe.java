@@ -64,6 +64,41 @@ public final class ElasticsearchProbe {
         return found;
     }
 
+    /**
+     * The members of a hub's closure (trace-closures, read in pages): lot code -> whether the
+     * member is a hub itself.
+     */
+    public Map<String, Boolean> closureMembers(String hubLotCode)
+            throws IOException, InterruptedException {
+        Map<String, Boolean> members = new LinkedHashMap<>();
+        String after = null;
+        while (true) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("size", 5000);
+            body.putObject("query").putObject("term").put("hubLotCode", hubLotCode);
+            body.putArray("sort").add("lotCode");
+            body.putArray("_source").add("lotCode").add("hub");
+            if (after != null) {
+                body.putArray("search_after").add(after);
+            }
+            HttpResponse<String> response =
+                    send("POST", "/trace-closures/_search", body.toString());
+            if (response.statusCode() != 200) {
+                return members;
+            }
+            JsonNode hits = JSON.readTree(response.body()).path("hits").path("hits");
+            for (JsonNode hit : hits) {
+                members.put(
+                        hit.path("_source").path("lotCode").asText(),
+                        hit.path("_source").path("hub").asBoolean(false));
+                after = hit.path("_source").path("lotCode").asText();
+            }
+            if (hits.size() < 5000) {
+                return members;
+            }
+        }
+    }
+
     /** One search: the server's {@code took}, the round trip, and the total hits. */
     public record Timed(long tookMillis, double roundTripMillis, long hits) {}
 

@@ -118,6 +118,21 @@ public final class TraceQueries implements AutoCloseable {
                 new TreeSet<>(Documents.strings(root.source(), "ancestorLotCodes"));
         // direct inputs belong to the closure even while the closure lags behind the edges
         ancestorCodes.addAll(lot.inputLotCodes());
+        // hubs (silos) keep their closures in trace-closures: their members, at the hub's depth
+        // plus theirs
+        Map<String, Integer> hubDepths = new TreeMap<>();
+        Documents.ancestorDepths(root.source())
+                .forEach(
+                        (code, depth) -> {
+                            if (Documents.strings(root.source(), "ancestorHubs").contains(code)) {
+                                hubDepths.put(code, depth);
+                            }
+                        });
+        if (root.source().path("hub").asBoolean(false)) {
+            hubDepths.put(lotCode, 0);
+        }
+        Map<String, Integer> memberDepths = hubMembers(elasticsearch, hubDepths);
+        ancestorCodes.addAll(memberDepths.keySet());
         ancestorCodes.remove(lotCode);
 
         Map<String, LotSummary> found = new TreeMap<>();
@@ -153,6 +168,7 @@ public final class TraceQueries implements AutoCloseable {
         // where a chain is broken (an intermediate lot not indexed yet), the depth the pipeline
         // stored in the lot's nested ancestors still gives the level
         Documents.ancestorDepths(root.source()).forEach(levels::putIfAbsent);
+        memberDepths.forEach(levels::putIfAbsent);
         List<LotSummary> ancestors =
                 found.values().stream()
                         .map(a -> a.withLevel(levels.get(a.lotCode())))
@@ -181,10 +197,11 @@ public final class TraceQueries implements AutoCloseable {
     private ForwardTrace forwardOf(String lotCode) {
         Stopwatch elasticsearch = new Stopwatch();
         List<LotSummary> made = new ArrayList<>();
+        Set<String> hubs = hubsContaining(elasticsearch, term("lotCode", lotCode), null);
         searchAll(
                 elasticsearch,
                 TraceIndex.LOTS,
-                term("ancestorLotCodes", lotCode),
+                orThroughHubs(term("ancestorLotCodes", lotCode), hubs, true),
                 "lotCode",
                 Documents.LOT_FIELDS,
                 hit -> made.add(Documents.lot(hit.id(), hit.source())));
@@ -204,7 +221,7 @@ public final class TraceQueries implements AutoCloseable {
         searchAll(
                 elasticsearch,
                 TraceIndex.SHIPMENTS,
-                term("ancestorLotCodes", lotCode),
+                orThroughHubs(term("ancestorLotCodes", lotCode), hubs, false),
                 "dispatchId",
                 Documents.SHIPMENT_FIELDS,
                 hit -> {
@@ -237,19 +254,25 @@ public final class TraceQueries implements AutoCloseable {
         List<String> fields = new ArrayList<>(Documents.SHIPMENT_FIELDS);
         fields.add("ancestors");
         List<ShipmentSummary> shipments = new ArrayList<>();
+        // our lots of that supplier lot inside hubs (silos), and the hubs that hold them
+        Set<String> memberLots = new TreeSet<>();
+        Set<String> hubs = hubsContaining(elasticsearch, term("supplierLot", key), memberLots);
         searchAll(
                 elasticsearch,
                 TraceIndex.SHIPMENTS,
-                term("ancestorSupplierLots", key),
+                orThroughHubs(term("ancestorSupplierLots", key), hubs, false),
                 "dispatchId",
                 fields,
-                hit ->
-                        shipments.add(
-                                Documents.shipment(
-                                        hit.id(),
-                                        hit.source(),
-                                        Documents.ancestorsOfSupplierLot(
-                                                hit.source(), supplierId, supplierLotCode))));
+                hit -> {
+                    List<String> via =
+                            Documents.ancestorsOfSupplierLot(
+                                    hit.source(), supplierId, supplierLotCode);
+                    shipments.add(
+                            Documents.shipment(
+                                    hit.id(),
+                                    hit.source(),
+                                    via.isEmpty() ? List.copyOf(memberLots) : via));
+                });
         if (shipments.isEmpty()) {
             Query supplierLot =
                     Query.of(
@@ -307,10 +330,11 @@ public final class TraceQueries implements AutoCloseable {
     public CustomersAnswer customersOfLot(String lotCode) {
         Stopwatch elasticsearch = new Stopwatch();
         List<ShipmentSummary> shipments = new ArrayList<>();
+        Set<String> hubs = hubsContaining(elasticsearch, term("lotCode", lotCode), null);
         searchAll(
                 elasticsearch,
                 TraceIndex.SHIPMENTS,
-                term("ancestorLotCodes", lotCode),
+                orThroughHubs(term("ancestorLotCodes", lotCode), hubs, false),
                 "dispatchId",
                 Documents.SHIPMENT_FIELDS,
                 hit -> shipments.add(Documents.shipment(hit.id(), hit.source(), List.of(lotCode))));
@@ -358,10 +382,11 @@ public final class TraceQueries implements AutoCloseable {
         FlaggedLot flagged = Documents.flaggedLot(lotCode, root.source());
 
         List<AffectedLot> made = new ArrayList<>();
+        Set<String> hubs = hubsContaining(elasticsearch, term("lotCode", lotCode), null);
         searchAll(
                 elasticsearch,
                 TraceIndex.LOTS,
-                term("ancestorLotCodes", lotCode),
+                orThroughHubs(term("ancestorLotCodes", lotCode), hubs, true),
                 "lotCode",
                 lotFields,
                 hit -> made.add(Documents.affectedLot(hit.id(), hit.source())));
@@ -378,7 +403,13 @@ public final class TraceQueries implements AutoCloseable {
                         q ->
                                 q.bool(
                                         b ->
-                                                b.should(term("ancestorLotCodes", lotCode))
+                                                b.should(
+                                                                orThroughHubs(
+                                                                        term(
+                                                                                "ancestorLotCodes",
+                                                                                lotCode),
+                                                                        hubs,
+                                                                        false))
                                                         .should(term("lotCodes", lotCode))
                                                         .minimumShouldMatch("1")));
         List<AffectedShipment> shipments = new ArrayList<>();
@@ -703,6 +734,8 @@ public final class TraceQueries implements AutoCloseable {
         List<String> fields = new ArrayList<>(Documents.LOT_FIELDS);
         fields.add("ancestorLotCodes");
         fields.add("ancestors");
+        fields.add("ancestorHubs");
+        fields.add("hub");
         return fields;
     }
 
@@ -919,6 +952,121 @@ public final class TraceQueries implements AutoCloseable {
     }
 
     /** Every hit of a query, in pages sorted on the document's unique key. */
+    /**
+     * Hubs whose closure has a member matching {@code member} (a term on trace-closures), and the
+     * hubs that hold those hubs, to the end; {@code members} (when not null) collects the matching
+     * members' lot codes. No hub: one query that finds nothing.
+     */
+    private Set<String> hubsContaining(Stopwatch elasticsearch, Query member, Set<String> members) {
+        Set<String> hubs = new TreeSet<>();
+        List<String> found = new ArrayList<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.CLOSURES,
+                member,
+                "hubLotCode",
+                List.of("hubLotCode", "lotCode"),
+                hit -> {
+                    found.add(hit.source().path("hubLotCode").asString());
+                    if (members != null) {
+                        members.add(hit.source().path("lotCode").asString());
+                    }
+                });
+        while (!found.isEmpty()) {
+            List<String> next = new ArrayList<>();
+            for (String hub : found) {
+                if (hubs.add(hub)) {
+                    next.add(hub);
+                }
+            }
+            found.clear();
+            if (next.isEmpty()) {
+                break;
+            }
+            List<FieldValue> codes = next.stream().map(FieldValue::of).toList();
+            searchAll(
+                    elasticsearch,
+                    TraceIndex.CLOSURES,
+                    Query.of(q -> q.terms(t -> t.field("lotCode").terms(v -> v.value(codes)))),
+                    "hubLotCode",
+                    List.of("hubLotCode"),
+                    hit -> found.add(hit.source().path("hubLotCode").asString()));
+        }
+        return hubs;
+    }
+
+    /**
+     * {@code direct} or, through hubs, a document that names one of {@code hubs} in {@code
+     * ancestorHubs} (or, for lots, is one of them).
+     */
+    private static Query orThroughHubs(Query direct, Set<String> hubs, boolean lots) {
+        if (hubs.isEmpty()) {
+            return direct;
+        }
+        List<FieldValue> codes = hubs.stream().map(FieldValue::of).toList();
+        return Query.of(
+                q ->
+                        q.bool(
+                                b -> {
+                                    b.should(direct)
+                                            .should(
+                                                    s ->
+                                                            s.terms(
+                                                                    t ->
+                                                                            t.field("ancestorHubs")
+                                                                                    .terms(
+                                                                                            v ->
+                                                                                                    v
+                                                                                                            .value(
+                                                                                                                    codes))));
+                                    if (lots) {
+                                        b.should(
+                                                s ->
+                                                        s.terms(
+                                                                t ->
+                                                                        t.field("lotCode")
+                                                                                .terms(
+                                                                                        v ->
+                                                                                                v
+                                                                                                        .value(
+                                                                                                                codes))));
+                                    }
+                                    return b.minimumShouldMatch("1");
+                                }));
+    }
+
+    /**
+     * The members of the given hubs' closures (and of hubs inside them), each at the smallest
+     * depth: the hub's depth plus the member's.
+     */
+    private Map<String, Integer> hubMembers(Stopwatch elasticsearch, Map<String, Integer> hubs) {
+        Map<String, Integer> depths = new TreeMap<>();
+        java.util.ArrayDeque<Map.Entry<String, Integer>> queue =
+                new java.util.ArrayDeque<>(hubs.entrySet());
+        Set<String> expanded = new TreeSet<>();
+        while (!queue.isEmpty()) {
+            Map.Entry<String, Integer> hub = queue.poll();
+            if (!expanded.add(hub.getKey())) {
+                continue;
+            }
+            searchAll(
+                    elasticsearch,
+                    TraceIndex.CLOSURES,
+                    term("hubLotCode", hub.getKey()),
+                    "lotCode",
+                    List.of("lotCode", "depth", "hub"),
+                    hit -> {
+                        String code = hit.source().path("lotCode").asString();
+                        int depth = hub.getValue() + hit.source().path("depth").asInt(1);
+                        depths.merge(code, depth, Math::min);
+                        if (hit.source().path("hub").asBoolean(false)) {
+                            queue.add(Map.entry(code, depth));
+                        }
+                    });
+        }
+        return depths;
+    }
+
     private void searchAll(
             Stopwatch elasticsearch,
             TraceIndex index,
