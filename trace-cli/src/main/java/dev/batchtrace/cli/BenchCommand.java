@@ -14,6 +14,7 @@ import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
 import dev.batchtrace.jobs.machine.MachineJobConfig;
 import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.NodeProtocol;
 import dev.batchtrace.schemas.EventTopics;
 import dev.batchtrace.simulator.GatewayJson;
 import dev.batchtrace.simulator.PlantHistory;
@@ -532,7 +533,12 @@ final class BenchCommand implements Callable<Integer> {
             throws IOException {
         PlantParameters p = history.parameters();
         // reference closures: every product of a silo holds all its deliveries
-        long siloClosure = (long) p.siloLots() * p.siloDeliveries() * p.siloConsumers();
+        // a silo fed by at least the hub fan-in is a hub: its closure is kept once, so the
+        // reference stays small; only silos just below it copy their closures to every consumer
+        long siloClosure =
+                p.siloDeliveries() >= NodeProtocol.DEFAULT_HUB_FAN_IN
+                        ? 0
+                        : (long) p.siloLots() * p.siloDeliveries() * p.siloConsumers();
         boolean counts =
                 switch (check.toLowerCase(Locale.ROOT)) {
                     case "counts" -> true;

@@ -1,12 +1,8 @@
 package dev.batchtrace.lineage;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.batchtrace.json.ModelJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -25,15 +21,7 @@ public final class LineageCodec {
     /** Format version written in every envelope. */
     public static final int FORMAT_VERSION = 1;
 
-    private static final ObjectMapper MAPPER =
-            JsonMapper.builder()
-                    .addModule(new JavaTimeModule())
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .defaultPropertyInclusion(
-                            JsonInclude.Value.construct(
-                                    JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-                    .build();
+    private static final ObjectMapper MAPPER = ModelJson.mapper();
 
     private LineageCodec() {}
 

@@ -1,7 +1,7 @@
 package dev.batchtrace.machine;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.json.ModelJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,11 +157,11 @@ public record MachineRunSummary(
 
     /** Kafka value: UTF-8 JSON, times ISO-8601, nulls left out. */
     public byte[] encode() {
-        return LineageCodec.encodeValue(this);
+        return ModelJson.encode(this);
     }
 
     public static MachineRunSummary decode(byte[] json) {
-        return LineageCodec.decodeValue(json, MachineRunSummary.class);
+        return ModelJson.decode(json, MachineRunSummary.class);
     }
 
     long totalStateMillis() {

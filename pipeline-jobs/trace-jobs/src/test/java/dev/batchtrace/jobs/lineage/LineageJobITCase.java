@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
@@ -28,6 +29,7 @@ import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.LineageReference;
 import dev.batchtrace.lineage.MachineHistoryGenerator;
+import dev.batchtrace.lineage.NodeProtocol;
 import dev.batchtrace.lineage.QcHistoryGenerator;
 import dev.batchtrace.lineage.TraceDocument;
 import dev.batchtrace.lineage.TraceDocuments;
@@ -76,6 +78,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * generator seeds: {@code -Dlineage.seeds=11,12,13}.
  */
 class LineageJobITCase {
+
+    /** Lot parents from which a lot is a hub in the next run (tests with hubs lower it). */
+    private int hubFanIn = NodeProtocol.DEFAULT_HUB_FAN_IN;
 
     private static final int PARALLELISM = 2;
     private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(90);
@@ -305,6 +310,27 @@ class LineageJobITCase {
         }
     }
 
+    /**
+     * With a hub fan-in of 2 most produced lots are hubs: their closures go to trace-closures and
+     * the documents still equal the reference's, closure members included.
+     */
+    @Test
+    void withHubsEverywhereAGeneratedHistoryConverges() throws Exception {
+        hubFanIn = 2;
+        try {
+            List<SpecificRecordBase> history = FactoryHistoryGenerator.generateWithFlags(5);
+            List<SpecificRecordBase> shuffled =
+                    FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(5), 0.2);
+            Run run = runUntilConverged("hubs", shuffled, List.of(), null, false);
+            assertTrue(
+                    run.documents().keySet().stream()
+                            .anyMatch(k -> k.startsWith(TraceIndex.CLOSURES.alias() + "/")),
+                    "hub members indexed");
+        } finally {
+            hubFanIn = NodeProtocol.DEFAULT_HUB_FAN_IN;
+        }
+    }
+
     @Test
     void bigFanOutConverges() throws Exception {
         int fanOut = Integer.getInteger("lineage.fanout", 1000);
@@ -449,7 +475,7 @@ class LineageJobITCase {
             publishGarbage(bootstrap, topics.machineSummaries());
         }
 
-        LineageReference.Result reference = LineageReference.withHolds(events);
+        LineageReference.Result reference = LineageReference.withHolds(events, hubFanIn);
         Map<String, JsonNode> expected = TestStack.expectedDocuments(reference);
         Map<String, String> expectedAlerts = new TreeMap<>();
         reference.alerts().forEach((id, alert) -> expectedAlerts.put(id, alert.kind()));
@@ -468,7 +494,8 @@ class LineageJobITCase {
                     sources.withFeedback(
                             FeedbackTopic.source(config.kafka(), topics.feedback(), feedback));
         }
-        LineageJob.defineWorkflow(env, sources, LineageSinks.kafka(config), config.coalesceDelay());
+        LineageJob.defineWorkflow(
+                env, sources, LineageSinks.kafka(config), config.coalesceDelay(), hubFanIn);
         if (machine != null) {
             MachineJob.defineWorkflow(
                     env, MachineSources.kafka(machine), MachineSinks.kafka(machine), machine);
@@ -482,7 +509,7 @@ class LineageJobITCase {
                 List<SpecificRecordBase> all = new ArrayList<>(events);
                 all.addAll(later);
                 events = all;
-                reference = LineageReference.withHolds(events);
+                reference = LineageReference.withHolds(events, hubFanIn);
                 expected = TestStack.expectedDocuments(reference);
                 expectedAlerts.clear();
                 reference.alerts().forEach((id, alert) -> expectedAlerts.put(id, alert.kind()));
