@@ -112,10 +112,7 @@ public final class NodeProtocol {
                 selfInputs = true; // the lot's own holds may have changed
             }
         } else if (message instanceof LineageMessage.LotUsageUpdate u) {
-            LotUsage before = store.lotUsage();
-            LotUsage after = LotUsage.merge(before, u.usage());
-            if (!after.equals(before)) {
-                store.putLotUsage(after);
+            if (store.mergeLotUsage(u.usage())) {
                 docChanged = true; // the stock still on hold (alerts) may have changed
             }
         } else if (message instanceof LineageMessage.QcCheckUpdate q) {

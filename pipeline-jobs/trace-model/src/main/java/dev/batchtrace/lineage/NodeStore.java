@@ -80,9 +80,8 @@ public interface NodeStore {
     }
 
     /**
-     * ValueState: what has been consumed and shipped of the lot (issue 4, for AFFECTED_STOCK).
-     * Defaults as for {@link #flagHistory()}: only a {@link LineageMessage.LotUsageUpdate} writes
-     * it.
+     * What has been consumed and shipped of the lot (issue 4, for AFFECTED_STOCK and the mass
+     * balance), whole: read when the document or the alerts are built.
      */
     default LotUsage lotUsage() {
         return null;
@@ -91,8 +90,24 @@ public interface NodeStore {
     default void putLotUsage(LotUsage usage) {
         throw new UnsupportedOperationException(
                 getClass().getName()
-                        + " keeps no lot usage: implement NodeStore.lotUsage() and putLotUsage()"
-                        + " on a ValueState before routing LotUsages to the node stage");
+                        + " keeps no lot usage: implement NodeStore.lotUsage() and"
+                        + " mergeLotUsage() before routing LotUsages to the node stage");
+    }
+
+    /**
+     * Merges one consumption, reversal or dispatch's lines into the lot's usage; whether it
+     * changed. The default rewrites the whole value; a store that keeps one entry per consumption
+     * and dispatch (Flink: a MapState) writes only the one that changed, so a bulk lot consumed
+     * thousands of times is not rewritten whole per consumption.
+     */
+    default boolean mergeLotUsage(LotUsage delta) {
+        LotUsage before = lotUsage();
+        LotUsage after = LotUsage.merge(before, delta);
+        if (after.equals(before)) {
+            return false;
+        }
+        putLotUsage(after);
+        return true;
     }
 
     /**

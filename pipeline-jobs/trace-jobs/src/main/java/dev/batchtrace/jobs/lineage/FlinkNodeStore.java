@@ -2,20 +2,26 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.Announcement;
 import dev.batchtrace.lineage.ClosureSlot;
+import dev.batchtrace.lineage.Consumption;
 import dev.batchtrace.lineage.FlagHistory;
 import dev.batchtrace.lineage.HoldCount;
+import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.Link;
 import dev.batchtrace.lineage.LotFacts;
 import dev.batchtrace.lineage.LotUsage;
 import dev.batchtrace.lineage.MachineRunSummaries;
+import dev.batchtrace.lineage.Merge;
 import dev.batchtrace.lineage.NodeHeader;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeStore;
 import dev.batchtrace.lineage.QcChecks;
 import dev.batchtrace.lineage.ShipmentFacts;
+import dev.batchtrace.lineage.ShipmentLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
@@ -35,7 +41,7 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, byte[]> slots;
     private final MapState<String, byte[]> inheritedHolds;
     private final ValueState<byte[]> flagHistory;
-    private final ValueState<byte[]> lotUsage;
+    private final MapState<String, byte[]> lotUsage;
     private final ValueState<byte[]> qcChecks;
     private final ValueState<byte[]> machineRuns;
 
@@ -49,7 +55,7 @@ final class FlinkNodeStore implements NodeStore {
             MapState<String, byte[]> slots,
             MapState<String, byte[]> inheritedHolds,
             ValueState<byte[]> flagHistory,
-            ValueState<byte[]> lotUsage,
+            MapState<String, byte[]> lotUsage,
             ValueState<byte[]> qcChecks,
             ValueState<byte[]> machineRuns) {
         this.qcChecks = qcChecks;
@@ -176,14 +182,85 @@ final class FlinkNodeStore implements NodeStore {
         FlinkState.update(flagHistory, history);
     }
 
+    /*
+     * The lot's usage as one MapState entry per consumption ("c/" + eventId), reversal ("r/" +
+     * reversed eventId) and dispatch ("s/" + dispatchId): a consumption writes one entry, not the
+     * whole list of a bulk lot's thousands.
+     */
+    private static final String CONSUMED = "c/";
+    private static final String REVERSED = "r/";
+    private static final String SHIPPED = "s/";
+
     @Override
     public LotUsage lotUsage() {
-        return FlinkState.value(lotUsage, LotUsage.class);
+        TreeMap<String, Consumption> consumed = new TreeMap<>();
+        TreeSet<String> reversed = new TreeSet<>();
+        TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>();
+        try {
+            for (Map.Entry<String, byte[]> e : lotUsage.entries()) {
+                String key = e.getKey();
+                if (key.startsWith(CONSUMED)) {
+                    consumed.put(
+                            key.substring(2),
+                            LineageCodec.decodeValue(e.getValue(), Consumption.class));
+                } else if (key.startsWith(REVERSED)) {
+                    reversed.add(key.substring(2));
+                } else if (key.startsWith(SHIPPED)) {
+                    shipped.put(
+                            key.substring(2),
+                            List.of(LineageCodec.decodeValue(e.getValue(), ShipmentLine[].class)));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the lot's usage", e);
+        }
+        if (consumed.isEmpty() && reversed.isEmpty() && shipped.isEmpty()) {
+            return null;
+        }
+        return new LotUsage(consumed, reversed, shipped);
     }
 
     @Override
     public void putLotUsage(LotUsage usage) {
-        FlinkState.update(lotUsage, usage);
+        try {
+            lotUsage.clear();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the lot's usage", e);
+        }
+        if (usage != null) {
+            mergeLotUsage(usage);
+        }
+    }
+
+    @Override
+    public boolean mergeLotUsage(LotUsage delta) {
+        boolean changed = false;
+        for (Map.Entry<String, Consumption> c : delta.consumed().entrySet()) {
+            Consumption before = FlinkState.get(lotUsage, CONSUMED + c.getKey(), Consumption.class);
+            Consumption after = before == null ? c.getValue() : Merge.larger(before, c.getValue());
+            if (!after.equals(before)) {
+                FlinkState.put(lotUsage, CONSUMED + c.getKey(), after);
+                changed = true;
+            }
+        }
+        for (String reversedId : delta.reversed()) {
+            if (FlinkState.get(lotUsage, REVERSED + reversedId, Boolean.class) == null) {
+                FlinkState.put(lotUsage, REVERSED + reversedId, Boolean.TRUE);
+                changed = true;
+            }
+        }
+        for (Map.Entry<String, List<ShipmentLine>> s : delta.shipped().entrySet()) {
+            ShipmentLine[] stored =
+                    FlinkState.get(lotUsage, SHIPPED + s.getKey(), ShipmentLine[].class);
+            List<ShipmentLine> before = stored == null ? null : List.of(stored);
+            List<ShipmentLine> after =
+                    before == null ? s.getValue() : LotUsage.largerLines(before, s.getValue());
+            if (!after.equals(before)) {
+                FlinkState.put(lotUsage, SHIPPED + s.getKey(), after.toArray(new ShipmentLine[0]));
+                changed = true;
+            }
+        }
+        return changed;
     }
 
     @Override

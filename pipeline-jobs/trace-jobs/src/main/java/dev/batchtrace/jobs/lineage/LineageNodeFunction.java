@@ -102,8 +102,8 @@ public class LineageNodeFunction
             new ValueStateDescriptor<>("flag-history", BYTES);
 
     /** LotUsage: consumptions, reversals and dispatch lines of the lot (for AFFECTED_STOCK). */
-    public static final ValueStateDescriptor<byte[]> LOT_USAGE =
-            new ValueStateDescriptor<>("lot-usage", BYTES);
+    public static final MapStateDescriptor<String, byte[]> LOT_USAGE =
+            new MapStateDescriptor<>("lot-usage-items", Types.STRING, BYTES);
 
     /** QcChecks: the lot's QC checks by checkId (issue 5). */
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
@@ -153,7 +153,7 @@ public class LineageNodeFunction
                         getRuntimeContext().getMapState(CLOSURE),
                         getRuntimeContext().getMapState(INHERITED_HOLDS),
                         getRuntimeContext().getState(FLAG_HISTORY),
-                        getRuntimeContext().getState(LOT_USAGE),
+                        getRuntimeContext().getMapState(LOT_USAGE),
                         getRuntimeContext().getState(QC_CHECKS),
                         getRuntimeContext().getState(MACHINE_RUNS));
         documentTimer =

@@ -476,7 +476,7 @@ class LineageNodeFunctionHoldsTest {
                 map(backend, LineageNodeFunction.CLOSURE),
                 map(backend, LineageNodeFunction.INHERITED_HOLDS),
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
-                value(backend, LineageNodeFunction.LOT_USAGE),
+                map(backend, LineageNodeFunction.LOT_USAGE),
                 value(backend, LineageNodeFunction.QC_CHECKS),
                 value(backend, LineageNodeFunction.MACHINE_RUNS));
     }
