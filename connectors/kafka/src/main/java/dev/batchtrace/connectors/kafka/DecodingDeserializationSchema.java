@@ -48,9 +48,7 @@ public final class DecodingDeserializationSchema<T extends SpecificRecord>
     /** Counter of decode attempts repeated because of the registry (source metric group). */
     public static final String RETRY_METRIC = "registryRetries";
 
-    static final Duration FIRST_PAUSE = Duration.ofMillis(200);
-    static final Duration MAX_PAUSE = Duration.ofSeconds(10);
-    static final Duration DEFAULT_RETRY_BUDGET = Duration.ofMinutes(2);
+    static final Duration DEFAULT_RETRY_BUDGET = RegistryBackoff.DEFAULT_BUDGET;
 
     /**
      * The most value bytes a dead letter keeps: its record must fit the dead-letter producer's
@@ -134,32 +132,29 @@ public final class DecodingDeserializationSchema<T extends SpecificRecord>
      */
     private T decodeWaitingForTheRegistry(ConsumerRecord<byte[], byte[]> record)
             throws RecordDecodingException, IOException {
-        long started = System.nanoTime();
-        Duration pause = FIRST_PAUSE;
-        for (int attempt = 1; ; attempt++) {
+        RegistryBackoff backoff = new RegistryBackoff(retryBudget);
+        while (true) {
             try {
                 T value = deserializer().deserialize(record.value());
-                if (attempt > 1) {
+                if (backoff.attempt() > 1) {
                     LOG.info(
-                            "decoded {}/{}@{} after {} attempts in {} ms: the registry is back",
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            attempt,
-                            Duration.ofNanos(System.nanoTime() - started).toMillis());
+                            "decoded {} after {} attempts in {} ms: the registry is back",
+                            where(record),
+                            backoff.attempt(),
+                            backoff.waited().toMillis());
                 }
                 return value;
             } catch (RecordDecodingException e) {
                 if (e.reason().isRecordFault()) {
                     throw e;
                 }
-                Duration waited = Duration.ofNanos(System.nanoTime() - started);
-                if (waited.plus(pause).compareTo(retryBudget) > 0) {
+                Duration pause = backoff.nextPause();
+                if (pause == null) {
                     throw new IOException(
                             "cannot decode "
                                     + where(record)
                                     + " because of the registry, not the record, for "
-                                    + waited.toSeconds()
+                                    + backoff.waited().toSeconds()
                                     + " s (failing so the job retries from its last checkpoint): "
                                     + e.getMessage(),
                             e);
@@ -171,20 +166,11 @@ public final class DecodingDeserializationSchema<T extends SpecificRecord>
                         "cannot decode {} because of the registry (attempt {}, waiting {} ms, {} s"
                                 + " so far): {}",
                         where(record),
-                        attempt,
+                        backoff.attempt(),
                         pause.toMillis(),
-                        waited.toSeconds(),
+                        backoff.waited().toSeconds(),
                         e.getMessage());
-                try {
-                    Thread.sleep(pause.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for the registry", e);
-                }
-                pause =
-                        pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0
-                                ? MAX_PAUSE
-                                : pause.multipliedBy(2);
+                backoff.sleep();
             }
         }
     }
