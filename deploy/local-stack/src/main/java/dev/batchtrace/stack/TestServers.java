@@ -85,6 +85,60 @@ public final class TestServers {
         all.forEach(TestServers::join);
     }
 
+    /**
+     * A schema registry of the calling test's own (H2 file storage: schemas and ids survive a
+     * restart), which the test may stop and start; {@link RestartableServer#url()} is its Confluent
+     * API base.
+     */
+    public static RestartableServer restartableSchemaRegistry(String name) throws StackException {
+        Checkout checkout = Checkout.locate();
+        return RestartableServer.start(
+                () ->
+                        new SchemaRegistryLauncher(
+                                checkout,
+                                baseDir().resolve(name),
+                                HOST,
+                                Ports.freePort(HOST),
+                                "(chosen automatically)",
+                                true),
+                launcher -> ((SchemaRegistryLauncher) launcher).confluentApiUrl(),
+                timeout());
+    }
+
+    /** An Elasticsearch node of the calling test's own, which the test may stop and start. */
+    public static RestartableServer restartableElasticsearch(String name) throws StackException {
+        Checkout checkout = Checkout.locate();
+        return RestartableServer.start(
+                () ->
+                        new ElasticsearchLauncher(
+                                checkout,
+                                baseDir().resolve(name),
+                                HOST,
+                                Ports.freePort(HOST),
+                                Ports.freePort(HOST),
+                                "(chosen automatically)",
+                                "(chosen automatically)"),
+                ServerLauncher::endpoint,
+                timeout());
+    }
+
+    /** A Kafka broker of the calling test's own, which the test may stop and start. */
+    public static RestartableServer restartableKafka(String name) throws StackException {
+        Checkout checkout = Checkout.locate();
+        return RestartableServer.start(
+                () ->
+                        new KafkaLauncher(
+                                checkout,
+                                baseDir().resolve(name),
+                                HOST,
+                                Ports.freePort(HOST),
+                                Ports.freePort(HOST),
+                                "(chosen automatically)",
+                                "(chosen automatically)"),
+                ServerLauncher::endpoint,
+                timeout());
+    }
+
     static String get(String name, StartAction action) {
         return join(future(name, action)).url();
     }
@@ -212,7 +266,7 @@ public final class TestServers {
         }
     }
 
-    private static synchronized void register(ServerProcess process) {
+    static synchronized void register(ServerProcess process) {
         if (!hookInstalled) {
             reapLeftovers();
             Runtime.getRuntime()

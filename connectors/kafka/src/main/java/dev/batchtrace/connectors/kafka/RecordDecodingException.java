@@ -28,6 +28,20 @@ public class RecordDecodingException extends Exception {
         UNUSABLE_SCHEMA(true),
         /** The writer schema cannot be resolved to the reader schema (breaking schema change). */
         INCOMPATIBLE_SCHEMA(true),
+        /** A timestamp before 2000 or more than a day in the future ({@link EventRules}). */
+        TIMESTAMP_OUT_OF_RANGE(true),
+        /** A NaN or infinite number. */
+        INVALID_NUMBER(true),
+        /** A negative quantity, cost or sample size. */
+        NEGATIVE_QUANTITY(true),
+        /** A blank identifier, or a field the event's type needs is missing. */
+        MISSING_FIELD(true),
+        /** A lower limit above the upper limit. */
+        LIMITS_REVERSED(true),
+        /** A string longer than a field may be. */
+        FIELD_TOO_LONG(true),
+        /** A list longer than it may be (e.g. a dispatch note's lines). */
+        TOO_MANY_ITEMS(true),
         /** The registry could not be reached: not the record's fault, retry later. */
         REGISTRY_UNREACHABLE(false),
         /** The registry answered with an error (auth, 5xx): not the record's fault. */

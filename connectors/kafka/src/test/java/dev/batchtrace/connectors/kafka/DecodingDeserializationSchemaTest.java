@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -103,13 +104,91 @@ class DecodingDeserializationSchemaTest {
     }
 
     @Test
-    void registryDownFailsTheJobInsteadOfDeadLetteringGoodRecords() {
+    void registryDownLongerThanTheBudgetFailsTheJobInsteadOfDeadLetteringGoodRecords() {
         byte[] value =
                 new AvroRecordSerializer<GoodsReceipt>(registry)
                         .serialize(TOPIC, Samples.receipt(1));
+        DecodingDeserializationSchema<GoodsReceipt> impatient =
+                new DecodingDeserializationSchema<>(
+                        InMemorySchemaRegistryClient.factory(registryName),
+                        GoodsReceipt.class,
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        Duration.ofMillis(700));
         registry.setUnreachable(true);
-        IOException e = assertThrows(IOException.class, () -> decode(record(0, 1L, null, value)));
+        long started = System.nanoTime();
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                impatient.deserialize(
+                                        record(0, 1L, null, value),
+                                        new ListCollector<>(new ArrayList<>())));
+        long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(e.getMessage().contains("REGISTRY_UNREACHABLE"), e.getMessage());
+        // 200 + 400 ms of pauses fit the 700 ms budget, the next 800 ms would not
+        assertTrue(waitedMillis >= 600 && waitedMillis < 1500, "waited " + waitedMillis + " ms");
+    }
+
+    @Test
+    void recordWaitsForTheRegistryAndDecodesOnceItIsBack() throws Exception {
+        byte[] value =
+                new AvroRecordSerializer<GoodsReceipt>(registry)
+                        .serialize(TOPIC, Samples.receipt(4));
+        // a fresh client: the id is not cached, the schema must come from the registry
+        DecodingDeserializationSchema<GoodsReceipt> fresh =
+                new DecodingDeserializationSchema<>(
+                        InMemorySchemaRegistryClient.factory(registryName),
+                        GoodsReceipt.class,
+                        Clock.fixed(NOW, ZoneOffset.UTC));
+        registry.setUnreachable(true);
+        Thread back =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(1000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            registry.setUnreachable(false);
+                        });
+        back.start();
+        List<Decoded<GoodsReceipt>> out = new ArrayList<>();
+        long started = System.nanoTime();
+        fresh.deserialize(record(0, 2L, null, value), new ListCollector<>(out));
+        back.join();
+        assertEquals(1, out.size());
+        assertFalse(out.get(0).isDeadLetter(), () -> out.get(0).deadLetter().getError());
+        assertEquals(Samples.receipt(4), out.get(0).value());
+        assertTrue(System.nanoTime() - started >= 1_000_000_000L, "it waited for the registry");
+    }
+
+    @Test
+    void eventBreakingARuleIsADeadLetterWithItsBytes() throws Exception {
+        GoodsReceipt negative = Samples.receipt(2);
+        negative.setQuantity(-5.0);
+        byte[] value = new AvroRecordSerializer<GoodsReceipt>(registry).serialize(TOPIC, negative);
+        assertDeadLetter("NEGATIVE_QUANTITY", value);
+        GoodsReceipt blank = Samples.receipt(2);
+        blank.setLotCode(" ");
+        assertDeadLetter(
+                "MISSING_FIELD",
+                new AvroRecordSerializer<GoodsReceipt>(registry).serialize(TOPIC, blank));
+    }
+
+    @Test
+    void deadLetterOfAValueOverTheLimitKeepsItsFirstBytesAndSaysSo() throws Exception {
+        byte[] huge = new byte[DecodingDeserializationSchema.MAX_DEAD_LETTER_VALUE_BYTES + 10];
+        huge[0] = 'x'; // not the magic byte
+        Decoded<GoodsReceipt> decoded = decode(record(1, 8L, null, huge));
+        DeadLetter letter = decoded.deadLetter();
+        assertTrue(letter.getError().startsWith("WRONG_MAGIC_BYTE: "), letter.getError());
+        assertTrue(
+                letter.getError().contains("truncated to its first 1015808 of 1015818 bytes"),
+                letter.getError());
+        assertArrayEquals(
+                java.util.Arrays.copyOf(
+                        huge, DecodingDeserializationSchema.MAX_DEAD_LETTER_VALUE_BYTES),
+                bytes(letter.getValue()));
     }
 
     @Test
