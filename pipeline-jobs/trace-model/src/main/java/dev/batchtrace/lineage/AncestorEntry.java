@@ -45,11 +45,18 @@ public record AncestorEntry(
         return new AncestorEntry(lotCode, materialCode, supplierId, supplierLotCode, newDepth);
     }
 
-    /** Same lot reached by two paths: the shortest depth, fields merged as facts are. */
+    /**
+     * Same lot reached by two paths: the shortest one's fields (ties: merged as facts are). The
+     * shortest path is the fresh one after a correction of the lot's facts (issue 10); a longer
+     * path through a cycle of bad data may still carry the old value and must not keep it alive.
+     */
     public AncestorEntry merge(AncestorEntry other) {
         if (!lotCode.equals(other.lotCode)) {
             throw new IllegalArgumentException(
                     "cannot merge entries of different lots: " + lotCode + ", " + other.lotCode);
+        }
+        if (depth != other.depth) {
+            return depth < other.depth ? this : other;
         }
         return new AncestorEntry(
                 lotCode,

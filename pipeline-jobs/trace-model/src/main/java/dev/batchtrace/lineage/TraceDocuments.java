@@ -78,6 +78,8 @@ public final class TraceDocuments {
             Collection<AncestorEntry> ancestors,
             Collection<HoldEntry> holds,
             boolean hasEdges) {
+        // a lot whose every output was reversed is known no better than one never produced
+        facts = LotFacts.orNullIfEmpty(facts);
         if (facts == null && !hasEdges) {
             return new TraceDocument(LOTS, lotCode, null);
         }
@@ -141,7 +143,8 @@ public final class TraceDocuments {
             Collection<String> lotCodes,
             Collection<AncestorEntry> ancestors,
             Collection<HoldEntry> holds) {
-        if (facts == null && lotCodes.isEmpty()) {
+        // a cancelled note takes the shipment out of every answer (issue 10)
+        if ((facts == null && lotCodes.isEmpty()) || (facts != null && facts.cancelled())) {
             return new TraceDocument(SHIPMENTS, dispatchId, null);
         }
         TreeMap<String, Object> d = new TreeMap<>();
@@ -282,7 +285,7 @@ public final class TraceDocuments {
                         workOrderId,
                         store.facts(),
                         WorkOrderLinks.activeConsumedLots(store),
-                        Merge.sortedCopy(iterableToList(store.producedLotCodes())));
+                        WorkOrderLinks.activeProducedLots(store));
         return withMachineRuns(
                 withQuality(doc, QcChecks.orNone(store.qcChecks()).byId().values(), true),
                 MachineRunSummaries.orNone(store.machineRuns()).summaries());
@@ -332,12 +335,6 @@ public final class TraceDocuments {
         d.put("qcChecks", qc);
         put(d, "qcStatus", QcChecks.status(checks, pendingWhenNone));
         return new TraceDocument(doc.index(), doc.documentId(), d);
-    }
-
-    private static List<String> iterableToList(Iterable<String> values) {
-        List<String> list = new ArrayList<>();
-        values.forEach(list::add);
-        return list;
     }
 
     private static void putAncestors(TreeMap<String, Object> d, Collection<AncestorEntry> all) {

@@ -30,11 +30,15 @@ class FactsMergeTest {
     }
 
     @Test
-    void ancestorEntriesMergeFieldWiseWithTheShortestDepth() {
+    void ancestorEntriesTakeTheShortestPathsFieldsAndMergeTiesFieldWise() {
+        // the far entry may be an old value still circling in a cycle (issue 10): it loses whole
         AncestorEntry far = new AncestorEntry("RM-1", "MAT", null, null, 3);
         AncestorEntry near = new AncestorEntry("RM-1", null, "SUP-A", "L1", 1);
-        assertEquals(new AncestorEntry("RM-1", "MAT", "SUP-A", "L1", 1), far.merge(near));
+        assertEquals(near, far.merge(near));
         assertEquals(far.merge(near), near.merge(far));
+        AncestorEntry tie = new AncestorEntry("RM-1", "MAT", null, null, 1);
+        assertEquals(new AncestorEntry("RM-1", "MAT", "SUP-A", "L1", 1), tie.merge(near));
+        assertEquals(tie.merge(near), near.merge(tie));
         assertEquals("SUP-A/L1", near.supplierLot());
         assertNull(far.supplierLot());
     }

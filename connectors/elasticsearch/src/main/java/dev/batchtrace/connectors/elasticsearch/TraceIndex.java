@@ -10,6 +10,8 @@ public enum TraceIndex {
     WORK_ORDERS("trace-work-orders", 1),
     SHIPMENTS("trace-shipments", 1),
     ALERTS("trace-alerts", 1),
+    /** One document per unit (product, serial), issue 10. */
+    UNITS("trace-units", 1),
     /** Documents Elasticsearch refused, with the reason and their bytes (the sink goes on). */
     DEAD_LETTERS("trace-dead-letters", 1);
 

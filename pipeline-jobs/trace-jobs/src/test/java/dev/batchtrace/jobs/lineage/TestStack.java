@@ -92,10 +92,15 @@ final class TestStack {
     /** A document as stored: its source and external version. */
     record Stored(JsonNode source, long version) {}
 
-    /** Every document of the lots, shipments and work-orders aliases, keyed index/id. */
+    /** Every document of the lots, shipments, work-orders and units aliases, keyed index/id. */
     static Map<String, Stored> documents(String url) throws Exception {
         return documents(
-                url, List.of(TraceIndex.LOTS, TraceIndex.SHIPMENTS, TraceIndex.WORK_ORDERS));
+                url,
+                List.of(
+                        TraceIndex.LOTS,
+                        TraceIndex.SHIPMENTS,
+                        TraceIndex.WORK_ORDERS,
+                        TraceIndex.UNITS));
     }
 
     /** Every hold alert document (alias trace-alerts), keyed trace-alerts/alertId. */
