@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * @param quantities quantity per source event id; {@link #quantity()} is their sum
  * @param workOrderStartedAt when the work order(s) that produced it started (earliest)
  * @param workOrderCompletedAt when they completed (latest), as on their work-order documents
+ * @param unitCost cost per unit from the receipt (issue 10: value at stake), in {@code currency}
  */
 public record LotFacts(
         String kind,
@@ -47,6 +48,8 @@ public record LotFacts(
         String lineId,
         Instant workOrderStartedAt,
         Instant workOrderCompletedAt,
+        Double unitCost,
+        String currency,
         SortedMap<String, LotSource> sources) {
 
     public static final String PURCHASED = "PURCHASED";
@@ -84,6 +87,51 @@ public record LotFacts(
             String lineId,
             Instant workOrderStartedAt,
             Instant workOrderCompletedAt) {
+        return flat(
+                kind,
+                materialCode,
+                materialName,
+                supplierId,
+                supplierName,
+                supplierLotCode,
+                quantities,
+                unit,
+                site,
+                receivedAt,
+                expiresAt,
+                producedAt,
+                workOrderId,
+                operatorIds,
+                machineIds,
+                lineId,
+                workOrderStartedAt,
+                workOrderCompletedAt,
+                null,
+                null);
+    }
+
+    /** Flat facts of one source, with a unit cost. */
+    static LotFacts flat(
+            String kind,
+            String materialCode,
+            String materialName,
+            String supplierId,
+            String supplierName,
+            String supplierLotCode,
+            SortedMap<String, Double> quantities,
+            String unit,
+            String site,
+            Instant receivedAt,
+            Instant expiresAt,
+            Instant producedAt,
+            String workOrderId,
+            SortedSet<String> operatorIds,
+            SortedSet<String> machineIds,
+            String lineId,
+            Instant workOrderStartedAt,
+            Instant workOrderCompletedAt,
+            Double unitCost,
+            String currency) {
         return new LotFacts(
                 kind,
                 materialCode,
@@ -103,6 +151,8 @@ public record LotFacts(
                 lineId,
                 workOrderStartedAt,
                 workOrderCompletedAt,
+                unitCost,
+                currency,
                 null);
     }
 
@@ -152,7 +202,9 @@ public record LotFacts(
                             receipts.machineIds,
                             receipts.lineId,
                             receipts.workOrderStartedAt,
-                            receipts.workOrderCompletedAt);
+                            receipts.workOrderCompletedAt,
+                            chosen.unitCost,
+                            chosen.currency);
         }
         LotFacts all = mergeFlat(receipts, outputs);
         if (all == null) {
@@ -180,6 +232,8 @@ public record LotFacts(
                 all.lineId,
                 all.workOrderStartedAt,
                 all.workOrderCompletedAt,
+                all.unitCost,
+                all.currency,
                 sources);
     }
 
@@ -241,7 +295,9 @@ public record LotFacts(
                 machineIds,
                 lineId,
                 workOrderStartedAt,
-                workOrderCompletedAt);
+                workOrderCompletedAt,
+                unitCost,
+                currency);
     }
 
     private static Map<String, Double> nonNull(Map<String, Double> m) {
@@ -271,7 +327,9 @@ public record LotFacts(
                 null,
                 null,
                 null,
-                null);
+                null,
+                r.getUnitCost(),
+                r.getCurrency());
     }
 
     /** Facts of the lot an OUTPUT_PRODUCED event produced. */
@@ -386,7 +444,9 @@ public record LotFacts(
                 Merge.union(a.machineIds, b.machineIds),
                 Merge.larger(a.lineId, b.lineId),
                 Merge.smaller(a.workOrderStartedAt, b.workOrderStartedAt),
-                Merge.larger(a.workOrderCompletedAt, b.workOrderCompletedAt));
+                Merge.larger(a.workOrderCompletedAt, b.workOrderCompletedAt),
+                Merge.larger(a.unitCost, b.unitCost),
+                Merge.larger(a.currency, b.currency));
     }
 
     /** Total quantity over all source events (summed in source-id order: bit-exact), or null. */

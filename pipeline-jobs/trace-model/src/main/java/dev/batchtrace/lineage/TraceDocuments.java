@@ -94,6 +94,8 @@ public final class TraceDocuments {
             put(d, "supplierLotCode", facts.supplierLotCode());
             put(d, "quantity", facts.quantity());
             put(d, "unit", facts.unit());
+            put(d, "unitCost", facts.unitCost());
+            put(d, "currency", facts.currency());
             put(d, "site", facts.site());
             put(d, "receivedAt", facts.receivedAt());
             put(d, "expiresAt", facts.expiresAt());

@@ -204,8 +204,35 @@ class LineagePropertyTest {
         assertEquals(expected.keySet(), lineageOnly.keySet());
         assertTrue(
                 lineageOnly.values().stream()
-                        .filter(d -> !d.index().equals(TraceDocuments.WORK_ORDERS))
+                        .filter(
+                                d ->
+                                        d.index().equals(TraceDocuments.LOTS)
+                                                || d.index().equals(TraceDocuments.SHIPMENTS))
                         .allMatch(d -> Boolean.FALSE.equals(d.source().get("onHold"))));
+
+        // issue 10: the corrected display-lot receipt replaced the typo everywhere downstream
+        for (TraceDocument d : expected.values()) {
+            Object lots = d.source().get("ancestorSupplierLots");
+            assertFalse(
+                    lots instanceof List<?> l && l.contains("SUP-PCB/SZ-D-9001"),
+                    d.key() + " still names the corrected supplier lot");
+        }
+        for (String dn : List.of("DN-26-7001", "DN-26-7002", "DN-26-7003", "DN-26-7004")) {
+            assertTrue(
+                    list(expected.get("trace-shipments/" + dn).source(), "ancestorSupplierLots")
+                            .contains("SUP-PCB/SZ-D-9010"),
+                    dn);
+        }
+        // units: 900 serials, the Wednesday call's unit in FG-261102-02 on DN-26-7003
+        assertEquals(
+                900,
+                expected.values().stream()
+                        .filter(d -> d.index().equals(UnitDocuments.UNITS))
+                        .count());
+        Map<String, Object> failed = expected.get("trace-units/TC-100/TC100-000612").source();
+        assertEquals("FG-261102-02", failed.get("lotCode"));
+        assertEquals(List.of("DN-26-7003"), failed.get("dispatchIds"));
+        assertEquals(List.of("C-300"), failed.get("customerIds"));
 
         Map<String, Object> dn7003 = expected.get("trace-shipments/DN-26-7003").source();
         // the supplier-lot trap: L2611-01 from SUP-FAST (screws) is in it, SUP-POLY/L2611-01 is not
