@@ -80,12 +80,14 @@ async function route() {
       await showLot(decodeURIComponent(match[1]), params.get('max'));
     } else if ((match = path.match(/^\/recall\/([^/]+)$/))) {
       await showRecall(decodeURIComponent(match[1]));
+    } else if ((match = path.match(/^\/exposure\/([^/]+)$/))) {
+      await showExposure(decodeURIComponent(match[1]), params.get('material'));
     } else if (path === '/search' && params.get('q')) {
       document.getElementById('q').value = params.get('q');
       await showSearch(params.get('q'));
     } else {
       view().replaceChildren(el('p', { class: 'hint' },
-        'Search for a lot, a supplier lot (SUPPLIER/LOT), a shipment or a customer.'));
+        'Search for a lot, a unit\'s serial number, a supplier lot (SUPPLIER/LOT), a shipment or a customer.'));
     }
   } catch (error) {
     showError(error);
@@ -123,8 +125,51 @@ async function showSearch(text) {
         s.destination || '', day(s.shippedAt),
         s.lotCodes.flatMap((c, i) => [i ? ', ' : '', link('/lot/' + enc(c), c)])]), 'shipment-results'));
   }
-  if (!answer.lots.length && !answer.shipments.length) {
+  // issue 10: a serial number finds its unit (one per product); no unit is no error here
+  const units = await getJson('/api/units?serial=' + enc(text)).catch(() => []);
+  if (units.length) {
+    parts.splice(2, 0, el('h2', {}, 'Units'), table(
+      ['serial', 'product', 'lot', 'work order', 'shipped with', 'customer', ''],
+      units.map((u) => [u.serial, u.productCode, u.lotCode ? link('/lot/' + enc(u.lotCode), u.lotCode) : '',
+        u.workOrderIds.join(', '), u.shipments.map((s) => s.dispatchId).join(', '),
+        u.shipments.map((s) => [s.customerId, s.customerName].filter(Boolean).join(' ')).join(', '),
+        u.lotCode ? link('/exposure/' + enc(u.lotCode), 'who else is exposed?') : '']), 'unit-results'));
+  }
+  if (!answer.lots.length && !answer.shipments.length && !units.length) {
     parts.push(el('p', { class: 'hint' }, 'Nothing matches. Lot codes and dispatch ids match exactly or by prefix, names by words.'));
+  }
+  view().replaceChildren(...parts);
+}
+
+// ---- exposure (issue 10) -------------------------------------------------------------------
+
+async function showExposure(code, material) {
+  view().replaceChildren(el('p', { class: 'hint' }, 'Reading the exposure of ' + code + '…'));
+  const query = material ? '?material=' + enc(material) : '';
+  const r = await getJson('/api/exposure/' + enc(code) + query);
+  const csv = (file) => el('a', { href: '/exposure/' + enc(code) + '/' + file + query, id: 'csv-' + file.replace('.csv', ''), download: '' }, file);
+  const parts = [
+    el('h1', {}, 'Exposure of lot ' + r.batch.lotCode),
+    el('p', { class: 'sub' }, [r.batch.materialCode, r.batch.workOrderId, material ? 'material ' + material : null,
+      `${r.tookMs} ms`].filter(Boolean).join(' · ')),
+    el('p', { class: 'links' }, link('/lot/' + enc(code), 'Genealogy'), 'CSV: ',
+      csv('exposure-raw-lots.csv'), csv('exposure-lots.csv'), csv('exposure-shipments.csv'), csv('exposure-customers.csv')),
+    el('h2', {}, `Raw-material lots: ${r.rawLots.length}`),
+    table(['level', 'raw lot', 'material', 'supplier / supplier lot', 'other work orders', 'lots made', 'shipments'],
+      r.rawLots.map((l) => [l.lot.level === null ? '?' : l.lot.level, link('/lot/' + enc(l.lot.lotCode), l.lot.lotCode),
+        l.lot.materialCode ? link('/exposure/' + enc(code) + '?material=' + enc(l.lot.materialCode), l.lot.materialCode) : '',
+        [l.lot.supplierId, l.lot.supplierLotCode].filter(Boolean).join(' / '), l.otherWorkOrderIds.join(', '),
+        l.lotsMadeFromIt.length, l.shipments.length]), 'exposure-raw-lots'),
+    el('h2', {}, `Customers to call: ${r.customers.length}`),
+    table(['customer', 'shipments', 'quantity', 'first', 'last'],
+      r.customers.map((c) => [[c.customerId, c.customerName].filter(Boolean).join(' '), c.dispatchIds.join(', '),
+        Object.entries(c.quantityByUnit).map(([u, q]) => num(q) + ' ' + u).join(' + '),
+        day(c.firstShippedAt), day(c.lastShippedAt)]), 'exposure-customers'),
+  ];
+  if (r.valueAtStake.length) {
+    parts.push(el('h2', {}, 'Value at stake'), table(['currency', 'shipped', 'in stock'],
+      r.valueAtStake.map((v) => [v.currency, num(v.shipped) + (v.unit ? ' ' + v.unit : ''),
+        num(v.inStock) + (v.unit ? ' ' + v.unit : '')]), 'exposure-value'));
   }
   view().replaceChildren(...parts);
 }

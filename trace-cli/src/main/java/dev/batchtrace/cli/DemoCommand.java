@@ -42,6 +42,11 @@ final class DemoCommand implements Callable<Integer> {
     /** The sample day's questions (see deploy/sample-data/README.md for the expected answers). */
     static final String FINISHED_LOT = "FG-261102-02";
 
+    /** The Wednesday call (issue 10): a TC-100 of FG-261102-02, shipped to ThermoPro. */
+    static final String FAILED_UNIT = "TC100-000612";
+
+    static final String SUSPECT_MATERIAL = "PCBA-TC100";
+
     static final String RAW_LOT = "RM-261102-01";
     static final String SUPPLIER = "SUP-POLY";
     static final String SUPPLIER_LOT = "L2611-01";
@@ -242,6 +247,36 @@ final class DemoCommand implements Callable<Integer> {
             Endpoints endpoints, ReferenceCheck reference, PrintWriter out) throws Exception {
         try (TraceQueries queries =
                 TraceQueries.open(ElasticsearchSettings.forHosts(endpoints.elasticsearchUrl()))) {
+            out.println();
+            out.println(
+                    "Q0. The Wednesday call: ThermoPro reports unit "
+                            + FAILED_UNIT
+                            + " failed in the field. Which batch, made how, from what, shipped"
+                            + " where? (bin/trace unit "
+                            + FAILED_UNIT
+                            + ")");
+            try (dev.batchtrace.cli.query.UnitQueries units =
+                    dev.batchtrace.cli.query.UnitQueries.open(
+                            ElasticsearchSettings.forHosts(endpoints.elasticsearchUrl()))) {
+                out.print(
+                        dev.batchtrace.cli.query.UnitTables.units(units.units(FAILED_UNIT, null)));
+                out.println();
+                out.println(
+                        "Q0b. Are other units exposed? Its suspect controller board, every work"
+                                + " order that used that board lot, every customer (bin/trace"
+                                + " exposure --serial "
+                                + FAILED_UNIT
+                                + " --material "
+                                + SUSPECT_MATERIAL
+                                + ")");
+                out.print(
+                        dev.batchtrace.cli.query.UnitTables.exposure(
+                                units.exposureOfUnit(
+                                        FAILED_UNIT,
+                                        null,
+                                        new dev.batchtrace.cli.query.UnitQueries.Limits(
+                                                SUSPECT_MATERIAL, null, null, null))));
+            }
             out.println();
             out.println(
                     "Q1. A unit of finished lot "

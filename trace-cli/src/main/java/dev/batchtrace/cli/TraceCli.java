@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             LotCommand.class,
             CustomersCommand.class,
             RecallCommand.class,
+            dev.batchtrace.cli.query.UnitCommand.class,
+            dev.batchtrace.cli.query.ExposureCommand.class,
             LotsCommand.class,
             dev.batchtrace.cli.explorer.ServeCommand.class,
             dev.batchtrace.cli.explorer.GraphCommand.class,

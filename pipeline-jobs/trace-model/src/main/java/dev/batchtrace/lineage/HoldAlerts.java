@@ -149,6 +149,7 @@ public final class HoldAlerts {
     public static List<HoldAlert> stockAlerts(
             String lotCode, LotFacts facts, LotUsage usage, Collection<HoldEntry> holds) {
         List<HoldAlert> alerts = new ArrayList<>();
+        facts = LotFacts.orNullIfEmpty(facts); // issue 10: every output reversed = no facts
         if (facts == null) {
             return alerts; // a lot only referenced: nothing known to be in stock
         }

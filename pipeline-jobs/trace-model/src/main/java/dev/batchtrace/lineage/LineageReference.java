@@ -1,6 +1,5 @@
 package dev.batchtrace.lineage;
 
-import dev.batchtrace.events.DispatchLine;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
@@ -88,9 +87,16 @@ public final class LineageReference {
         // checks naming no work order, by lot: they also belong to the lot's producers
         Map<String, QcChecks> untaggedChecks = new HashMap<>();
 
+        // receipts by (lot, receiptId): the highest revision replaces the earlier ones whole
+        Map<List<String>, List<GoodsReceipt>> receipts =
+                new TreeMap<>(LineageReference::compareKeys);
+        // dispatch notes by id: the highest revision wins whole
+        Map<String, List<DispatchNote>> notes = new TreeMap<>();
         for (Object event : events) {
             if (event instanceof GoodsReceipt r) {
-                lotFacts.merge(r.getLotCode(), LotFacts.fromReceipt(r), LotFacts::merge);
+                receipts.computeIfAbsent(
+                                List.of(r.getLotCode(), r.getReceiptId()), k -> new ArrayList<>())
+                        .add(r);
             } else if (event instanceof QcResult q) {
                 QcCheck check = QcCheck.of(q);
                 lotChecks.put(
@@ -135,27 +141,81 @@ public final class LineageReference {
                 flags.computeIfAbsent(f.getLotCode(), k -> new TreeMap<>())
                         .merge(f.getFlagId(), f, LineageReference::largerFlag);
             } else if (event instanceof DispatchNote n) {
-                shipmentFacts.merge(n.getDispatchId(), ShipmentFacts.of(n), ShipmentFacts::merge);
-                NodeKey shipment = NodeKey.shipment(n.getDispatchId());
-                Map<String, List<ShipmentLine>> linesByLot = new TreeMap<>();
-                for (DispatchLine line : n.getLines()) {
-                    linesByLot
-                            .computeIfAbsent(line.getLotCode(), k -> new ArrayList<>())
-                            .add(ShipmentLine.of(line));
-                }
-                linesByLot.forEach(
-                        (lot, lines) ->
-                                shippedFrom
-                                        .computeIfAbsent(lot, k -> new TreeMap<>())
-                                        .merge(n.getDispatchId(), lines, LotUsage::largerLines));
-                for (DispatchLine line : n.getLines()) {
-                    parents.computeIfAbsent(shipment, k -> new HashSet<>()).add(line.getLotCode());
-                    shipmentCustomers
-                            .computeIfAbsent(line.getLotCode(), k -> new TreeMap<>())
-                            .merge(n.getDispatchId(), n.getCustomerId(), Merge::larger);
-                }
+                notes.computeIfAbsent(n.getDispatchId(), k -> new ArrayList<>()).add(n);
             }
         }
+        // units (issue 10): by unit key, the live outputs that made them and the notes they left on
+        Map<String, UnitFacts> units = new TreeMap<>();
+        receipts.forEach(
+                (lotAndId, sent) -> {
+                    int newest = sent.stream().mapToInt(GoodsReceipt::getRevision).max().orElse(0);
+                    for (GoodsReceipt r : sent) {
+                        if (r.getRevision() == newest) {
+                            lotFacts.merge(
+                                    r.getLotCode(), LotFacts.fromReceipt(r), LotFacts::merge);
+                        }
+                    }
+                });
+        notes.forEach(
+                (dispatchId, sent) -> {
+                    int newest = sent.stream().mapToInt(DispatchNote::getRevision).max().orElse(0);
+                    ShipmentFacts facts = null;
+                    for (DispatchNote n : sent) {
+                        if (n.getRevision() == newest) {
+                            facts = ShipmentFacts.merge(facts, ShipmentFacts.of(n));
+                        }
+                    }
+                    shipmentFacts.put(dispatchId, facts);
+                    if (facts.cancelled()) {
+                        return; // taken back: no lines, no edges, no units
+                    }
+                    // a unit on two lines of one note (bad data): the larger lot
+                    Map<List<String>, String> onNote = new TreeMap<>(LineageReference::compareKeys);
+                    for (ShipmentLine line : facts.lines()) {
+                        for (String serial : line.serials()) {
+                            onNote.merge(
+                                    List.of(line.productCode(), serial),
+                                    line.lotCode(),
+                                    Merge::larger);
+                        }
+                    }
+                    for (Map.Entry<List<String>, String> unit : onNote.entrySet()) {
+                        UnitShipment shipped =
+                                new UnitShipment(
+                                        0,
+                                        true,
+                                        unit.getValue(),
+                                        facts.customerId(),
+                                        facts.customerName(),
+                                        facts.shippedAt());
+                        units.merge(
+                                UnitFacts.key(unit.getKey().get(0), unit.getKey().get(1)),
+                                UnitFacts.shipment(
+                                        unit.getKey().get(0),
+                                        unit.getKey().get(1),
+                                        dispatchId,
+                                        shipped),
+                                UnitFacts::merge);
+                    }
+                    NodeKey shipment = NodeKey.shipment(dispatchId);
+                    Map<String, List<ShipmentLine>> linesByLot = new TreeMap<>();
+                    for (ShipmentLine line : facts.lines()) {
+                        linesByLot
+                                .computeIfAbsent(line.lotCode(), k -> new ArrayList<>())
+                                .add(line);
+                    }
+                    linesByLot.forEach(
+                            (lot, lines) ->
+                                    shippedFrom
+                                            .computeIfAbsent(lot, k -> new TreeMap<>())
+                                            .put(dispatchId, lines));
+                    for (String lot : linesByLot.keySet()) {
+                        parents.computeIfAbsent(shipment, k -> new HashSet<>()).add(lot);
+                        shipmentCustomers
+                                .computeIfAbsent(lot, k -> new TreeMap<>())
+                                .put(dispatchId, facts.customerId());
+                    }
+                });
 
         // machine runs per work order: attributed from machine events here, plus any summaries
         // given as they are (what the machine job sends); idle buckets are not the lineage's
@@ -180,7 +240,10 @@ public final class LineageReference {
             WorkOrderFacts facts = null;
             Map<String, Consumption> consumptions = new HashMap<>();
             Set<String> reversed = new HashSet<>();
-            SortedSet<String> produced = new TreeSet<>();
+            // outputs: (eventId, lot) -> the events; reversed outputs by eventId
+            Map<List<String>, List<WorkOrderEvent>> outputs =
+                    new TreeMap<>(LineageReference::compareKeys);
+            Set<String> reversedOutputs = new HashSet<>();
             for (WorkOrderEvent e : wo.getValue()) {
                 facts = WorkOrderFacts.merge(facts, WorkOrderFacts.of(e));
                 switch (e.getEventType()) {
@@ -203,11 +266,52 @@ public final class LineageReference {
                     }
                     case OUTPUT_PRODUCED -> {
                         if (e.getLotCode() != null) {
-                            produced.add(e.getLotCode());
-                            lotFacts.merge(e.getLotCode(), LotFacts.fromOutput(e), LotFacts::merge);
+                            outputs.computeIfAbsent(
+                                            List.of(e.getEventId(), e.getLotCode()),
+                                            k -> new ArrayList<>())
+                                    .add(e);
+                        }
+                    }
+                    case OUTPUT_REVERSED -> {
+                        if (e.getReversesEventId() != null) {
+                            reversedOutputs.add(e.getReversesEventId());
                         }
                     }
                     default -> {}
+                }
+            }
+            // named: every lot an output named (QC routing, machine runs); produced: not reversed
+            SortedSet<String> named = new TreeSet<>();
+            SortedSet<String> produced = new TreeSet<>();
+            for (Map.Entry<List<String>, List<WorkOrderEvent>> o : outputs.entrySet()) {
+                String eventId = o.getKey().get(0);
+                String lot = o.getKey().get(1);
+                named.add(lot);
+                if (reversedOutputs.contains(eventId)) {
+                    lotFacts.merge(lot, LotFacts.reversedOutput(eventId), LotFacts::merge);
+                    continue;
+                }
+                produced.add(lot);
+                for (WorkOrderEvent e : o.getValue()) {
+                    lotFacts.merge(lot, LotFacts.fromOutput(e), LotFacts::merge);
+                    for (String serial :
+                            e.getSerials() == null ? List.<String>of() : e.getSerials()) {
+                        units.merge(
+                                UnitFacts.key(e.getProductCode(), serial),
+                                UnitFacts.output(
+                                        e.getProductCode(),
+                                        serial,
+                                        eventId,
+                                        new UnitOutput(
+                                                false, lot, e.getWorkOrderId(), e.getOccurredAt())),
+                                UnitFacts::merge);
+                    }
+                }
+                if (facts != null && (facts.startedAt() != null || facts.completedAt() != null)) {
+                    lotFacts.merge(
+                            lot,
+                            LotFacts.workOrderRun(eventId, facts.startedAt(), facts.completedAt()),
+                            LotFacts::merge);
                 }
             }
             SortedSet<String> consumed = new TreeSet<>();
@@ -224,21 +328,13 @@ public final class LineageReference {
                 }
             }
             QcChecks checks = QcChecks.orNone(workOrderChecks.get(wo.getKey()));
-            for (String lot : produced) {
+            for (String lot : named) {
                 for (QcCheck check : QcChecks.orNone(untaggedChecks.get(lot)).byId().values()) {
                     checks = checks.with(check);
                 }
             }
-            if (facts != null && (facts.startedAt() != null || facts.completedAt() != null)) {
-                for (String lot : produced) {
-                    lotFacts.merge(
-                            lot,
-                            LotFacts.workOrderRun(facts.startedAt(), facts.completedAt()),
-                            LotFacts::merge);
-                }
-            }
             MachineRunSummaries runs = MachineRunSummaries.orNone(workOrderRuns.get(wo.getKey()));
-            for (String lot : produced) {
+            for (String lot : named) {
                 for (MachineRunSummary run : runs.summaries()) {
                     lotRuns.put(lot, MachineRunSummaries.orNone(lotRuns.get(lot)).with(run));
                 }
@@ -297,7 +393,8 @@ public final class LineageReference {
                     new LotUsage(
                             new TreeMap<>(consumedFrom.getOrDefault(lot, Map.of())),
                             new TreeSet<>(reversedAt.getOrDefault(lot, Set.of())),
-                            new TreeMap<>(shippedFrom.getOrDefault(lot, Map.of())));
+                            new TreeMap<>(shippedFrom.getOrDefault(lot, Map.of())),
+                            null);
             boolean hub = closures.isHub(lot);
             List<AncestorEntry> closure = closures.closure(node);
             List<HoldEntry> holds = closures.holds(node);
@@ -325,7 +422,9 @@ public final class LineageReference {
                                     lotFacts.get(lot),
                                     QcChecks.orNone(lotChecks.get(lot)).byId().values()),
                             MachineRunSummaries.orNone(lotRuns.get(lot)).summaries());
-            docs.put(doc.key(), doc);
+            if (!doc.isDeletion()) { // every output of it reversed, and no edges
+                docs.put(doc.key(), doc);
+            }
             List<HoldEntry> routed = new ArrayList<>();
             for (HoldEntry h : holds) {
                 routed.add(h.withPath(HoldAlerts.route(h.lotCode(), lot)));
@@ -349,11 +448,24 @@ public final class LineageReference {
                             parents.getOrDefault(node, Set.of()),
                             closures.closure(node),
                             closures.holds(node));
-            docs.put(doc.key(), doc);
+            if (!doc.isDeletion()) { // a cancelled shipment
+                docs.put(doc.key(), doc);
+            }
             HoldAlerts.shipmentAlerts(s.getKey(), s.getValue(), shipmentHolds)
                     .forEach(a -> alerts.put(a.alertId(), a));
         }
+        for (UnitFacts unit : units.values()) {
+            TraceDocument doc = UnitDocuments.unit(unit);
+            if (!doc.isDeletion()) {
+                docs.put(doc.key(), doc);
+            }
+        }
         return new Result(docs, alerts);
+    }
+
+    private static int compareKeys(List<String> a, List<String> b) {
+        int c = a.get(0).compareTo(b.get(0));
+        return c != 0 ? c : a.get(1).compareTo(b.get(1));
     }
 
     /** Two flag events with one id (bad data): the later one, then the larger. */

@@ -19,15 +19,19 @@ import java.util.TreeMap;
  *
  * @param consumed by consumption eventId
  * @param reversed eventIds of reversed consumptions
- * @param shipped by dispatch id: this lot's lines on that note
+ * @param shipped by dispatch id: this lot's lines on that note (an empty list: the note was
+ *     corrected or cancelled and no longer has the lot)
+ * @param shippedSeqs by dispatch id: the sequence number of those lines (issue 10); per dispatch id
+ *     the higher wins whole, equal ones merge as before (the larger line list); missing reads as 0
  */
 public record LotUsage(
         SortedMap<String, Consumption> consumed,
         SortedSet<String> reversed,
-        SortedMap<String, List<ShipmentLine>> shipped) {
+        SortedMap<String, List<ShipmentLine>> shipped,
+        SortedMap<String, Long> shippedSeqs) {
 
     /** Nothing consumed, reversed or shipped. */
-    public static final LotUsage NONE = new LotUsage(null, null, null);
+    public static final LotUsage NONE = new LotUsage(null, null, null, null);
 
     public LotUsage {
         consumed = Collections.unmodifiableSortedMap(new TreeMap<>(orEmpty(consumed)));
@@ -35,6 +39,7 @@ public record LotUsage(
         TreeMap<String, List<ShipmentLine>> lines = new TreeMap<>();
         orEmpty(shipped).forEach((id, l) -> lines.put(id, sortedLines(l)));
         shipped = Collections.unmodifiableSortedMap(lines);
+        shippedSeqs = Collections.unmodifiableSortedMap(new TreeMap<>(orEmpty(shippedSeqs)));
     }
 
     private static <V> Map<String, V> orEmpty(Map<String, V> m) {
@@ -42,15 +47,38 @@ public record LotUsage(
     }
 
     public static LotUsage consumption(String eventId, Consumption consumption) {
-        return new LotUsage(new TreeMap<>(Map.of(eventId, consumption)), null, null);
+        return new LotUsage(new TreeMap<>(Map.of(eventId, consumption)), null, null, null);
     }
 
     public static LotUsage reversal(String reversedEventId) {
-        return new LotUsage(null, Merge.sortedCopy(List.of(reversedEventId)), null);
+        return new LotUsage(null, Merge.sortedCopy(List.of(reversedEventId)), null, null);
     }
 
     public static LotUsage shipment(String dispatchId, List<ShipmentLine> lines) {
-        return new LotUsage(null, null, new TreeMap<>(Map.of(dispatchId, lines)));
+        return shipment(dispatchId, 1, lines);
+    }
+
+    /** The lot's lines on a note as sent the {@code seq}-th time (an empty list: none any more). */
+    public static LotUsage shipment(String dispatchId, long seq, List<ShipmentLine> lines) {
+        return new LotUsage(
+                null,
+                null,
+                new TreeMap<>(Map.of(dispatchId, lines)),
+                new TreeMap<>(Map.of(dispatchId, seq)));
+    }
+
+    private long seqOf(String dispatchId) {
+        return shippedSeqs.getOrDefault(dispatchId, 0L);
+    }
+
+    /** Whether any line of any note still names the lot. */
+    private boolean hasShipped() {
+        for (List<ShipmentLine> lines : shipped.values()) {
+            if (!lines.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static LotUsage merge(LotUsage a, LotUsage b) {
@@ -63,8 +91,21 @@ public record LotUsage(
         TreeMap<String, Consumption> consumed = new TreeMap<>(a.consumed);
         b.consumed.forEach((id, c) -> consumed.merge(id, c, Merge::larger));
         TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>(a.shipped);
-        b.shipped.forEach((id, l) -> shipped.merge(id, l, LotUsage::largerLines));
-        return new LotUsage(consumed, Merge.union(a.reversed, b.reversed), shipped);
+        TreeMap<String, Long> seqs = new TreeMap<>(a.shippedSeqs);
+        b.shipped.forEach(
+                (id, l) -> {
+                    long sa = a.seqOf(id);
+                    long sb = b.seqOf(id);
+                    if (!a.shipped.containsKey(id) || sb > sa) {
+                        shipped.put(id, l);
+                    } else if (sb == sa) {
+                        shipped.put(id, largerLines(a.shipped.get(id), l));
+                    }
+                    if (sb > sa) {
+                        seqs.put(id, sb);
+                    }
+                });
+        return new LotUsage(consumed, Merge.union(a.reversed, b.reversed), shipped, seqs);
     }
 
     /**
@@ -109,7 +150,7 @@ public record LotUsage(
     public SortedMap<String, Object> balance(LotFacts facts) {
         String unit = facts == null ? null : facts.unit();
         Double received = facts == null ? null : facts.quantity();
-        if (received == null && consumed.isEmpty() && shipped.isEmpty()) {
+        if (received == null && consumed.isEmpty() && !hasShipped()) {
             return null;
         }
         // (work order | dispatch, unit) -> quantity; sorted so sums are bit-exact everywhere

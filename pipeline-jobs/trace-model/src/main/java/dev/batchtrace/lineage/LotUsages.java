@@ -1,12 +1,7 @@
 package dev.batchtrace.lineage;
 
-import dev.batchtrace.events.DispatchLine;
 import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.WorkOrderEvent;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -47,17 +42,17 @@ public final class LotUsages {
         }
     }
 
+    /**
+     * One note seen alone, as the first of its dispatch id; the job sends lines through {@link
+     * DispatchLinks}, which follows corrections.
+     */
     public static void apply(DispatchNote note, Consumer<LineageMessage> out) {
-        Map<String, List<ShipmentLine>> byLot = new TreeMap<>();
-        for (DispatchLine line : note.getLines()) {
-            byLot.computeIfAbsent(line.getLotCode(), k -> new ArrayList<>())
-                    .add(ShipmentLine.of(line));
-        }
-        byLot.forEach(
-                (lot, lines) ->
-                        out.accept(
-                                new LineageMessage.LotUsageUpdate(
-                                        NodeKey.lot(lot),
-                                        LotUsage.shipment(note.getDispatchId(), lines))));
+        DispatchLinks.linesByLot(ShipmentFacts.of(note))
+                .forEach(
+                        (lot, lines) ->
+                                out.accept(
+                                        new LineageMessage.LotUsageUpdate(
+                                                NodeKey.lot(lot),
+                                                LotUsage.shipment(note.getDispatchId(), lines))));
     }
 }

@@ -5,9 +5,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a dispatch note says about a shipment. Retries of a note merge to the same facts; two
- * different notes with the same dispatch id (bad data) merge field-wise, the larger value winning,
- * and the larger line list (compared line by line) winning, so the result is still order-free.
+ * What a dispatch note says about a shipment. Of the notes with one dispatch id the highest {@code
+ * revision} wins whole (issue 10: a corrected note replaces the lines, customer and status; a
+ * CANCELLED one takes the shipment back). Retries of a note merge to the same facts; two different
+ * notes with the same dispatch id and revision (bad data) merge field-wise, the larger value
+ * winning, the larger line list (compared line by line) winning and CANCELLED beating SHIPPED, so
+ * the result is still order-free.
+ *
+ * @param revision the note's revision (0: the original)
+ * @param status {@link #SHIPPED} or {@link #CANCELLED}; null reads as SHIPPED (older state)
  */
 public record ShipmentFacts(
         String dispatchId,
@@ -20,10 +26,44 @@ public record ShipmentFacts(
         Instant shippedAt,
         String salesOrder,
         String site,
-        List<ShipmentLine> lines) {
+        List<ShipmentLine> lines,
+        int revision,
+        String status) {
+
+    public static final String SHIPPED = "SHIPPED";
+    public static final String CANCELLED = "CANCELLED";
 
     public ShipmentFacts {
         lines = lines == null ? List.of() : List.copyOf(lines);
+        status = status == null ? SHIPPED : status;
+    }
+
+    /** Whether the shipment was taken back: no lines count, no document. */
+    public boolean cancelled() {
+        return CANCELLED.equals(status);
+    }
+
+    /** The facts without the lines' serials (what goes to the shipment node). */
+    public ShipmentFacts withoutSerials() {
+        return new ShipmentFacts(
+                dispatchId,
+                customerId,
+                customerName,
+                destination,
+                vehicle,
+                carrier,
+                recipient,
+                shippedAt,
+                salesOrder,
+                site,
+                lines.stream().map(ShipmentLine::withoutSerials).toList(),
+                revision,
+                status);
+    }
+
+    /** The lines that stand: none when cancelled. */
+    public List<ShipmentLine> standingLines() {
+        return cancelled() ? List.of() : lines;
     }
 
     public static ShipmentFacts of(DispatchNote n) {
@@ -38,7 +78,9 @@ public record ShipmentFacts(
                 n.getShippedAt(),
                 n.getSalesOrder(),
                 n.getSite(),
-                n.getLines().stream().map(ShipmentLine::of).toList());
+                n.getLines().stream().map(ShipmentLine::of).toList(),
+                n.getRevision(),
+                n.getStatus() == null ? SHIPPED : n.getStatus().name());
     }
 
     public static ShipmentFacts merge(ShipmentFacts a, ShipmentFacts b) {
@@ -47,6 +89,9 @@ public record ShipmentFacts(
         }
         if (b == null) {
             return a;
+        }
+        if (a.revision != b.revision) {
+            return a.revision > b.revision ? a : b;
         }
         return new ShipmentFacts(
                 Merge.larger(a.dispatchId, b.dispatchId),
@@ -59,7 +104,9 @@ public record ShipmentFacts(
                 Merge.larger(a.shippedAt, b.shippedAt),
                 Merge.larger(a.salesOrder, b.salesOrder),
                 Merge.larger(a.site, b.site),
-                compareLines(a.lines, b.lines) >= 0 ? a.lines : b.lines);
+                compareLines(a.lines, b.lines) >= 0 ? a.lines : b.lines,
+                a.revision,
+                a.cancelled() || b.cancelled() ? CANCELLED : SHIPPED);
     }
 
     private static int compareLines(List<ShipmentLine> a, List<ShipmentLine> b) {

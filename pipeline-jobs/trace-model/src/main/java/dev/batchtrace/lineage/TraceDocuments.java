@@ -87,6 +87,8 @@ public final class TraceDocuments {
             Collection<AncestorEntry> ancestors,
             Collection<HoldEntry> holds,
             boolean hasEdges) {
+        // a lot whose every output was reversed is known no better than one never produced
+        facts = LotFacts.orNullIfEmpty(facts);
         if (facts == null && !hasEdges) {
             return new TraceDocument(LOTS, lotCode, null);
         }
@@ -101,6 +103,8 @@ public final class TraceDocuments {
             put(d, "supplierLotCode", facts.supplierLotCode());
             put(d, "quantity", facts.quantity());
             put(d, "unit", facts.unit());
+            put(d, "unitCost", facts.unitCost());
+            put(d, "currency", facts.currency());
             put(d, "site", facts.site());
             put(d, "receivedAt", facts.receivedAt());
             put(d, "expiresAt", facts.expiresAt());
@@ -155,7 +159,8 @@ public final class TraceDocuments {
             Collection<String> lotCodes,
             Collection<AncestorEntry> ancestors,
             Collection<HoldEntry> holds) {
-        if (facts == null && lotCodes.isEmpty()) {
+        // a cancelled note takes the shipment out of every answer (issue 10)
+        if ((facts == null && lotCodes.isEmpty()) || (facts != null && facts.cancelled())) {
             return new TraceDocument(SHIPMENTS, dispatchId, null);
         }
         TreeMap<String, Object> d = new TreeMap<>();
@@ -336,7 +341,7 @@ public final class TraceDocuments {
                         workOrderId,
                         store.facts(),
                         WorkOrderLinks.activeConsumedLots(store),
-                        Merge.sortedCopy(iterableToList(store.producedLotCodes())));
+                        WorkOrderLinks.activeProducedLots(store));
         return withMachineRuns(
                 withQuality(doc, QcChecks.orNone(store.qcChecks()).byId().values(), true),
                 MachineRunSummaries.orNone(store.machineRuns()).summaries());
@@ -386,12 +391,6 @@ public final class TraceDocuments {
         d.put("qcChecks", qc);
         put(d, "qcStatus", QcChecks.status(checks, pendingWhenNone));
         return new TraceDocument(doc.index(), doc.documentId(), d);
-    }
-
-    private static List<String> iterableToList(Iterable<String> values) {
-        List<String> list = new ArrayList<>();
-        values.forEach(list::add);
-        return list;
     }
 
     private static void putAncestors(TreeMap<String, Object> d, Collection<AncestorEntry> all) {

@@ -37,8 +37,11 @@ public final class WorkOrderLinks {
             if (before == null
                     || !Objects.equals(before.startedAt(), after.startedAt())
                     || !Objects.equals(before.completedAt(), after.completedAt())) {
-                for (String produced : store.producedLotCodes()) {
-                    sendRun(produced, after, out);
+                for (Map.Entry<String, String> output : store.outputs()) {
+                    String eventId = outputEventId(output.getKey());
+                    if (!store.isOutputReversed(eventId)) {
+                        sendRun(eventId, output.getValue(), after, out);
+                    }
                 }
             }
         }
@@ -79,19 +82,44 @@ public final class WorkOrderLinks {
                 if (lot == null) {
                     break;
                 }
-                out.accept(
-                        new LineageMessage.LotFactsUpdate(
-                                NodeKey.lot(lot), LotFacts.fromOutput(event)));
+                String eventId = event.getEventId();
+                String key = outputKey(eventId, lot);
+                if (store.output(key) == null) {
+                    store.putOutput(key, lot);
+                    changed = true;
+                }
                 if (!store.isProduced(lot)) {
                     store.markProduced(lot);
                     changed = true;
-                    sendRun(lot, after, out);
-                    for (String consumed : activeConsumedLots(store)) {
-                        reconcileEdge(workOrderId, consumed, lot, true, store, out);
-                    }
-                    // machine runs that arrived before this lot was produced (issue 5)
+                    // machine runs that arrived before this lot was produced (issue 5); they
+                    // stay with every lot an output named, reversed or not (as QC routing does)
                     for (var run : MachineRunSummaries.orNone(store.machineRuns()).summaries()) {
                         out.accept(new LineageMessage.MachineRunUpdate(NodeKey.lot(lot), run));
+                    }
+                }
+                if (!store.isOutputReversed(eventId)) {
+                    out.accept(
+                            new LineageMessage.LotFactsUpdate(
+                                    NodeKey.lot(lot), LotFacts.fromOutput(event)));
+                    sendRun(eventId, lot, after, out);
+                    reconcileProducedLot(workOrderId, lot, store, out);
+                }
+            }
+            case OUTPUT_REVERSED -> {
+                String reversed = event.getReversesEventId();
+                if (reversed == null || store.isOutputReversed(reversed)) {
+                    break;
+                }
+                store.markOutputReversed(reversed);
+                changed = true;
+                for (Map.Entry<String, String> output : store.outputs()) {
+                    if (outputEventId(output.getKey()).equals(reversed)) {
+                        // the output's facts (and run window) leave the lot; edges follow
+                        out.accept(
+                                new LineageMessage.LotFactsUpdate(
+                                        NodeKey.lot(output.getValue()),
+                                        LotFacts.reversedOutput(reversed)));
+                        reconcileProducedLot(workOrderId, output.getValue(), store, out);
                     }
                 }
             }
@@ -102,13 +130,58 @@ public final class WorkOrderLinks {
         return changed;
     }
 
-    /** The work order's run window to a lot it produced (nothing while neither time is known). */
-    private static void sendRun(String lot, WorkOrderFacts facts, Consumer<LineageMessage> out) {
+    /**
+     * The work order's run window to a lot it produced, as part of the output's facts (nothing
+     * while neither time is known).
+     */
+    private static void sendRun(
+            String outputEventId, String lot, WorkOrderFacts facts, Consumer<LineageMessage> out) {
         if (facts != null && (facts.startedAt() != null || facts.completedAt() != null)) {
             out.accept(
                     new LineageMessage.LotFactsUpdate(
                             NodeKey.lot(lot),
-                            LotFacts.workOrderRun(facts.startedAt(), facts.completedAt())));
+                            LotFacts.workOrderRun(
+                                    outputEventId, facts.startedAt(), facts.completedAt())));
+        }
+    }
+
+    /** Key of an output in {@link WorkOrderStore#outputs()}: event id and lot (no line breaks). */
+    static String outputKey(String outputEventId, String lot) {
+        return outputEventId + '\n' + lot;
+    }
+
+    private static String outputEventId(String outputKey) {
+        int nl = outputKey.indexOf('\n');
+        return nl < 0 ? outputKey : outputKey.substring(0, nl);
+    }
+
+    /**
+     * Lots the work order produces now: named by an output that is not reversed, sorted. A lot
+     * marked produced by state from before outputs were kept (no output recorded) counts too.
+     */
+    public static SortedSet<String> activeProducedLots(WorkOrderStore store) {
+        TreeSet<String> active = new TreeSet<>();
+        TreeSet<String> withOutputs = new TreeSet<>();
+        for (Map.Entry<String, String> output : store.outputs()) {
+            withOutputs.add(output.getValue());
+            if (!store.isOutputReversed(outputEventId(output.getKey()))) {
+                active.add(output.getValue());
+            }
+        }
+        for (String lot : store.producedLotCodes()) {
+            if (!withOutputs.contains(lot)) {
+                active.add(lot);
+            }
+        }
+        return active;
+    }
+
+    /** Edges of every active consumed lot to {@code lot}, present while the lot is produced. */
+    private static void reconcileProducedLot(
+            String workOrderId, String lot, WorkOrderStore store, Consumer<LineageMessage> out) {
+        boolean produced = activeProducedLots(store).contains(lot);
+        for (String consumed : activeConsumedLots(store)) {
+            reconcileEdge(workOrderId, consumed, lot, produced, store, out);
         }
     }
 
@@ -138,7 +211,7 @@ public final class WorkOrderLinks {
             WorkOrderStore store,
             Consumer<LineageMessage> out) {
         boolean active = isActive(consumed, store);
-        for (String produced : store.producedLotCodes()) {
+        for (String produced : activeProducedLots(store)) {
             reconcileEdge(workOrderId, consumed, produced, active, store, out);
         }
     }

@@ -25,7 +25,40 @@ public interface WorkOrderStore {
 
     void markReversed(String consumptionEventId);
 
-    /** MapState (set) of the lots this work order produced. */
+    /**
+     * MapState output eventId -> the lot it produced (issue 10, so OUTPUT_REVERSED can find it).
+     * Defaults keep other stores compiling: nothing stored, writing fails loudly.
+     */
+    default String output(String outputEventId) {
+        return null;
+    }
+
+    default void putOutput(String outputEventId, String lotCode) {
+        throw new UnsupportedOperationException(
+                getClass().getName() + " keeps no outputs: implement WorkOrderStore.putOutput()");
+    }
+
+    default Iterable<Map.Entry<String, String>> outputs() {
+        return java.util.List.of();
+    }
+
+    /** MapState (set) of reversed output eventIds; a reversal may come before its output. */
+    default boolean isOutputReversed(String outputEventId) {
+        return false;
+    }
+
+    default void markOutputReversed(String outputEventId) {
+        throw new UnsupportedOperationException(
+                getClass().getName()
+                        + " keeps no reversed outputs: implement"
+                        + " WorkOrderStore.markOutputReversed()");
+    }
+
+    /**
+     * MapState (set) of the lots any output of this work order named, reversed ones included (QC
+     * checks and machine runs follow them); the lots it produces now: {@link
+     * WorkOrderLinks#activeProducedLots}.
+     */
     boolean isProduced(String lotCode);
 
     void markProduced(String lotCode);

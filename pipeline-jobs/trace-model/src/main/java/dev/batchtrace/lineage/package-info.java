@@ -72,5 +72,23 @@
  *       naming every affected line; lot: AFFECTED_STOCK for what is left) with deterministic ids,
  *       and the records to send when that set changes (new ids OPEN, vanished ids RESOLVED).
  * </ol>
+ *
+ * <h2>Corrections and units (issue 10)</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.batchtrace.lineage.LotFacts} keeps facts per source event ({@link
+ *       dev.batchtrace.lineage.LotSource}): a higher receipt revision replaces its receipt whole,
+ *       an OUTPUT_REVERSED turns its output into a tombstone. A facts change re-announces the lot,
+ *       so it reaches every descendant through the unchanged closure protocol; {@link
+ *       dev.batchtrace.lineage.AncestorEntry#merge} takes the shortest path's fields so that an old
+ *       value circling in a cycle of bad data cannot outlive a correction.
+ *   <li>{@link dev.batchtrace.lineage.DispatchLinks} is keyed by dispatch id: the highest revision
+ *       wins, and per lot that is or was on the note the edge and lines are re-sent under a growing
+ *       sequence number, so corrections move them and CANCELLED removes them.
+ *   <li>Units: {@link dev.batchtrace.lineage.OutputSerials} (keyed by work order + output) and the
+ *       dispatch stage send {@link dev.batchtrace.lineage.UnitUpdate}s to a unit stage keyed by
+ *       (product, serial), whose {@link dev.batchtrace.lineage.UnitDocuments} go to trace-units;
+ *       lot documents never carry serials.
+ * </ul>
  */
 package dev.batchtrace.lineage;

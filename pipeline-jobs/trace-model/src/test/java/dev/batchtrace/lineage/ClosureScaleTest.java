@@ -61,7 +61,7 @@ class ClosureScaleTest {
 
     @Test
     void aSiloKeepsItsClosureToItselfAndEveryShipmentStillAnswers() {
-        List<Object> history = siloHistory(1_000, 200);
+        List<Object> history = siloHistory(600, 200);
         LineageReference.Result expected = LineageReference.withHolds(history);
         InMemoryLineage lineage = run(history, 1);
         assertNull(DocumentDiff.first(expected.documents(), lineage.documents()));
@@ -69,7 +69,7 @@ class ClosureScaleTest {
 
         Map<String, Object> silo = lineage.documents().get(TraceDocuments.LOTS + "/SILO").source();
         assertEquals(true, silo.get("hub"));
-        assertEquals(1_000, silo.get("closureSize"));
+        assertEquals(600, silo.get("closureSize"));
         Map<String, Object> shipment =
                 lineage.documents().get(TraceDocuments.SHIPMENTS + "/DN-7").source();
         assertEquals(List.of("SILO"), shipment.get("ancestorHubs"));
@@ -79,7 +79,7 @@ class ClosureScaleTest {
                 lineage.documents().keySet().stream()
                         .filter(k -> k.startsWith(TraceDocuments.CLOSURES + "/"))
                         .count();
-        assertEquals(1_000, members, "the silo's closure indexed once");
+        assertEquals(600, members, "the silo's closure indexed once");
         long shipmentAlerts =
                 expected.alerts().values().stream().filter(a -> a.dispatchId() != null).count();
         assertEquals(200, shipmentAlerts);
@@ -87,8 +87,8 @@ class ClosureScaleTest {
 
     @Test
     void feedbackPerInputEventDoesNotGrowWithTheClosure() {
-        double small = perEvent(siloHistory(300, 50));
-        double large = perEvent(siloHistory(3_000, 50));
+        double small = perEvent(siloHistory(150, 50));
+        double large = perEvent(siloHistory(1_500, 50));
         // ten times the closure: the bytes per input event stay within a small factor
         assertTrue(large < small * 1.5, "small " + small + " B/event, large " + large);
         assertTrue(large < 1024, "under 1 KB per input event: " + large);

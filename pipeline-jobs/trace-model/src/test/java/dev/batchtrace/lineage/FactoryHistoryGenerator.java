@@ -126,6 +126,16 @@ public final class FactoryHistoryGenerator {
         return new FactoryHistoryGenerator(seed, options.withFlags(1 + r.nextInt(4))).generate();
     }
 
+    /**
+     * A history for the seed with flags, units and corrections (issue 10): {@link
+     * #generateWithFlags(long)} with {@link SerialHistoryGenerator#withSerials} and {@link
+     * CorrectionHistoryGenerator#withCorrections}.
+     */
+    public static List<Object> generateWithCorrections(long seed) {
+        return CorrectionHistoryGenerator.withCorrections(
+                SerialHistoryGenerator.withSerials(generateWithFlags(seed), seed), seed);
+    }
+
     public List<SpecificRecordBase> generate() {
         List<List<String>> levels = new ArrayList<>();
         List<String> raw = new ArrayList<>();

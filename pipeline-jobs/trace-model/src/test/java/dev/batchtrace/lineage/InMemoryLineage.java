@@ -21,6 +21,9 @@ public final class InMemoryLineage {
 
     private final Map<String, InMemoryWorkOrderStore> workOrders = new TreeMap<>();
     private final Map<String, InMemoryQcRouteStore> qcRoutes = new TreeMap<>();
+    private final Map<String, InMemoryDispatchStore> dispatches = new TreeMap<>();
+    private final Map<String, OutputSerialsState> outputSerials = new TreeMap<>();
+    private final Map<String, UnitFacts> units = new TreeMap<>();
     private final Map<NodeKey, InMemoryNodeStore> nodes = new TreeMap<>();
     private final List<LineageMessage> pending = new ArrayList<>();
     private final List<LineageMessage> delivered = new ArrayList<>();
@@ -92,14 +95,34 @@ public final class InMemoryLineage {
             if (QcRouting.routes(e)) {
                 QcRouting.apply(e, qcRoute(e.getLotCode()), this::attach);
             }
+            if (OutputSerials.routes(e)) {
+                String key = OutputSerials.key(e);
+                OutputSerials.apply(
+                        e,
+                        new OutputSerials.Store() {
+                            @Override
+                            public OutputSerialsState state() {
+                                return outputSerials.get(key);
+                            }
+
+                            @Override
+                            public void put(OutputSerialsState state) {
+                                outputSerials.put(key, state);
+                            }
+                        },
+                        this::unit);
+            }
             WorkOrderLinks.apply(
                     e,
                     workOrders.computeIfAbsent(
                             e.getWorkOrderId(), k -> new InMemoryWorkOrderStore()),
                     pending::add);
         } else if (event instanceof DispatchNote n) {
-            DispatchLinks.apply(n, pending::add);
-            LotUsages.apply(n, pending::add);
+            DispatchLinks.apply(
+                    n,
+                    dispatches.computeIfAbsent(n.getDispatchId(), k -> new InMemoryDispatchStore()),
+                    pending::add,
+                    this::unit);
         } else if (event instanceof dev.batchtrace.machine.MachineRunSummary m) {
             WorkOrderAttachments.of(m).ifPresent(this::attach);
         } else if (event instanceof QcResult q) {
@@ -109,6 +132,11 @@ public final class InMemoryLineage {
                 QcRouting.apply(q, qcRoute(q.getLotCode()), this::attach);
             }
         }
+    }
+
+    /** The unit stage: units merge their facts (delivered at once; the arrival order varies). */
+    private void unit(UnitUpdate update) {
+        units.merge(update.key(), update.facts(), UnitFacts::merge);
     }
 
     private InMemoryQcRouteStore qcRoute(String lotCode) {
@@ -266,6 +294,14 @@ public final class InMemoryLineage {
                     }
                 });
         docs.putAll(closureMembers);
+        units.values()
+                .forEach(
+                        facts -> {
+                            TraceDocument d = UnitDocuments.unit(facts);
+                            if (!d.isDeletion()) {
+                                docs.put(d.key(), d);
+                            }
+                        });
         return docs;
     }
 

@@ -16,6 +16,33 @@ public final class InMemoryWorkOrderStore implements WorkOrderStore {
     private final Set<String> reversed = new LinkedHashSet<>();
     private final Set<String> produced = new LinkedHashSet<>();
     private final Map<String, EdgeEmission> edges = new LinkedHashMap<>();
+    private final Map<String, String> outputs = new LinkedHashMap<>();
+    private final Set<String> reversedOutputs = new LinkedHashSet<>();
+
+    @Override
+    public String output(String outputEventId) {
+        return outputs.get(outputEventId);
+    }
+
+    @Override
+    public void putOutput(String outputEventId, String lotCode) {
+        outputs.put(outputEventId, lotCode);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, String>> outputs() {
+        return outputs.entrySet();
+    }
+
+    @Override
+    public boolean isOutputReversed(String outputEventId) {
+        return reversedOutputs.contains(outputEventId);
+    }
+
+    @Override
+    public void markOutputReversed(String outputEventId) {
+        reversedOutputs.add(outputEventId);
+    }
 
     @Override
     public WorkOrderFacts facts() {

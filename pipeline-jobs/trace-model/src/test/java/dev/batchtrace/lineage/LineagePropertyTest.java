@@ -50,11 +50,14 @@ class LineagePropertyTest {
         Map<String, Integer> byKind = new java.util.TreeMap<>();
         Map<String, Integer> qcStatus = new java.util.TreeMap<>();
         Map<String, Integer> withRuns = new java.util.TreeMap<>();
+        // issue 10: units, and serials that repeat across products
+        int units = 0;
+        int sharedSerials = 0;
         for (long seed = first; seed < first + seeds; seed++) {
             List<Object> history =
                     MachineHistoryGenerator.withMachineEvents(
                             QcHistoryGenerator.withChecks(
-                                    FactoryHistoryGenerator.generateWithFlags(seed), seed),
+                                    FactoryHistoryGenerator.generateWithCorrections(seed), seed),
                             seed);
             // the reference attributes the machine events itself; the lineage is fed the
             // summaries the machine job would send (partial and final ones, idle ones too)
@@ -92,6 +95,14 @@ class LineagePropertyTest {
                     withRuns.merge(d.index(), 1, Integer::sum);
                 }
             }
+            Map<String, Integer> productsOfSerial = new java.util.TreeMap<>();
+            for (TraceDocument d : expected.documents().values()) {
+                if (d.index().equals(UnitDocuments.UNITS)) {
+                    units++;
+                    productsOfSerial.merge((String) d.source().get("serial"), 1, Integer::sum);
+                }
+            }
+            sharedSerials += (int) productsOfSerial.values().stream().filter(n -> n > 1).count();
             onHold +=
                     (int)
                             expected.documents().values().stream()
@@ -99,9 +110,20 @@ class LineagePropertyTest {
                                     .count();
         }
         System.out.printf(
-                "LineagePropertyTest: %d seeds from %d, %d documents (%d on hold), %d open alerts"
-                        + " %s, %d messages delivered, qcStatus %s, with machine runs %s%n",
-                seeds, first, documents, onHold, alerts, byKind, messages, qcStatus, withRuns);
+                "LineagePropertyTest: %d seeds from %d, %d documents (%d on hold, %d units, %d"
+                        + " serials under two products), %d open alerts %s, %d messages"
+                        + " delivered, qcStatus %s, with machine runs %s%n",
+                seeds,
+                first,
+                documents,
+                onHold,
+                units,
+                sharedSerials,
+                alerts,
+                byKind,
+                messages,
+                qcStatus,
+                withRuns);
         if (seeds >= 100) {
             // the generated flags reach every kind of alert
             for (String kind :
@@ -125,6 +147,8 @@ class LineagePropertyTest {
                 assertTrue(qcStatus.getOrDefault(status, 0) > 0, status + " in " + qcStatus);
             }
             assertTrue(withRuns.getOrDefault(TraceDocuments.LOTS, 0) > 100, withRuns.toString());
+            assertTrue(units > 1000, "unit documents: " + units);
+            assertTrue(sharedSerials > 10, "serials under two products: " + sharedSerials);
             assertTrue(
                     withRuns.getOrDefault(TraceDocuments.WORK_ORDERS, 0) > 100,
                     withRuns.toString());
@@ -180,8 +204,35 @@ class LineagePropertyTest {
         assertEquals(expected.keySet(), lineageOnly.keySet());
         assertTrue(
                 lineageOnly.values().stream()
-                        .filter(d -> !d.index().equals(TraceDocuments.WORK_ORDERS))
+                        .filter(
+                                d ->
+                                        d.index().equals(TraceDocuments.LOTS)
+                                                || d.index().equals(TraceDocuments.SHIPMENTS))
                         .allMatch(d -> Boolean.FALSE.equals(d.source().get("onHold"))));
+
+        // issue 10: the corrected display-lot receipt replaced the typo everywhere downstream
+        for (TraceDocument d : expected.values()) {
+            Object lots = d.source().get("ancestorSupplierLots");
+            assertFalse(
+                    lots instanceof List<?> l && l.contains("SUP-PCB/SZ-D-9001"),
+                    d.key() + " still names the corrected supplier lot");
+        }
+        for (String dn : List.of("DN-26-7001", "DN-26-7002", "DN-26-7003", "DN-26-7004")) {
+            assertTrue(
+                    list(expected.get("trace-shipments/" + dn).source(), "ancestorSupplierLots")
+                            .contains("SUP-PCB/SZ-D-9010"),
+                    dn);
+        }
+        // units: 900 serials, the Wednesday call's unit in FG-261102-02 on DN-26-7003
+        assertEquals(
+                900,
+                expected.values().stream()
+                        .filter(d -> d.index().equals(UnitDocuments.UNITS))
+                        .count());
+        Map<String, Object> failed = expected.get("trace-units/TC-100/TC100-000612").source();
+        assertEquals("FG-261102-02", failed.get("lotCode"));
+        assertEquals(List.of("DN-26-7003"), failed.get("dispatchIds"));
+        assertEquals(List.of("C-300"), failed.get("customerIds"));
 
         Map<String, Object> dn7003 = expected.get("trace-shipments/DN-26-7003").source();
         // the supplier-lot trap: L2611-01 from SUP-FAST (screws) is in it, SUP-POLY/L2611-01 is not

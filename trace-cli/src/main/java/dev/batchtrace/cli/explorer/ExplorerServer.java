@@ -1,10 +1,13 @@
 package dev.batchtrace.cli.explorer;
 
+import dev.batchtrace.cli.query.ExposureCsv;
+import dev.batchtrace.cli.query.ExposureReport;
 import dev.batchtrace.cli.query.LotTrace;
 import dev.batchtrace.cli.query.RecallCsv;
 import dev.batchtrace.cli.query.RecallReport;
 import dev.batchtrace.cli.query.TraceQueries;
 import dev.batchtrace.cli.query.TraceQueryException;
+import dev.batchtrace.cli.query.UnitQueries;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -69,6 +72,16 @@ public final class ExplorerServer implements AutoCloseable {
      * @throws IllegalArgumentException a non-loopback bind without access control
      */
     public static ExplorerServer start(TraceQueries queries, Settings settings) {
+        return start(queries, null, settings);
+    }
+
+    /**
+     * Starts serving with the unit and exposure views (issue 10: {@code /api/units?serial=S},
+     * {@code /exposure/LOT} with its CSV files); the caller keeps and closes both query objects.
+     *
+     * @param units null: no unit or exposure views (their routes answer 404)
+     */
+    public static ExplorerServer start(TraceQueries queries, UnitQueries units, Settings settings) {
         AccessGuard guard =
                 AccessGuard.of(
                         settings.bind(),
@@ -96,7 +109,11 @@ public final class ExplorerServer implements AutoCloseable {
                                     });
                             for (String path :
                                     new String[] {
-                                        "/", "/lot/{code}", "/recall/{code}", "/search"
+                                        "/",
+                                        "/lot/{code}",
+                                        "/recall/{code}",
+                                        "/search",
+                                        "/exposure/{code}"
                                     }) {
                                 config.routes.get(path, ctx -> ctx.html(page));
                             }
@@ -133,6 +150,27 @@ public final class ExplorerServer implements AutoCloseable {
                             config.routes.get(
                                     "/graph/{file}",
                                     ctx -> graphFile(ctx, queries, settings.maxPerLevel()));
+                            config.routes.get(
+                                    "/api/units",
+                                    ctx ->
+                                            json(
+                                                    ctx,
+                                                    units(units)
+                                                            .units(
+                                                                    ctx.queryParam("serial"),
+                                                                    ctx.queryParam("product"))));
+                            config.routes.get(
+                                    "/api/exposure/{code}",
+                                    ctx ->
+                                            json(
+                                                    ctx,
+                                                    units(units)
+                                                            .exposure(
+                                                                    ctx.pathParam("code"),
+                                                                    limits(ctx))));
+                            config.routes.get(
+                                    "/exposure/{code}/{file}",
+                                    ctx -> exposureCsv(ctx, units(units)));
                             config.routes.get("/api/alerts", ctx -> json(ctx, alerts.newest()));
                             config.routes.sse("/api/alerts/stream", alerts::connect);
                             config.routes.exception(
@@ -206,6 +244,45 @@ public final class ExplorerServer implements AutoCloseable {
                 .header(
                         "Content-Disposition",
                         "attachment; filename=\"" + safeName("recall-" + code + "-" + file) + "\"")
+                .result(csv.toString());
+    }
+
+    private static UnitQueries units(UnitQueries units) {
+        if (units == null) {
+            throw new NotFoundResponse("this explorer was started without the unit views");
+        }
+        return units;
+    }
+
+    private static UnitQueries.Limits limits(Context ctx) {
+        return new UnitQueries.Limits(
+                blankToNull(ctx.queryParam("material")),
+                blankToNull(ctx.queryParam("supplier")),
+                null,
+                null);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static void exposureCsv(Context ctx, UnitQueries units) throws IOException {
+        String code = ctx.pathParam("code");
+        String file = ctx.pathParam("file");
+        if (!ExposureCsv.FILES.contains(file)) {
+            throw new NotFoundResponse(
+                    "no exposure file "
+                            + file
+                            + "; one of "
+                            + String.join(", ", ExposureCsv.FILES));
+        }
+        ExposureReport report = units.exposure(code, limits(ctx));
+        StringWriter csv = new StringWriter();
+        ExposureCsv.write(report, file, csv);
+        ctx.contentType("text/csv; charset=utf-8")
+                .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + safeName(code + "-" + file) + "\"")
                 .result(csv.toString());
     }
 

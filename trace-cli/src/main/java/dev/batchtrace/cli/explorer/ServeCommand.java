@@ -113,10 +113,12 @@ public final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 2;
         }
-        try (TraceQueries queries = TraceQueries.open(elasticsearch.settings())) {
+        try (TraceQueries queries = TraceQueries.open(elasticsearch.settings());
+                dev.batchtrace.cli.query.UnitQueries units =
+                        dev.batchtrace.cli.query.UnitQueries.open(elasticsearch.settings())) {
             ExplorerServer server;
             try {
-                server = ExplorerServer.start(queries, settings);
+                server = ExplorerServer.start(queries, units, settings);
             } catch (IllegalStateException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 spec.commandLine().getErr().flush();

@@ -11,6 +11,7 @@ import java.util.List;
  * @param remaining stock to quarantine: {@code balance.remaining}, in {@code unit}; null when
  *     unknown (no balance yet, unit mismatch or unknown quantity)
  * @param unitMismatch the balance has quantities in another unit (see its document)
+ * @param unitCost from its goods receipt, in {@code currency}; null when unknown (produced lots)
  */
 public record AffectedLot(
         String lotCode,
@@ -25,7 +26,9 @@ public record AffectedLot(
         String unit,
         Double remaining,
         boolean unitMismatch,
-        boolean onHold) {
+        boolean onHold,
+        Double unitCost,
+        String currency) {
 
     public AffectedLot {
         inputLotCodes = List.copyOf(inputLotCodes);
@@ -45,6 +48,8 @@ public record AffectedLot(
                 unit,
                 remaining,
                 unitMismatch,
-                onHold);
+                onHold,
+                unitCost,
+                currency);
     }
 }

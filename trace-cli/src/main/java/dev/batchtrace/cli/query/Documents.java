@@ -43,7 +43,8 @@ final class Documents {
                     "lotCodes");
 
     /** Fields of trace-lots a recall needs besides {@link #LOT_FIELDS}. */
-    static final List<String> RECALL_LOT_FIELDS = List.of("quantity", "unit", "holds", "balance");
+    static final List<String> RECALL_LOT_FIELDS =
+            List.of("quantity", "unit", "holds", "balance", "unitCost", "currency");
 
     /** Fields of trace-shipments a recall needs besides {@link #SHIPMENT_FIELDS}. */
     static final List<String> RECALL_SHIPMENT_FIELDS = List.of("lines", "onHold");
@@ -77,7 +78,9 @@ final class Documents {
                 bool(source, "onHold"),
                 holds(source),
                 balance,
-                ShareAccounted.of(balance));
+                ShareAccounted.of(balance),
+                number(source, "unitCost"),
+                text(source, "currency"));
     }
 
     static AffectedLot affectedLot(String id, JsonNode source) {
@@ -96,7 +99,9 @@ final class Documents {
                 text(source, "unit"),
                 balance == null ? null : balance.remaining(),
                 balance != null && balance.unitMismatch(),
-                bool(source, "onHold"));
+                bool(source, "onHold"),
+                number(source, "unitCost"),
+                text(source, "currency"));
     }
 
     /**

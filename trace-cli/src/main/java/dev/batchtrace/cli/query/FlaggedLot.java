@@ -6,6 +6,7 @@ import java.util.List;
  * The lot a recall starts from: its facts, holds and mass balance.
  *
  * @param balance null when its document has no {@code balance} yet
+ * @param unitCost from its goods receipt, in {@code currency}; null when unknown
  */
 public record FlaggedLot(
         LotSummary facts,
@@ -14,7 +15,9 @@ public record FlaggedLot(
         boolean onHold,
         List<Hold> holds,
         MassBalance balance,
-        ShareAccounted shareAccounted) {
+        ShareAccounted shareAccounted,
+        Double unitCost,
+        String currency) {
 
     public FlaggedLot {
         holds = List.copyOf(holds);

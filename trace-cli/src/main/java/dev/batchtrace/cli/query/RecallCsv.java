@@ -220,6 +220,11 @@ public final class RecallCsv {
         for (Map.Entry<String, Integer> kind : report.openAlertsByKind().entrySet()) {
             rows.add(row("openAlerts." + kind.getKey(), kind.getValue()));
         }
+        for (ExposureReport.ValueAtStake v : report.valueAtStake()) {
+            String key = "valueAtStake." + v.currency() + (v.unit() == null ? "" : "." + v.unit());
+            rows.add(row(key + ".shipped", v.shipped()));
+            rows.add(row(key + ".inStock", v.inStock()));
+        }
         rows.add(row("generatedAt", report.generatedAt()));
         rows.add(row("elasticsearchMs", report.elasticsearchMs()));
         rows.add(row("totalMs", report.totalMs()));

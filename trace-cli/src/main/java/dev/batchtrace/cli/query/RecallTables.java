@@ -20,12 +20,29 @@ public final class RecallTables {
         customers(text, report);
         text.append('\n');
         alerts(text, report);
+        if (!report.valueAtStake().isEmpty()) {
+            text.append('\n').append(valueAtStake(report.valueAtStake()));
+        }
         text.append('\n')
                 .append(
                         String.format(
                                 "Report took %d ms (Elasticsearch %d ms), read %s%n",
                                 report.totalMs(), report.elasticsearchMs(), report.generatedAt()));
         return text.toString();
+    }
+
+    /** Value at stake per currency ("unknown": quantities without a unit cost, in their unit). */
+    static String valueAtStake(List<ExposureReport.ValueAtStake> values) {
+        TextTable value = new TextTable("CURRENCY", "SHIPPED", "IN STOCK");
+        for (ExposureReport.ValueAtStake v : values) {
+            String unit = v.unit() == null ? "" : " " + v.unit();
+            value.row(
+                    v.currency(),
+                    Quantities.format(v.shipped()) + unit,
+                    Quantities.format(v.inStock()) + unit);
+        }
+        return "Value at stake (quantity x unit cost; \"unknown\": quantities without a unit cost)\n"
+                + value.render();
     }
 
     private static void flaggedLot(StringBuilder text, FlaggedLot lot) {

@@ -70,6 +70,7 @@ class ExplorerITCase {
         server =
                 ExplorerServer.start(
                         queries,
+                        new dev.batchtrace.cli.query.UnitQueries(client, url),
                         new ExplorerServer.Settings(
                                 "127.0.0.1", 0, null, null, null, 12, Duration.ofMillis(300)));
         base = "http://127.0.0.1:" + server.port();
@@ -155,6 +156,27 @@ class ExplorerITCase {
         assertEquals(
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
                 get("/").headers().firstValue("Content-Security-Policy").orElse(null));
+    }
+
+    @Test
+    void aSerialFindsItsUnitAndTheExposureViewHasCsvDownloads() throws Exception {
+        assertEquals(200, get("/exposure/FG-261102-02").statusCode());
+        JsonNode units = json(get("/api/units?serial=TC100-000612"));
+        assertEquals(1, units.size());
+        assertEquals("FG-261102-02", units.get(0).get("lotCode").asString());
+        assertEquals(
+                "DN-26-7003", units.get(0).get("shipments").get(0).get("dispatchId").asString());
+        assertEquals(404, get("/api/units?serial=NO-SUCH-UNIT").statusCode());
+
+        JsonNode exposure = json(get("/api/exposure/FG-261102-02?material=PCBA-TC100"));
+        assertEquals(
+                Set.of("C-200", "C-300", "C-400"), texts(exposure.get("customers"), "customerId"));
+        HttpResponse<String> csv =
+                get("/exposure/FG-261102-02/exposure-customers.csv?material=PCBA-TC100");
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.body().startsWith("customerId,customerName,"), csv.body());
+        assertEquals(4, csv.body().strip().split("\n").length, csv.body());
+        assertEquals(404, get("/exposure/FG-261102-02/other.csv").statusCode());
     }
 
     @Test

@@ -27,6 +27,7 @@ final class RecallFixtures {
                         {"lotCode":"R1","kind":"PURCHASED","materialCode":"RESIN",
                          "materialName":"PC/ABS resin","supplierId":"S1","supplierLotCode":"L1",
                          "quantity":1000.0,"unit":"kg","receivedAt":"2026-11-02T06:00:00Z",
+                         "unitCost":3.1,"currency":"EUR",
                          "onHold":true,
                          "holds":[{"flagId":"FLAG-1","lotCode":"R1","reason":"contamination",
                                    "severity":"MAJOR","since":"2026-11-02T16:30:00Z"}]%s}

@@ -60,6 +60,12 @@ class RecallWritersTest {
         assertTrue(summary.contains("openAlerts.AFFECTED_STOCK,2"), summary.toString());
         assertTrue(summary.contains("stockToQuarantine.kg,900"), summary.toString());
         assertTrue(summary.contains("totalMs,12"), summary.toString());
+        // issue 10: the resin left (900 kg at 3.10 EUR) is the value at stake in stock; the
+        // finished lots have no unit cost: their shipped pieces are at stake at an unknown value
+        assertTrue(summary.contains("valueAtStake.EUR.inStock,2790"), summary.toString());
+        assertTrue(
+                summary.stream().anyMatch(l -> l.startsWith("valueAtStake.unknown.pcs.shipped,")),
+                summary.toString());
 
         RecallCsv.write(RecallFixtures.report(), dir);
         assertEquals(
@@ -81,6 +87,7 @@ class RecallWritersTest {
                         "openAlertCount",
                         "openAlertsByKind",
                         "openAlerts",
+                        "valueAtStake",
                         "generatedAt",
                         "elasticsearchMs",
                         "totalMs"),
@@ -93,7 +100,9 @@ class RecallWritersTest {
                         "onHold",
                         "holds",
                         "balance",
-                        "shareAccounted"),
+                        "shareAccounted",
+                        "unitCost",
+                        "currency"),
                 names(json.get("lot")));
         JsonNode share = json.get("lot").get("shareAccounted");
         assertEquals(100.0, share.get("percent").asDouble(), 1e-9);

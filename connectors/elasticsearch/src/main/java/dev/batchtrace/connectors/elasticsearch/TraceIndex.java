@@ -12,6 +12,8 @@ public enum TraceIndex {
     ALERTS("trace-alerts", 1),
     /** A hub lot's closure, one document per member (see the lineage package-info). */
     CLOSURES("trace-closures", 1),
+    /** One document per unit (product, serial), issue 10. */
+    UNITS("trace-units", 1),
     /** Documents Elasticsearch refused, with the reason and their bytes (the sink goes on). */
     DEAD_LETTERS("trace-dead-letters", 1);
 

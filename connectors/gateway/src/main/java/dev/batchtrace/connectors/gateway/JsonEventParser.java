@@ -56,7 +56,8 @@ public final class JsonEventParser {
                             "MATERIAL_CONSUMED", List.of("lotCode", "quantity", "unit"),
                             "OUTPUT_PRODUCED", List.of("lotCode", "quantity", "unit"),
                             "CONSUMPTION_REVERSED",
-                                    List.of("lotCode", "quantity", "unit", "reversesEventId")),
+                                    List.of("lotCode", "quantity", "unit", "reversesEventId"),
+                            "OUTPUT_REVERSED", List.of("reversesEventId")),
                     "MachineEvent",
                     Map.of(
                             "STATE", List.of("state"),

@@ -55,7 +55,7 @@ class FactoryDaySampleTest {
         assertEquals(
                 Map.of(
                         "DispatchNote", 4L,
-                        "GoodsReceipt", 8L,
+                        "GoodsReceipt", 9L,
                         "LotFlag", 1L,
                         "MachineEvent", 25L,
                         "QcResult", 9L,

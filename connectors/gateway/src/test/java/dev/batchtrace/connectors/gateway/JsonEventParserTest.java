@@ -90,6 +90,7 @@ class JsonEventParserTest {
                     switch (type) {
                         case MATERIAL_CONSUMED, OUTPUT_PRODUCED -> lot;
                         case CONSUMPTION_REVERSED -> lot + ",\"reversesEventId\":\"E-1\"";
+                        case OUTPUT_REVERSED -> ",\"reversesEventId\":\"E-2\"";
                         default -> "";
                     };
             ParsedEvent event = parseValid(String.format(base, type.ordinal(), type, extra));
@@ -176,6 +177,34 @@ class JsonEventParserTest {
         assertEquals(50.0, second.getQuantity());
         assertEquals(List.of("SN-9"), second.getSerials());
         assertEquals(Instant.parse("2026-11-02T15:00:00Z"), note.getShippedAt());
+        // the correction fields are optional: an original note, shipped
+        assertEquals(0, note.getRevision());
+        assertEquals(dev.batchtrace.events.DispatchStatus.SHIPPED, note.getStatus());
+    }
+
+    @Test
+    void correctionsUseTheSchemaNames() {
+        DispatchNote cancelled =
+                (DispatchNote)
+                        parseValid(
+                                        "{\"type\":\"DispatchNote\",\"dispatchId\":\"DN-1\",\"customerId\":\"C-1\","
+                                                + "\"customerName\":\"Acme\",\"destination\":\"Lyon\",\"vehicle\":\"AB-123\","
+                                                + "\"carrier\":\"Fast Freight\",\"recipient\":\"Goods in\","
+                                                + "\"shippedAt\":\"2026-11-02T16:00:00Z\",\"lines\":[],"
+                                                + "\"revision\":2,\"status\":\"CANCELLED\"}")
+                                .value();
+        assertEquals(2, cancelled.getRevision());
+        assertEquals(dev.batchtrace.events.DispatchStatus.CANCELLED, cancelled.getStatus());
+        dev.batchtrace.events.GoodsReceipt receipt =
+                (dev.batchtrace.events.GoodsReceipt)
+                        parseValid(
+                                        "{\"type\":\"GoodsReceipt\",\"receiptId\":\"GR-1\",\"lotCode\":\"RM-1\","
+                                                + "\"materialCode\":\"PA6\",\"materialName\":\"PA6\",\"supplierId\":\"S\","
+                                                + "\"supplierName\":\"S\",\"supplierLotCode\":\"L-2\",\"quantity\":5,"
+                                                + "\"unit\":\"kg\",\"receivedAt\":\"2026-11-02T06:00:00Z\","
+                                                + "\"site\":\"P\",\"revision\":1}")
+                                .value();
+        assertEquals(1, receipt.getRevision());
     }
 
     @Test
@@ -287,7 +316,7 @@ class JsonEventParserTest {
                         + "\"productCode\":\"P\"}";
         assertEquals(
                 "unknown eventType 'X' (expected one of RELEASED, STARTED, MATERIAL_CONSUMED,"
-                        + " OUTPUT_PRODUCED, COMPLETED, CONSUMPTION_REVERSED)",
+                        + " OUTPUT_PRODUCED, COMPLETED, CONSUMPTION_REVERSED, OUTPUT_REVERSED)",
                 error(json));
         assertEquals(
                 "unknown eventType 'X' (expected one of STATE, ALARM, MEASUREMENT, CYCLE)",

@@ -191,11 +191,19 @@ final class FlinkNodeStore implements NodeStore {
     private static final String REVERSED = "r/";
     private static final String SHIPPED = "s/";
 
+    /** One dispatch's lines of the lot, with the sequence the note was sent with (issue 10). */
+    record ShippedLines(long seq, List<ShipmentLine> lines) {
+        ShippedLines {
+            lines = lines == null ? List.of() : List.copyOf(lines);
+        }
+    }
+
     @Override
     public LotUsage lotUsage() {
         TreeMap<String, Consumption> consumed = new TreeMap<>();
         TreeSet<String> reversed = new TreeSet<>();
         TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>();
+        TreeMap<String, Long> shippedSeqs = new TreeMap<>();
         try {
             for (Map.Entry<String, byte[]> e : lotUsage.entries()) {
                 String key = e.getKey();
@@ -206,9 +214,9 @@ final class FlinkNodeStore implements NodeStore {
                 } else if (key.startsWith(REVERSED)) {
                     reversed.add(key.substring(2));
                 } else if (key.startsWith(SHIPPED)) {
-                    shipped.put(
-                            key.substring(2),
-                            List.of(LineageCodec.decodeValue(e.getValue(), ShipmentLine[].class)));
+                    ShippedLines item = LineageCodec.decodeValue(e.getValue(), ShippedLines.class);
+                    shipped.put(key.substring(2), item.lines());
+                    shippedSeqs.put(key.substring(2), item.seq());
                 }
             }
         } catch (Exception e) {
@@ -217,7 +225,7 @@ final class FlinkNodeStore implements NodeStore {
         if (consumed.isEmpty() && reversed.isEmpty() && shipped.isEmpty()) {
             return null;
         }
-        return new LotUsage(consumed, reversed, shipped);
+        return new LotUsage(consumed, reversed, shipped, shippedSeqs);
     }
 
     @Override
@@ -250,13 +258,20 @@ final class FlinkNodeStore implements NodeStore {
             }
         }
         for (Map.Entry<String, List<ShipmentLine>> s : delta.shipped().entrySet()) {
-            ShipmentLine[] stored =
-                    FlinkState.get(lotUsage, SHIPPED + s.getKey(), ShipmentLine[].class);
-            List<ShipmentLine> before = stored == null ? null : List.of(stored);
-            List<ShipmentLine> after =
-                    before == null ? s.getValue() : LotUsage.largerLines(before, s.getValue());
+            String key = SHIPPED + s.getKey();
+            ShippedLines before = FlinkState.get(lotUsage, key, ShippedLines.class);
+            long seq = delta.shippedSeqs().getOrDefault(s.getKey(), 0L);
+            // as LotUsage.merge: the higher sequence wins whole, equal ones keep the larger list
+            ShippedLines after;
+            if (before == null || seq > before.seq()) {
+                after = new ShippedLines(seq, s.getValue());
+            } else if (seq == before.seq()) {
+                after = new ShippedLines(seq, LotUsage.largerLines(before.lines(), s.getValue()));
+            } else {
+                after = before;
+            }
             if (!after.equals(before)) {
-                FlinkState.put(lotUsage, SHIPPED + s.getKey(), after.toArray(new ShipmentLine[0]));
+                FlinkState.put(lotUsage, key, after);
                 changed = true;
             }
         }

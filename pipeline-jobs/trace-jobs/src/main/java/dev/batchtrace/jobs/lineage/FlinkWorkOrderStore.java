@@ -23,6 +23,8 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     private final MapState<String, byte[]> edges;
     private final ValueState<byte[]> qcChecks;
     private final ValueState<byte[]> machineRuns;
+    private final MapState<String, byte[]> outputs;
+    private final MapState<String, Boolean> reversedOutputs;
 
     FlinkWorkOrderStore(
             ValueState<byte[]> facts,
@@ -31,7 +33,11 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
             MapState<String, Boolean> produced,
             MapState<String, byte[]> edges,
             ValueState<byte[]> qcChecks,
-            ValueState<byte[]> machineRuns) {
+            ValueState<byte[]> machineRuns,
+            MapState<String, byte[]> outputs,
+            MapState<String, Boolean> reversedOutputs) {
+        this.outputs = outputs;
+        this.reversedOutputs = reversedOutputs;
         this.qcChecks = qcChecks;
         this.machineRuns = machineRuns;
         this.facts = facts;
@@ -104,6 +110,31 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     @Override
     public void putEdge(String parentLot, String childLot, EdgeEmission emission) {
         FlinkState.put(edges, edgeKey(parentLot, childLot), emission);
+    }
+
+    @Override
+    public String output(String outputEventId) {
+        return FlinkState.get(outputs, outputEventId, String.class);
+    }
+
+    @Override
+    public void putOutput(String outputEventId, String lotCode) {
+        FlinkState.put(outputs, outputEventId, lotCode);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, String>> outputs() {
+        return FlinkState.entries(outputs, String.class);
+    }
+
+    @Override
+    public boolean isOutputReversed(String outputEventId) {
+        return FlinkState.contains(reversedOutputs, outputEventId);
+    }
+
+    @Override
+    public void markOutputReversed(String outputEventId) {
+        FlinkState.mark(reversedOutputs, outputEventId);
     }
 
     @Override

@@ -13,12 +13,15 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.JobResilience;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.NodeProtocol;
+import dev.batchtrace.lineage.OutputSerials;
 import dev.batchtrace.lineage.QcRouting;
+import dev.batchtrace.lineage.UnitUpdate;
 import dev.batchtrace.lineage.WorkOrderAttachment;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -39,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *  goods receipts --> GoodsReceiptFacts ---------------------------+
  *  work orders ----> keyBy(workOrderId) WorkOrderLinksFunction ----+--> keyBy(target)
  *              \---> WorkOrderLotUsages ---------------------------+
- *  dispatch notes -> DispatchNoteLinks ----------------------------+    LineageNodeFunction --> feedback topic
- *              \---> DispatchNoteLotUsages ------------------------+         |  (exactly once) --^
+ *  dispatch notes -> keyBy(dispatchId) DispatchNoteFunction -------+    LineageNodeFunction --> feedback topic
+ *                   (facts, edges, lines; revisions, cancellations)|         |  (exactly once) --^
  *  lot flags ------> LotFlagUpdates -------------------------------+         |
  *  QC results -----> QcResultChecks (to the checked lot) ----------+         |
  *              \---> QcResultWorkOrderChecks ----+--> work-order stage, 2nd input (attachments)
@@ -48,6 +51,8 @@ import org.slf4j.LoggerFactory;
  *  feedback topic (read_committed) --------------------------------+   documents, alerts (side outputs)
  *                                                     --> documents topic (exactly once, key index/id)
  *                                                     --> trace.alerts (exactly once, key alertId)
+ *  outputs with serials -> keyBy(wo+output) OutputSerialsFunction --+--> keyBy(unit) UnitFunction
+ *  DispatchNoteFunction (side output: units on the note) ------------+     --> documents topic (trace-units)
  *  documents topic (read_committed) --> Elasticsearch (external version = offset)
  * </pre>
  *
@@ -69,7 +74,16 @@ public final class LineageJob {
     public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
     public static final String UID_GOODS_RECEIPT_FACTS = "goods-receipt-facts";
     public static final String UID_WORK_ORDER_LINKS = "work-order-links";
-    public static final String UID_DISPATCH_NOTE_LINKS = "dispatch-note-links";
+
+    /** Issue 10: keyed by dispatch id (revisions); replaces the stateless "dispatch-note-links". */
+    public static final String UID_DISPATCH_NOTE_REVISIONS = "dispatch-note-revisions";
+
+    /** Issue 10: units (serials). */
+    public static final String UID_OUTPUT_SERIALS_FILTER = "output-serials-filter";
+
+    public static final String UID_OUTPUT_SERIALS = "output-serials";
+    public static final String UID_UNITS = "units";
+
     public static final String UID_FEEDBACK_SOURCE = "lineage-feedback-source";
     public static final String UID_LINEAGE_NODES = "lineage-nodes";
     public static final String UID_FEEDBACK_SINK = "lineage-feedback-sink";
@@ -80,7 +94,6 @@ public final class LineageJob {
     public static final String UID_LOT_FLAGS_SPLIT = "lot-flags-split";
     public static final String UID_LOT_FLAG_UPDATES = "lot-flag-updates";
     public static final String UID_WORK_ORDER_LOT_USAGES = "work-order-lot-usages";
-    public static final String UID_DISPATCH_NOTE_LOT_USAGES = "dispatch-note-lot-usages";
     public static final String UID_ALERTS_SINK = "trace-alerts-sink";
     public static final String UID_QC_RESULTS_SOURCE = "qc-results-source";
     public static final String UID_QC_RESULTS_SPLIT = "qc-results-split";
@@ -287,12 +300,14 @@ public final class LineageJob {
                                 LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_WORK_ORDER_LINKS)
                         .name("work order -> edges + produced lot facts");
-        DataStream<LineageMessage> dispatchLinks =
+        SingleOutputStreamOperator<LineageMessage> dispatchLinks =
                 dispatches
                         .records()
-                        .flatMap(new DispatchNoteLinks(), LineageMessageTypeInfo.INSTANCE)
-                        .uid(UID_DISPATCH_NOTE_LINKS)
-                        .name("dispatch note -> shipment edges + facts");
+                        .keyBy(DispatchNote::getDispatchId, Types.STRING)
+                        .process(new DispatchNoteFunction(), LineageMessageTypeInfo.INSTANCE)
+                        .uid(UID_DISPATCH_NOTE_REVISIONS)
+                        .name(
+                                "dispatch note (newest revision) -> shipment facts, edges, lot lines");
 
         // Stage 1 for holds: flags to their lot, usages (consumed, shipped) to their lot.
         DataStream<LineageMessage> flagUpdates =
@@ -306,12 +321,6 @@ public final class LineageJob {
                         .flatMap(new WorkOrderLotUsages(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_WORK_ORDER_LOT_USAGES)
                         .name("work order -> consumed lot usage");
-        DataStream<LineageMessage> dispatchUsages =
-                dispatches
-                        .records()
-                        .flatMap(new DispatchNoteLotUsages(), LineageMessageTypeInfo.INSTANCE)
-                        .uid(UID_DISPATCH_NOTE_LOT_USAGES)
-                        .name("dispatch note -> shipped lot usage");
 
         // Stage 2: the nodes, fed by stage 1 and by their own feedback.
         DataStream<LineageMessage> feedback =
@@ -328,7 +337,6 @@ public final class LineageJob {
                                 dispatchLinks,
                                 flagUpdates,
                                 workOrderUsages,
-                                dispatchUsages,
                                 lotChecks,
                                 feedback)
                         .keyBy(message -> message.target().toString(), Types.STRING)
@@ -343,9 +351,28 @@ public final class LineageJob {
                 .uid(UID_ALERTS_SINK)
                 .name("hold alerts -> trace.alerts");
 
+        // Units (issue 10): one document per (product, serial), not in the lot documents.
+        DataStream<DocumentUpdate> unitDocuments =
+                workOrders
+                        .records()
+                        .filter(OutputSerials::routes)
+                        .uid(UID_OUTPUT_SERIALS_FILTER)
+                        .name("outputs with serials and output reversals")
+                        .keyBy(OutputSerials::key, Types.STRING)
+                        .process(new OutputSerialsFunction(), ModelTypeInfo.of(UnitUpdate.class))
+                        .uid(UID_OUTPUT_SERIALS)
+                        .name("output -> its units (reversal takes them back)")
+                        .union(dispatchLinks.getSideOutput(DispatchNoteFunction.UNITS))
+                        .keyBy(UnitUpdate::key, Types.STRING)
+                        .process(new UnitFunction(), TypeInformation.of(DocumentUpdate.class))
+                        .uid(UID_UNITS)
+                        .name("unit: lot, work order, shipment -> trace-units");
+
         // Documents: through an exactly-once topic, so Elasticsearch only sees committed versions.
         nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
-                .union(workOrderLinks.getSideOutput(WorkOrderLinksFunction.DOCUMENTS))
+                .union(
+                        workOrderLinks.getSideOutput(WorkOrderLinksFunction.DOCUMENTS),
+                        unitDocuments)
                 .sinkTo(sinks.documents())
                 .uid(UID_DOCUMENTS_SINK)
                 .name("trace documents -> documents topic");

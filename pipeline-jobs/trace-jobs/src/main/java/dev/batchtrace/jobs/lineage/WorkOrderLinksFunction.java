@@ -57,7 +57,7 @@ public class WorkOrderLinksFunction
     public static final MapStateDescriptor<String, Boolean> REVERSED =
             new MapStateDescriptor<>("reversed-consumptions", Types.STRING, Types.BOOLEAN);
 
-    /** set of produced lot codes. */
+    /** set of the lot codes any output named (reversed ones included). */
     public static final MapStateDescriptor<String, Boolean> PRODUCED =
             new MapStateDescriptor<>("produced-lots", Types.STRING, Types.BOOLEAN);
 
@@ -72,6 +72,14 @@ public class WorkOrderLinksFunction
     /** MachineRunSummaries: per machine the run summary from the machine job (issue 5). */
     public static final ValueStateDescriptor<byte[]> MACHINE_RUNS =
             new ValueStateDescriptor<>("work-order-machine-runs", BYTES);
+
+    /** "outputEventId\nlot" -> lot: the outputs (issue 10, so OUTPUT_REVERSED can find them). */
+    public static final MapStateDescriptor<String, byte[]> OUTPUTS =
+            new MapStateDescriptor<>("outputs", Types.STRING, BYTES);
+
+    /** set of reversed output eventIds (OUTPUT_REVERSED; may arrive before its output). */
+    public static final MapStateDescriptor<String, Boolean> REVERSED_OUTPUTS =
+            new MapStateDescriptor<>("reversed-outputs", Types.STRING, Types.BOOLEAN);
 
     /** processing time of the pending document timer; null when the document is not dirty. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
@@ -95,7 +103,9 @@ public class WorkOrderLinksFunction
                         getRuntimeContext().getMapState(PRODUCED),
                         getRuntimeContext().getMapState(EDGES),
                         getRuntimeContext().getState(QC_CHECKS),
-                        getRuntimeContext().getState(MACHINE_RUNS));
+                        getRuntimeContext().getState(MACHINE_RUNS),
+                        getRuntimeContext().getMapState(OUTPUTS),
+                        getRuntimeContext().getMapState(REVERSED_OUTPUTS));
         documentTimer =
                 new DocumentTimer(getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay);
     }

@@ -295,12 +295,12 @@ class LineageJobITCase {
     void generatedHistoriesShuffledWithDuplicatesConverge() throws Exception {
         for (long seed : seeds()) {
             List<SpecificRecordBase> history = new ArrayList<>();
-            // with QC results and machine events (their summaries are published as the machine
-            // job would)
+            // with corrections (issue 10), QC results and machine events (their summaries are
+            // published as the machine job would)
             for (Object e :
                     MachineHistoryGenerator.withMachineEvents(
                             QcHistoryGenerator.withChecks(
-                                    FactoryHistoryGenerator.generateWithFlags(seed), seed),
+                                    FactoryHistoryGenerator.generateWithCorrections(seed), seed),
                             seed)) {
                 history.add((SpecificRecordBase) e);
             }

@@ -93,8 +93,8 @@ final class TestStack {
     record Stored(JsonNode source, long version) {}
 
     /**
-     * Every document of the lots, shipments, work-orders and closures (hub members) aliases, keyed
-     * index/id.
+     * Every document of the lots, shipments, work-orders, closures (hub members) and units aliases,
+     * keyed index/id.
      */
     static Map<String, Stored> documents(String url) throws Exception {
         return documents(
@@ -103,7 +103,8 @@ final class TestStack {
                         TraceIndex.LOTS,
                         TraceIndex.SHIPMENTS,
                         TraceIndex.WORK_ORDERS,
-                        TraceIndex.CLOSURES));
+                        TraceIndex.CLOSURES,
+                        TraceIndex.UNITS));
     }
 
     /** Every hold alert document (alias trace-alerts), keyed trace-alerts/alertId. */

@@ -323,7 +323,9 @@ class WorkOrderLinksFunctionTest {
                 map(backend, WorkOrderLinksFunction.PRODUCED),
                 map(backend, WorkOrderLinksFunction.EDGES),
                 value(backend, WorkOrderLinksFunction.QC_CHECKS),
-                value(backend, WorkOrderLinksFunction.MACHINE_RUNS));
+                value(backend, WorkOrderLinksFunction.MACHINE_RUNS),
+                map(backend, WorkOrderLinksFunction.OUTPUTS),
+                map(backend, WorkOrderLinksFunction.REVERSED_OUTPUTS));
     }
 
     private ValueState<Long> timerOf(String workOrderId) throws Exception {

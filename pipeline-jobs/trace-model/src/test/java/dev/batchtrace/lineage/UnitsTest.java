@@ -1,0 +1,116 @@
+package dev.batchtrace.lineage;
+
+import static dev.batchtrace.lineage.Events.consumed;
+import static dev.batchtrace.lineage.Events.dispatch;
+import static dev.batchtrace.lineage.Events.produced;
+import static dev.batchtrace.lineage.Events.receipt;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.batchtrace.events.DispatchLine;
+import dev.batchtrace.events.DispatchNote;
+import dev.batchtrace.events.DispatchStatus;
+import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.events.WorkOrderEventType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Issue 10: units (serials) in the reference and the incremental pipeline, in any order. */
+class UnitsTest {
+
+    private static WorkOrderEvent output(String eventId, String wo, String lot, String... serials) {
+        return WorkOrderEvent.newBuilder(produced(eventId, wo, lot))
+                .setSerials(List.of(serials))
+                .build();
+    }
+
+    private static DispatchNote shipping(
+            String id, String customer, String lot, String... serials) {
+        DispatchNote n = dispatch(id, customer, lot);
+        return DispatchNote.newBuilder(n)
+                .setLines(
+                        List.of(
+                                DispatchLine.newBuilder(n.getLines().get(0))
+                                        .setProductCode("PROD-WO-1")
+                                        .setSerials(List.of(serials))
+                                        .build()))
+                .build();
+    }
+
+    @Test
+    void aSerialFindsItsLotWorkOrderShipmentAndCustomerAndRepeatsAcrossProducts() {
+        List<Object> events =
+                List.of(
+                        receipt("RM-1", "SUP-A", "L-1"),
+                        consumed("C1", "WO-1", "RM-1"),
+                        output("P1", "WO-1", "FG-1", "SN-1", "SN-2"),
+                        // another product with the same serial numbers
+                        output("P2", "WO-2", "FG-2", "SN-1"),
+                        shipping("DN-1", "C-1", "FG-1", "SN-2"));
+
+        Map<String, TraceDocument> docs = converged(events);
+
+        Map<String, Object> sn2 = docs.get("trace-units/PROD-WO-1/SN-2").source();
+        assertEquals("FG-1", sn2.get("lotCode"));
+        assertEquals(List.of("WO-1"), sn2.get("workOrderIds"));
+        assertEquals(List.of("DN-1"), sn2.get("dispatchIds"));
+        assertEquals(List.of("C-1"), sn2.get("customerIds"));
+        assertEquals(List.of(), docs.get("trace-units/PROD-WO-1/SN-1").source().get("dispatchIds"));
+        assertEquals("FG-2", docs.get("trace-units/PROD-WO-2/SN-1").source().get("lotCode"));
+        // the lot document does not carry its units
+        assertNull(docs.get("trace-lots/FG-1").source().get("serials"));
+    }
+
+    @Test
+    void correctionsMoveUnitsAndReversalsRemoveThem() {
+        DispatchNote note = shipping("DN-1", "C-1", "FG-1", "SN-1", "SN-2");
+        DispatchNote corrected =
+                DispatchNote.newBuilder(shipping("DN-1", "C-2", "FG-1", "SN-1"))
+                        .setRevision(1)
+                        .build();
+        DispatchNote other = shipping("DN-2", "C-3", "FG-1", "SN-2");
+        DispatchNote otherCancelled =
+                DispatchNote.newBuilder(other)
+                        .setRevision(1)
+                        .setStatus(DispatchStatus.CANCELLED)
+                        .build();
+        List<Object> events =
+                List.of(
+                        output("P1", "WO-1", "FG-1", "SN-1", "SN-2"),
+                        output("P2", "WO-1", "FG-TYPO", "SN-3"),
+                        Events.wo(
+                                "X2", "WO-1", WorkOrderEventType.OUTPUT_REVERSED, null, "P2", null),
+                        note,
+                        corrected,
+                        other,
+                        otherCancelled);
+
+        Map<String, TraceDocument> docs = converged(events);
+
+        assertEquals(
+                List.of("C-2"), docs.get("trace-units/PROD-WO-1/SN-1").source().get("customerIds"));
+        assertEquals(List.of(), docs.get("trace-units/PROD-WO-1/SN-2").source().get("dispatchIds"));
+        assertNull(docs.get("trace-units/PROD-WO-1/SN-3"));
+    }
+
+    private static Map<String, TraceDocument> converged(List<Object> events) {
+        Map<String, TraceDocument> expected = LineageReference.documents(events);
+        for (int seed = 0; seed <= 30; seed++) {
+            Random r = new Random(seed);
+            List<Object> arrivals =
+                    seed == 0
+                            ? new ArrayList<>(events)
+                            : FactoryHistoryGenerator.shuffleWithDuplicates(events, r, 0.3);
+            InMemoryLineage lineage =
+                    seed == 0 ? new InMemoryLineage() : new InMemoryLineage(r, 0.1, 0.1);
+            arrivals.forEach(lineage::accept);
+            lineage.runToQuiescence(1_000_000);
+            String diff = DocumentDiff.first(expected, lineage.documents());
+            assertNull(diff, "order " + seed + ": " + diff);
+        }
+        return expected;
+    }
+}
