@@ -318,9 +318,23 @@ class LineageJobITCase {
     void withHubsEverywhereAGeneratedHistoryConverges() throws Exception {
         hubFanIn = 2;
         try {
-            List<SpecificRecordBase> history = FactoryHistoryGenerator.generateWithFlags(5);
+            // the first generated history in which a lot has two lot parents (a hub at fan-in 2)
+            List<SpecificRecordBase> history = null;
+            long seed = 0;
+            while (history == null && seed < 100) {
+                seed++;
+                List<SpecificRecordBase> candidate =
+                        FactoryHistoryGenerator.generateWithFlags(seed);
+                boolean hubs =
+                        LineageReference.documents(candidate, hubFanIn).values().stream()
+                                .anyMatch(d -> d.index().equals(TraceIndex.CLOSURES.alias()));
+                if (hubs) {
+                    history = candidate;
+                }
+            }
+            assertTrue(history != null, "a generated history with a hub");
             List<SpecificRecordBase> shuffled =
-                    FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(5), 0.2);
+                    FactoryHistoryGenerator.shuffleWithDuplicates(history, new Random(seed), 0.2);
             Run run = runUntilConverged("hubs", shuffled, List.of(), null, false);
             assertTrue(
                     run.documents().keySet().stream()
