@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import tools.jackson.databind.MapperFeature;
@@ -150,15 +151,10 @@ public final class ExplorerServer implements AutoCloseable {
                             config.routes.get(
                                     "/graph/{file}",
                                     ctx -> graphFile(ctx, queries, settings.maxPerLevel()));
+                            // the search box asks for every query text: no unit is an empty
+                            // answer, not a 404 (the browser logs every 404 as an error)
                             config.routes.get(
-                                    "/api/units",
-                                    ctx ->
-                                            json(
-                                                    ctx,
-                                                    units(units)
-                                                            .units(
-                                                                    ctx.queryParam("serial"),
-                                                                    ctx.queryParam("product"))));
+                                    "/api/units", ctx -> json(ctx, unitsOrNone(units, ctx)));
                             config.routes.get(
                                     "/api/exposure/{code}",
                                     ctx ->
@@ -245,6 +241,17 @@ public final class ExplorerServer implements AutoCloseable {
                         "Content-Disposition",
                         "attachment; filename=\"" + safeName("recall-" + code + "-" + file) + "\"")
                 .result(csv.toString());
+    }
+
+    private static List<?> unitsOrNone(UnitQueries units, Context ctx) {
+        try {
+            return units(units).units(ctx.queryParam("serial"), ctx.queryParam("product"));
+        } catch (TraceQueryException e) {
+            if (e.reason() == TraceQueryException.Reason.NOT_FOUND) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     private static UnitQueries units(UnitQueries units) {
