@@ -121,11 +121,6 @@ public final class DispatchLinks {
                 && Objects.equals(a.shippedAt(), b.shippedAt());
     }
 
-    /** One note seen alone (tests, tools): as the first note of its dispatch id. */
-    public static void apply(DispatchNote note, Consumer<LineageMessage> out) {
-        apply(note, new InMemoryDispatchStore(), out);
-    }
-
     /** The standing lines by lot without serials, each lot's sorted (none when cancelled). */
     public static Map<String, List<ShipmentLine>> linesByLot(ShipmentFacts facts) {
         Map<String, List<ShipmentLine>> byLot = new TreeMap<>();

@@ -537,28 +537,8 @@ public final class LineageReference {
             if (cached != null) {
                 return cached;
             }
-            Map<String, Integer> depth = new TreeMap<>();
-            ArrayDeque<String> queue = new ArrayDeque<>();
-            String self = node.isLot() ? node.code() : null;
-            for (String p : parents.getOrDefault(node, Set.of())) {
-                if (!p.equals(self) && depth.putIfAbsent(p, 1) == null) {
-                    queue.add(p);
-                }
-            }
-            while (!queue.isEmpty()) {
-                String lot = queue.poll();
-                int d = depth.get(lot) + 1;
-                if (d > AncestorEntry.MAX_DEPTH || isHub(lot)) {
-                    continue;
-                }
-                for (String p : parents.getOrDefault(NodeKey.lot(lot), Set.of())) {
-                    if (!p.equals(self) && depth.putIfAbsent(p, d) == null) {
-                        queue.add(p);
-                    }
-                }
-            }
             List<AncestorEntry> entries = new ArrayList<>();
-            depth.forEach((lot, d) -> entries.add(entry(lot, d)));
+            depths(node).forEach((lot, d) -> entries.add(entry(lot, d)));
             closures.put(node, entries);
             return entries;
         }
@@ -655,6 +635,14 @@ public final class LineageReference {
 
         /** Lot codes of the closure without entries (no facts or holds needed). */
         private Set<String> upstreamCodes(NodeKey node) {
+            return depths(node).keySet();
+        }
+
+        /**
+         * Breadth-first over lot parents: each closure lot at its shortest depth (at most {@link
+         * AncestorEntry#MAX_DEPTH}), not through hubs, the node itself left out.
+         */
+        private Map<String, Integer> depths(NodeKey node) {
             Map<String, Integer> depth = new TreeMap<>();
             ArrayDeque<String> queue = new ArrayDeque<>();
             String self = node.isLot() ? node.code() : null;
@@ -675,7 +663,7 @@ public final class LineageReference {
                     }
                 }
             }
-            return depth.keySet();
+            return depth;
         }
 
         private static void addAll(TreeMap<String, HoldEntry> into, Collection<HoldEntry> holds) {

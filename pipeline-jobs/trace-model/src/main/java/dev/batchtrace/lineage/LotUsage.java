@@ -94,18 +94,39 @@ public record LotUsage(
         TreeMap<String, Long> seqs = new TreeMap<>(a.shippedSeqs);
         b.shipped.forEach(
                 (id, l) -> {
-                    long sa = a.seqOf(id);
-                    long sb = b.seqOf(id);
-                    if (!a.shipped.containsKey(id) || sb > sa) {
-                        shipped.put(id, l);
-                    } else if (sb == sa) {
-                        shipped.put(id, largerLines(a.shipped.get(id), l));
-                    }
-                    if (sb > sa) {
-                        seqs.put(id, sb);
+                    DispatchLines merged =
+                            mergeDispatch(
+                                    a.shipped.containsKey(id)
+                                            ? new DispatchLines(a.seqOf(id), a.shipped.get(id))
+                                            : null,
+                                    new DispatchLines(b.seqOf(id), l));
+                    shipped.put(id, merged.lines());
+                    if (merged.seq() != a.seqOf(id)) {
+                        seqs.put(id, merged.seq());
                     }
                 });
         return new LotUsage(consumed, Merge.union(a.reversed, b.reversed), shipped, seqs);
+    }
+
+    /** One dispatch's lines of a lot, as the note was sent the {@code seq}-th time. */
+    public record DispatchLines(long seq, List<ShipmentLine> lines) {
+        public DispatchLines {
+            lines = lines == null ? List.of() : List.copyOf(lines);
+        }
+    }
+
+    /**
+     * The rule for one dispatch id: the higher sequence wins whole, equal ones keep the larger line
+     * list; {@code a} may be null (nothing yet).
+     */
+    public static DispatchLines mergeDispatch(DispatchLines a, DispatchLines b) {
+        if (a == null || b.seq() > a.seq()) {
+            return b;
+        }
+        if (b.seq() == a.seq()) {
+            return new DispatchLines(a.seq(), largerLines(a.lines(), b.lines()));
+        }
+        return a;
     }
 
     /**

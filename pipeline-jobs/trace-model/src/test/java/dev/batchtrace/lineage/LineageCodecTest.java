@@ -21,7 +21,7 @@ class LineageCodecTest {
                 Events.produced("E1", "WO-1", "SA-1", 5),
                 new InMemoryWorkOrderStore(),
                 messages::add);
-        DispatchLinks.apply(Events.dispatch("DN-1", "C-1", "SA-1"), messages::add);
+        InMemoryDispatchStore.applyAlone(Events.dispatch("DN-1", "C-1", "SA-1"), messages::add);
         messages.add(
                 LineageMessage.Closure.whole(
                         NodeKey.lot("SA-1"),

@@ -191,13 +191,6 @@ final class FlinkNodeStore implements NodeStore {
     private static final String REVERSED = "r/";
     private static final String SHIPPED = "s/";
 
-    /** One dispatch's lines of the lot, with the sequence the note was sent with (issue 10). */
-    record ShippedLines(long seq, List<ShipmentLine> lines) {
-        ShippedLines {
-            lines = lines == null ? List.of() : List.copyOf(lines);
-        }
-    }
-
     @Override
     public LotUsage lotUsage() {
         TreeMap<String, Consumption> consumed = new TreeMap<>();
@@ -214,7 +207,8 @@ final class FlinkNodeStore implements NodeStore {
                 } else if (key.startsWith(REVERSED)) {
                     reversed.add(key.substring(2));
                 } else if (key.startsWith(SHIPPED)) {
-                    ShippedLines item = LineageCodec.decodeValue(e.getValue(), ShippedLines.class);
+                    LotUsage.DispatchLines item =
+                            LineageCodec.decodeValue(e.getValue(), LotUsage.DispatchLines.class);
                     shipped.put(key.substring(2), item.lines());
                     shippedSeqs.put(key.substring(2), item.seq());
                 }
@@ -259,17 +253,14 @@ final class FlinkNodeStore implements NodeStore {
         }
         for (Map.Entry<String, List<ShipmentLine>> s : delta.shipped().entrySet()) {
             String key = SHIPPED + s.getKey();
-            ShippedLines before = FlinkState.get(lotUsage, key, ShippedLines.class);
-            long seq = delta.shippedSeqs().getOrDefault(s.getKey(), 0L);
-            // as LotUsage.merge: the higher sequence wins whole, equal ones keep the larger list
-            ShippedLines after;
-            if (before == null || seq > before.seq()) {
-                after = new ShippedLines(seq, s.getValue());
-            } else if (seq == before.seq()) {
-                after = new ShippedLines(seq, LotUsage.largerLines(before.lines(), s.getValue()));
-            } else {
-                after = before;
-            }
+            LotUsage.DispatchLines before =
+                    FlinkState.get(lotUsage, key, LotUsage.DispatchLines.class);
+            LotUsage.DispatchLines after =
+                    LotUsage.mergeDispatch(
+                            before,
+                            new LotUsage.DispatchLines(
+                                    delta.shippedSeqs().getOrDefault(s.getKey(), 0L),
+                                    s.getValue()));
             if (!after.equals(before)) {
                 FlinkState.put(lotUsage, key, after);
                 changed = true;

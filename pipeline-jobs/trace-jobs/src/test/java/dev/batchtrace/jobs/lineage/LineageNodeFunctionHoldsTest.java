@@ -21,11 +21,11 @@ import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.TraceAlertKind;
 import dev.batchtrace.events.TraceAlertStatus;
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.DispatchLinks;
 import dev.batchtrace.lineage.FlagHistory;
 import dev.batchtrace.lineage.GoodsReceipts;
 import dev.batchtrace.lineage.HoldAlert;
 import dev.batchtrace.lineage.HoldEntry;
+import dev.batchtrace.lineage.InMemoryDispatchStore;
 import dev.batchtrace.lineage.InMemoryWorkOrderStore;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.LineageMessage;
@@ -337,7 +337,7 @@ class LineageNodeFunctionHoldsTest {
                     out);
             LotUsages.apply(e, out);
         } else if (event instanceof DispatchNote n) {
-            DispatchLinks.apply(n, out);
+            InMemoryDispatchStore.applyAlone(n, out);
             LotUsages.apply(n, out);
         } else if (event instanceof LotFlag f) {
             LotFlags.apply(f, out);

@@ -1,10 +1,17 @@
 package dev.batchtrace.lineage;
 
+import dev.batchtrace.events.DispatchNote;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** {@link DispatchStore} on an insertion-ordered map, for tests and the batch simulation. */
 public final class InMemoryDispatchStore implements DispatchStore {
+
+    /** One note seen alone: as the first note of its dispatch id. */
+    public static void applyAlone(DispatchNote note, Consumer<LineageMessage> out) {
+        DispatchLinks.apply(note, new InMemoryDispatchStore(), out);
+    }
 
     private ShipmentFacts facts;
     private final Map<String, DispatchLotEmission> lots = new LinkedHashMap<>();
