@@ -3,6 +3,8 @@ package dev.batchtrace.cli;
 import dev.batchtrace.cli.bench.BenchReport;
 import dev.batchtrace.cli.bench.Convergence;
 import dev.batchtrace.cli.bench.ElasticsearchProbe;
+import dev.batchtrace.cli.bench.FlagProbe;
+import dev.batchtrace.cli.bench.FreshnessProbe;
 import dev.batchtrace.cli.bench.HistoryGraph;
 import dev.batchtrace.cli.bench.Percentiles;
 import dev.batchtrace.cli.bench.PostgresPeer;
@@ -25,6 +27,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -185,6 +188,33 @@ final class BenchCommand implements Callable<Integer> {
                     "Give up waiting for the documents after this long (default: ${DEFAULT-VALUE}).",
             defaultValue = "900")
     long timeoutSeconds;
+
+    @Option(
+            names = "--freshness-seconds",
+            paramLabel = "SECONDS",
+            description =
+                    "After the documents are right, publish freshness probes (a receipt and a"
+                            + " dispatch note of a new lot each) for this long and time each until"
+                            + " its effect is searchable; 0 skips (default: ${DEFAULT-VALUE}).",
+            defaultValue = "30")
+    long freshnessSeconds;
+
+    @Option(
+            names = "--freshness-rate",
+            paramLabel = "EVENTS_PER_S",
+            description =
+                    "Events per second of the freshness probes (default: half the sustained"
+                            + " end-to-end rate of the run).")
+    Double freshnessRate;
+
+    @Option(
+            names = "--flag-probe",
+            negatable = true,
+            description =
+                    "After the documents are right, put the lot that reaches the most shipments"
+                            + " on hold and time its alerts (default: on; --no-flag-probe skips).",
+            defaultValue = "true")
+    boolean flagProbe;
 
     @Option(
             names = "--queries",
@@ -385,6 +415,20 @@ final class BenchCommand implements Callable<Integer> {
                                 "%,d bytes, %,d Lucene docs (nested included)",
                                 index.storeBytes(),
                                 index.luceneDocs()));
+            }
+            if (converged.isPresent() && freshnessSeconds > 0) {
+                freshness(
+                        es,
+                        runId,
+                        topicOf,
+                        endpoints,
+                        freshnessRate != null
+                                ? freshnessRate
+                                : Math.max(2.0, published / converged.get() / 2),
+                        report);
+            }
+            if (converged.isPresent() && flagProbe) {
+                flagToAlerts(es, runId, topicOf, endpoints, graph, report);
             }
             if (converged.isPresent()) {
                 say("== Canonical questions: %d timed queries each on Elasticsearch", queries);
@@ -617,32 +661,180 @@ final class BenchCommand implements Callable<Integer> {
         return byRecord;
     }
 
+    /** Freshness at a steady rate (see {@link FreshnessProbe}), into the report. */
+    private void freshness(
+            ElasticsearchProbe es,
+            String runId,
+            Map<String, String> topicOf,
+            Endpoints endpoints,
+            double eventsPerSecond,
+            BenchReport report)
+            throws Exception {
+        int probes = (int) Math.max(10, Math.round(eventsPerSecond * freshnessSeconds / 2));
+        say(
+                "== Freshness: %,d probes (a receipt and a dispatch note each) at %,.0f events/s",
+                probes, eventsPerSecond);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        FreshnessProbe.Result result;
+        try (KafkaProducer<String, SpecificRecordBase> producer = producer(endpoints)) {
+            result =
+                    new FreshnessProbe(es, TraceIndex.LOTS.alias(), TraceIndex.SHIPMENTS.alias())
+                            .run(
+                                    runId,
+                                    probes,
+                                    eventsPerSecond,
+                                    event -> send(producer, topicOf, event, failure),
+                                    Duration.ofSeconds(Math.max(60, timeoutSeconds / 10)));
+        }
+        String where =
+                String.format(
+                        Locale.ROOT,
+                        "%,d probes at %,.0f events/s, polled every %d ms",
+                        result.probes(),
+                        result.eventsPerSecond(),
+                        FreshnessProbe.POLL.toMillis());
+        report.put("freshness", "probes", where);
+        report.put("freshness", "receipt -> lot searchable", percentiles(result.lotMillis()));
+        report.put(
+                "freshness",
+                "dispatch -> shipment searchable with the lot as ancestor",
+                percentiles(result.shipmentMillis()));
+        report.put("freshness", "probes not searchable in time", result.missing());
+        say(
+                "  lot p50 %s, shipment %s, %d not searchable in time",
+                percentiles(result.lotMillis()),
+                percentiles(result.shipmentMillis()),
+                result.missing());
+    }
+
+    /** Sends one event to the run's topic for its kind and waits for it to be written. */
+    private static void send(
+            KafkaProducer<String, SpecificRecordBase> producer,
+            Map<String, String> topicOf,
+            SpecificRecordBase event,
+            AtomicReference<Exception> failure) {
+        if (failure.get() != null) {
+            throw new IllegalStateException(failure.get().getMessage(), failure.get());
+        }
+        EventTopics.Topic contract = EventTopics.byClass(event.getClass());
+        producer.send(
+                new ProducerRecord<>(
+                        topicOf.get(contract.recordName()), contract.keyOf(event), event),
+                (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
+        producer.flush();
+    }
+
+    /** Flag -> alerts (see {@link FlagProbe}) on the lot that reaches the most shipments. */
+    private void flagToAlerts(
+            ElasticsearchProbe es,
+            String runId,
+            Map<String, String> topicOf,
+            Endpoints endpoints,
+            HistoryGraph graph,
+            BenchReport report)
+            throws Exception {
+        List<String> candidates = new ArrayList<>();
+        graph.lots().stream()
+                .filter(l -> l.startsWith("BULK-") || l.startsWith("SILO-"))
+                .forEach(candidates::add);
+        List<String> purchased = new ArrayList<>(graph.receipts().keySet());
+        Collections.shuffle(purchased, new Random(seed));
+        candidates.addAll(purchased.subList(0, Math.min(50, purchased.size())));
+        String lot = null;
+        int expected = 0;
+        for (String candidate : candidates) {
+            int shipments = graph.shipmentsDownstreamOf(candidate).size();
+            if (shipments > expected) {
+                lot = candidate;
+                expected = shipments;
+            }
+        }
+        if (lot == null) {
+            report.put("flag -> alerts", "probe", "skipped: no lot reaches a shipment");
+            return;
+        }
+        say("== Flag -> alerts: HOLD on %s, which reaches %,d shipments", lot, expected);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        FlagProbe.Result result;
+        try (KafkaProducer<String, SpecificRecordBase> producer = producer(endpoints)) {
+            result =
+                    new FlagProbe(es, TraceIndex.ALERTS.alias())
+                            .run(
+                                    "FLAG-" + runId,
+                                    lot,
+                                    expected,
+                                    flag -> send(producer, topicOf, flag, failure),
+                                    Duration.ofSeconds(Math.max(60, timeoutSeconds / 10)));
+        }
+        report.put(
+                "flag -> alerts",
+                "flagged lot",
+                String.format(
+                        Locale.ROOT,
+                        "%s (%,d shipments downstream: one AFFECTED_SHIPMENT alert each)",
+                        lot,
+                        expected));
+        report.put("flag -> alerts", "alerts found", result.alerts());
+        report.put(
+                "flag -> alerts",
+                "flag published -> last alert raised",
+                result.lastRaisedMillis(),
+                "ms");
+        report.put(
+                "flag -> alerts",
+                "flag published -> all alerts searchable",
+                result.allSearchableMillis() < 0
+                        ? "NOT within the timeout"
+                        : String.format(Locale.ROOT, "%.0f ms", result.allSearchableMillis()));
+        say(
+                "  %,d of %,d alerts; last raised %.0f ms after the flag, all searchable after %.0f ms",
+                result.alerts(), expected, result.lastRaisedMillis(), result.allSearchableMillis());
+    }
+
+    private static String percentiles(Percentiles p) {
+        return p == null
+                ? "none searchable"
+                : String.format(
+                        Locale.ROOT,
+                        "p50 %.0f / p99 %.0f / max %.0f ms",
+                        p.p50(),
+                        p.p99(),
+                        p.max());
+    }
+
+    private static KafkaProducer<String, SpecificRecordBase> producer(Endpoints endpoints) {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        endpoints.kafkaBootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        120_000,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        60_000),
+                new StringSerializer(),
+                new AvroKafkaSerializer<>(
+                        new ConfluentSchemaRegistryClient(
+                                RegistrySettings.of(endpoints.schemaRegistryUrl()))));
+    }
+
     private long publish(
             List<SpecificRecordBase> events, Map<String, String> topicOf, Endpoints endpoints)
             throws Exception {
         AtomicLong acknowledged = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, SpecificRecordBase> producer =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                endpoints.kafkaBootstrapServers(),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                                true,
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                20,
-                                ProducerConfig.BATCH_SIZE_CONFIG,
-                                256 * 1024,
-                                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                                120_000,
-                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                                60_000),
-                        new StringSerializer(),
-                        new AvroKafkaSerializer<>(
-                                new ConfluentSchemaRegistryClient(
-                                        RegistrySettings.of(endpoints.schemaRegistryUrl()))))) {
+        try (KafkaProducer<String, SpecificRecordBase> producer = producer(endpoints)) {
             long lastReport = System.nanoTime();
             long started = lastReport;
             long sent = 0;

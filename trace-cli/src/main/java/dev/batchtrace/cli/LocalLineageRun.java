@@ -70,9 +70,10 @@ final class LocalLineageRun {
      * for the new code (a new state the old runs never filled, a changed meaning): runs written by
      * another version are then not resumed, and the next run recomputes from the topics. 2:
      * balance, QC, machine runs, work-order windows (issues 4 and 5). 3: runs of version 2 may hold
-     * machine runs lost to a slow-starting input (issue 13); recompute them.
+     * machine runs lost to a slow-starting input (issue 13); recompute them. 4: closure slots and
+     * difference messages (issue 9). 5: a lot's facts as one entry per source and a summary.
      */
-    static final String STATE_VERSION = "4";
+    static final String STATE_VERSION = "5";
 
     /** The file in a run folder that names the state version of its checkpoints. */
     static final String STATE_VERSION_FILE = "state-version";

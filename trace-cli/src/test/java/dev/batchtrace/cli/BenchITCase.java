@@ -51,6 +51,8 @@ class BenchITCase {
                                 "tiny",
                                 "--queries",
                                 "20",
+                                "--freshness-seconds",
+                                "5",
                                 "--timeout",
                                 "400",
                                 "--json",
@@ -82,6 +84,27 @@ class BenchITCase {
             assertTrue(cost.path(figure).path("value").asLong() > 0, figure + ": " + cost);
         }
         assertTrue(report.path("index size").path("trace-lots-v1").asText().contains("bytes"));
+        // every freshness probe's effects became searchable, and the figures say how fast
+        JsonNode freshness = report.path("freshness");
+        assertEquals(
+                0, freshness.path("probes not searchable in time").asInt(-1), freshness.toString());
+        assertTrue(
+                freshness.path("receipt -> lot searchable").asText().startsWith("p50 "),
+                freshness.toString());
+        assertTrue(
+                freshness
+                        .path("dispatch -> shipment searchable with the lot as ancestor")
+                        .asText()
+                        .startsWith("p50 "),
+                freshness.toString());
+        // the flag on the lot reaching the most shipments raised one alert per shipment
+        JsonNode flag = report.path("flag -> alerts");
+        assertTrue(
+                flag.path("flagged lot").asText().contains("shipments downstream"),
+                flag.toString());
+        assertTrue(
+                flag.path("flag published -> all alerts searchable").asText().endsWith(" ms"),
+                flag.toString());
         JsonNode questions = report.path("elasticsearch questions");
         assertEquals(3, questions.size(), questions.toString());
         questions.forEach(q -> assertTrue(q.asText().contains("took p50"), q.asText()));

@@ -2,6 +2,7 @@ package dev.batchtrace.lineage;
 
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.WorkOrderEvent;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -167,11 +168,15 @@ public record LotFacts(
         String chosenKey = null;
         LotFacts chosen = null;
         LotFacts outputs = null;
+        // quantities gathered once: merging them per source would copy a growing map each time
+        TreeMap<String, Double> quantities = new TreeMap<>();
         for (Map.Entry<String, LotSource> e : sources.entrySet()) {
             LotFacts f = e.getValue().facts();
             if (e.getValue().reversed() || f == null) {
                 continue;
             }
+            f.quantities.forEach((source, qty) -> quantities.merge(source, qty, Math::max));
+            f = f.flatWithoutQuantities();
             if (PURCHASED.equals(f.kind())) {
                 receipts = mergeFlat(receipts, f);
                 if (chosen == null || earlier(f, e.getKey(), chosen, chosenKey)) {
@@ -220,7 +225,7 @@ public record LotFacts(
                 all.supplierId,
                 all.supplierName,
                 all.supplierLotCode,
-                all.quantities,
+                quantities,
                 all.unit,
                 all.site,
                 all.receivedAt,
@@ -260,7 +265,7 @@ public record LotFacts(
     }
 
     /** The sources; facts from before sources existed count as one legacy source. */
-    private static SortedMap<String, LotSource> sourcesOf(LotFacts f) {
+    static SortedMap<String, LotSource> sourcesOf(LotFacts f) {
         if (!f.sources.isEmpty()) {
             return f.sources;
         }
@@ -276,15 +281,41 @@ public record LotFacts(
                     null, null, null, null, null, null, null, null, null, null, null, null, null,
                     null, null, null, null, null);
 
-    private LotFacts withoutSources() {
-        return flat(
+    /** The flat facts without quantities and sources (a summary's, see {@link LotFactsSummary}). */
+    LotFacts flatWithoutQuantities() {
+        return withoutSources().withQuantities(null);
+    }
+
+    /**
+     * Flat facts with one total quantity (null: none), as one source: what a {@link
+     * LotFactsSummary} shows documents and alerts.
+     */
+    LotFacts withTotal(Double total) {
+        TreeMap<String, Double> q = new TreeMap<>();
+        if (total != null) {
+            q.put(LEGACY_SOURCE, total);
+        }
+        LotFacts flat = flatWithoutQuantities().withQuantities(q);
+        return flat.withSources(new TreeMap<>(Map.of(LEGACY_SOURCE, LotSource.of(0, flat))));
+    }
+
+    private LotFacts withQuantities(SortedMap<String, Double> q) {
+        return with(q, sources);
+    }
+
+    private LotFacts withSources(SortedMap<String, LotSource> s) {
+        return with(quantities, s);
+    }
+
+    private LotFacts with(SortedMap<String, Double> q, SortedMap<String, LotSource> s) {
+        return new LotFacts(
                 kind,
                 materialCode,
                 materialName,
                 supplierId,
                 supplierName,
                 supplierLotCode,
-                quantities,
+                q,
                 unit,
                 site,
                 receivedAt,
@@ -297,7 +328,12 @@ public record LotFacts(
                 workOrderStartedAt,
                 workOrderCompletedAt,
                 unitCost,
-                currency);
+                currency,
+                s);
+    }
+
+    private LotFacts withoutSources() {
+        return with(quantities, null);
     }
 
     private static Map<String, Double> nonNull(Map<String, Double> m) {
@@ -449,14 +485,23 @@ public record LotFacts(
                 Merge.larger(a.currency, b.currency));
     }
 
-    /** Total quantity over all source events (summed in source-id order: bit-exact), or null. */
+    /**
+     * Total quantity over all source events, or null: summed exactly and rounded once, so it does
+     * not depend on the order the sources are added in (a summary adds them as they come).
+     */
     public Double quantity() {
-        if (quantities.isEmpty()) {
+        BigDecimal sum = exactSum(this);
+        return sum == null ? null : sum.doubleValue();
+    }
+
+    /** The exact sum of the quantities (finite: the decoders refuse others), or null: none. */
+    static BigDecimal exactSum(LotFacts facts) {
+        if (facts == null || facts.quantities.isEmpty()) {
             return null;
         }
-        double sum = 0;
-        for (double q : quantities.values()) {
-            sum += q;
+        BigDecimal sum = BigDecimal.ZERO;
+        for (double q : facts.quantities.values()) {
+            sum = sum.add(new BigDecimal(q));
         }
         return sum;
     }

@@ -56,10 +56,7 @@ public final class NodeProtocol {
         NodeKey newChild = null;
 
         if (message instanceof LineageMessage.LotFactsUpdate f) {
-            LotFacts before = store.lotFacts();
-            LotFacts after = LotFacts.merge(before, f.facts());
-            if (!after.equals(before)) {
-                store.putLotFacts(after);
+            if (store.mergeLotFacts(f.facts())) {
                 docChanged = true;
                 selfInputs = true;
             }

@@ -10,10 +10,59 @@ import java.util.Map;
  */
 public interface NodeStore {
 
-    /** ValueState: the lot's facts. */
-    LotFacts lotFacts();
+    /**
+     * ValueState: the summary of the lot's facts (null: no live source), what documents and alerts
+     * read; its sources are kept one entry each beside it ({@link #lotSource}).
+     */
+    LotFactsSummary lotFactsSummary();
 
-    void putLotFacts(LotFacts facts);
+    void putLotFactsSummary(LotFactsSummary summary);
+
+    /** MapState source key (receiptId or output eventId) -> what that source says of the lot. */
+    LotSource lotSource(String key);
+
+    void putLotSource(String key, LotSource source);
+
+    Iterable<Map.Entry<String, LotSource>> lotSources();
+
+    /** The lot's facts as documents and alerts read them (flat, one total quantity), or null. */
+    default LotFacts lotFacts() {
+        LotFactsSummary summary = lotFactsSummary();
+        return summary == null ? null : summary.asFacts();
+    }
+
+    /**
+     * Merges one source's facts into the lot's (issue 9: a silo filled 20,000 times writes one
+     * source entry and its summary per filling, not every source); whether the summary changed.
+     */
+    default boolean mergeLotFacts(LotFacts delta) {
+        LotFactsSummary before = lotFactsSummary();
+        LotFactsSummary after =
+                LotFactsSummary.merge(
+                        before,
+                        new LotFactsSummary.Sources() {
+                            @Override
+                            public LotSource source(String key) {
+                                return lotSource(key);
+                            }
+
+                            @Override
+                            public void putSource(String key, LotSource source) {
+                                putLotSource(key, source);
+                            }
+
+                            @Override
+                            public Iterable<Map.Entry<String, LotSource>> sources() {
+                                return lotSources();
+                            }
+                        },
+                        delta);
+        if (java.util.Objects.equals(after, before)) {
+            return false;
+        }
+        putLotFactsSummary(after);
+        return true;
+    }
 
     /** ValueState: the shipment's facts. */
     ShipmentFacts shipmentFacts();

@@ -60,10 +60,13 @@ public final class WorkOrderLinks {
                 if (!kept.equals(old)) {
                     store.putConsumption(event.getEventId(), kept);
                     changed = true;
-                    if (old != null && !old.lotCode().equals(kept.lotCode())) {
-                        reconcileLot(workOrderId, old.lotCode(), store, out);
+                    if (!store.isReversed(event.getEventId())
+                            && (old == null || !old.lotCode().equals(kept.lotCode()))) {
+                        if (old != null) {
+                            consumed(workOrderId, old.lotCode(), -1, store, out);
+                        }
+                        consumed(workOrderId, kept.lotCode(), +1, store, out);
                     }
-                    reconcileLot(workOrderId, kept.lotCode(), store, out);
                 }
             }
             case CONSUMPTION_REVERSED -> {
@@ -75,7 +78,7 @@ public final class WorkOrderLinks {
                 Consumption c = store.consumption(reversed);
                 if (c != null) {
                     changed = true;
-                    reconcileLot(workOrderId, c.lotCode(), store, out);
+                    consumed(workOrderId, c.lotCode(), -1, store, out);
                 }
             }
             case OUTPUT_PRODUCED -> {
@@ -84,7 +87,8 @@ public final class WorkOrderLinks {
                 }
                 String eventId = event.getEventId();
                 String key = outputKey(eventId, lot);
-                if (store.output(key) == null) {
+                boolean newOutput = store.output(key) == null;
+                if (newOutput) {
                     store.putOutput(key, lot);
                     changed = true;
                 }
@@ -102,7 +106,9 @@ public final class WorkOrderLinks {
                             new LineageMessage.LotFactsUpdate(
                                     NodeKey.lot(lot), LotFacts.fromOutput(event)));
                     sendRun(eventId, lot, after, out);
-                    reconcileProducedLot(workOrderId, lot, store, out);
+                    if (newOutput) {
+                        produced(workOrderId, lot, +1, store, out);
+                    }
                 }
             }
             case OUTPUT_REVERSED -> {
@@ -112,6 +118,7 @@ public final class WorkOrderLinks {
                 }
                 store.markOutputReversed(reversed);
                 changed = true;
+                // a reversal is rare: finding its outputs by reading them all is fine
                 for (Map.Entry<String, String> output : store.outputs()) {
                     if (outputEventId(output.getKey()).equals(reversed)) {
                         // the output's facts (and run window) leave the lot; edges follow
@@ -119,7 +126,7 @@ public final class WorkOrderLinks {
                                 new LineageMessage.LotFactsUpdate(
                                         NodeKey.lot(output.getValue()),
                                         LotFacts.reversedOutput(reversed)));
-                        reconcileProducedLot(workOrderId, output.getValue(), store, out);
+                        produced(workOrderId, output.getValue(), -1, store, out);
                     }
                 }
             }
@@ -155,64 +162,58 @@ public final class WorkOrderLinks {
         return nl < 0 ? outputKey : outputKey.substring(0, nl);
     }
 
-    /**
-     * Lots the work order produces now: named by an output that is not reversed, sorted. A lot
-     * marked produced by state from before outputs were kept (no output recorded) counts too.
-     */
+    /** Lots the work order produces now: named by an output that is not reversed, sorted. */
     public static SortedSet<String> activeProducedLots(WorkOrderStore store) {
         TreeSet<String> active = new TreeSet<>();
-        TreeSet<String> withOutputs = new TreeSet<>();
-        for (Map.Entry<String, String> output : store.outputs()) {
-            withOutputs.add(output.getValue());
-            if (!store.isOutputReversed(outputEventId(output.getKey()))) {
-                active.add(output.getValue());
-            }
-        }
         for (String lot : store.producedLotCodes()) {
-            if (!withOutputs.contains(lot)) {
+            if (store.activeOutputs(lot) > 0) {
                 active.add(lot);
             }
         }
         return active;
     }
 
-    /** Edges of every active consumed lot to {@code lot}, present while the lot is produced. */
-    private static void reconcileProducedLot(
-            String workOrderId, String lot, WorkOrderStore store, Consumer<LineageMessage> out) {
-        boolean produced = activeProducedLots(store).contains(lot);
-        for (String consumed : activeConsumedLots(store)) {
-            reconcileEdge(workOrderId, consumed, lot, produced, store, out);
-        }
-    }
-
     /** Lots with at least one consumption that is not reversed, sorted. */
     public static SortedSet<String> activeConsumedLots(WorkOrderStore store) {
         TreeSet<String> lots = new TreeSet<>();
-        for (Map.Entry<String, Consumption> c : store.consumptions()) {
-            if (!store.isReversed(c.getKey())) {
-                lots.add(c.getValue().lotCode());
-            }
-        }
+        store.activelyConsumedLotCodes().forEach(lots::add);
         return lots;
     }
 
-    private static boolean isActive(String lot, WorkOrderStore store) {
-        for (Map.Entry<String, Consumption> c : store.consumptions()) {
-            if (c.getValue().lotCode().equals(lot) && !store.isReversed(c.getKey())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void reconcileLot(
+    /**
+     * One consumption of {@code lot} more or less; when the lot starts or stops being consumed its
+     * edges to every produced lot follow (the only moment they change).
+     */
+    private static void consumed(
             String workOrderId,
-            String consumed,
+            String lot,
+            int delta,
             WorkOrderStore store,
             Consumer<LineageMessage> out) {
-        boolean active = isActive(consumed, store);
-        for (String produced : activeProducedLots(store)) {
-            reconcileEdge(workOrderId, consumed, produced, active, store, out);
+        int before = store.activeConsumptions(lot);
+        int after = Math.max(0, before + delta);
+        store.putActiveConsumptions(lot, after);
+        if ((before > 0) != (after > 0)) {
+            for (String produced : activeProducedLots(store)) {
+                reconcileEdge(workOrderId, lot, produced, after > 0, store, out);
+            }
+        }
+    }
+
+    /** One output naming {@code lot} more or less; edges follow when it starts or stops. */
+    private static void produced(
+            String workOrderId,
+            String lot,
+            int delta,
+            WorkOrderStore store,
+            Consumer<LineageMessage> out) {
+        int before = store.activeOutputs(lot);
+        int after = Math.max(0, before + delta);
+        store.putActiveOutputs(lot, after);
+        if ((before > 0) != (after > 0)) {
+            for (String consumed : activeConsumedLots(store)) {
+                reconcileEdge(workOrderId, consumed, lot, after > 0, store, out);
+            }
         }
     }
 

@@ -59,6 +59,23 @@ public interface WorkOrderStore {
      * checks and machine runs follow them); the lots it produces now: {@link
      * WorkOrderLinks#activeProducedLots}.
      */
+    /**
+     * MapState consumed lot code -> how many of the work order's consumptions of it are not
+     * reversed (0 deletes): whether a lot is consumed, without reading every consumption (issue 9:
+     * a silo's filling order consumes 20,000 lots).
+     */
+    int activeConsumptions(String lotCode);
+
+    void putActiveConsumptions(String lotCode, int count);
+
+    /** The lots with a consumption that is not reversed. */
+    Iterable<String> activelyConsumedLotCodes();
+
+    /** MapState produced lot code -> how many outputs naming it are not reversed (0 deletes). */
+    int activeOutputs(String lotCode);
+
+    void putActiveOutputs(String lotCode, int count);
+
     boolean isProduced(String lotCode);
 
     void markProduced(String lotCode);

@@ -10,7 +10,8 @@ public final class InMemoryNodeStore implements NodeStore {
     private QcChecks qcChecks;
     private MachineRunSummaries machineRuns;
 
-    private LotFacts lotFacts;
+    private LotFactsSummary lotFactsSummary;
+    private final Map<String, LotSource> lotSources = new TreeMap<>();
     private ShipmentFacts shipmentFacts;
     private final Map<NodeKey, Link> parents = new TreeMap<>();
     private final Map<NodeKey, Link> children = new TreeMap<>();
@@ -22,13 +23,28 @@ public final class InMemoryNodeStore implements NodeStore {
     private LotUsage lotUsage;
 
     @Override
-    public LotFacts lotFacts() {
-        return lotFacts;
+    public LotFactsSummary lotFactsSummary() {
+        return lotFactsSummary;
     }
 
     @Override
-    public void putLotFacts(LotFacts facts) {
-        this.lotFacts = facts;
+    public void putLotFactsSummary(LotFactsSummary summary) {
+        this.lotFactsSummary = summary;
+    }
+
+    @Override
+    public LotSource lotSource(String key) {
+        return lotSources.get(key);
+    }
+
+    @Override
+    public void putLotSource(String key, LotSource source) {
+        lotSources.put(key, source);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, LotSource>> lotSources() {
+        return lotSources.entrySet();
     }
 
     @Override

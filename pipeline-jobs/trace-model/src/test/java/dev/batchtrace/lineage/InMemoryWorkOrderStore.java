@@ -18,6 +18,41 @@ public final class InMemoryWorkOrderStore implements WorkOrderStore {
     private final Map<String, EdgeEmission> edges = new LinkedHashMap<>();
     private final Map<String, String> outputs = new LinkedHashMap<>();
     private final Set<String> reversedOutputs = new LinkedHashSet<>();
+    private final Map<String, Integer> activeConsumptions = new LinkedHashMap<>();
+    private final Map<String, Integer> activeOutputs = new LinkedHashMap<>();
+
+    @Override
+    public int activeConsumptions(String lotCode) {
+        return activeConsumptions.getOrDefault(lotCode, 0);
+    }
+
+    @Override
+    public void putActiveConsumptions(String lotCode, int count) {
+        putOrRemove(activeConsumptions, lotCode, count);
+    }
+
+    @Override
+    public Iterable<String> activelyConsumedLotCodes() {
+        return activeConsumptions.keySet();
+    }
+
+    @Override
+    public int activeOutputs(String lotCode) {
+        return activeOutputs.getOrDefault(lotCode, 0);
+    }
+
+    @Override
+    public void putActiveOutputs(String lotCode, int count) {
+        putOrRemove(activeOutputs, lotCode, count);
+    }
+
+    private static void putOrRemove(Map<String, Integer> counts, String lotCode, int count) {
+        if (count > 0) {
+            counts.put(lotCode, count);
+        } else {
+            counts.remove(lotCode);
+        }
+    }
 
     @Override
     public String output(String outputEventId) {

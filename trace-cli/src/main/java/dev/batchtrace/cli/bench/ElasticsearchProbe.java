@@ -104,8 +104,17 @@ public final class ElasticsearchProbe {
 
     public Timed search(String indices, String body) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        HttpResponse<String> response = send("POST", "/" + indices + "/_search", body);
+        JsonNode answer = answer(indices, body);
         double roundTrip = (System.nanoTime() - started) / 1e6;
+        return new Timed(
+                answer.path("took").asLong(),
+                roundTrip,
+                answer.path("hits").path("total").path("value").asLong());
+    }
+
+    /** One search's whole answer (for counts and aggregations), or an IOException. */
+    public JsonNode answer(String indices, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("POST", "/" + indices + "/_search", body);
         if (response.statusCode() != 200) {
             throw new IOException(
                     "search on "
@@ -115,11 +124,7 @@ public final class ElasticsearchProbe {
                             + " "
                             + response.body());
         }
-        JsonNode answer = JSON.readTree(response.body());
-        return new Timed(
-                answer.path("took").asLong(),
-                roundTrip,
-                answer.path("hits").path("total").path("value").asLong());
+        return JSON.readTree(response.body());
     }
 
     /** Per concrete index: documents (Lucene, nested ones included) and store size in bytes. */

@@ -2,6 +2,8 @@ package dev.batchtrace.jobs.lineage;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -10,8 +12,18 @@ import org.apache.flink.streaming.api.TimerService;
 /**
  * Per key, at most one pending processing-time timer after which the key's trace document is
  * written: a burst of changes (a closure wave, a work order's events) becomes one document write.
+ *
+ * <p>Paced (issue 9): a key whose last document took at least {@link #SLOW_BUILD_MILLIS} to build
+ * (a silo lot reads its 20,000 parents, its filling order 20,000 consumptions) waits {@link #PACE}
+ * times that long before the next, at most {@link #MAX_DELAY_MILLIS}, so building such a document
+ * takes at most a tenth of the task's time. The pace is kept per task, not in state: a restore
+ * forgets it, which only means one quick write.
  */
 final class DocumentTimer {
+
+    static final long SLOW_BUILD_MILLIS = 20;
+    static final long PACE = 10;
+    static final long MAX_DELAY_MILLIS = 5_000;
 
     /** Processing time of the pending document timer; null when the document is not dirty. */
     static ValueStateDescriptor<Long> descriptor() {
@@ -20,16 +32,28 @@ final class DocumentTimer {
 
     private final ValueState<Long> pending;
     private final long coalesceMillis;
+    private final boolean paced;
+    private final Map<Object, Long> slowBuilds = new HashMap<>();
 
     DocumentTimer(ValueState<Long> pending, Duration coalesceDelay) {
+        this(pending, coalesceDelay, false);
+    }
+
+    /**
+     * @param paced whether slow documents are written less often (jobs: yes; harness tests: no)
+     */
+    DocumentTimer(ValueState<Long> pending, Duration coalesceDelay, boolean paced) {
         this.pending = pending;
         this.coalesceMillis = coalesceDelay.toMillis();
+        this.paced = paced;
     }
 
     /** After a change of the document: a timer unless one is pending. */
-    void changed(boolean documentChanged, TimerService timers) throws IOException {
+    void changed(boolean documentChanged, TimerService timers, Object key) throws IOException {
         if (documentChanged && pending.value() == null) {
-            long at = timers.currentProcessingTime() + coalesceMillis;
+            long at =
+                    timers.currentProcessingTime()
+                            + delayMillis(coalesceMillis, paced ? slowBuilds.get(key) : null);
             timers.registerProcessingTimeTimer(at);
             pending.update(at);
         }
@@ -38,5 +62,25 @@ final class DocumentTimer {
     /** When the timer fires: the document is written now, the next change starts a new timer. */
     void fired() {
         pending.clear();
+    }
+
+    /** How long the key's document took to build and send. */
+    void built(Object key, long millis) {
+        if (!paced) {
+            return;
+        }
+        if (millis >= SLOW_BUILD_MILLIS) {
+            slowBuilds.put(key, millis);
+        } else {
+            slowBuilds.remove(key);
+        }
+    }
+
+    /** The wait before writing a document whose last build took {@code lastBuildMillis}. */
+    static long delayMillis(long coalesceMillis, Long lastBuildMillis) {
+        if (lastBuildMillis == null || lastBuildMillis < SLOW_BUILD_MILLIS) {
+            return coalesceMillis;
+        }
+        return Math.max(coalesceMillis, Math.min(MAX_DELAY_MILLIS, PACE * lastBuildMillis));
     }
 }

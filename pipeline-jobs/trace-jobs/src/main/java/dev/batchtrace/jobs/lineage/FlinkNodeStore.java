@@ -7,7 +7,8 @@ import dev.batchtrace.lineage.FlagHistory;
 import dev.batchtrace.lineage.HoldCount;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.Link;
-import dev.batchtrace.lineage.LotFacts;
+import dev.batchtrace.lineage.LotFactsSummary;
+import dev.batchtrace.lineage.LotSource;
 import dev.batchtrace.lineage.LotUsage;
 import dev.batchtrace.lineage.MachineRunSummaries;
 import dev.batchtrace.lineage.Merge;
@@ -33,6 +34,7 @@ import org.apache.flink.api.common.state.ValueState;
 final class FlinkNodeStore implements NodeStore {
 
     private final ValueState<byte[]> lotFacts;
+    private final MapState<String, byte[]> lotSources;
     private final ValueState<byte[]> shipmentFacts;
     private final MapState<String, byte[]> parents;
     private final MapState<String, byte[]> children;
@@ -47,6 +49,7 @@ final class FlinkNodeStore implements NodeStore {
 
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
+            MapState<String, byte[]> lotSources,
             ValueState<byte[]> shipmentFacts,
             MapState<String, byte[]> parents,
             MapState<String, byte[]> children,
@@ -61,6 +64,7 @@ final class FlinkNodeStore implements NodeStore {
         this.qcChecks = qcChecks;
         this.machineRuns = machineRuns;
         this.lotFacts = lotFacts;
+        this.lotSources = lotSources;
         this.shipmentFacts = shipmentFacts;
         this.parents = parents;
         this.children = children;
@@ -73,13 +77,28 @@ final class FlinkNodeStore implements NodeStore {
     }
 
     @Override
-    public LotFacts lotFacts() {
-        return FlinkState.value(lotFacts, LotFacts.class);
+    public LotFactsSummary lotFactsSummary() {
+        return FlinkState.value(lotFacts, LotFactsSummary.class);
     }
 
     @Override
-    public void putLotFacts(LotFacts facts) {
-        FlinkState.update(lotFacts, facts);
+    public void putLotFactsSummary(LotFactsSummary summary) {
+        FlinkState.update(lotFacts, summary);
+    }
+
+    @Override
+    public LotSource lotSource(String key) {
+        return FlinkState.get(lotSources, key, LotSource.class);
+    }
+
+    @Override
+    public void putLotSource(String key, LotSource source) {
+        FlinkState.put(lotSources, key, source);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, LotSource>> lotSources() {
+        return FlinkState.entries(lotSources, LotSource.class);
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.batchtrace.lineage.MachineRunSummaries;
 import dev.batchtrace.lineage.QcChecks;
 import dev.batchtrace.lineage.WorkOrderFacts;
 import dev.batchtrace.lineage.WorkOrderStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,6 +27,8 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     private final ValueState<byte[]> machineRuns;
     private final MapState<String, byte[]> outputs;
     private final MapState<String, Boolean> reversedOutputs;
+    private final MapState<String, Integer> activeConsumptions;
+    private final MapState<String, Integer> activeOutputs;
 
     FlinkWorkOrderStore(
             ValueState<byte[]> facts,
@@ -35,7 +39,11 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
             ValueState<byte[]> qcChecks,
             ValueState<byte[]> machineRuns,
             MapState<String, byte[]> outputs,
-            MapState<String, Boolean> reversedOutputs) {
+            MapState<String, Boolean> reversedOutputs,
+            MapState<String, Integer> activeConsumptions,
+            MapState<String, Integer> activeOutputs) {
+        this.activeConsumptions = activeConsumptions;
+        this.activeOutputs = activeOutputs;
         this.outputs = outputs;
         this.reversedOutputs = reversedOutputs;
         this.qcChecks = qcChecks;
@@ -85,6 +93,58 @@ final class FlinkWorkOrderStore implements WorkOrderStore {
     @Override
     public void markReversed(String consumptionEventId) {
         FlinkState.mark(reversed, consumptionEventId);
+    }
+
+    @Override
+    public int activeConsumptions(String lotCode) {
+        return count(activeConsumptions, lotCode);
+    }
+
+    @Override
+    public void putActiveConsumptions(String lotCode, int count) {
+        putCount(activeConsumptions, lotCode, count);
+    }
+
+    @Override
+    public Iterable<String> activelyConsumedLotCodes() {
+        try {
+            List<String> lots = new ArrayList<>();
+            activeConsumptions.keys().forEach(lots::add);
+            return lots;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the work order's consumed lots", e);
+        }
+    }
+
+    @Override
+    public int activeOutputs(String lotCode) {
+        return count(activeOutputs, lotCode);
+    }
+
+    @Override
+    public void putActiveOutputs(String lotCode, int count) {
+        putCount(activeOutputs, lotCode, count);
+    }
+
+    private static int count(MapState<String, Integer> counts, String lotCode) {
+        try {
+            Integer n = counts.get(lotCode);
+            return n == null ? 0 : n;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the work order's lot counts", e);
+        }
+    }
+
+    private static void putCount(MapState<String, Integer> counts, String lotCode, int count) {
+        try {
+            if (count > 0) {
+                counts.put(lotCode, count);
+            } else {
+                counts.remove(lotCode);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the work order's lot counts", e);
+        }
     }
 
     @Override

@@ -296,7 +296,7 @@ public final class LineageJob {
                                 workOrderAttachments.keyBy(
                                         WorkOrderAttachment::workOrderId, Types.STRING))
                         .process(
-                                new WorkOrderLinksFunction(coalesceDelay),
+                                new WorkOrderLinksFunction(coalesceDelay, true),
                                 LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_WORK_ORDER_LINKS)
                         .name("work order -> edges + produced lot facts");
@@ -341,7 +341,7 @@ public final class LineageJob {
                                 feedback)
                         .keyBy(message -> message.target().toString(), Types.STRING)
                         .process(
-                                new LineageNodeFunction(coalesceDelay, hubFanIn),
+                                new LineageNodeFunction(coalesceDelay, hubFanIn, true),
                                 LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_LINEAGE_NODES)
                         .name("lineage node: closure protocol");

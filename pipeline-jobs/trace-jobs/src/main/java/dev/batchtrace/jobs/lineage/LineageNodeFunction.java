@@ -68,8 +68,14 @@ public class LineageNodeFunction
     private static final TypeInformation<byte[]> BYTES =
             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
 
+    /** LotFactsSummary: the lot's flat facts and exact quantity, derived from its sources. */
     public static final ValueStateDescriptor<byte[]> LOT_FACTS =
-            new ValueStateDescriptor<>("lot-facts", BYTES);
+            new ValueStateDescriptor<>("lot-facts-summary", BYTES);
+
+    /** source key (receiptId, output eventId) -> LotSource: one entry per source (issue 9). */
+    public static final MapStateDescriptor<String, byte[]> LOT_SOURCES =
+            new MapStateDescriptor<>("lot-sources", Types.STRING, BYTES);
+
     public static final ValueStateDescriptor<byte[]> SHIPMENT_FACTS =
             new ValueStateDescriptor<>("shipment-facts", BYTES);
 
@@ -122,6 +128,7 @@ public class LineageNodeFunction
 
     private final Duration coalesceDelay;
     private final int hubFanIn;
+    private final boolean paced;
 
     private transient FlinkNodeStore store;
     private transient DocumentTimer documentTimer;
@@ -136,8 +143,16 @@ public class LineageNodeFunction
      *     trace-closures}, not copied into every descendant)
      */
     public LineageNodeFunction(Duration coalesceDelay, int hubFanIn) {
+        this(coalesceDelay, hubFanIn, false);
+    }
+
+    /**
+     * @param paced whether slow documents are written less often (see {@link DocumentTimer})
+     */
+    public LineageNodeFunction(Duration coalesceDelay, int hubFanIn, boolean paced) {
         this.coalesceDelay = coalesceDelay;
         this.hubFanIn = hubFanIn;
+        this.paced = paced;
     }
 
     @Override
@@ -145,6 +160,7 @@ public class LineageNodeFunction
         store =
                 new FlinkNodeStore(
                         getRuntimeContext().getState(LOT_FACTS),
+                        getRuntimeContext().getMapState(LOT_SOURCES),
                         getRuntimeContext().getState(SHIPMENT_FACTS),
                         getRuntimeContext().getMapState(PARENTS),
                         getRuntimeContext().getMapState(CHILDREN),
@@ -157,7 +173,8 @@ public class LineageNodeFunction
                         getRuntimeContext().getState(QC_CHECKS),
                         getRuntimeContext().getState(MACHINE_RUNS));
         documentTimer =
-                new DocumentTimer(getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay);
+                new DocumentTimer(
+                        getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay, paced);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
     }
 
@@ -182,19 +199,21 @@ public class LineageNodeFunction
                         hubFanIn,
                         out::collect,
                         member -> context.output(DOCUMENTS, DocumentUpdate.of(member)));
-        documentTimer.changed(documentChanged, context.timerService());
+        documentTimer.changed(documentChanged, context.timerService(), context.getCurrentKey());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<LineageMessage> out)
             throws Exception {
         documentTimer.fired();
+        long started = System.nanoTime();
         NodeKey node = NodeKey.parse(context.getCurrentKey());
         context.output(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, store)));
         sendAlertChanges(
                 node,
                 Instant.ofEpochMilli(context.timerService().currentProcessingTime()),
                 context);
+        documentTimer.built(context.getCurrentKey(), (System.nanoTime() - started) / 1_000_000);
     }
 
     /**

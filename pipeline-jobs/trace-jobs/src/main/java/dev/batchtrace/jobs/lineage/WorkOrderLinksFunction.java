@@ -81,16 +81,33 @@ public class WorkOrderLinksFunction
     public static final MapStateDescriptor<String, Boolean> REVERSED_OUTPUTS =
             new MapStateDescriptor<>("reversed-outputs", Types.STRING, Types.BOOLEAN);
 
+    /** consumed lot code -> consumptions of it not reversed (issue 9: no scan per event). */
+    public static final MapStateDescriptor<String, Integer> ACTIVE_CONSUMPTIONS =
+            new MapStateDescriptor<>("active-consumptions", Types.STRING, Types.INT);
+
+    /** produced lot code -> outputs naming it not reversed. */
+    public static final MapStateDescriptor<String, Integer> ACTIVE_OUTPUTS =
+            new MapStateDescriptor<>("active-outputs", Types.STRING, Types.INT);
+
     /** processing time of the pending document timer; null when the document is not dirty. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
     private final Duration coalesceDelay;
+    private final boolean paced;
 
     private transient FlinkWorkOrderStore store;
     private transient DocumentTimer documentTimer;
 
     public WorkOrderLinksFunction(Duration coalesceDelay) {
+        this(coalesceDelay, false);
+    }
+
+    /**
+     * @param paced whether slow documents are written less often (see {@link DocumentTimer})
+     */
+    public WorkOrderLinksFunction(Duration coalesceDelay, boolean paced) {
         this.coalesceDelay = coalesceDelay;
+        this.paced = paced;
     }
 
     @Override
@@ -105,16 +122,21 @@ public class WorkOrderLinksFunction
                         getRuntimeContext().getState(QC_CHECKS),
                         getRuntimeContext().getState(MACHINE_RUNS),
                         getRuntimeContext().getMapState(OUTPUTS),
-                        getRuntimeContext().getMapState(REVERSED_OUTPUTS));
+                        getRuntimeContext().getMapState(REVERSED_OUTPUTS),
+                        getRuntimeContext().getMapState(ACTIVE_CONSUMPTIONS),
+                        getRuntimeContext().getMapState(ACTIVE_OUTPUTS));
         documentTimer =
-                new DocumentTimer(getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay);
+                new DocumentTimer(
+                        getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay, paced);
     }
 
     @Override
     public void processElement1(
             WorkOrderEvent event, Context context, Collector<LineageMessage> out) throws Exception {
         documentTimer.changed(
-                WorkOrderLinks.apply(event, store, out::collect), context.timerService());
+                WorkOrderLinks.apply(event, store, out::collect),
+                context.timerService(),
+                context.getCurrentKey());
     }
 
     @Override
@@ -123,15 +145,18 @@ public class WorkOrderLinksFunction
             throws Exception {
         documentTimer.changed(
                 WorkOrderAttachments.apply(attachment, store, out::collect),
-                context.timerService());
+                context.timerService(),
+                context.getCurrentKey());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<LineageMessage> out)
             throws Exception {
         documentTimer.fired();
+        long started = System.nanoTime();
         context.output(
                 DOCUMENTS,
                 DocumentUpdate.of(TraceDocuments.workOrder(context.getCurrentKey(), store)));
+        documentTimer.built(context.getCurrentKey(), (System.nanoTime() - started) / 1_000_000);
     }
 }

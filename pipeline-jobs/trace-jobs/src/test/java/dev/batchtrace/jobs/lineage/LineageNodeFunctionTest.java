@@ -256,6 +256,7 @@ class LineageNodeFunctionTest {
         backend.setCurrentKey(node.toString());
         return new FlinkNodeStore(
                 value(backend, LineageNodeFunction.LOT_FACTS),
+                map(backend, LineageNodeFunction.LOT_SOURCES),
                 value(backend, LineageNodeFunction.SHIPMENT_FACTS),
                 map(backend, LineageNodeFunction.PARENTS),
                 map(backend, LineageNodeFunction.CHILDREN),

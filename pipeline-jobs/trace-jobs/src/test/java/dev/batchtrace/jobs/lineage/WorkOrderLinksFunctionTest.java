@@ -325,7 +325,9 @@ class WorkOrderLinksFunctionTest {
                 value(backend, WorkOrderLinksFunction.QC_CHECKS),
                 value(backend, WorkOrderLinksFunction.MACHINE_RUNS),
                 map(backend, WorkOrderLinksFunction.OUTPUTS),
-                map(backend, WorkOrderLinksFunction.REVERSED_OUTPUTS));
+                map(backend, WorkOrderLinksFunction.REVERSED_OUTPUTS),
+                map(backend, WorkOrderLinksFunction.ACTIVE_CONSUMPTIONS),
+                map(backend, WorkOrderLinksFunction.ACTIVE_OUTPUTS));
     }
 
     private ValueState<Long> timerOf(String workOrderId) throws Exception {
