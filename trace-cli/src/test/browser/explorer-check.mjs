@@ -1,5 +1,6 @@
 // Drives the trace explorer in headless Chromium for ExplorerITCase: search, graph, re-centre,
-// live alert, recall view, CSV download, screenshot. Prints progress lines and one
+// live alert, recall view, CSV and XLSX downloads, screenshot, a unit by its serial number and
+// the exposure view of its batch with its downloads. Prints progress lines and one
 // "RESULT {json}" line with what the page showed; the Java test asserts on it.
 // usage: node explorer-check.mjs BASE_URL OUT_DIR LIVE_ALERT_ID
 import chromium from '@sparticuz/chromium';
@@ -20,6 +21,17 @@ async function graph(page) {
     marks: [...svg.querySelectorAll('g.node')].flatMap((g) => [...g.querySelectorAll('text')]
       .filter((t) => /HOLD|QC FAIL/.test(t.textContent)).map((t) => g.dataset.id + ' ' + t.textContent)),
   }));
+}
+
+// Clicks a download link and waits for the file (Chromium renames its partial file when done).
+// Returns the text (encoding given) or the file's path; null when it did not arrive.
+async function download(page, selector, dir, name, encoding) {
+  const file = path.join(dir, name);
+  fs.rmSync(file, { force: true });
+  await page.click(selector);
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!fs.existsSync(file)) return null;
+  return encoding ? fs.readFileSync(file, encoding) : file;
 }
 
 const browser = await puppeteer.launch({
@@ -82,10 +94,9 @@ try {
   fs.mkdirSync(downloads, { recursive: true });
   const cdp = await page.createCDPSession();
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
-  await page.click('#csv-customers');
-  const file = path.join(downloads, 'recall-RM-261102-01-customers.csv');
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
-  result.csv = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+  result.csv = await download(page, '#csv-customers', downloads, 'recall-RM-261102-01-customers.csv', 'utf8');
+  // the same report as one spreadsheet (the Java test reads the file)
+  result.recallXlsx = await download(page, '#xlsx-recall', downloads, 'recall-RM-261102-01.xlsx', null);
 
   // 7. a pasted URL opens the view directly: the lot that failed QC
   await page.goto(base + '/lot/FG-261102-02', { waitUntil: 'domcontentloaded' });
@@ -94,6 +105,24 @@ try {
   await page.goto(base + '/lot/NO-SUCH-LOT', { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#error');
   result.unknown = await page.$eval('#error', (e) => e.textContent);
+
+  // 8. the Wednesday call: a unit's serial number in the search box finds its unit
+  await page.goto(base + '/', { waitUntil: 'domcontentloaded' });
+  await page.type('#q', 'TC100-000612');
+  await page.click('#search button');
+  await page.waitForSelector('#unit-results');
+  result.unitSearchUrl = page.url();
+  result.units = await page.$$eval('#unit-results tbody tr', (trs) => trs.map((tr) =>
+    [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+
+  // 9. who else is exposed: the exposure view of its batch, its CSV and spreadsheet downloads
+  await page.click('#unit-results a[href="/exposure/FG-261102-02"]');
+  await page.waitForSelector('#exposure-customers');
+  result.exposureUrl = page.url();
+  result.exposureRawLots = await page.$$eval('#exposure-raw-lots tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  result.exposureCustomers = await page.$$eval('#exposure-customers tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  result.exposureCsv = await download(page, '#csv-exposure-customers', downloads, 'FG-261102-02-exposure-customers.csv', 'utf8');
+  result.exposureXlsx = await download(page, '#xlsx-exposure', downloads, 'FG-261102-02-exposure.xlsx', null);
 } catch (e) {
   result.errors.push('failed: ' + e.message);
 } finally {

@@ -153,7 +153,8 @@ async function showExposure(code, material) {
     el('p', { class: 'sub' }, [r.batch.materialCode, r.batch.workOrderId, material ? 'material ' + material : null,
       `${r.tookMs} ms`].filter(Boolean).join(' · ')),
     el('p', { class: 'links' }, link('/lot/' + enc(code), 'Genealogy'), 'CSV: ',
-      csv('exposure-raw-lots.csv'), csv('exposure-lots.csv'), csv('exposure-shipments.csv'), csv('exposure-customers.csv')),
+      csv('exposure-raw-lots.csv'), csv('exposure-lots.csv'), csv('exposure-shipments.csv'), csv('exposure-customers.csv'),
+      'Spreadsheet: ', el('a', { href: '/exposure/' + enc(code) + '/exposure.xlsx' + query, id: 'xlsx-exposure', download: '' }, 'exposure.xlsx')),
     el('h2', {}, `Raw-material lots: ${r.rawLots.length}`),
     table(['level', 'raw lot', 'material', 'supplier / supplier lot', 'other work orders', 'lots made', 'shipments'],
       r.rawLots.map((l) => [l.lot.level === null ? '?' : l.lot.level, link('/lot/' + enc(l.lot.lotCode), l.lot.lotCode),
@@ -337,7 +338,8 @@ async function showRecall(code) {
     el('h1', {}, 'Mock recall of lot ' + r.lotCode + ' ', badges({ onHold: lot.onHold, qcStatus: lot.facts.qcStatus })),
     el('p', { class: 'sub' }, [lot.facts.kind, lot.facts.materialCode, lot.facts.materialName,
       lot.quantity !== null ? num(lot.quantity) + ' ' + (lot.unit || '') : null].filter(Boolean).join(' · ')),
-    el('p', { class: 'links' }, link('/lot/' + enc(code), 'Genealogy'), 'CSV: ', csv('lots.csv'), csv('shipments.csv'), csv('customers.csv'), csv('summary.csv')),
+    el('p', { class: 'links' }, link('/lot/' + enc(code), 'Genealogy'), 'CSV: ', csv('lots.csv'), csv('shipments.csv'), csv('customers.csv'), csv('summary.csv'),
+      'Spreadsheet: ', el('a', { href: '/recall/' + enc(code) + '/recall.xlsx', id: 'xlsx-recall', download: '' }, 'recall.xlsx')),
   ];
   for (const hold of lot.holds) {
     parts.push(el('p', {}, el('span', { class: 'badge hold' }, 'ON HOLD'), ` ${hold.flagId} ${hold.severity || ''} since ${day(hold.since)}: ${hold.reason || ''}`));

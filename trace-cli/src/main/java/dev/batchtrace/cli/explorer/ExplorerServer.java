@@ -5,6 +5,8 @@ import dev.batchtrace.cli.query.ExposureReport;
 import dev.batchtrace.cli.query.LotTrace;
 import dev.batchtrace.cli.query.RecallCsv;
 import dev.batchtrace.cli.query.RecallReport;
+import dev.batchtrace.cli.query.ReportTable;
+import dev.batchtrace.cli.query.ReportXlsx;
 import dev.batchtrace.cli.query.TraceQueries;
 import dev.batchtrace.cli.query.TraceQueryException;
 import dev.batchtrace.cli.query.UnitQueries;
@@ -12,6 +14,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -35,6 +38,14 @@ public final class ExplorerServer implements AutoCloseable {
 
     /** Search hits per index shown for one text. */
     static final int SEARCH_HITS = 50;
+
+    /**
+     * The recall view's workbook, {@code /recall/CODE/recall.xlsx}: its four CSV files as sheets.
+     */
+    public static final String RECALL_XLSX = "recall.xlsx";
+
+    /** The exposure view's workbook, {@code /exposure/CODE/exposure.xlsx}. */
+    public static final String EXPOSURE_XLSX = "exposure.xlsx";
 
     /**
      * How to serve.
@@ -229,9 +240,18 @@ public final class ExplorerServer implements AutoCloseable {
     private static void recallCsv(Context ctx, TraceQueries queries) throws IOException {
         String code = ctx.pathParam("code");
         String file = ctx.pathParam("file");
+        if (file.equals(RECALL_XLSX)) {
+            xlsx(ctx, "recall-" + code + ".xlsx", RecallCsv.tables(queries.recall(code)));
+            return;
+        }
         if (!RecallCsv.FILES.contains(file)) {
             throw new NotFoundResponse(
-                    "no recall file " + file + "; one of " + String.join(", ", RecallCsv.FILES));
+                    "no recall file "
+                            + file
+                            + "; one of "
+                            + String.join(", ", RecallCsv.FILES)
+                            + ", "
+                            + RECALL_XLSX);
         }
         RecallReport report = queries.recall(code);
         StringWriter csv = new StringWriter();
@@ -276,12 +296,21 @@ public final class ExplorerServer implements AutoCloseable {
     private static void exposureCsv(Context ctx, UnitQueries units) throws IOException {
         String code = ctx.pathParam("code");
         String file = ctx.pathParam("file");
+        if (file.equals(EXPOSURE_XLSX)) {
+            xlsx(
+                    ctx,
+                    code + "-exposure.xlsx",
+                    ExposureCsv.tables(units.exposure(code, limits(ctx))));
+            return;
+        }
         if (!ExposureCsv.FILES.contains(file)) {
             throw new NotFoundResponse(
                     "no exposure file "
                             + file
                             + "; one of "
-                            + String.join(", ", ExposureCsv.FILES));
+                            + String.join(", ", ExposureCsv.FILES)
+                            + ", "
+                            + EXPOSURE_XLSX);
         }
         ExposureReport report = units.exposure(code, limits(ctx));
         StringWriter csv = new StringWriter();
@@ -291,6 +320,16 @@ public final class ExplorerServer implements AutoCloseable {
                         "Content-Disposition",
                         "attachment; filename=\"" + safeName(code + "-" + file) + "\"")
                 .result(csv.toString());
+    }
+
+    /** The workbook of a report: its CSV files as sheets. */
+    private static void xlsx(Context ctx, String name, List<ReportTable> tables)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ReportXlsx.write(tables, bytes);
+        ctx.contentType(ReportXlsx.CONTENT_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"" + safeName(name) + "\"")
+                .result(bytes.toByteArray());
     }
 
     private static void graphFile(Context ctx, TraceQueries queries, int maxPerLevel) {

@@ -47,6 +47,30 @@ public final class ExposureCsv {
 
     /** One of the {@link #FILES} into {@code out} (the caller closes it). */
     public static void write(ExposureReport report, String file, Writer out) throws IOException {
+        ReportTable table = table(report, file);
+        CsvSchema.Builder schema = CsvSchema.builder();
+        table.columns().forEach(schema::addColumn);
+        try (SequenceWriter csv =
+                MAPPER.writer(schema.build().withHeader())
+                        .without(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+                        .writeValues(out)) {
+            for (List<String> row : table.rows()) {
+                csv.write(row);
+            }
+        }
+    }
+
+    /** The {@link #FILES} as tables, in that order (the XLSX download's sheets). */
+    public static List<ReportTable> tables(ExposureReport report) {
+        return FILES.stream().map(file -> table(report, file)).toList();
+    }
+
+    /**
+     * One of the {@link #FILES} as a table.
+     *
+     * @throws IllegalArgumentException for another file name
+     */
+    public static ReportTable table(ExposureReport report, String file) {
         List<List<String>> rows = new ArrayList<>();
         List<String> columns;
         switch (file) {
@@ -152,16 +176,7 @@ public final class ExposureCsv {
                     throw new IllegalArgumentException(
                             "no exposure file " + file + "; one of " + String.join(", ", FILES));
         }
-        CsvSchema.Builder schema = CsvSchema.builder();
-        columns.forEach(schema::addColumn);
-        try (SequenceWriter csv =
-                MAPPER.writer(schema.build().withHeader())
-                        .without(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
-                        .writeValues(out)) {
-            for (List<String> row : rows) {
-                csv.write(row);
-            }
-        }
+        return new ReportTable(file, columns, rows);
     }
 
     private static List<String> row(Object... cells) {

@@ -45,11 +45,20 @@ public final class RecallCsv {
             case LOTS -> write(out, LOT_COLUMNS, lots(report));
             case SHIPMENTS -> write(out, SHIPMENT_COLUMNS, shipments(report));
             case CUSTOMERS -> write(out, CUSTOMER_COLUMNS, customers(report));
-            case SUMMARY -> write(out, List.of("field", "value"), summary(report));
+            case SUMMARY -> write(out, SUMMARY_COLUMNS, summary(report));
             default ->
                     throw new IllegalArgumentException(
                             "no recall file " + file + "; one of " + String.join(", ", FILES));
         }
+    }
+
+    /** The four files as tables, in the order of {@link #FILES} (the XLSX download's sheets). */
+    public static List<ReportTable> tables(RecallReport report) {
+        return List.of(
+                new ReportTable(LOTS, LOT_COLUMNS, lots(report)),
+                new ReportTable(SHIPMENTS, SHIPMENT_COLUMNS, shipments(report)),
+                new ReportTable(CUSTOMERS, CUSTOMER_COLUMNS, customers(report)),
+                new ReportTable(SUMMARY, SUMMARY_COLUMNS, summary(report)));
     }
 
     /** Writes the four files into {@code directory} (created if missing); returns their paths. */
@@ -59,9 +68,11 @@ public final class RecallCsv {
         files.add(write(directory.resolve(LOTS), LOT_COLUMNS, lots(report)));
         files.add(write(directory.resolve(SHIPMENTS), SHIPMENT_COLUMNS, shipments(report)));
         files.add(write(directory.resolve(CUSTOMERS), CUSTOMER_COLUMNS, customers(report)));
-        files.add(write(directory.resolve(SUMMARY), List.of("field", "value"), summary(report)));
+        files.add(write(directory.resolve(SUMMARY), SUMMARY_COLUMNS, summary(report)));
         return files;
     }
+
+    static final List<String> SUMMARY_COLUMNS = List.of("field", "value");
 
     static final List<String> LOT_COLUMNS =
             List.of(

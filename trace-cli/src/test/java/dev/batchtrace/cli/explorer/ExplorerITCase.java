@@ -8,8 +8,14 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.json.JsonData;
 import dev.batchtrace.cli.CliRun;
+import dev.batchtrace.cli.export.XlsxCells;
+import dev.batchtrace.cli.query.ExposureCsv;
+import dev.batchtrace.cli.query.RecallCsv;
+import dev.batchtrace.cli.query.ReportTable;
+import dev.batchtrace.cli.query.ReportXlsx;
 import dev.batchtrace.cli.query.SampleDayDocuments;
 import dev.batchtrace.cli.query.TraceQueries;
+import dev.batchtrace.cli.query.UnitQueries;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
@@ -54,6 +60,7 @@ class ExplorerITCase {
 
     private static ElasticsearchClient client;
     private static TraceQueries queries;
+    private static UnitQueries unitQueries;
     private static ExplorerServer server;
     private static String base;
     private static String elasticsearchUrl;
@@ -67,10 +74,11 @@ class ExplorerITCase {
         IndexTemplates.install(client, line -> {});
         SampleDayDocuments.index(client, RAISED);
         queries = new TraceQueries(client, url);
+        unitQueries = new UnitQueries(client, url);
         server =
                 ExplorerServer.start(
                         queries,
-                        new dev.batchtrace.cli.query.UnitQueries(client, url),
+                        unitQueries,
                         new ExplorerServer.Settings(
                                 "127.0.0.1", 0, null, null, null, 12, Duration.ofMillis(300)));
         base = "http://127.0.0.1:" + server.port();
@@ -180,6 +188,73 @@ class ExplorerITCase {
         assertTrue(csv.body().startsWith("customerId,customerName,"), csv.body());
         assertEquals(4, csv.body().strip().split("\n").length, csv.body());
         assertEquals(404, get("/exposure/FG-261102-02/other.csv").statusCode());
+
+        // the same four tables as one spreadsheet, narrowed the same way
+        HttpResponse<byte[]> xlsx =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                base
+                                                        + "/exposure/FG-261102-02/exposure.xlsx"
+                                                        + "?material=PCBA-TC100"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, xlsx.statusCode());
+        assertEquals(
+                ReportXlsx.CONTENT_TYPE, xlsx.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(
+                "attachment; filename=\"FG-261102-02-exposure.xlsx\"",
+                xlsx.headers().firstValue("Content-Disposition").orElse(null));
+        Path file = Files.createDirectories(Path.of("target", "explorer-it")).resolve("pcba.xlsx");
+        Files.write(file, xlsx.body());
+        assertSameTables(
+                ExposureCsv.tables(
+                        unitQueries.exposure(
+                                "FG-261102-02",
+                                new UnitQueries.Limits("PCBA-TC100", null, null, null))),
+                file);
+        assertEquals(4, XlsxCells.read(file, 4).size(), "header and three customers to call");
+        assertEquals(404, get("/recall/RM-261102-01/recall.xls").statusCode());
+    }
+
+    /** Summary fields that differ between two reports of the same documents. */
+    private static final Set<String> RUN_DEPENDENT =
+            Set.of("generatedAt", "elasticsearchMs", "totalMs");
+
+    /**
+     * The workbook has one sheet per table, in order, each with the table's header and rows: text
+     * and numbers as the CSV has them, times as date cells (numbers in the sheet).
+     */
+    static void assertSameTables(List<ReportTable> tables, Path xlsx) throws Exception {
+        assertEquals(
+                tables.stream().map(ReportTable::sheetName).toList(), XlsxCells.sheetNames(xlsx));
+        for (int i = 0; i < tables.size(); i++) {
+            ReportTable table = tables.get(i);
+            List<List<String>> sheet = XlsxCells.read(xlsx, i + 1);
+            assertEquals(table.columns(), sheet.get(0), table.file());
+            assertEquals(table.rows().size() + 1, sheet.size(), table.file() + ": rows");
+            for (int r = 0; r < table.rows().size(); r++) {
+                List<String> expected = table.rows().get(r);
+                List<String> actual = sheet.get(r + 1);
+                if (table.file().equals(RecallCsv.SUMMARY)
+                        && RUN_DEPENDENT.contains(expected.get(0))) {
+                    // when and how fast this report was made: the download's own values
+                    assertEquals(expected.get(0), actual.get(0));
+                    assertTrue(actual.size() == 2 && !actual.get(1).isEmpty(), actual.toString());
+                    continue;
+                }
+                for (int c = 0; c < expected.size(); c++) {
+                    String cell = c < actual.size() ? actual.get(c) : "";
+                    String where = table.file() + " row " + (r + 1) + " " + table.columns().get(c);
+                    if (ReportXlsx.TIME_COLUMNS.contains(table.columns().get(c))
+                            && !expected.get(c).isEmpty()) {
+                        assertTrue(cell.matches("\\d+(\\.\\d+)?"), where + ": a date cell " + cell);
+                    } else {
+                        assertEquals(expected.get(c), cell, where);
+                    }
+                }
+            }
+        }
     }
 
     @Test
@@ -357,6 +432,15 @@ class ExplorerITCase {
                         + "C-200,Nordic Climate AB,pcs,150,1,DN-26-7002,0\n"
                         + "C-400,Casa Clima S.r.l.,pcs,200,1,DN-26-7004,0\n",
                 result.get("csv").asString());
+        assertTrue(result.get("recallXlsx").isString(), "recall.xlsx downloaded: " + result);
+        Path recallXlsx = Path.of(result.get("recallXlsx").asString());
+        assertSameTables(RecallCsv.tables(queries.recall("RM-261102-01")), recallXlsx);
+        assertEquals(
+                List.of("lots", "shipments", "customers", "summary"),
+                XlsxCells.sheetNames(recallXlsx));
+        assertEquals(
+                List.of("C-400", "Casa Clima S.r.l.", "pcs", "200", "1", "DN-26-7004", "0"),
+                XlsxCells.read(recallXlsx, 3).get(3));
 
         JsonNode direct = result.get("direct");
         assertEquals("lot:FG-261102-02", direct.get("center").asString());
@@ -367,6 +451,46 @@ class ExplorerITCase {
                 result.get("unknown").asString().contains("lot NO-SUCH-LOT is unknown"),
                 result.get("unknown").asString());
         assertTrue(Files.size(out.resolve("explorer.png")) > 10_000, "screenshot");
+
+        // the Wednesday call: the serial's unit, made in FG-261102-02, shipped to ThermoPro
+        assertEquals(base + "/search?q=TC100-000612", result.get("unitSearchUrl").asString());
+        JsonNode unitRows = result.get("units");
+        assertEquals(1, unitRows.size(), unitRows.toString());
+        List<String> unit = strings(unitRows.get(0));
+        assertEquals(List.of("TC100-000612", "TC-100", "FG-261102-02"), unit.subList(0, 3));
+        assertEquals("DN-26-7003", unit.get(4));
+        assertTrue(unit.get(5).startsWith("C-300 "), unit.toString());
+
+        // who else is exposed: every raw lot of the batch, all four customers
+        assertEquals(base + "/exposure/FG-261102-02", result.get("exposureUrl").asString());
+        assertEquals(
+                Set.of(
+                        "RM-261102-02",
+                        "RM-261102-03",
+                        "RM-261102-04",
+                        "RM-261102-06",
+                        "RM-261102-07",
+                        "RM-261102-08"),
+                Set.copyOf(strings(result.get("exposureRawLots"))));
+        Set<String> customerIds = new TreeSet<>();
+        result.get("exposureCustomers").forEach(c -> customerIds.add(c.asString().split(" ")[0]));
+        assertEquals(Set.of("C-100", "C-200", "C-300", "C-400"), customerIds);
+        String exposureCsv = result.get("exposureCsv").asString();
+        List<String> csvLines = exposureCsv.strip().lines().toList();
+        assertEquals(
+                "customerId,customerName,dispatchIds,quantities,firstShippedAt,lastShippedAt",
+                csvLines.get(0));
+        assertEquals(5, csvLines.size(), "header and four customers: " + exposureCsv);
+        assertTrue(result.get("exposureXlsx").isString(), "exposure.xlsx downloaded: " + result);
+        Path exposureXlsx = Path.of(result.get("exposureXlsx").asString());
+        List<ReportTable> exposure =
+                ExposureCsv.tables(
+                        unitQueries.exposure(
+                                "FG-261102-02", new UnitQueries.Limits(null, null, null, null)));
+        assertSameTables(exposure, exposureXlsx);
+        assertEquals(7, XlsxCells.read(exposureXlsx, 1).size(), "header and six raw lots");
+        assertEquals(5, XlsxCells.read(exposureXlsx, 4).size(), "header and four customers");
+        assertEquals(csvLines.get(0), String.join(",", XlsxCells.read(exposureXlsx, 4).get(0)));
     }
 
     /** A new alert, as the lineage job would index it while the page is open. */

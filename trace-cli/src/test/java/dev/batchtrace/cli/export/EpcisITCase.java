@@ -1,6 +1,7 @@
 package dev.batchtrace.cli.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -34,9 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code trace export epcis} and {@code trace import epcis} on the sample factory day: the document
- * passes the EPCIS 2.0 schema's rules ({@link EpcisStructure}), and importing it gives back events
- * from which the batch reference computes the same genealogy as from the day itself.
+ * {@code trace export epcis} and {@code trace import epcis} on the sample factory day: the
+ * documents are valid against GS1's EPCIS 2.0 JSON schema ({@link Gs1EpcisSchema}) and pass the
+ * rules written out in {@link EpcisStructure}, and importing one gives back events from which the
+ * batch reference computes the same genealogy as from the day itself.
  */
 class EpcisITCase {
 
@@ -125,6 +127,33 @@ class EpcisITCase {
                 5,
                 EpcisStructure.violations(broken).size(),
                 EpcisStructure.violations(broken).toString());
+    }
+
+    @Test
+    void theDocumentsAreValidAgainstGs1sEpcisJsonSchema() throws Exception {
+        Gs1EpcisSchema schema = Gs1EpcisSchema.load();
+        // a finished lot, the held resin lot (forward: shipments) and the lot that failed QC
+        JsonNode doc = null;
+        for (String lot : List.of("FG-261102-01", "RM-261102-01", "FG-261102-02")) {
+            doc = export(lot);
+            assertTrue(doc.path("epcisBody").path("eventList").size() >= 8, lot);
+            assertEquals(List.of(), schema.violations(doc), lot);
+        }
+
+        // the schema can fail: each of these is refused on its own
+        ObjectNode noAction = (ObjectNode) doc.deepCopy();
+        ((ObjectNode) noAction.path("epcisBody").path("eventList").get(0)).put("action", "MOVE");
+        assertFalse(schema.violations(noAction).isEmpty(), "MOVE is no EPCIS action");
+        ObjectNode badTime = (ObjectNode) doc.deepCopy();
+        ((ObjectNode) badTime.path("epcisBody").path("eventList").get(0))
+                .put("eventTime", "yesterday");
+        assertFalse(schema.violations(badTime).isEmpty(), "eventTime is a date-time");
+        ObjectNode unknownField = (ObjectNode) doc.deepCopy();
+        ((ObjectNode) unknownField.path("epcisBody").path("eventList").get(0))
+                .put("lotNumber", "x");
+        assertFalse(
+                schema.violations(unknownField).isEmpty(),
+                "a field outside EPCIS needs a namespace prefix");
     }
 
     @Test

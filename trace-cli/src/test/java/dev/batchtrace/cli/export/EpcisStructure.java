@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The rules of GS1's EPCIS 2.0 JSON schema (gs1/EPCIS, JSON-Schema/: EPCIS-Document, event
  * definitions, ObjectEvent, TransformationEvent, bizStep, disposition, source/destination types)
- * that our documents touch, written out as checks: the schema files are not shipped in a Maven or
- * npm package we can use here, and we keep no copy of them.
+ * that our documents touch, written out as checks with readable messages. The schema itself is
+ * checked too ({@link Gs1EpcisSchema}, from the npm package that ships it); these checks run
+ * without npm and name the rule a document breaks.
  */
 final class EpcisStructure {
 

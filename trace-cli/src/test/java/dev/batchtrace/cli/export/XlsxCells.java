@@ -16,11 +16,11 @@ import org.w3c.dom.NodeList;
  * Reads the first sheet of an XLSX file as text cells with the JDK alone (an XLSX is zipped XML);
  * fastexcel-reader's commons-compress clashes with the older commons-io on this classpath.
  */
-final class XlsxCells {
+public final class XlsxCells {
 
     private XlsxCells() {}
 
-    static String entry(Path xlsx, String name) throws IOException {
+    public static String entry(Path xlsx, String name) throws IOException {
         try (ZipFile zip = new ZipFile(xlsx.toFile())) {
             var entry = zip.getEntry(name);
             if (entry == null) {
@@ -33,7 +33,22 @@ final class XlsxCells {
     /**
      * Rows of the first sheet; a missing cell is "", a shared string its text, a number as written.
      */
-    static List<List<String>> read(Path xlsx) throws Exception {
+    public static List<List<String>> read(Path xlsx) throws Exception {
+        return read(xlsx, 1);
+    }
+
+    /** The sheet names in the workbook's order (sheet 1 first). */
+    public static List<String> sheetNames(Path xlsx) throws Exception {
+        List<String> names = new ArrayList<>();
+        NodeList sheets = xml(entry(xlsx, "xl/workbook.xml")).getElementsByTagName("sheet");
+        for (int i = 0; i < sheets.getLength(); i++) {
+            names.add(((Element) sheets.item(i)).getAttribute("name"));
+        }
+        return names;
+    }
+
+    /** Rows of sheet {@code number} (from 1, as the file names them: xl/worksheets/sheetN.xml). */
+    public static List<List<String>> read(Path xlsx, int number) throws Exception {
         List<String> shared = new ArrayList<>();
         try (ZipFile zip = new ZipFile(xlsx.toFile())) {
             if (zip.getEntry("xl/sharedStrings.xml") != null) {
@@ -46,7 +61,8 @@ final class XlsxCells {
         }
         List<List<String>> rows = new ArrayList<>();
         NodeList rowNodes =
-                xml(entry(xlsx, "xl/worksheets/sheet1.xml")).getElementsByTagName("row");
+                xml(entry(xlsx, "xl/worksheets/sheet" + number + ".xml"))
+                        .getElementsByTagName("row");
         for (int r = 0; r < rowNodes.getLength(); r++) {
             List<String> row = new ArrayList<>();
             NodeList cells = ((Element) rowNodes.item(r)).getElementsByTagName("c");

@@ -232,6 +232,62 @@ class KafkaTopicsAndUsersTest {
                                         "batchtrace-cli")));
     }
 
+    @ParameterizedTest
+    @MethodSource("variants")
+    void everyInputTopicHasOneGatewayThatPublishesItAndGatewaysWriteNothingElse(
+            Kustomize.Rendered rendered) {
+        Map<String, KafkaUser> users = users(rendered);
+        assertEquals(List.of(), publisherProblems(users));
+    }
+
+    @Test
+    void anInputWithoutPublisherOrAGatewayWritingOutputsIsFound() {
+        Map<String, KafkaUser> users = new HashMap<>(users(Kustomize.base()));
+        // the quality system's user dropped, the MES gateway's user given the PLC one's grants
+        users.remove("gateway-quality");
+        KafkaUser plc = users.get("gateway-plc");
+        users.put("gateway-mes", plc);
+        KafkaUser lineage = users.get("batchtrace-lineage");
+        users.put("gateway-plc", lineage);
+        List<String> problems = publisherProblems(users);
+        assertTrue(problems.contains("quality.lot-flags: published by []"), problems.toString());
+        assertTrue(
+                problems.contains("gateway-plc may write trace.documents, not an input topic"),
+                problems.toString());
+    }
+
+    /**
+     * Each input topic of the contract is written by exactly one gateway user; no gateway may write
+     * a topic that is not an input (the jobs' outputs, their feedback and documents).
+     */
+    static List<String> publisherProblems(Map<String, KafkaUser> users) {
+        List<String> problems = new ArrayList<>();
+        List<String> gateways =
+                users.keySet().stream().filter(n -> n.startsWith("gateway-")).sorted().toList();
+        for (String input : EventTopics.inputTopicNames()) {
+            Usage publishing = new Usage(Set.of(), Set.of(input), "none", Set.of());
+            List<String> publishers =
+                    gateways.stream()
+                            .filter(g -> missingGrants(users.get(g), publishing).isEmpty())
+                            .toList();
+            if (publishers.size() != 1) {
+                problems.add(input + ": published by " + publishers);
+            }
+        }
+        for (String gateway : gateways) {
+            for (AclRule rule : acls(users.get(gateway))) {
+                if (rule.getResource() instanceof AclRuleTopicResource topic
+                        && rule.getOperations().contains(AclOperation.WRITE)
+                        && !(topic.getPatternType() != AclResourcePatternType.PREFIX
+                                && EventTopics.inputTopicNames().contains(topic.getName()))) {
+                    problems.add(
+                            gateway + " may write " + topic.getName() + ", not an input topic");
+                }
+            }
+        }
+        return problems;
+    }
+
     @Test
     void aMissingGrantIsFound() {
         Kustomize.Rendered rendered = Kustomize.base();
