@@ -6,6 +6,7 @@ import static dev.batchtrace.lineage.Events.produced;
 import static dev.batchtrace.lineage.Events.receipt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.events.DispatchLine;
 import dev.batchtrace.events.DispatchNote;
@@ -94,6 +95,58 @@ class UnitsTest {
                 List.of("C-2"), docs.get("trace-units/PROD-WO-1/SN-1").source().get("customerIds"));
         assertEquals(List.of(), docs.get("trace-units/PROD-WO-1/SN-2").source().get("dispatchIds"));
         assertNull(docs.get("trace-units/PROD-WO-1/SN-3"));
+    }
+
+    /**
+     * A lot of 100,000 units (issue 10): published as four partial outputs and shipped on four
+     * notes of 25,000 serials each (one event with all 100,000 would be about 1.3 MB, over Kafka's
+     * default 1 MB record limit; 25,000 are about 0.33 MB). Every unit is its own small document;
+     * the lot's and the shipments' documents hold no serial list.
+     */
+    @Test
+    void aLotOfOneHundredThousandUnitsIsOneSmallDocumentPerUnit() throws Exception {
+        int units = 100_000;
+        int parts = 4;
+        int perPart = units / parts;
+        List<Object> events = new ArrayList<>();
+        events.add(receipt("RM-1", "SUP-A", "L-1"));
+        events.add(consumed("C1", "WO-1", "RM-1"));
+        for (int p = 0; p < parts; p++) {
+            String[] serials = new String[perPart];
+            for (int i = 0; i < perPart; i++) {
+                serials[i] = String.format("TC100-%06d", p * perPart + i);
+            }
+            WorkOrderEvent out = output("P" + p, "WO-1", "FG-BIG", serials);
+            DispatchNote note = shipping("DN-" + p, "C-" + p, "FG-BIG", serials);
+            assertTrue(
+                    out.toByteBuffer().remaining() < 1_000_000
+                            && note.toByteBuffer().remaining() < 1_000_000,
+                    "a part fits Kafka's default record limit");
+            events.add(out);
+            events.add(note);
+        }
+
+        Map<String, TraceDocument> expected = LineageReference.documents(events);
+        InMemoryLineage lineage = new InMemoryLineage();
+        List<Object> arrivals = new ArrayList<>(events);
+        java.util.Collections.shuffle(arrivals, new Random(7));
+        arrivals.forEach(lineage::accept);
+        lineage.runToQuiescence(10_000_000);
+        Map<String, TraceDocument> docs = lineage.documents();
+        assertNull(DocumentDiff.first(expected, docs));
+
+        long unitDocs = docs.keySet().stream().filter(k -> k.startsWith("trace-units/")).count();
+        assertEquals(units, unitDocs);
+        Map<String, Object> last = docs.get("trace-units/PROD-WO-1/TC100-099999").source();
+        assertEquals("FG-BIG", last.get("lotCode"));
+        assertEquals(List.of("DN-3"), last.get("dispatchIds"));
+        assertEquals(List.of("C-3"), last.get("customerIds"));
+        int lotBytes = LineageCodec.toJson(docs.get("trace-lots/FG-BIG").source()).length();
+        int shipmentBytes = LineageCodec.toJson(docs.get("trace-shipments/DN-0").source()).length();
+        assertTrue(lotBytes < 10_000, "the lot's document lists no serials: " + lotBytes + " B");
+        assertTrue(
+                shipmentBytes < 10_000,
+                "the shipment's document lists no serials: " + shipmentBytes + " B");
     }
 
     private static Map<String, TraceDocument> converged(List<Object> events) {
