@@ -87,16 +87,13 @@ public final class LineageReference {
         // checks naming no work order, by lot: they also belong to the lot's producers
         Map<String, QcChecks> untaggedChecks = new HashMap<>();
 
-        // receipts by (lot, receiptId): the highest revision replaces the earlier ones whole
-        Map<List<String>, List<GoodsReceipt>> receipts =
-                new TreeMap<>(LineageReference::compareKeys);
+        // receipts by receiptId: the highest revision replaces the earlier ones whole, lot too
+        Map<String, List<GoodsReceipt>> receipts = new TreeMap<>();
         // dispatch notes by id: the highest revision wins whole
         Map<String, List<DispatchNote>> notes = new TreeMap<>();
         for (Object event : events) {
             if (event instanceof GoodsReceipt r) {
-                receipts.computeIfAbsent(
-                                List.of(r.getLotCode(), r.getReceiptId()), k -> new ArrayList<>())
-                        .add(r);
+                receipts.computeIfAbsent(r.getReceiptId(), k -> new ArrayList<>()).add(r);
             } else if (event instanceof QcResult q) {
                 QcCheck check = QcCheck.of(q);
                 lotChecks.put(
@@ -147,10 +144,17 @@ public final class LineageReference {
         // units (issue 10): by unit key, the live outputs that made them and the notes they left on
         Map<String, UnitFacts> units = new TreeMap<>();
         receipts.forEach(
-                (lotAndId, sent) -> {
+                (receiptId, sent) -> {
+                    // the newest revision, of one revision the larger lot code (as GoodsReceipts)
                     int newest = sent.stream().mapToInt(GoodsReceipt::getRevision).max().orElse(0);
+                    String lot =
+                            sent.stream()
+                                    .filter(r -> r.getRevision() == newest)
+                                    .map(GoodsReceipt::getLotCode)
+                                    .max(String::compareTo)
+                                    .orElseThrow();
                     for (GoodsReceipt r : sent) {
-                        if (r.getRevision() == newest) {
+                        if (r.getRevision() == newest && r.getLotCode().equals(lot)) {
                             lotFacts.merge(
                                     r.getLotCode(), LotFacts.fromReceipt(r), LotFacts::merge);
                         }

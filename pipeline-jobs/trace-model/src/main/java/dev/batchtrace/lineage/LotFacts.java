@@ -368,6 +368,11 @@ public record LotFacts(
                 r.getCurrency());
     }
 
+    /** A receipt whose {@code revision} names another lot: its facts leave this one. */
+    public static LotFacts movedReceipt(String receiptId, int revision) {
+        return ofSource(receiptId, LotSource.moved(revision));
+    }
+
     /** Facts of the lot an OUTPUT_PRODUCED event produced. */
     public static LotFacts fromOutput(WorkOrderEvent e) {
         return ofSource(e.getEventId(), LotSource.of(0, outputFlat(e)));

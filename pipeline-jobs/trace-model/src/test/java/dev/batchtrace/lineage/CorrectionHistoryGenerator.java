@@ -13,11 +13,11 @@ import java.util.Random;
 /**
  * Adds corrections (issue 10) to a generated factory history, kept apart from {@link
  * FactoryHistoryGenerator} so that its histories stay what they were: goods receipts re-sent with a
- * higher revision (other supplier, supplier lot, material, quantity; sometimes twice, sometimes the
- * correction retried), dispatch notes cancelled or corrected (a line dropped, another lot added,
- * another customer; sometimes corrected and then cancelled), outputs reversed (OUTPUT_REVERSED,
- * sometimes re-booked on a new lot code) and reversals of outputs that never arrive. Corrections
- * are ordinary events, so a shuffle may put them before what they correct.
+ * higher revision (other supplier, supplier lot, material, quantity or lot code; sometimes twice,
+ * sometimes the correction retried), dispatch notes cancelled or corrected (a line dropped, another
+ * lot added, another customer; sometimes corrected and then cancelled), outputs reversed
+ * (OUTPUT_REVERSED, sometimes re-booked on a new lot code) and reversals of outputs that never
+ * arrive. Corrections are ordinary events, so a shuffle may put them before what they correct.
  */
 public final class CorrectionHistoryGenerator {
 
@@ -88,7 +88,8 @@ public final class CorrectionHistoryGenerator {
 
     private static GoodsReceipt corrected(GoodsReceipt r, int revision, Random random) {
         GoodsReceipt.Builder b = GoodsReceipt.newBuilder(r).setRevision(revision);
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(5)) {
+            case 4 -> b.setLotCode(r.getLotCode() + "-FIX"); // the lot code was typed wrong
             case 0 -> b.setSupplierLotCode("L26-" + (4 + random.nextInt(3)));
             case 1 -> {
                 String s = SUPPLIERS[random.nextInt(SUPPLIERS.length)];

@@ -64,6 +64,38 @@ class CorrectionsTest {
     }
 
     @Test
+    void aCorrectedLotCodeMovesTheReceiptToTheRightLotAndBackAgain() {
+        GoodsReceipt typo = receipt("RM-1X", "SUP-A", "L-1", 100);
+        GoodsReceipt fixed =
+                GoodsReceipt.newBuilder(typo).setRevision(1).setLotCode("RM-1").build();
+        List<Object> events =
+                List.of(
+                        typo,
+                        fixed,
+                        consumed("C1", "WO-1", "RM-1"),
+                        produced("P1", "WO-1", "FG-1"),
+                        dispatch("DN-1", "C-1", "FG-1"));
+
+        Map<String, TraceDocument> docs = converged(events);
+
+        // the wrongly typed lot is gone (no facts, no edges), the right one has the receipt
+        TraceDocument typoLot = docs.get("trace-lots/RM-1X");
+        assertTrue(typoLot == null || typoLot.source() == null, String.valueOf(typoLot));
+        assertEquals("L-1", docs.get("trace-lots/RM-1").source().get("supplierLotCode"));
+        assertEquals(
+                List.of("SUP-A/L-1"),
+                docs.get("trace-shipments/DN-1").source().get("ancestorSupplierLots"));
+
+        // a later revision naming the first lot again moves the receipt back
+        GoodsReceipt back = GoodsReceipt.newBuilder(typo).setRevision(2).build();
+        List<Object> again = new java.util.ArrayList<>(events);
+        again.add(back);
+        Map<String, TraceDocument> moved = converged(again);
+        assertEquals("L-1", moved.get("trace-lots/RM-1X").source().get("supplierLotCode"));
+        assertNull(moved.get("trace-lots/RM-1").source().get("supplierLotCode"));
+    }
+
+    @Test
     void twoReceiptsOfOneLotDoNotMixSupplierAndSupplierLot() {
         GoodsReceipt first = receipt("RM-1", "SUP-A", "L-1", 10);
         GoodsReceipt second =

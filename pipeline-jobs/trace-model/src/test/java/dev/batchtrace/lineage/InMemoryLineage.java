@@ -22,6 +22,7 @@ public final class InMemoryLineage {
     private final Map<String, InMemoryWorkOrderStore> workOrders = new TreeMap<>();
     private final Map<String, InMemoryQcRouteStore> qcRoutes = new TreeMap<>();
     private final Map<String, InMemoryDispatchStore> dispatches = new TreeMap<>();
+    private final Map<String, GoodsReceipts.ReceiptState> receipts = new TreeMap<>();
     private final Map<String, OutputSerialsState> outputSerials = new TreeMap<>();
     private final Map<String, UnitFacts> units = new TreeMap<>();
     private final Map<NodeKey, InMemoryNodeStore> nodes = new TreeMap<>();
@@ -89,7 +90,20 @@ public final class InMemoryLineage {
         if (event instanceof LotFlag f) {
             LotFlags.apply(f, pending::add);
         } else if (event instanceof GoodsReceipt r) {
-            GoodsReceipts.apply(r, pending::add);
+            GoodsReceipts.apply(
+                    r,
+                    new GoodsReceipts.Store() {
+                        @Override
+                        public GoodsReceipts.ReceiptState state() {
+                            return receipts.get(r.getReceiptId());
+                        }
+
+                        @Override
+                        public void put(GoodsReceipts.ReceiptState state) {
+                            receipts.put(r.getReceiptId(), state);
+                        }
+                    },
+                    pending::add);
         } else if (event instanceof WorkOrderEvent e) {
             LotUsages.apply(e, pending::add);
             if (QcRouting.routes(e)) {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * (topic trace.alerts and index trace-alerts).
  *
  * <pre>
- *  goods receipts --> GoodsReceiptFacts ---------------------------+
+ *  goods receipts -> keyBy(receiptId) GoodsReceiptFacts -----------+
  *  work orders ----> keyBy(workOrderId) WorkOrderLinksFunction ----+--> keyBy(target)
  *              \---> WorkOrderLotUsages ---------------------------+
  *  dispatch notes -> keyBy(dispatchId) DispatchNoteFunction -------+    LineageNodeFunction --> feedback topic
@@ -285,7 +285,8 @@ public final class LineageJob {
         // Stage 1: facts and edges.
         DataStream<LineageMessage> receiptFacts =
                 receipts.records()
-                        .flatMap(new GoodsReceiptFacts(), LineageMessageTypeInfo.INSTANCE)
+                        .keyBy(GoodsReceipt::getReceiptId, Types.STRING)
+                        .process(new GoodsReceiptFacts(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_GOODS_RECEIPT_FACTS)
                         .name("goods receipt -> lot facts");
         SingleOutputStreamOperator<LineageMessage> workOrderLinks =
