@@ -97,6 +97,16 @@ public final class LineageJob {
     public static final String UID_WORK_ORDER_LOT_USAGES = "work-order-lot-usages";
     public static final String UID_ALERTS_SINK = "trace-alerts-sink";
     public static final String UID_ALERT_QUIET_PERIOD = "alert-quiet-period";
+    public static final String UID_STATE_VERSION_GUARD = "state-version-guard";
+
+    /**
+     * What the job keeps in state and how it reads it ({@link StateVersionGuard}): bump it when a
+     * change makes state written by this version unreadable or wrong for older code (a rollback to
+     * an older version must then be refused). Local runs (trace-cli) do not resume checkpoints of
+     * another version at all.
+     */
+    public static final int STATE_VERSION = 4;
+
     public static final String UID_ALERT_DOCUMENTS_FILTER = "alert-documents-filter";
     public static final String UID_OTHER_DOCUMENTS_FILTER = "non-alert-documents-filter";
     public static final String UID_QC_RESULTS_SOURCE = "qc-results-source";
@@ -310,6 +320,12 @@ public final class LineageJob {
         // Stage 1: facts and edges.
         DataStream<LineageMessage> receiptFacts =
                 receipts.records()
+                        // refuses state a newer version wrote (rollback rules): see the class
+                        .map(
+                                new StateVersionGuard<GoodsReceipt>(STATE_VERSION),
+                                receipts.records().getType())
+                        .uid(UID_STATE_VERSION_GUARD)
+                        .name("state version guard")
                         .flatMap(new GoodsReceiptFacts(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_GOODS_RECEIPT_FACTS)
                         .name("goods receipt -> lot facts");
