@@ -70,9 +70,13 @@ final class LocalLineageRun {
      * for the new code (a new state the old runs never filled, a changed meaning): runs written by
      * another version are then not resumed, and the next run recomputes from the topics. 2:
      * balance, QC, machine runs, work-order windows (issues 4 and 5). 3: runs of version 2 may hold
-     * machine runs lost to a slow-starting input (issue 13); recompute them.
+     * machine runs lost to a slow-starting input (issue 13); recompute them. The same number as
+     * {@link LineageJob#STATE_VERSION}, which the job itself enforces on every restore (state of a
+     * newer version is refused, {@code StateVersionGuard}); a local run goes further and does not
+     * resume another version's checkpoints at all, older or newer: it recomputes under a new run
+     * id.
      */
-    static final String STATE_VERSION = "4";
+    static final String STATE_VERSION = String.valueOf(LineageJob.STATE_VERSION);
 
     /** The file in a run folder that names the state version of its checkpoints. */
     static final String STATE_VERSION_FILE = "state-version";
@@ -245,7 +249,8 @@ final class LocalLineageRun {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay(),
-                config.hubFanIn());
+                config.hubFanIn(),
+                config.alertQuietPeriod());
         // the machine attribution job, its own job on a cluster, runs in the same local Flink here
         MachineJobConfig machine = machineConfig(settings, machineOverrides);
         MachineJob.defineWorkflow(
