@@ -71,9 +71,13 @@ final class LocalLineageRun {
      * another version are then not resumed, and the next run recomputes from the topics. 2:
      * balance, QC, machine runs, work-order windows (issues 4 and 5). 3: runs of version 2 may hold
      * machine runs lost to a slow-starting input (issue 13); recompute them. 4: closure slots and
-     * difference messages (issue 9). 5: a lot's facts as one entry per source and a summary.
+     * difference messages (issue 9). 5: a lot's facts as one entry per source and a summary,
+     * work-order counts, receipts keyed by receipt id (issues 9, 10). The same number as {@link
+     * LineageJob#STATE_VERSION}, which the job itself enforces on every restore (state of a newer
+     * version is refused, {@code StateVersionGuard}); a local run goes further and does not resume
+     * another version's checkpoints at all, older or newer: it recomputes under a new run id.
      */
-    static final String STATE_VERSION = "5";
+    static final String STATE_VERSION = String.valueOf(LineageJob.STATE_VERSION);
 
     /** The file in a run folder that names the state version of its checkpoints. */
     static final String STATE_VERSION_FILE = "state-version";
@@ -246,7 +250,8 @@ final class LocalLineageRun {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay(),
-                config.hubFanIn());
+                config.hubFanIn(),
+                config.alertQuietPeriod());
         // the machine attribution job, its own job on a cluster, runs in the same local Flink here
         MachineJobConfig machine = machineConfig(settings, machineOverrides);
         MachineJob.defineWorkflow(

@@ -61,6 +61,21 @@ class LocalLineageRunTest {
     }
 
     @Test
+    void aNewerVersionsCheckpointsAreNotResumedByAnOlderOne() throws IOException {
+        // a rollback of bin/trace to an older build: the newer run's state is not read
+        String newer = String.valueOf(Integer.parseInt(LocalLineageRun.STATE_VERSION) + 1);
+        checkpoint("20261125-080000", newer, 9, 3_000);
+
+        LocalLineageRun.Resume resume = LocalLineageRun.resume(work);
+
+        assertTrue(resume.checkpoint().isEmpty(), "recomputes from the topics instead");
+        assertNotEquals("20261125-080000", resume.runId(), "under a new run id");
+        assertEquals(
+                List.of(LocalLineageRun.checkpointsDir(work).resolve("20261125-080000")),
+                resume.stale());
+    }
+
+    @Test
     void aFreshWorkFolderHasNothingToResume() throws IOException {
         LocalLineageRun.Resume resume = LocalLineageRun.resume(work);
         assertTrue(resume.checkpoint().isEmpty());

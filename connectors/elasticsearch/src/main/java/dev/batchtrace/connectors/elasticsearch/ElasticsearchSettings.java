@@ -35,6 +35,7 @@ import java.util.Properties;
  *   <tr><td>elasticsearch.retry.max-attempts</td><td>8</td></tr>
  *   <tr><td>elasticsearch.retry.initial-backoff</td><td>100ms</td></tr>
  *   <tr><td>elasticsearch.retry.max-backoff</td><td>30s</td></tr>
+ *   <tr><td>elasticsearch.retry.outage-budget</td><td>10m</td></tr>
  *   <tr><td>elasticsearch.connect-timeout / elasticsearch.socket-timeout</td><td>5s / 60s</td></tr>
  * </table>
  */
@@ -55,6 +56,7 @@ public record ElasticsearchSettings(
         int retryMaxAttempts,
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
+        Duration retryOutageBudget,
         Duration connectTimeout,
         Duration socketTimeout)
         implements Serializable {
@@ -79,6 +81,7 @@ public record ElasticsearchSettings(
     public static final String RETRY_MAX_ATTEMPTS = PREFIX + "retry.max-attempts";
     public static final String RETRY_INITIAL_BACKOFF = PREFIX + "retry.initial-backoff";
     public static final String RETRY_MAX_BACKOFF = PREFIX + "retry.max-backoff";
+    public static final String RETRY_OUTAGE_BUDGET = PREFIX + "retry.outage-budget";
     public static final String CONNECT_TIMEOUT = PREFIX + "connect-timeout";
     public static final String SOCKET_TIMEOUT = PREFIX + "socket-timeout";
 
@@ -89,6 +92,7 @@ public record ElasticsearchSettings(
     public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 8;
     public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RETRY_OUTAGE_BUDGET = Duration.ofMinutes(10);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
@@ -110,6 +114,7 @@ public record ElasticsearchSettings(
                     RETRY_MAX_ATTEMPTS,
                     RETRY_INITIAL_BACKOFF,
                     RETRY_MAX_BACKOFF,
+                    RETRY_OUTAGE_BUDGET,
                     CONNECT_TIMEOUT,
                     SOCKET_TIMEOUT);
 
@@ -157,6 +162,11 @@ public record ElasticsearchSettings(
         requirePositive(BULK_FLUSH_INTERVAL, bulkFlushInterval);
         requirePositive(RETRY_INITIAL_BACKOFF, retryInitialBackoff);
         requirePositive(RETRY_MAX_BACKOFF, retryMaxBackoff);
+        Objects.requireNonNull(retryOutageBudget, RETRY_OUTAGE_BUDGET);
+        if (retryOutageBudget.isNegative()) {
+            throw new IllegalArgumentException(
+                    RETRY_OUTAGE_BUDGET + " must not be negative, was " + retryOutageBudget);
+        }
         requirePositive(CONNECT_TIMEOUT, connectTimeout);
         requirePositive(SOCKET_TIMEOUT, socketTimeout);
         if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
@@ -221,6 +231,7 @@ public record ElasticsearchSettings(
                 intValue(config, RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS),
                 duration(config, RETRY_INITIAL_BACKOFF, DEFAULT_RETRY_INITIAL_BACKOFF),
                 duration(config, RETRY_MAX_BACKOFF, DEFAULT_RETRY_MAX_BACKOFF),
+                duration(config, RETRY_OUTAGE_BUDGET, DEFAULT_RETRY_OUTAGE_BUDGET),
                 duration(config, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT),
                 duration(config, SOCKET_TIMEOUT, DEFAULT_SOCKET_TIMEOUT));
     }
@@ -245,6 +256,7 @@ public record ElasticsearchSettings(
                 retryMaxAttempts,
                 retryInitialBackoff,
                 retryMaxBackoff,
+                retryOutageBudget,
                 connectTimeout,
                 socketTimeout);
     }
@@ -269,6 +281,34 @@ public record ElasticsearchSettings(
                 maxAttempts,
                 initialBackoff,
                 maxBackoff,
+                retryOutageBudget,
+                connectTimeout,
+                socketTimeout);
+    }
+
+    /**
+     * A copy with another outage budget: how long a document may keep failing transiently (node
+     * down, 429, 502-504) before the task fails; zero: {@code retry.max-attempts} alone decides.
+     */
+    public ElasticsearchSettings withOutageBudget(Duration outageBudget) {
+        return new ElasticsearchSettings(
+                hosts,
+                apiKey,
+                username,
+                password,
+                caCertificatePath,
+                truststorePath,
+                truststorePassword,
+                truststoreType,
+                caFingerprint,
+                bulkMaxActions,
+                bulkMaxBytes,
+                bulkFlushInterval,
+                bulkMaxConcurrentRequests,
+                retryMaxAttempts,
+                retryInitialBackoff,
+                retryMaxBackoff,
+                outageBudget,
                 connectTimeout,
                 socketTimeout);
     }
@@ -278,7 +318,8 @@ public record ElasticsearchSettings(
     }
 
     public RetryPolicy retryPolicy() {
-        return new RetryPolicy(retryMaxAttempts, retryInitialBackoff, retryMaxBackoff);
+        return new RetryPolicy(
+                retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, retryOutageBudget);
     }
 
     /** Never prints secrets: settings end up in logs and exception messages. */
@@ -310,6 +351,8 @@ public record ElasticsearchSettings(
                 + retryInitialBackoff
                 + ", maxBackoff="
                 + retryMaxBackoff
+                + ", outageBudget="
+                + retryOutageBudget
                 + ")}";
     }
 

@@ -12,6 +12,7 @@ import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.json.JsonpUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -82,6 +83,18 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
 
+    /**
+     * When the current run of transient failures began (0: Elasticsearch answers): logged once when
+     * it starts and once when it ends, not per retry.
+     */
+    private final AtomicLong outageSince = new AtomicLong();
+
+    /**
+     * Most operations written and not yet answered while retries are waiting: beyond this {@link
+     * #write} waits (backpressure) instead of queueing an outage's worth of documents in memory.
+     */
+    private final long maxPendingWhileRetrying;
+
     ElasticsearchSinkWriter(
             ElasticsearchSettings settings,
             DocumentConverter<T> converter,
@@ -102,6 +115,8 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         this.documentsRejected = group.counter(DOCUMENTS_REJECTED, new ThreadSafeSimpleCounter());
         this.recordsSend = metricGroup.getNumRecordsSendCounter();
         this.recordsOutErrors = metricGroup.getNumRecordsOutErrorsCounter();
+        this.maxPendingWhileRetrying =
+                (long) settings.bulkMaxActions() * (settings.bulkMaxConcurrentRequests() + 2);
         // no backoffPolicy on the ingester: item-level 429s come back to the listener and are
         // retried here, so every operation is counted exactly once when it is finally answered
         this.ingester =
@@ -121,7 +136,13 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
         checkFailure(); // also publishes what the I/O threads counted
-        resubmitDueRetries();
+        if (resubmitDueRetries() > 0) {
+            ingester.flush();
+        }
+        if (retriesWaiting() && unacknowledged() >= maxPendingWhileRetrying) {
+            // Elasticsearch is not taking writes: hold the input back until it does
+            awaitUnacknowledgedBelow(maxPendingWhileRetrying);
+        }
         TraceDocument document = converter.convert(element);
         if (document == null) {
             return;
@@ -150,13 +171,22 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         checkFailure();
         ingester.flush();
+        awaitUnacknowledgedBelow(1);
+    }
+
+    /**
+     * Waits, re-sending due retries meanwhile, until fewer than {@code limit} operations are
+     * unanswered; rethrows a stored failure. During an outage this is where the task waits (up to
+     * the outage budget): a checkpoint does not complete while writes are pending.
+     */
+    private void awaitUnacknowledgedBelow(long limit) throws IOException, InterruptedException {
         while (true) {
             publishCounts();
             if (resubmitDueRetries() > 0) {
                 ingester.flush();
             }
             synchronized (lock) {
-                if (failure.get() != null || unacknowledged == 0) {
+                if (failure.get() != null || unacknowledged < limit) {
                     break;
                 }
                 long wait = MAX_WAIT_MILLIS;
@@ -178,6 +208,12 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
             publishCounts();
         } finally {
             client.close();
+        }
+    }
+
+    private boolean retriesWaiting() {
+        synchronized (lock) {
+            return !retryQueue.isEmpty();
         }
     }
 
@@ -298,6 +334,63 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         }
     }
 
+    /**
+     * Whether {@code operation}, answered with a transient failure now, may be sent again: while it
+     * has attempts or outage budget left ({@link RetryPolicy#mayRetry(int, Duration)}).
+     */
+    private boolean mayRetry(Operation operation, long now) {
+        if (operation.failingSinceMillis == 0) {
+            operation.failingSinceMillis = now;
+        }
+        return retryPolicy.mayRetry(
+                operation.attempts, Duration.ofMillis(now - operation.failingSinceMillis));
+    }
+
+    /** Logs the start of a run of transient failures once; called on I/O threads. */
+    private void outageStarted(String what) {
+        if (outageSince.compareAndSet(0, now())) {
+            LOG.warn(
+                    "Elasticsearch is not taking writes ({}); retrying with backoff up to {} for up"
+                            + " to {} ({}) before the task fails; checkpoints wait meanwhile",
+                    what,
+                    retryPolicy.maxBackoff(),
+                    retryPolicy.outageBudget(),
+                    ElasticsearchSettings.RETRY_OUTAGE_BUDGET);
+        }
+    }
+
+    /** Logs the end of a run of transient failures once; called on I/O threads. */
+    private void outageEnded() {
+        long since = outageSince.getAndSet(0);
+        if (since != 0) {
+            LOG.info(
+                    "Elasticsearch takes writes again after {} s of transient failures",
+                    (now() - since) / 1000);
+        }
+    }
+
+    private String giveUpMessage(Operation operation, long now, String what) {
+        return "Elasticsearch still "
+                + what
+                + " after "
+                + operation.attempts
+                + " attempts over "
+                + (now - operation.failingSinceMillis)
+                + " ms (outage budget "
+                + ElasticsearchSettings.RETRY_OUTAGE_BUDGET
+                + "="
+                + retryPolicy.outageBudget()
+                + ", "
+                + ElasticsearchSettings.RETRY_MAX_ATTEMPTS
+                + "="
+                + retryPolicy.maxAttempts()
+                + "; first document "
+                + operation.document.index()
+                + "/"
+                + operation.document.id()
+                + ")";
+    }
+
     /** Queues operations for another attempt after their backoff; called on I/O threads. */
     private void scheduleRetries(List<Operation> operations) {
         long now = now();
@@ -356,6 +449,9 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
 
         int attempts = 1;
         long dueAtMillis;
+
+        /** When the first transient failure of this operation was answered (0: none yet). */
+        long failingSinceMillis;
 
         Operation(TraceDocument document, BulkOperation bulkOperation) {
             this(document, bulkOperation, false);
@@ -421,6 +517,8 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                 return;
             }
             int answered = 0;
+            long now = now();
+            boolean anyRetry = false;
             List<Operation> again = new ArrayList<>();
             List<Operation> deadLetters = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
@@ -458,14 +556,14 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                         answered++;
                     }
                     case RETRY -> {
-                        if (retryPolicy.mayRetry(operation.attempts)) {
+                        anyRetry = true;
+                        if (mayRetry(operation, now)) {
                             again.add(operation);
                         } else {
                             fail(
                                     new ElasticsearchSinkException(
-                                            "Elasticsearch still rejected a document after "
-                                                    + operation.attempts
-                                                    + " attempts: "
+                                            giveUpMessage(operation, now, "rejected a document")
+                                                    + ": "
                                                     + BulkFailures.describe(item)));
                             answered++;
                         }
@@ -478,6 +576,11 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                         answered++;
                     }
                 }
+            }
+            if (anyRetry) {
+                outageStarted("bulk items answered 429/502/503/504");
+            } else {
+                outageEnded();
             }
             scheduleRetries(again);
             scheduleNow(deadLetters);
@@ -520,25 +623,27 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                 acknowledge(contexts.size());
                 return;
             }
+            outageStarted(failure.toString());
+            long now = now();
             List<Operation> again = new ArrayList<>();
+            Operation firstGivenUp = null;
             int givenUp = 0;
             for (Operation operation : contexts) {
-                if (retryPolicy.mayRetry(operation.attempts)) {
+                if (mayRetry(operation, now)) {
                     again.add(operation);
                 } else {
                     givenUp++;
+                    if (firstGivenUp == null) {
+                        firstGivenUp = operation;
+                    }
                 }
             }
             if (givenUp > 0) {
                 fail(
                         new ElasticsearchSinkException(
-                                "bulk request failed after "
-                                        + retryPolicy.maxAttempts()
-                                        + " attempts (first document "
-                                        + contexts.get(0).document.index()
-                                        + "/"
-                                        + contexts.get(0).document.id()
-                                        + "): "
+                                "bulk request failed: "
+                                        + giveUpMessage(firstGivenUp, now, "unavailable")
+                                        + ": "
                                         + failure,
                                 failure));
             } else {

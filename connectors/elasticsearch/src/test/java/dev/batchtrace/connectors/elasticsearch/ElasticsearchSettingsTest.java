@@ -31,6 +31,7 @@ class ElasticsearchSettingsTest {
         assertEquals(2, s.bulkMaxConcurrentRequests());
         assertEquals(8, s.retryMaxAttempts());
         assertEquals(Duration.ofMillis(100), s.retryInitialBackoff());
+        assertEquals(Duration.ofMinutes(10), s.retryOutageBudget());
         assertNull(s.apiKey());
         assertNull(s.username());
         assertEquals("PKCS12", s.truststoreType());
@@ -50,6 +51,7 @@ class ElasticsearchSettingsTest {
         p.setProperty("elasticsearch.retry.max-attempts", "3");
         p.setProperty("elasticsearch.retry.initial-backoff", "PT0.05S");
         p.setProperty("elasticsearch.retry.max-backoff", "2m");
+        p.setProperty("elasticsearch.retry.outage-budget", "90s");
         p.setProperty("elasticsearch.connect-timeout", "2s");
         p.setProperty("elasticsearch.socket-timeout", "90s");
         p.setProperty("kafka.bootstrap.servers", "ignored:9092");
@@ -65,7 +67,9 @@ class ElasticsearchSettingsTest {
         assertEquals(Duration.ofMillis(250), s.bulkFlushInterval());
         assertEquals(4, s.bulkMaxConcurrentRequests());
         assertEquals(
-                new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMinutes(2)), s.retryPolicy());
+                new RetryPolicy(
+                        3, Duration.ofMillis(50), Duration.ofMinutes(2), Duration.ofSeconds(90)),
+                s.retryPolicy());
         assertEquals(Duration.ofSeconds(2), s.connectTimeout());
         assertEquals(Duration.ofSeconds(90), s.socketTimeout());
     }

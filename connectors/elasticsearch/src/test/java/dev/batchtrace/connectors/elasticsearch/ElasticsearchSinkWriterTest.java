@@ -229,6 +229,67 @@ class ElasticsearchSinkWriterTest {
         }
     }
 
+    @Test
+    void anOutageWithinTheBudgetIsWaitedOutInsteadOfFailingTheTask() throws Exception {
+        // 2 attempts would give up at the first rejected retry; the budget keeps the writer going
+        fake.rejectNextBulkRequests(30);
+        ElasticsearchSettings budget =
+                settings(fake.url(), 2).withOutageBudget(Duration.ofMinutes(10));
+        try (ElasticsearchSinkWriter<Integer> writer = writer(budget)) {
+            for (int i = 0; i < 100; i++) {
+                writer.write(i, null);
+            }
+            writer.flush(false);
+
+            assertEquals(0, writer.unacknowledged());
+            assertEquals(100, fake.documents().size());
+            assertEquals(100, writer.documentsWritten());
+            assertEquals(30, fake.rejectedRequests());
+            assertEquals(fake.rejectedOperations(), writer.retries());
+        }
+    }
+
+    @Test
+    void anOutageLongerThanTheBudgetFailsTheTaskNamingTheBudget() throws Exception {
+        fake.rejectNextBulkRequests(Integer.MAX_VALUE);
+        ElasticsearchSettings budget =
+                settings(fake.url(), 2).withOutageBudget(Duration.ofMillis(300));
+        try (ElasticsearchSinkWriter<Integer> writer = writer(budget)) {
+            writer.write(1, null);
+            ElasticsearchSinkException e =
+                    assertThrows(ElasticsearchSinkException.class, () -> writer.flush(false));
+
+            assertTrue(
+                    e.getMessage().contains("elasticsearch.retry.outage-budget=PT0.3S"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("idx/doc-1"), e.getMessage());
+            assertTrue(fake.bulkRequests() > 2, "retried beyond max-attempts within the budget");
+        }
+    }
+
+    @Test
+    void writesWaitWhileRetriesPileUp() throws Exception {
+        // 40 operations per bulk, 2 in flight: at most 40 * (2 + 2) unanswered while retrying,
+        // plus up to the 2 bulks in flight whose rejections are not queued yet when a write looks
+        // (seen: 199 on a loaded machine); rejected operations wait 200 ms each time
+        fake.rejectNextBulkRequests(40);
+        ElasticsearchSettings budget =
+                settings(fake.url(), 2)
+                        .withRetry(2, Duration.ofMillis(200), Duration.ofMillis(200))
+                        .withOutageBudget(Duration.ofMinutes(10));
+        long most = 0;
+        try (ElasticsearchSinkWriter<Integer> writer = writer(budget)) {
+            for (int i = 0; i < 2000; i++) {
+                writer.write(i, null);
+                most = Math.max(most, writer.unacknowledged());
+            }
+            writer.flush(false);
+
+            assertEquals(2000, fake.documents().size());
+            assertTrue(most <= 160 + 2 * 40, "unanswered operations reached " + most);
+        }
+    }
+
     /** A value whose serialization fails, like a bug in a converter. */
     public static final class Exploding {
         public String getValue() {
@@ -236,10 +297,12 @@ class ElasticsearchSinkWriterTest {
         }
     }
 
+    /** Attempts alone decide when to give up (no outage budget). */
     private static ElasticsearchSettings settings(String url, int maxAttempts) {
         return ElasticsearchSettings.forHosts(url)
                 .withBulk(40, 5 * 1024 * 1024, Duration.ofHours(1), 2)
-                .withRetry(maxAttempts, Duration.ofMillis(5), Duration.ofMillis(50));
+                .withRetry(maxAttempts, Duration.ofMillis(5), Duration.ofMillis(50))
+                .withOutageBudget(Duration.ZERO);
     }
 
     private ElasticsearchSinkWriter<Integer> writer(ElasticsearchSettings settings) {

@@ -33,6 +33,19 @@ class RetryPolicyTest {
     }
 
     @Test
+    void anOutageBudgetKeepsRetryingAfterTheAttemptsUntilItIsSpent() {
+        RetryPolicy budget =
+                new RetryPolicy(
+                        3, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(10));
+        assertTrue(budget.mayRetry(1, Duration.ZERO));
+        assertTrue(budget.mayRetry(50, Duration.ofMinutes(9)), "attempts spent, budget left");
+        assertTrue(budget.mayRetry(2, Duration.ofMinutes(11)), "budget spent, attempts left");
+        assertFalse(budget.mayRetry(3, Duration.ofMinutes(10)), "both spent");
+        assertFalse(policy.mayRetry(5, Duration.ZERO), "no budget: attempts alone decide");
+        assertEquals(Duration.ZERO, policy.outageBudget());
+    }
+
+    @Test
     void rejectsNonsense() {
         assertThrows(
                 IllegalArgumentException.class,
@@ -40,5 +53,13 @@ class RetryPolicyTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new RetryPolicy(
+                                3,
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(-1)));
     }
 }

@@ -54,23 +54,34 @@ public final class AlertNotifier {
         if (webhooks.isEmpty()) {
             return false;
         }
-        String ledgerTopic = config.getOrDefault(LEDGER_TOPIC_KEY, DEFAULT_LEDGER_TOPIC);
-        Source<Decoded<TraceAlert>, ?, ?> alerts =
-                EventSources.builder(
-                                job.kafka(),
-                                job.registry().clientFactory(),
-                                job.topics().alerts(),
-                                TraceAlert.class)
-                        // the alerts sink is transactional: never deliver an aborted attempt
-                        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                        .build();
-        WebhookSink sink =
-                WebhookSink.of(webhooks.get())
-                        .withLedger(
-                                KafkaDeliveryLedger.factory(
-                                        job.kafka().clientProperties(true), ledgerTopic));
-        defineWorkflow(env, alerts, sink, LineageSinks.kafka(job).deadLetters());
+        defineWorkflow(
+                env,
+                committedAlerts(job),
+                webhookSink(job, webhooks.get(), config),
+                LineageSinks.kafka(job).deadLetters());
         return true;
+    }
+
+    /** The alerts topic of {@code job}, read_committed. */
+    static Source<Decoded<TraceAlert>, ?, ?> committedAlerts(LineageJobConfig job) {
+        return EventSources.builder(
+                        job.kafka(),
+                        job.registry().clientFactory(),
+                        job.topics().alerts(),
+                        TraceAlert.class)
+                // the alerts sink is transactional: never deliver an aborted attempt
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .build();
+    }
+
+    /** The webhook sink with its delivery ledger ({@value #LEDGER_TOPIC_KEY}). */
+    static WebhookSink webhookSink(
+            LineageJobConfig job, WebhookSettings webhooks, Map<String, String> config) {
+        String ledgerTopic = config.getOrDefault(LEDGER_TOPIC_KEY, DEFAULT_LEDGER_TOPIC);
+        return WebhookSink.of(webhooks)
+                .withLedger(
+                        KafkaDeliveryLedger.factory(
+                                job.kafka().clientProperties(true), ledgerTopic));
     }
 
     /** committed alerts -> webhooks; an alert that cannot be decoded goes to the dead letters. */

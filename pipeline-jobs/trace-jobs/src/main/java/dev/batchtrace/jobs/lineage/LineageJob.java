@@ -9,6 +9,7 @@ import dev.batchtrace.events.DispatchNote;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
+import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.JobResilience;
 import dev.batchtrace.lineage.LineageMessage;
@@ -95,6 +96,19 @@ public final class LineageJob {
     public static final String UID_LOT_FLAG_UPDATES = "lot-flag-updates";
     public static final String UID_WORK_ORDER_LOT_USAGES = "work-order-lot-usages";
     public static final String UID_ALERTS_SINK = "trace-alerts-sink";
+    public static final String UID_ALERT_QUIET_PERIOD = "alert-quiet-period";
+    public static final String UID_STATE_VERSION_GUARD = "state-version-guard";
+
+    /**
+     * What the job keeps in state and how it reads it ({@link StateVersionGuard}): bump it when a
+     * change makes state written by this version unreadable or wrong for older code (a rollback to
+     * an older version must then be refused). Local runs (trace-cli) do not resume checkpoints of
+     * another version at all.
+     */
+    public static final int STATE_VERSION = 5;
+
+    public static final String UID_ALERT_DOCUMENTS_FILTER = "alert-documents-filter";
+    public static final String UID_OTHER_DOCUMENTS_FILTER = "non-alert-documents-filter";
     public static final String UID_QC_RESULTS_SOURCE = "qc-results-source";
     public static final String UID_QC_RESULTS_SPLIT = "qc-results-split";
     public static final String UID_QC_RESULT_CHECKS = "qc-result-checks";
@@ -124,7 +138,8 @@ public final class LineageJob {
                 LineageSources.kafka(config),
                 LineageSinks.kafka(config),
                 config.coalesceDelay(),
-                config.hubFanIn());
+                config.hubFanIn(),
+                config.alertQuietPeriod());
         if (AlertNotifier.addTo(env, config, settings)) {
             LOG.info("alerts -> webhooks: {}", AlertNotifier.webhooks(settings).orElseThrow());
         }
@@ -173,6 +188,26 @@ public final class LineageJob {
             LineageSinks sinks,
             Duration coalesceDelay,
             int hubFanIn) {
+        defineWorkflow(
+                env,
+                sources,
+                sinks,
+                coalesceDelay,
+                hubFanIn,
+                LineageJobConfig.DEFAULT_ALERT_QUIET_PERIOD);
+    }
+
+    /**
+     * The whole loop with a hub fan-in and the quiet period of stock alerts ({@link
+     * AlertQuietPeriodFunction}).
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            LineageSources sources,
+            LineageSinks sinks,
+            Duration coalesceDelay,
+            int hubFanIn,
+            Duration alertQuietPeriod) {
         DeadLetterSplit.Result<GoodsReceipt> receipts =
                 DeadLetterSplit.split(
                         env.fromSource(
@@ -285,6 +320,12 @@ public final class LineageJob {
         // Stage 1: facts and edges.
         DataStream<LineageMessage> receiptFacts =
                 receipts.records()
+                        // refuses state a newer version wrote (rollback rules): see the class
+                        .map(
+                                new StateVersionGuard<GoodsReceipt>(STATE_VERSION),
+                                receipts.records().getType())
+                        .uid(UID_STATE_VERSION_GUARD)
+                        .name("state version guard")
                         .keyBy(GoodsReceipt::getReceiptId, Types.STRING)
                         .process(new GoodsReceiptFacts(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_GOODS_RECEIPT_FACTS)
@@ -347,10 +388,22 @@ public final class LineageJob {
                         .uid(UID_LINEAGE_NODES)
                         .name("lineage node: closure protocol");
         nodes.sinkTo(sinks.feedback()).uid(UID_FEEDBACK_SINK).name("lineage feedback sink");
-        nodes.getSideOutput(LineageNodeFunction.ALERTS)
-                .sinkTo(sinks.alerts())
-                .uid(UID_ALERTS_SINK)
-                .name("hold alerts -> trace.alerts");
+        // Alerts (and their trace-alerts documents) through the quiet period of stock alerts.
+        SingleOutputStreamOperator<TraceAlert> alerts =
+                nodes.getSideOutput(LineageNodeFunction.ALERTS)
+                        .keyBy(TraceAlert::getAlertId, Types.STRING)
+                        .connect(
+                                nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
+                                        .filter(AlertQuietPeriodFunction::isAlertDocument)
+                                        .uid(UID_ALERT_DOCUMENTS_FILTER)
+                                        .name("trace-alerts documents")
+                                        .keyBy(DocumentUpdate::id, Types.STRING))
+                        .process(
+                                new AlertQuietPeriodFunction(alertQuietPeriod),
+                                TypeInformation.of(TraceAlert.class))
+                        .uid(UID_ALERT_QUIET_PERIOD)
+                        .name("stock alerts: quiet period");
+        alerts.sinkTo(sinks.alerts()).uid(UID_ALERTS_SINK).name("hold alerts -> trace.alerts");
 
         // Units (issue 10): one document per (product, serial), not in the lot documents.
         DataStream<DocumentUpdate> unitDocuments =
@@ -371,7 +424,11 @@ public final class LineageJob {
 
         // Documents: through an exactly-once topic, so Elasticsearch only sees committed versions.
         nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
+                .filter(document -> !AlertQuietPeriodFunction.isAlertDocument(document))
+                .uid(UID_OTHER_DOCUMENTS_FILTER)
+                .name("documents other than trace-alerts")
                 .union(
+                        alerts.getSideOutput(AlertQuietPeriodFunction.DOCUMENTS),
                         workOrderLinks.getSideOutput(WorkOrderLinksFunction.DOCUMENTS),
                         unitDocuments)
                 .sinkTo(sinks.documents())

@@ -45,6 +45,7 @@ public record LineageJobConfig(
         String stateBackend,
         Duration coalesceDelay,
         int hubFanIn,
+        Duration alertQuietPeriod,
         String jobName)
         implements Serializable {
 
@@ -67,6 +68,15 @@ public record LineageJobConfig(
     public static final String STATE_BACKEND_KEY = "state.backend";
     public static final String COALESCE_DELAY_KEY = "lineage.coalesce-delay";
     public static final String JOB_NAME_KEY = "lineage.job-name";
+
+    /**
+     * How long an AFFECTED_STOCK alert must stay open before it goes to trace.alerts (and its
+     * document to trace-alerts): one that resolves sooner (a recompute, a consumption and its
+     * reversal in flight together) is never sent. 0 sends at once.
+     */
+    public static final String ALERT_QUIET_PERIOD_KEY = "lineage.alert-quiet-period";
+
+    public static final Duration DEFAULT_ALERT_QUIET_PERIOD = Duration.ofSeconds(5);
 
     /**
      * Lot parents from which a lot is a closure hub (silo, blend tank): its closure is indexed once
@@ -111,6 +121,7 @@ public record LineageJobConfig(
                     STATE_BACKEND_KEY,
                     COALESCE_DELAY_KEY,
                     HUB_FAN_IN_KEY,
+                    ALERT_QUIET_PERIOD_KEY,
                     JOB_NAME_KEY);
 
     private static final List<String> OWN_PREFIXES =
@@ -239,6 +250,11 @@ public record LineageJobConfig(
         }
         requirePositive(CHECKPOINT_INTERVAL_KEY, checkpointInterval);
         requirePositive(COALESCE_DELAY_KEY, coalesceDelay);
+        Objects.requireNonNull(alertQuietPeriod, ALERT_QUIET_PERIOD_KEY);
+        if (alertQuietPeriod.isNegative()) {
+            throw new IllegalArgumentException(
+                    ALERT_QUIET_PERIOD_KEY + " must not be negative, was " + alertQuietPeriod);
+        }
         if (hubFanIn < 2) {
             throw new IllegalArgumentException(
                     HUB_FAN_IN_KEY + " must be at least 2, got " + hubFanIn);
@@ -366,6 +382,7 @@ public record LineageJobConfig(
                 config.getOrDefault(STATE_BACKEND_KEY, DEFAULT_STATE_BACKEND).strip(),
                 duration(config, COALESCE_DELAY_KEY, DEFAULT_COALESCE_DELAY),
                 integer(config, HUB_FAN_IN_KEY, NodeProtocol.DEFAULT_HUB_FAN_IN),
+                duration(config, ALERT_QUIET_PERIOD_KEY, DEFAULT_ALERT_QUIET_PERIOD),
                 config.getOrDefault(JOB_NAME_KEY, DEFAULT_JOB_NAME));
     }
 
@@ -382,6 +399,7 @@ public record LineageJobConfig(
                 stateBackend,
                 coalesceDelay,
                 hubFanIn,
+                alertQuietPeriod,
                 jobName);
     }
 
@@ -398,6 +416,7 @@ public record LineageJobConfig(
                 stateBackend,
                 coalesceDelay,
                 hubFanIn,
+                alertQuietPeriod,
                 jobName);
     }
 

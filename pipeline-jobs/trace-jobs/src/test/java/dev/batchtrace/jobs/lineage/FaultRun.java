@@ -69,6 +69,17 @@ final class FaultRun {
     final LineageJobConfig.Topics topics;
 
     FaultRun(String name, String bootstrap, String registryUrl, String esUrl) throws Exception {
+        this(name, bootstrap, registryUrl, esUrl, Map.of());
+    }
+
+    /** With {@code extra} job settings on top of the fault runs' ones. */
+    FaultRun(
+            String name,
+            String bootstrap,
+            String registryUrl,
+            String esUrl,
+            Map<String, String> extra)
+            throws Exception {
         this.name = name;
         this.runId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.bootstrap = bootstrap;
@@ -84,6 +95,7 @@ final class FaultRun {
         settings.put(LineageJobConfig.CHECKPOINT_INTERVAL_KEY, "1s");
         settings.put(LineageJobConfig.COALESCE_DELAY_KEY, "100ms");
         settings.put(LineageJobConfig.PARALLELISM_KEY, String.valueOf(PARALLELISM));
+        settings.putAll(extra);
         this.config =
                 LineageJobConfig.fromMap(settings)
                         .withTopics(LineageJobConfig.Topics.defaults().withSuffix("." + runId));
@@ -175,6 +187,15 @@ final class FaultRun {
                 MachineHistoryGenerator.summaryUpdates(events, new Random(events.size())));
     }
 
+    /** A savepoint of {@code job} in this run's folder, taken as the job stops; its path. */
+    String stopWithSavepoint(JobClient job) throws Exception {
+        return job.stopWithSavepoint(
+                        false,
+                        SAVEPOINTS.resolve(runId + "-upgrade").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                .get(120, TimeUnit.SECONDS);
+    }
+
     /**
      * Publishes {@code records} evenly over {@code spread} (a producer that retries through a
      * broker restart: idempotent, 3 min delivery timeout).
@@ -218,15 +239,46 @@ final class FaultRun {
 
     /** Starts the lineage job on the test's MiniCluster. */
     JobClient start() throws Exception {
+        return start(sources -> sources, env -> {});
+    }
+
+    /**
+     * Starts the lineage job with its Kafka sources changed by {@code sources} (e.g. one that fails
+     * once) and {@code more} added to the same job (e.g. the alert notifier).
+     */
+    JobClient start(
+            java.util.function.UnaryOperator<LineageSources> sources,
+            java.util.function.Consumer<StreamExecutionEnvironment> more)
+            throws Exception {
+        return start(sources, more, null);
+    }
+
+    /** Starts the lineage job from {@code savepoint} (a path; null: empty state). */
+    JobClient startFrom(String savepoint) throws Exception {
+        return start(sources -> sources, env -> {}, savepoint);
+    }
+
+    private JobClient start(
+            java.util.function.UnaryOperator<LineageSources> sources,
+            java.util.function.Consumer<StreamExecutionEnvironment> more,
+            String savepoint)
+            throws Exception {
         Configuration flink = new Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        if (savepoint != null) {
+            flink.set(
+                    org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         LineageJob.configure(env, config);
         LineageJob.defineWorkflow(
                 env,
-                LineageSources.kafka(config),
+                sources.apply(LineageSources.kafka(config)),
                 LineageSinks.kafka(config),
-                config.coalesceDelay());
+                config.coalesceDelay(),
+                config.hubFanIn(),
+                config.alertQuietPeriod());
+        more.accept(env);
         return env.executeAsync(name + " " + runId);
     }
 
@@ -353,7 +405,7 @@ final class FaultRun {
      * nodes may still repeat a converged document (same content, new offset); a savepoint taken in
      * between commits records the Elasticsearch sink of this run never reads.
      */
-    private void awaitQuiet() throws Exception {
+    void awaitQuiet() throws Exception {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

@@ -82,7 +82,11 @@ class LineageJobTopologyTest {
                                 LineageJob.UID_MACHINE_SUMMARY_ATTACHMENTS,
                                 LineageJob.UID_QC_PRODUCED_LOTS,
                                 LineageJob.UID_QC_UNTAGGED_CHECKS,
-                                LineageJob.UID_QC_LOT_ROUTING));
+                                LineageJob.UID_QC_LOT_ROUTING,
+                                LineageJob.UID_ALERT_QUIET_PERIOD,
+                                LineageJob.UID_ALERT_DOCUMENTS_FILTER,
+                                LineageJob.UID_OTHER_DOCUMENTS_FILTER,
+                                LineageJob.UID_STATE_VERSION_GUARD));
         assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
         for (String sink :
                 List.of(

@@ -185,8 +185,7 @@ class MachineJobITCase {
      * The job's settings for one test run against the test servers (topics, groups and transaction
      * ids of its own, created here), with {@code extra} on top.
      */
-    private static MachineJobConfig runConfig(String runId, Map<String, String> extra)
-            throws Exception {
+    static MachineJobConfig runConfig(String runId, Map<String, String> extra) throws Exception {
         String bootstrap = TestServers.kafkaBootstrapServers();
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", bootstrap);
@@ -222,7 +221,7 @@ class MachineJobITCase {
      * of both inputs: every partition's event time moves on past the shift, so every summary is
      * final.
      */
-    private static void publish(
+    static void publish(
             KafkaProducer<String, SpecificRecordBase> producer,
             MachineJobConfig.Topics topics,
             List<SpecificRecordBase> events,
@@ -261,7 +260,7 @@ class MachineJobITCase {
                 .build();
     }
 
-    private static KafkaProducer<String, SpecificRecordBase> producer(
+    static KafkaProducer<String, SpecificRecordBase> producer(
             String bootstrap, String registryUrl) {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
@@ -294,7 +293,7 @@ class MachineJobITCase {
     }
 
     /** The committed summaries, merged per key as a consumer keeps them. */
-    private static Map<String, MachineRunSummary> merged(String bootstrap, String topic) {
+    static Map<String, MachineRunSummary> merged(String bootstrap, String topic) {
         Map<String, MachineRunSummary> byKey = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readCommitted(bootstrap, topic)) {
             MachineRunSummary s = MachineRunSummary.decode(r.value());
@@ -323,8 +322,7 @@ class MachineJobITCase {
     }
 
     /** Everything committed so far (read_committed, up to the last stable offsets). */
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(
-            String bootstrap, String topic) {
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         props.setProperty("isolation.level", "read_committed");
