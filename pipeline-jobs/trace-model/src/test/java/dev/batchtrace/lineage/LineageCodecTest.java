@@ -1,5 +1,6 @@
 package dev.batchtrace.lineage;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,13 +42,47 @@ class LineageCodecTest {
         LineageMessage m =
                 LineageMessage.Closure.whole(
                         NodeKey.shipment("DN-1"), NodeKey.lot("A"), 1, List.of());
-        String json = new String(LineageCodec.encode(m), StandardCharsets.UTF_8);
+        byte[] bytes = LineageCodec.encode(m);
+        assertTrue(LineageCodec.isSmile(bytes));
+        String json = LineageCodec.toReadableJson(bytes);
         assertTrue(json.startsWith("{\"v\":1,"), json);
         assertTrue(json.contains("\"target\":\"shipment:DN-1\""), json);
         byte[] future = json.replace("\"v\":1", "\"v\":2").getBytes(StandardCharsets.UTF_8);
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> LineageCodec.decode(future));
         assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    }
+
+    @Test
+    void bytesWrittenAsJsonByOlderStateVersionsStillRead() {
+        LineageMessage m =
+                LineageMessage.Closure.whole(
+                        NodeKey.lot("SA-1"),
+                        NodeKey.lot("RM-1"),
+                        3,
+                        List.of(new AncestorEntry("RM-1", "MAT", "SUP-A", "L1", 0)));
+        byte[] json = LineageCodec.toReadableJson(LineageCodec.encode(m)).getBytes(UTF_8);
+        assertEquals('{', json[0]);
+        assertEquals(m, LineageCodec.decode(json));
+        LotFacts facts = LotFacts.fromOutput(Events.produced("E9", "WO-2", "SA-2", 12.5));
+        String factsJson = LineageCodec.toReadableJson(LineageCodec.encodeValue(facts));
+        // times were ISO-8601 strings in the JSON of state version 5
+        String iso =
+                factsJson.replaceAll(
+                        "\"producedAt\":([0-9.]+)",
+                        "\"producedAt\":\"" + facts.producedAt() + "\"");
+        assertEquals(facts, LineageCodec.decodeValue(iso.getBytes(UTF_8), LotFacts.class));
+    }
+
+    @Test
+    void binaryIsSmallerThanTheJsonItReplaces() {
+        List<AncestorEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            entries.add(new AncestorEntry("RM-" + i, "MAT-" + i, "SUP-" + i, "L" + i, i % 4));
+        }
+        byte[] bytes = LineageCodec.encodeValue(new Announcement(9, entries));
+        int jsonBytes = LineageCodec.toReadableJson(bytes).getBytes(UTF_8).length;
+        assertTrue(bytes.length * 2 < jsonBytes, bytes.length + " vs JSON " + jsonBytes);
     }
 
     @Test

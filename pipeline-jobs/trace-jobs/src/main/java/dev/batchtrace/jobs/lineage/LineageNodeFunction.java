@@ -6,6 +6,7 @@ import dev.batchtrace.lineage.HoldAlerts;
 import dev.batchtrace.lineage.LineageMessage;
 import dev.batchtrace.lineage.NodeKey;
 import dev.batchtrace.lineage.NodeProtocol;
+import dev.batchtrace.lineage.NodeSnapshot;
 import dev.batchtrace.lineage.TraceDocuments;
 import java.time.Duration;
 import java.time.Instant;
@@ -208,9 +209,12 @@ public class LineageNodeFunction
         documentTimer.fired();
         long started = System.nanoTime();
         NodeKey node = NodeKey.parse(context.getCurrentKey());
-        context.output(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, store)));
+        // the document and the alerts read the same pieces: decode each once
+        NodeSnapshot snapshot = NodeSnapshot.of(store);
+        context.output(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, snapshot)));
         sendAlertChanges(
                 node,
+                snapshot,
                 Instant.ofEpochMilli(context.timerService().currentProcessingTime()),
                 context);
         documentTimer.built(context.getCurrentKey(), (System.nanoTime() - started) / 1_000_000);
@@ -220,7 +224,8 @@ public class LineageNodeFunction
      * Alerts are re-derived only when the node signalled a change (the document timer), which the
      * model guarantees covers every change of its alerts.
      */
-    private void sendAlertChanges(NodeKey node, Instant now, OnTimerContext context) {
+    private void sendAlertChanges(
+            NodeKey node, NodeSnapshot snapshot, Instant now, OnTimerContext context) {
         Map<String, RaisedAlert> raised = new TreeMap<>();
         for (Map.Entry<String, RaisedAlert> entry :
                 FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
@@ -228,7 +233,7 @@ public class LineageNodeFunction
         }
         Map<String, HoldAlert> raisedById = new TreeMap<>();
         raised.forEach((id, r) -> raisedById.put(id, r.alert()));
-        List<HoldAlert> current = HoldAlerts.of(node, store);
+        List<HoldAlert> current = HoldAlerts.of(node, snapshot);
         for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
             if (change.isOpen()) {
                 FlinkState.put(raisedAlerts, change.alertId(), new RaisedAlert(change, now));

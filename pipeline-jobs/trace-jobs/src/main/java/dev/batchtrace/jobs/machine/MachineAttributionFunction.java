@@ -47,9 +47,9 @@ import org.apache.flink.util.OutputTag;
  * letter and is counted. A boundary later than the grace applies only to the events applied after
  * it (the aggregates cannot be split again): it is counted as {@code lateRunBoundaries}.
  *
- * <p>State per machine, all small: the waiting events (a ring of {@link #SLOTS} lists by timer, so
- * a timer reads only its own; an event waits about the grace plus the watermark's bound) and
- * boundaries; the machine's runs ({@link MachineRuns}); per open run or idle bucket an aggregate
+ * <p>State per machine, all small: the waiting events and boundaries (each a ring of {@link #SLOTS}
+ * lists by timer, so a timer reads only its own; an item waits about the grace plus the watermark's
+ * bound); the machine's runs ({@link MachineRuns}); per open run or idle bucket an aggregate
  * ({@link OpenSummary}). A summary whose run ended (COMPLETED, or another run's STARTED) or whose
  * bucket ended more than the allowed lateness before the watermark is removed after its last
  * emission, and so is its run. A run whose COMPLETED never comes is held until another STARTED on
@@ -78,6 +78,18 @@ public class MachineAttributionFunction
     public static final int SLOTS = 16;
 
     public static final List<ListStateDescriptor<MachineEvent>> PENDING_EVENTS = pendingSlots();
+
+    /**
+     * Waiting run boundaries, in the same ring by timer as the events (issue 9: one list read by
+     * every timer made a replay quadratic in the boundaries waiting).
+     */
+    public static final List<ListStateDescriptor<RunBoundary>> PENDING_BOUNDARY_SLOTS =
+            boundarySlots();
+
+    /**
+     * Boundaries as versions before the ring kept them: read once after an upgrade, moved into the
+     * ring, cleared.
+     */
     public static final ListStateDescriptor<RunBoundary> PENDING_BOUNDARIES =
             new ListStateDescriptor<>(
                     "pending-run-boundaries", TypeInformation.of(RunBoundary.class));
@@ -108,6 +120,7 @@ public class MachineAttributionFunction
     private final String sourceTopic;
 
     private transient List<ListState<MachineEvent>> pendingEvents;
+    private transient List<ListState<RunBoundary>> pendingBoundarySlots;
     private transient ListState<RunBoundary> pendingBoundaries;
     private transient ValueState<byte[]> runsState;
     private transient MapState<String, byte[]> summaries;
@@ -159,6 +172,10 @@ public class MachineAttributionFunction
         pendingEvents = new ArrayList<>();
         for (ListStateDescriptor<MachineEvent> d : PENDING_EVENTS) {
             pendingEvents.add(getRuntimeContext().getListState(d));
+        }
+        pendingBoundarySlots = new ArrayList<>();
+        for (ListStateDescriptor<RunBoundary> d : PENDING_BOUNDARY_SLOTS) {
+            pendingBoundarySlots.add(getRuntimeContext().getListState(d));
         }
         pendingBoundaries = getRuntimeContext().getListState(PENDING_BOUNDARIES);
         runsState = getRuntimeContext().getState(RUNS);
@@ -220,8 +237,9 @@ public class MachineAttributionFunction
         if (boundary.at() <= settled(watermark)) {
             lateBoundaries.inc();
         }
-        pendingBoundaries.add(boundary);
-        timers.registerEventTimeTimer(applyAt(boundary.at(), watermark));
+        long at = applyAt(boundary.at(), watermark);
+        pendingBoundarySlots.get(slot(at)).add(boundary);
+        timers.registerEventTimeTimer(at);
     }
 
     @Override
@@ -235,29 +253,18 @@ public class MachineAttributionFunction
 
         // Boundaries first: the runs must know every STARTED / COMPLETED up to an event's time
         // (ownerAt is a function of time, so the order of applying does not matter otherwise).
-        List<RunBoundary> laterBoundaries = new ArrayList<>();
-        boolean applied = false;
-        for (RunBoundary b : orEmpty(pendingBoundaries.get())) {
-            if (b.at() <= settled) {
-                batch.apply(b);
-                applied = true;
-            } else {
-                laterBoundaries.add(b);
-            }
-        }
-        if (applied) {
-            if (laterBoundaries.isEmpty()) {
-                pendingBoundaries.clear();
-            } else {
-                pendingBoundaries.update(laterBoundaries);
-            }
-        }
+        // A boundary due by an event's time waits in the same slot or an earlier timer's.
+        moveOlderBoundaries(batch, settled, watermark, context.timerService());
+        applyBoundarySlot(batch, slot(timestamp), settled);
         // Then the events of this timer's slot.
         applySlot(batch, slot(timestamp), settled);
         // Before anything is retired, every waiting event it may own must be in (after a jump
         // of the watermark, later timers have not fired yet): then read the whole ring.
         List<String> retiring = retiring(machine, batch, horizon);
         if (!retiring.isEmpty()) {
+            for (int i = 0; i < SLOTS; i++) {
+                applyBoundarySlot(batch, i, settled);
+            }
             for (int i = 0; i < SLOTS; i++) {
                 applySlot(batch, i, settled);
             }
@@ -271,6 +278,47 @@ public class MachineAttributionFunction
         if (!retiring.isEmpty()) {
             retire(batch.runs(), retiring, horizon);
         }
+    }
+
+    /** Applies the boundaries of one slot that are due; keeps the others (a later tick's). */
+    private void applyBoundarySlot(Batch batch, int index, long settled) throws Exception {
+        ListState<RunBoundary> slot = pendingBoundarySlots.get(index);
+        List<RunBoundary> later = new ArrayList<>();
+        boolean applied = false;
+        for (RunBoundary b : orEmpty(slot.get())) {
+            if (b.at() <= settled) {
+                batch.apply(b);
+                applied = true;
+            } else {
+                later.add(b);
+            }
+        }
+        if (applied) {
+            if (later.isEmpty()) {
+                slot.clear();
+            } else {
+                slot.update(later);
+            }
+        }
+    }
+
+    /** Boundaries kept by an older version in one list: due ones applied, the rest to the ring. */
+    private void moveOlderBoundaries(Batch batch, long settled, long watermark, TimerService timers)
+            throws Exception {
+        Iterable<RunBoundary> older = pendingBoundaries.get();
+        if (older == null || !older.iterator().hasNext()) {
+            return;
+        }
+        for (RunBoundary b : older) {
+            if (b.at() <= settled) {
+                batch.apply(b);
+            } else {
+                long at = applyAt(b.at(), watermark);
+                pendingBoundarySlots.get(slot(at)).add(b);
+                timers.registerEventTimeTimer(at);
+            }
+        }
+        pendingBoundaries.clear();
     }
 
     /** Applies the events of one slot that are due; keeps the others (a later tick's). */
@@ -526,6 +574,16 @@ public class MachineAttributionFunction
             slots.add(
                     new ListStateDescriptor<>(
                             "pending-machine-events-" + i, TypeInformation.of(MachineEvent.class)));
+        }
+        return List.copyOf(slots);
+    }
+
+    private static List<ListStateDescriptor<RunBoundary>> boundarySlots() {
+        List<ListStateDescriptor<RunBoundary>> slots = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            slots.add(
+                    new ListStateDescriptor<>(
+                            "pending-run-boundaries-" + i, TypeInformation.of(RunBoundary.class)));
         }
         return List.copyOf(slots);
     }

@@ -17,6 +17,8 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -82,6 +84,23 @@ final class AttributionHarness implements AutoCloseable {
             for (RunBoundary b : boundaries(w)) {
                 harness.processElement2(new StreamRecord<>(b, b.at()));
             }
+        }
+    }
+
+    /**
+     * The boundaries of a WorkOrderEvent as a version before the ring kept them: in the one list
+     * {@link MachineAttributionFunction#PENDING_BOUNDARIES}, with their timers.
+     */
+    void sendToOlderBoundaryList(WorkOrderEvent w) throws Exception {
+        var operator = harness.getOperator();
+        for (RunBoundary b : boundaries(w)) {
+            operator.setCurrentKey(b.machineId());
+            operator.getKeyedStateBackend()
+                    .getPartitionedState(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            MachineAttributionFunction.PENDING_BOUNDARIES)
+                    .add(b);
         }
     }
 

@@ -67,6 +67,29 @@ class MachineAttributionFunctionTest {
     }
 
     @Test
+    void boundariesAnOlderVersionKeptInOneListAreAppliedAfterAnUpgrade() throws Exception {
+        WorkOrderEvent start = started("WO-1", "M-1", at(100));
+        WorkOrderEvent end = completed("WO-1", "M-1", at(200));
+        h.sendToOlderBoundaryList(start);
+        h.sendToOlderBoundaryList(end);
+        List<Object> machineEvents =
+                List.of(
+                        cycle("M-1", at(10)),
+                        cycle("M-1", at(100)),
+                        cycle("M-1", at(150)),
+                        cycle("M-1", at(250)));
+        h.sendAll(machineEvents);
+        h.watermark(Long.MAX_VALUE);
+
+        List<Object> all = new ArrayList<>(machineEvents);
+        all.add(start);
+        all.add(end);
+        Map<String, MachineRunSummary> merged = h.merged();
+        assertEquals(reference(all), merged);
+        assertEquals(2, merged.get("wo:WO-1|M-1").eventCount());
+    }
+
+    @Test
     void outOfOrderAndLateEventsAroundTheBoundariesLandInTheRightRun() throws Exception {
         List<Object> events = new ArrayList<>();
         events.add(started("WO-1", "M-1", at(100)));
