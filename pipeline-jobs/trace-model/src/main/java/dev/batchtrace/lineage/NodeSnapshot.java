@@ -31,6 +31,8 @@ public final class NodeSnapshot implements NodeStore {
     private boolean machineRunsRead;
     private Map<NodeKey, Link> parents;
     private Map<NodeKey, Link> children;
+    private Map<NodeKey, Link> shipmentChildren;
+    private Boolean hasPresentChild;
     private Map<String, ClosureSlot> slots;
     private Map<String, HoldCount> inheritedHolds;
 
@@ -104,6 +106,23 @@ public final class NodeSnapshot implements NodeStore {
             children = copy(store.children());
         }
         return children.entrySet();
+    }
+
+    @Override
+    public Iterable<Map.Entry<NodeKey, Link>> shipmentChildren() {
+        if (shipmentChildren == null) {
+            shipmentChildren =
+                    children != null ? onlyShipments(children) : copy(store.shipmentChildren());
+        }
+        return shipmentChildren.entrySet();
+    }
+
+    @Override
+    public boolean hasPresentChild() {
+        if (hasPresentChild == null) {
+            hasPresentChild = store.hasPresentChild();
+        }
+        return hasPresentChild;
     }
 
     @Override
@@ -261,6 +280,17 @@ public final class NodeSnapshot implements NodeStore {
 
     private static UnsupportedOperationException readOnly() {
         return new UnsupportedOperationException("a node snapshot is read-only");
+    }
+
+    private static Map<NodeKey, Link> onlyShipments(Map<NodeKey, Link> children) {
+        Map<NodeKey, Link> shipments = new LinkedHashMap<>();
+        children.forEach(
+                (key, link) -> {
+                    if (key.isShipment()) {
+                        shipments.put(key, link);
+                    }
+                });
+        return shipments;
     }
 
     private static <K, V> Map<K, V> copy(Iterable<Map.Entry<K, V>> entries) {

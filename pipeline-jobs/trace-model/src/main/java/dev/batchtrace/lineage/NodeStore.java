@@ -84,6 +84,30 @@ public interface NodeStore {
     Iterable<Map.Entry<NodeKey, Link>> children();
 
     /**
+     * The shipment children only (a lot's document lists its shipments): a store may skip decoding
+     * the links of its lot children, a bulk lot's thousands.
+     */
+    default Iterable<Map.Entry<NodeKey, Link>> shipmentChildren() {
+        java.util.List<Map.Entry<NodeKey, Link>> shipments = new java.util.ArrayList<>();
+        for (Map.Entry<NodeKey, Link> c : children()) {
+            if (c.getKey().isShipment()) {
+                shipments.add(c);
+            }
+        }
+        return shipments;
+    }
+
+    /** Whether any child edge is present (removed edges stay as tombstones). */
+    default boolean hasPresentChild() {
+        for (Map.Entry<NodeKey, Link> c : children()) {
+            if (c.getValue().isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * MapState sender -> what it announced last (version and entries, depths the sender's), kept
      * while the sender is a parent or its edge has not arrived yet; null deletes.
      */

@@ -257,14 +257,14 @@ public final class TraceDocuments {
             }
         }
         TreeMap<String, SortedSet<String>> shipments = new TreeMap<>();
-        for (Map.Entry<NodeKey, Link> c : store.children()) {
+        for (Map.Entry<NodeKey, Link> c : store.shipmentChildren()) {
             if (c.getValue().isPresent()) {
                 hasEdges = true;
-                if (c.getKey().isShipment()) {
-                    shipments.put(c.getKey().code(), c.getValue().customerIds());
-                }
+                shipments.put(c.getKey().code(), c.getValue().customerIds());
             }
         }
+        // a lot's lot children are not on its document: only whether one exists
+        hasEdges = hasEdges || store.hasPresentChild();
         NodeHeader header = NodeHeader.orEmpty(store.header());
         List<AncestorEntry> ancestors = new ArrayList<>();
         if (!header.hub()) {

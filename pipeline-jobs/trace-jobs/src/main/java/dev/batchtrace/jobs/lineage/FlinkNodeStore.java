@@ -141,6 +141,42 @@ final class FlinkNodeStore implements NodeStore {
         return byNodeKey(FlinkState.entries(children, Link.class));
     }
 
+    /** Decodes only the links of shipment children (a bulk lot has thousands of lot children). */
+    @Override
+    public Iterable<Map.Entry<NodeKey, Link>> shipmentChildren() {
+        List<Map.Entry<NodeKey, Link>> shipments = new ArrayList<>();
+        try {
+            for (Map.Entry<String, byte[]> e : children.entries()) {
+                if (e.getKey().startsWith(SHIPMENT_PREFIX)) {
+                    shipments.add(
+                            Map.entry(
+                                    NodeKey.parse(e.getKey()),
+                                    LineageCodec.decodeValue(e.getValue(), Link.class)));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the node's children", e);
+        }
+        return shipments;
+    }
+
+    /** Stops at the first present child (decoding one link, not thousands). */
+    @Override
+    public boolean hasPresentChild() {
+        try {
+            for (Map.Entry<String, byte[]> e : children.entries()) {
+                if (LineageCodec.decodeValue(e.getValue(), Link.class).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the node's children", e);
+        }
+    }
+
+    private static final String SHIPMENT_PREFIX = NodeKey.Kind.SHIPMENT.prefix() + ":";
+
     @Override
     public Announcement contribution(NodeKey sender) {
         return FlinkState.get(contributions, sender.toString(), Announcement.class);

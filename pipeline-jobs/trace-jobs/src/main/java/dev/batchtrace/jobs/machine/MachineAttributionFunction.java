@@ -255,18 +255,20 @@ public class MachineAttributionFunction
         // (ownerAt is a function of time, so the order of applying does not matter otherwise).
         // A boundary due by an event's time waits in the same slot or an earlier timer's.
         moveOlderBoundaries(batch, settled, watermark, context.timerService());
-        applyBoundarySlot(batch, slot(timestamp), settled);
+        // Only items of this tick or earlier: a slot also holds later ticks' items (the ring wraps)
+        // whose boundaries may wait in other slots until their own timers.
+        applyBoundarySlot(batch, slot(timestamp), settled, timestamp);
         // Then the events of this timer's slot.
-        applySlot(batch, slot(timestamp), settled);
+        applySlot(batch, slot(timestamp), settled, timestamp);
         // Before anything is retired, every waiting event it may own must be in (after a jump
         // of the watermark, later timers have not fired yet): then read the whole ring.
         List<String> retiring = retiring(machine, batch, horizon);
         if (!retiring.isEmpty()) {
             for (int i = 0; i < SLOTS; i++) {
-                applyBoundarySlot(batch, i, settled);
+                applyBoundarySlot(batch, i, settled, Long.MAX_VALUE);
             }
             for (int i = 0; i < SLOTS; i++) {
-                applySlot(batch, i, settled);
+                applySlot(batch, i, settled, Long.MAX_VALUE);
             }
             retiring = retiring(machine, batch, horizon);
         }
@@ -280,13 +282,17 @@ public class MachineAttributionFunction
         }
     }
 
-    /** Applies the boundaries of one slot that are due; keeps the others (a later tick's). */
-    private void applyBoundarySlot(Batch batch, int index, long settled) throws Exception {
+    /**
+     * Applies the boundaries of one slot that are due by {@code lastTick}; keeps the others (a
+     * later tick's).
+     */
+    private void applyBoundarySlot(Batch batch, int index, long settled, long lastTick)
+            throws Exception {
         ListState<RunBoundary> slot = pendingBoundarySlots.get(index);
         List<RunBoundary> later = new ArrayList<>();
         boolean applied = false;
         for (RunBoundary b : orEmpty(slot.get())) {
-            if (b.at() <= settled) {
+            if (b.at() <= settled && tick(saturatedAdd(b.at(), graceMillis)) <= lastTick) {
                 batch.apply(b);
                 applied = true;
             } else {
@@ -321,13 +327,17 @@ public class MachineAttributionFunction
         pendingBoundaries.clear();
     }
 
-    /** Applies the events of one slot that are due; keeps the others (a later tick's). */
-    private void applySlot(Batch batch, int index, long settled) throws Exception {
+    /**
+     * Applies the events of one slot that are due by {@code lastTick}; keeps the others (a later
+     * tick's).
+     */
+    private void applySlot(Batch batch, int index, long settled, long lastTick) throws Exception {
         ListState<MachineEvent> slot = pendingEvents.get(index);
         List<MachineEvent> later = new ArrayList<>();
         boolean applied = false;
         for (MachineEvent e : orEmpty(slot.get())) {
-            if (e.getOccurredAt().toEpochMilli() <= settled) {
+            long t = e.getOccurredAt().toEpochMilli();
+            if (t <= settled && tick(saturatedAdd(t, graceMillis)) <= lastTick) {
                 if (e.getEventId() == null || batch.eventIds.add(e.getEventId())) {
                     batch.add(e);
                 } else {

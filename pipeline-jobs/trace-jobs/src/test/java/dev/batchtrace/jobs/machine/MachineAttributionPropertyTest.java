@@ -74,6 +74,34 @@ class MachineAttributionPropertyTest {
         assertTrue(lateTotal > 1000, "the late path was exercised: " + lateTotal);
     }
 
+    /**
+     * Everything waits, then one watermark passes hours of ticks at once (a work-order input that
+     * starts late holds the watermark back): the ring of waiting items wraps many times, and every
+     * timer must still apply only its own ticks' items after their boundaries.
+     */
+    @Test
+    void oneWatermarkOverHoursOfWaitingItemsConvergesToTheReference() throws Exception {
+        for (long seed = 1; seed <= 5; seed++) {
+            Random random = new Random(seed);
+            List<SpecificRecordBase> shift =
+                    MachineShiftGenerator.generate(
+                            seed,
+                            new MachineShiftGenerator.Options(
+                                    1 + random.nextInt(3), Duration.ofHours(3), 4));
+            List<SpecificRecordBase> shuffled = new ArrayList<>(shift);
+            java.util.Collections.shuffle(shuffled, random);
+            try (AttributionHarness h =
+                    new AttributionHarness(LATENESS, GRACE, Duration.ofSeconds(30), null)) {
+                h.sendAll(shuffled);
+                h.watermark(Long.MAX_VALUE);
+                assertEquals(
+                        AttributionHarness.byKey(MachineReference.summaries(shift)),
+                        h.merged(),
+                        "seed " + seed);
+            }
+        }
+    }
+
     private record Arrival(long at, Object event) {}
 
     private static List<Arrival> withArrival(
