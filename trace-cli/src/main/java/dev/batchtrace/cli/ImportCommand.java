@@ -1,11 +1,14 @@
 package dev.batchtrace.cli;
 
 import dev.batchtrace.cli.export.EpcisImport;
+import dev.batchtrace.connectors.kafka.KafkaSettings;
+import dev.batchtrace.connectors.registry.RegistrySettings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,12 +61,26 @@ public final class ImportCommand implements Runnable {
         @Option(names = "--dry-run", description = "Only convert (with --jsonl): publish nothing.")
         boolean dryRun;
 
-        @Option(names = "--bootstrap-servers", description = "Kafka (default: the local stack's).")
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description =
+                        "Connection settings, as for bin/trace publish (bootstrap.servers,"
+                                + " security.protocol, sasl.*, ssl.truststore.*,"
+                                + " schema.registry.*): the same file the jobs read.")
+        Path config;
+
+        @Option(
+                names = "--bootstrap-servers",
+                description =
+                        "Kafka (default: bootstrap.servers of --config, else the local stack's).")
         String bootstrapServers;
 
         @Option(
                 names = "--registry-url",
-                description = "Schema registry (default: the local stack's).")
+                description =
+                        "Schema registry (default: schema.registry.url of --config, else the local"
+                                + " stack's).")
         String registryUrl;
 
         @Mixin StackOptions stack;
@@ -94,14 +111,14 @@ public final class ImportCommand implements Runnable {
                 return 0;
             }
             try {
-                Endpoints local = stack.endpoints();
+                Map<String, String> settings =
+                        PublishCommand.connectionSettings(
+                                config, bootstrapServers, registryUrl, stack.endpoints());
                 EventPublisher.Summary summary =
                         PublishCommand.publish(
                                 lines,
-                                bootstrapServers != null
-                                        ? bootstrapServers
-                                        : local.kafkaBootstrapServers(),
-                                registryUrl != null ? registryUrl : local.schemaRegistryUrl(),
+                                KafkaSettings.fromMap(settings),
+                                RegistrySettings.fromMap(settings),
                                 out);
                 return summary.rejected().isEmpty() ? 0 : PublishCommand.SOME_LINES_REJECTED;
             } finally {

@@ -6,6 +6,7 @@ import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.ConfigFile;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +82,26 @@ final class PublishCommand implements Callable<Integer> {
             return 1;
         }
         Map<String, String> settings =
+                connectionSettings(config, bootstrapServers, registryUrl, stack.endpoints());
+        EventPublisher.Summary summary =
+                publish(
+                        file,
+                        KafkaSettings.fromMap(settings),
+                        RegistrySettings.fromMap(settings),
+                        out);
+        return summary.rejected().isEmpty() ? 0 : SOME_LINES_REJECTED;
+    }
+
+    /**
+     * Kafka and registry settings of a publishing command: the config file's keys (secrets
+     * resolved), {@code --bootstrap-servers} and {@code --registry-url} over them, the local
+     * stack's endpoints where neither names one.
+     */
+    static Map<String, String> connectionSettings(
+            Path config, String bootstrapServers, String registryUrl, Endpoints local)
+            throws IOException {
+        Map<String, String> settings =
                 config == null ? new TreeMap<>() : new TreeMap<>(ConfigFile.read(config));
-        Endpoints local = stack.endpoints();
         if (bootstrapServers != null) {
             settings.put(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
         }
@@ -91,13 +110,7 @@ final class PublishCommand implements Callable<Integer> {
             settings.put(RegistrySettings.URL, registryUrl);
         }
         settings.putIfAbsent(RegistrySettings.URL, local.schemaRegistryUrl());
-        EventPublisher.Summary summary =
-                publish(
-                        file,
-                        KafkaSettings.fromMap(settings),
-                        RegistrySettings.fromMap(settings),
-                        out);
-        return summary.rejected().isEmpty() ? 0 : SOME_LINES_REJECTED;
+        return settings;
     }
 
     /** {@link #publish(Path, KafkaSettings, RegistrySettings, PrintWriter)} on plain endpoints. */

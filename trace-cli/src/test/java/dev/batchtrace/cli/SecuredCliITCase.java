@@ -76,6 +76,102 @@ class SecuredCliITCase {
     }
 
     @Test
+    void anEpcisExportFromTheSecuredIndexIsImportedToTheSecuredTopics() throws Exception {
+        Path config = config(kafka.password(), registry.password(), elasticsearch.password());
+        Path epcis = dir.resolve("fg-261102-01.jsonld");
+
+        CliRun export =
+                CliRun.trace(
+                        "export",
+                        "epcis",
+                        "FG-261102-01",
+                        "--out",
+                        epcis.toString(),
+                        "--config",
+                        config.toString());
+        assertEquals(0, export.exitCode(), export.out() + export.err());
+        CliRun imported =
+                CliRun.trace("import", "epcis", epcis.toString(), "--config", config.toString());
+
+        assertEquals(0, imported.exitCode(), imported.out() + imported.err());
+        assertTrue(imported.out().contains("as " + SecuredTestServers.KAFKA_USER), imported.out());
+        assertTrue(imported.out().contains(" 0 rejected"), imported.out());
+        assertFalse(imported.out().contains(" 0 published"), imported.out());
+    }
+
+    /**
+     * {@code bin/trace run --config}'s path: the lineage and machine jobs in a local Flink read the
+     * secured topics through the secured registry and write to the secured Elasticsearch.
+     */
+    @Test
+    void theJobsRunFromTheSameConfigFile() throws Exception {
+        Path config = config(kafka.password(), registry.password(), elasticsearch.password());
+        String lot = "RM-SECURED-" + System.currentTimeMillis();
+        Path receipt = dir.resolve("secured-receipt.jsonl");
+        Files.writeString(
+                receipt,
+                "{\"type\":\"GoodsReceipt\",\"receiptId\":\"GR-"
+                        + lot
+                        + "\",\"lotCode\":\""
+                        + lot
+                        + "\",\"materialCode\":\"PP-H350\",\"materialName\":\"Polypropylene"
+                        + " resin\",\"supplierId\":\"SUP-POLY\",\"supplierName\":\"PolyChem"
+                        + " GmbH\",\"supplierLotCode\":\"L-SEC\",\"quantity\":100.0,\"unit\":\"kg\","
+                        + "\"receivedAt\":\"2026-11-03T06:15:00Z\",\"site\":\"PLANT-1\"}\n");
+        CliRun publish = CliRun.trace("publish", "--config", config.toString(), receipt.toString());
+        assertEquals(0, publish.exitCode(), publish.out() + publish.err());
+
+        Map<String, String> settings =
+                LocalLineageRun.settings(
+                        new Endpoints("unused:1", "http://unused", "http://unused"),
+                        "secured",
+                        dev.batchtrace.jobs.ConfigFile.read(config));
+        settings.put("state.backend", "hashmap");
+        // a platform team creates the topics (Strimzi); the job does not create its inputs
+        TopicSetup.ensureTopics(
+                dev.batchtrace.connectors.kafka.KafkaSettings.fromMap(settings),
+                StackSetup.pipelineTopics(),
+                StackSetup.LOCAL_PARTITIONS);
+        int webUi;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            webUi = socket.getLocalPort();
+        }
+        List<String> said = new ArrayList<>();
+        org.apache.flink.core.execution.JobClient job =
+                LocalLineageRun.start(
+                        settings,
+                        dir.resolve("secured-run"),
+                        new LocalLineageRun.Resume(
+                                "secured", java.util.Optional.empty(), List.of()),
+                        webUi,
+                        said::add);
+        ElasticsearchSettings es = ElasticsearchSettings.fromMap(esKeys(elasticsearch.password()));
+        try (ElasticsearchClient client = ElasticsearchClients.create(es)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            boolean found = false;
+            while (!found && System.nanoTime() < deadline) {
+                found =
+                        client.get(
+                                        g -> g.index("trace-lots").id(lot),
+                                        tools.jackson.databind.JsonNode.class)
+                                .found();
+                if (!found) {
+                    assertFalse(
+                            job.getJobStatus().get().isGloballyTerminalState(),
+                            "the job ended: " + said);
+                    Thread.sleep(1000);
+                }
+            }
+            assertTrue(found, lot + " indexed by the job; it said " + said);
+        } finally {
+            job.cancel().get();
+        }
+        String shown = String.join("\n", said);
+        assertFalse(shown.contains(kafka.password()), shown);
+        assertFalse(shown.contains(elasticsearch.password()), shown);
+    }
+
+    @Test
     void aWrongKafkaPasswordEndsPublishAtOnceNamingBrokerAndUser() throws Exception {
         String wrong = "not-" + kafka.password();
         Path config = config(wrong, registry.password(), elasticsearch.password());

@@ -152,8 +152,7 @@ public final class Fsma204Export {
                                 lot.supplierLotCode(),
                                 null,
                                 "Goods receipt",
-                                // the trace documents do not carry the receipt or PO number yet
-                                null));
+                                receiptNumber(record)));
             } else if ("PRODUCED".equals(lot.kind())) {
                 events.add(
                         new Fsma204Event(
@@ -207,6 +206,14 @@ public final class Fsma204Export {
         }
         events.sort(ORDER);
         return events;
+    }
+
+    /**
+     * The goods receipts of a bought lot, "GR-1; GR-2" when several deliveries brought it; null
+     * when its document names none.
+     */
+    static String receiptNumber(LotRecord record) {
+        return record.receiptIds().isEmpty() ? null : String.join("; ", record.receiptIds());
     }
 
     /** "RM-1 60 kg; RM-3 1.5 kg": what the lot's work order consumed of each input. */

@@ -500,7 +500,7 @@ public final class TraceQueries implements AutoCloseable {
     public List<LotRecord> lotRecords(java.util.Collection<String> lotCodes) {
         Stopwatch elasticsearch = new Stopwatch();
         List<String> fields = new ArrayList<>(Documents.LOT_FIELDS);
-        fields.addAll(List.of("quantity", "unit", "site", "lineId", "balance"));
+        fields.addAll(List.of("quantity", "unit", "site", "lineId", "balance", "receiptIds"));
         List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(lotCodes));
         Map<String, LotRecord> found = new java.util.HashMap<>();
         for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
@@ -529,7 +529,8 @@ public final class TraceQueries implements AutoCloseable {
                                     Documents.text(source, "unit"),
                                     Documents.text(source, "site"),
                                     Documents.text(source, "lineId"),
-                                    Documents.balance(source)));
+                                    Documents.balance(source),
+                                    Documents.strings(source, "receiptIds")));
                 }
             }
         }

@@ -29,7 +29,10 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
  *
  * <p>Metrics on the writer's metric group, subgroup {@value ElasticsearchSinkWriter#METRIC_GROUP}:
  * counters {@value ElasticsearchSinkWriter#DOCUMENTS_WRITTEN}, {@value
- * ElasticsearchSinkWriter#SKIPPED_OLDER}, {@value ElasticsearchSinkWriter#RETRIES}.
+ * ElasticsearchSinkWriter#SKIPPED_OLDER}, {@value ElasticsearchSinkWriter#RETRIES}, {@value
+ * ElasticsearchSinkWriter#DOCUMENTS_REJECTED}, and the histogram {@value
+ * ElasticsearchSinkWriter#FRESHNESS}: per written document, the time from the element's timestamp
+ * (a Kafka source's record timestamp) to Elasticsearch's acknowledgement.
  */
 public final class ElasticsearchSink<T> implements Sink<T> {
 

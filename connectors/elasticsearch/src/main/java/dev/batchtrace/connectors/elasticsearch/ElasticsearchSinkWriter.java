@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,9 +31,11 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,15 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     static final String RETRIES = "retries";
     static final String DOCUMENTS_REJECTED = "documents-rejected";
 
+    /**
+     * Histogram of how long a document took from its record's timestamp (for the documents topic:
+     * when the lineage job wrote it) to Elasticsearch's acknowledgement of the write, in ms.
+     */
+    static final String FRESHNESS = "freshness-ms";
+
+    /** Samples the freshness histogram keeps (Prometheus quantiles are over these). */
+    static final int FRESHNESS_WINDOW = 10_000;
+
     /** Longest a flush sleeps before it looks at the retry queue again. */
     private static final long MAX_WAIT_MILLIS = 100;
 
@@ -71,6 +84,10 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     private final Counter recordsOutErrors; // task thread only
     private final AtomicLong recordsSendPending = new AtomicLong();
     private final AtomicLong recordsOutErrorsPending = new AtomicLong();
+    private final Histogram freshness; // task thread only
+
+    /** Freshness samples of acknowledged writes, recorded on I/O threads. */
+    private final Queue<Long> freshnessPending = new ConcurrentLinkedQueue<>();
 
     private final Object lock = new Object();
 
@@ -113,6 +130,8 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         this.skippedOlder = group.counter(SKIPPED_OLDER, new ThreadSafeSimpleCounter());
         this.retries = group.counter(RETRIES, new ThreadSafeSimpleCounter());
         this.documentsRejected = group.counter(DOCUMENTS_REJECTED, new ThreadSafeSimpleCounter());
+        this.freshness =
+                group.histogram(FRESHNESS, new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
         this.recordsSend = metricGroup.getNumRecordsSendCounter();
         this.recordsOutErrors = metricGroup.getNumRecordsOutErrorsCounter();
         this.maxPendingWhileRetrying =
@@ -148,6 +167,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
             return;
         }
         Operation operation = new Operation(document, toBulkOperation(document));
+        operation.recordTimestamp = recordTimestamp(context);
         synchronized (lock) {
             unacknowledged++;
         }
@@ -240,6 +260,20 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         return documentsRejected.getCount();
     }
 
+    /** For tests: the freshness histogram (what the task thread has published of it). */
+    Histogram freshness() {
+        return freshness;
+    }
+
+    /**
+     * The element's timestamp (a Kafka source gives the record's), or 0 when it has none: then the
+     * write adds no freshness sample.
+     */
+    static long recordTimestamp(Context context) {
+        Long timestamp = context == null ? null : context.timestamp();
+        return timestamp == null || timestamp <= 0 ? 0 : timestamp;
+    }
+
     static BulkOperation toBulkOperation(TraceDocument document) {
         if (document.isDelete()) {
             return BulkOperation.of(
@@ -271,6 +305,11 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         long errors = recordsOutErrorsPending.getAndSet(0);
         if (errors > 0) {
             recordsOutErrors.inc(errors);
+        }
+        for (Long millis = freshnessPending.poll();
+                millis != null;
+                millis = freshnessPending.poll()) {
+            freshness.update(millis);
         }
     }
 
@@ -450,6 +489,9 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         int attempts = 1;
         long dueAtMillis;
 
+        /** The element's timestamp when written (0: none), for the freshness histogram. */
+        long recordTimestamp;
+
         /** When the first transient failure of this operation was answered (0: none yet). */
         long failingSinceMillis;
 
@@ -532,6 +574,10 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                         } else {
                             documentsWritten.inc();
                             recordsSendPending.incrementAndGet();
+                            if (operation.recordTimestamp > 0) {
+                                // a producer's clock slightly ahead must not give negative ages
+                                freshnessPending.add(Math.max(0, now - operation.recordTimestamp));
+                            }
                         }
                         answered++;
                     }

@@ -10,12 +10,15 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import dev.batchtrace.stack.TestServers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -26,6 +29,8 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -100,6 +105,37 @@ class ElasticsearchSinkITCase {
         assertEquals(
                 Instant.ofEpochMilli(LotConverter.EPOCH + 123_000).toString(),
                 source.path("receivedAt").asString());
+    }
+
+    @Test
+    void everyDocumentWithARecordTimestampIsAFreshnessSampleOfTheRunningJob() throws Exception {
+        String index = freshIndex("it-sink-freshness");
+        int n = 1_000;
+        long start = System.currentTimeMillis();
+        StreamExecutionEnvironment env = environment();
+        // the element's timestamp plays the documents topic's record timestamp: 2 s ago
+        env.fromSequence(0, n - 1)
+                .assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Long>noWatermarks()
+                                .withTimestampAssigner(
+                                        (element, previous) -> System.currentTimeMillis() - 2_000))
+                .sinkTo(ElasticsearchSink.of(settings(), new LotConverter(index)));
+
+        JobID job = run(env, "freshness");
+        long took = System.currentTimeMillis() - start;
+
+        List<Histogram> histograms = histograms(job, ElasticsearchSinkWriter.FRESHNESS);
+        assertEquals(2, histograms.size(), "one per sink subtask");
+        assertEquals(n, histograms.stream().mapToLong(Histogram::getCount).sum());
+        // the sequence's splits go to whichever reader asks first: a subtask may have none
+        for (Histogram histogram : histograms) {
+            if (histogram.getCount() == 0) {
+                continue;
+            }
+            HistogramStatistics statistics = histogram.getStatistics();
+            assertTrue(statistics.getMin() >= 2_000, "min " + statistics.getMin());
+            assertTrue(statistics.getMax() <= took + 2_000, "max " + statistics.getMax());
+        }
     }
 
     @Test
@@ -440,6 +476,24 @@ class ElasticsearchSinkITCase {
         JobClient job = env.executeAsync("elasticsearch-sink-it-" + name);
         job.getJobExecutionResult().get();
         return job.getJobID();
+    }
+
+    /** The sink subtasks' histograms {@code name} in this job. */
+    private static List<Histogram> histograms(JobID job, String name) {
+        List<Histogram> histograms = new ArrayList<>();
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
+                REPORTER.getMetricsByGroup().entrySet()) {
+            String[] scope = group.getKey().getScopeComponents();
+            boolean sinkGroup =
+                    scope.length > 0
+                            && ElasticsearchSinkWriter.METRIC_GROUP.equals(scope[scope.length - 1])
+                            && job.toString()
+                                    .equals(group.getKey().getAllVariables().get("<job_id>"));
+            if (sinkGroup && group.getValue().get(name) instanceof Histogram histogram) {
+                histograms.add(histogram);
+            }
+        }
+        return histograms;
     }
 
     /** Sum over the sink's subtasks (and attempts) of one of its counters in this job. */

@@ -3,6 +3,7 @@ package dev.batchtrace.connectors.elasticsearch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +58,69 @@ class ElasticsearchSinkWriterTest {
             assertEquals(250, fake.documents().size());
             assertEquals(250, writer.documentsWritten());
             assertEquals("7", fake.documents().get("idx/doc-7").source().path("n").asString());
+        }
+    }
+
+    @Test
+    void freshnessIsRecordedPerAcknowledgedDocumentFromItsRecordTimestamp() throws Exception {
+        TaskThreadMetricGroup metrics = new TaskThreadMetricGroup();
+        ElasticsearchSettings settings = settings(fake.url(), 3);
+        try (ElasticsearchSinkWriter<TraceDocument> writer =
+                new ElasticsearchSinkWriter<>(
+                        settings,
+                        d -> d,
+                        ElasticsearchClients.create(settings),
+                        metrics,
+                        mailbox(),
+                        timers())) {
+            Histogram registered =
+                    (Histogram)
+                            metrics.registered.get(
+                                    ElasticsearchSinkWriter.METRIC_GROUP
+                                            + "."
+                                            + ElasticsearchSinkWriter.FRESHNESS);
+            assertSame(writer.freshness(), registered, "registered: " + metrics.registered);
+
+            long writtenAt = System.currentTimeMillis() - 5_000;
+            for (int i = 0; i < 3; i++) {
+                writer.write(
+                        TraceDocument.upsert("idx", "LOT-" + i, 1, Map.of("v", i)), at(writtenAt));
+            }
+            // no timestamp (none in the context, or no context), and below a replay Elasticsearch
+            // skips as older: none of them is a sample
+            writer.write(TraceDocument.upsert("idx", "LOT-9", 1, Map.of("v", 9)), at(null));
+            writer.write(TraceDocument.upsert("idx", "LOT-9", 2, Map.of("v", 9)), null);
+            writer.flush(false);
+            writer.write(TraceDocument.upsert("idx", "LOT-0", 1, Map.of("v", 0)), at(writtenAt));
+            writer.flush(false);
+
+            assertEquals(5, writer.documentsWritten());
+            assertEquals(1, writer.skippedOlder());
+            assertEquals(3, registered.getCount());
+            HistogramStatistics statistics = registered.getStatistics();
+            assertTrue(statistics.getMin() >= 5_000, "min " + statistics.getMin());
+            assertTrue(statistics.getMax() < 65_000, "max " + statistics.getMax());
+        }
+    }
+
+    @Test
+    void aProducerClockAheadGivesZeroNotANegativeFreshness() throws Exception {
+        ElasticsearchSettings settings = settings(fake.url(), 3);
+        try (ElasticsearchSinkWriter<TraceDocument> writer =
+                new ElasticsearchSinkWriter<>(
+                        settings,
+                        d -> d,
+                        ElasticsearchClients.create(settings),
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                        mailbox(),
+                        timers())) {
+            writer.write(
+                    TraceDocument.upsert("idx", "LOT-1", 1, Map.of("v", 1)),
+                    at(System.currentTimeMillis() + 60_000));
+            writer.flush(false);
+
+            assertEquals(1, writer.freshness().getCount());
+            assertEquals(0, writer.freshness().getStatistics().getMax());
         }
     }
 
@@ -313,6 +380,21 @@ class ElasticsearchSinkWriterTest {
                 UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
                 mailbox(),
                 timers());
+    }
+
+    /** A sink context whose element has {@code timestamp} (null: none). */
+    private static SinkWriter.Context at(Long timestamp) {
+        return new SinkWriter.Context() {
+            @Override
+            public long currentWatermark() {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public Long timestamp() {
+                return timestamp;
+            }
+        };
     }
 
     private MailboxExecutor mailbox() {

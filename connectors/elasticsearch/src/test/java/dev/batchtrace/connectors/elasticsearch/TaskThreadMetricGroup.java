@@ -1,9 +1,12 @@
 package dev.batchtrace.connectors.elasticsearch;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.OperatorIOMetricGroup;
@@ -19,6 +22,10 @@ final class TaskThreadMetricGroup extends UnregisteredMetricsGroup
 
     final RecordingCounter recordsSend = new RecordingCounter();
     final RecordingCounter recordsOutErrors = new RecordingCounter();
+
+    /** What the writer registered in its subgroups, by {@code group.name}. */
+    final Map<String, Metric> registered = new ConcurrentHashMap<>();
+
     private final RuntimeException failingAddGroup;
 
     TaskThreadMetricGroup() {
@@ -39,7 +46,28 @@ final class TaskThreadMetricGroup extends UnregisteredMetricsGroup
         if (failingAddGroup != null) {
             throw failingAddGroup;
         }
-        return super.addGroup(name);
+        return new RegisteringGroup(name + ".");
+    }
+
+    /** A subgroup that remembers its counters and histograms. */
+    private final class RegisteringGroup extends UnregisteredMetricsGroup {
+        private final String prefix;
+
+        RegisteringGroup(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public <C extends Counter> C counter(String name, C counter) {
+            registered.put(prefix + name, counter);
+            return counter;
+        }
+
+        @Override
+        public <H extends Histogram> H histogram(String name, H histogram) {
+            registered.put(prefix + name, histogram);
+            return histogram;
+        }
     }
 
     @Override

@@ -52,6 +52,35 @@ class MonitoringTest {
         assertTrue(queried.size() >= 10, "one panel per concern: " + queried);
     }
 
+    /**
+     * Issue 11's list: consumer lag per source, checkpoint duration and size, dead letters per
+     * reason, documents rejected, alerts raised and delivered, event-to-searchable freshness.
+     */
+    @Test
+    void theDashboardHasAPanelForEveryHealthConcern() throws IOException {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(DASHBOARD.toFile());
+        Set<String> queried = new TreeSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                queried.addAll(metricsIn(target.path("expr").asText()));
+            }
+        }
+        List<String> concerns =
+                List.of(
+                        OPERATOR + "KafkaSourceReader_KafkaConsumer_records_lag_max",
+                        JOB + "lastCheckpointDuration",
+                        JOB + "lastCheckpointSize",
+                        OPERATOR + "reason_deadLetters",
+                        OPERATOR + "elasticsearch_documents_rejected",
+                        OPERATOR + "numRecordsSend",
+                        OPERATOR + "webhook_delivered",
+                        OPERATOR + "elasticsearch_freshness_ms");
+        assertEquals(
+                List.of(), concerns.stream().filter(m -> !queried.contains(m)).toList(), "queried");
+        assertTrue(
+                registeredMetrics().containsAll(concerns), "each concern is a registered metric");
+    }
+
     @Test
     void everyListedMetricIsRegisteredByTheCode() throws IOException {
         Set<String> registered = registeredMetrics();
@@ -126,7 +155,12 @@ class MonitoringTest {
         Class<?> elasticsearch =
                 load("dev.batchtrace.connectors.elasticsearch.ElasticsearchSinkWriter");
         for (String field :
-                List.of("DOCUMENTS_WRITTEN", "SKIPPED_OLDER", "RETRIES", "DOCUMENTS_REJECTED")) {
+                List.of(
+                        "DOCUMENTS_WRITTEN",
+                        "SKIPPED_OLDER",
+                        "RETRIES",
+                        "DOCUMENTS_REJECTED",
+                        "FRESHNESS")) {
             metrics.add(
                     prometheus(
                             OPERATOR
