@@ -412,6 +412,12 @@ public final class LineageReference {
                             hub ? List.of() : closure,
                             holds,
                             hasEdges);
+            LotFacts facts = lotFacts.get(lot);
+            if (facts != null && LotFacts.PURCHASED.equals(facts.kind())) {
+                doc =
+                        TraceDocuments.withReceiptIds(
+                                doc, LotFacts.receiptIds(facts.sources().entrySet()));
+            }
             if (hub) {
                 doc = TraceDocuments.asHub(doc, closure.size());
                 for (AncestorEntry member : closure) {

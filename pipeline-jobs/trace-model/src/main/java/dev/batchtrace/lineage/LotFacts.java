@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What is known about one lot from its goods receipt(s) and/or the OUTPUT_PRODUCED event(s) that
@@ -338,6 +339,24 @@ public record LotFacts(
 
     private static Map<String, Double> nonNull(Map<String, Double> m) {
         return m == null ? Map.of() : m;
+    }
+
+    /**
+     * The goods receipts a lot's facts come from now (receiptIds, sorted): the FSMA 204 receiving
+     * event's reference document. A receipt moved to another lot or a reversed source is not one.
+     */
+    public static List<String> receiptIds(Iterable<Map.Entry<String, LotSource>> sources) {
+        TreeSet<String> ids = new TreeSet<>();
+        for (Map.Entry<String, LotSource> e : sources) {
+            LotSource source = e.getValue();
+            if (!e.getKey().equals(LEGACY_SOURCE)
+                    && !source.reversed()
+                    && source.facts() != null
+                    && PURCHASED.equals(source.facts().kind())) {
+                ids.add(e.getKey());
+            }
+        }
+        return List.copyOf(ids);
     }
 
     public static LotFacts fromReceipt(GoodsReceipt r) {

@@ -289,10 +289,28 @@ public final class TraceDocuments {
         if (header.hub()) {
             lot = asHub(lot, header.closureSize());
         }
+        LotFacts facts = store.lotFacts();
+        if (facts != null && LotFacts.PURCHASED.equals(facts.kind())) {
+            // a bought lot has a receipt or a few: reading its sources stays small
+            lot = withReceiptIds(lot, LotFacts.receiptIds(store.lotSources()));
+        }
         return withMachineRuns(
                 withLotQuality(
                         lot, store.lotFacts(), QcChecks.orNone(store.qcChecks()).byId().values()),
                 MachineRunSummaries.orNone(store.machineRuns()).summaries());
+    }
+
+    /**
+     * A bought lot's document with the goods receipts its facts come from ({@code receiptIds}: the
+     * FSMA 204 receiving event's reference document); unchanged when there are none.
+     */
+    public static TraceDocument withReceiptIds(TraceDocument lot, List<String> receiptIds) {
+        if (lot.isDeletion() || receiptIds.isEmpty()) {
+            return lot;
+        }
+        TreeMap<String, Object> d = new TreeMap<>(lot.source());
+        d.put("receiptIds", List.copyOf(receiptIds));
+        return new TraceDocument(lot.index(), lot.documentId(), d);
     }
 
     /**

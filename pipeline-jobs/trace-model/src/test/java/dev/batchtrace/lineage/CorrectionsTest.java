@@ -82,6 +82,10 @@ class CorrectionsTest {
         TraceDocument typoLot = docs.get("trace-lots/RM-1X");
         assertTrue(typoLot == null || typoLot.source() == null, String.valueOf(typoLot));
         assertEquals("L-1", docs.get("trace-lots/RM-1").source().get("supplierLotCode"));
+        // the FSMA receiving reference follows the receipt
+        assertEquals(
+                List.of(typo.getReceiptId()),
+                docs.get("trace-lots/RM-1").source().get("receiptIds"));
         assertEquals(
                 List.of("SUP-A/L-1"),
                 docs.get("trace-shipments/DN-1").source().get("ancestorSupplierLots"));
@@ -93,6 +97,10 @@ class CorrectionsTest {
         Map<String, TraceDocument> moved = converged(again);
         assertEquals("L-1", moved.get("trace-lots/RM-1X").source().get("supplierLotCode"));
         assertNull(moved.get("trace-lots/RM-1").source().get("supplierLotCode"));
+        assertNull(moved.get("trace-lots/RM-1").source().get("receiptIds"));
+        assertEquals(
+                List.of(typo.getReceiptId()),
+                moved.get("trace-lots/RM-1X").source().get("receiptIds"));
     }
 
     @Test
@@ -110,6 +118,7 @@ class CorrectionsTest {
         assertEquals("SUP-A", rm1.get("supplierId"));
         assertEquals("L-1", rm1.get("supplierLotCode"));
         assertEquals(15.0, rm1.get("quantity"));
+        assertEquals(List.of(first.getReceiptId(), "GR-RM-1-B"), rm1.get("receiptIds"));
     }
 
     @Test
