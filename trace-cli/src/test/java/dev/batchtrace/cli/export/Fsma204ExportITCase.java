@@ -76,7 +76,7 @@ class Fsma204ExportITCase {
                         "Receiving,2026-11-02T06:26:00Z,RM-261102-06,PCBA-TC100,"
                                 + "\"Controller board TC-100, assembled\",500,pcs,PLANT-ULM,"
                                 + "Shenzhen Circuit Co. Ltd (SUP-PCB),,Shenzhen Circuit Co. Ltd"
-                                + " (SUP-PCB),SZ-44121,,Goods receipt,"),
+                                + " (SUP-PCB),SZ-44121,,Goods receipt,GR-26-5506"),
                 all);
         assertTrue(
                 all.contains(",RM-261102-02 50 kg; RM-261102-03 1.2 kg,Work order,WO-26-1003"),
