@@ -431,12 +431,15 @@ final class SoakRun {
                 folder,
                 latest.durationMillis(),
                 indexBytes,
-                indexDocs);
+                indexDocs,
+                latest.checkpointedBytes(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 
     private void progress(SoakSample s, double rate) {
         say(
-                "  [%5.1f min] published %,d (%,.0f/s target) consumed %,d | lag %,d | heap %,.0f MiB%s | state %,.1f MiB (folder %,.1f) | checkpoint %,d ms | index %,.1f MiB",
+                "  [%5.1f min] published %,d (%,.0f/s target) consumed %,d | lag %,d | heap %,.0f MiB%s | state %,.1f MiB (folder %,.1f) | checkpoint %,d ms | index %,.1f MiB | load %.1f",
                 s.seconds() / 60,
                 s.published(),
                 rate,
@@ -449,7 +452,8 @@ final class SoakRun {
                 s.stateBytes() / 1048576.0,
                 s.checkpointFolderBytes() / 1048576.0,
                 s.checkpointMillis(),
-                s.indexBytes() / 1048576.0);
+                s.indexBytes() / 1048576.0,
+                s.loadAverage());
     }
 
     private int report(
@@ -496,6 +500,12 @@ final class SoakRun {
         figure("Elasticsearch trace-* store (MiB)", samples, s -> s.indexBytes(), 1048576.0);
         figure("Elasticsearch trace-* Lucene docs", samples, s -> s.indexDocs(), 1);
         figure("input events consumed", samples, s -> s.consumed(), 1);
+        figure("checkpointed (incremental) (KiB)", samples, s -> s.checkpointedBytes(), 1024.0);
+        figure(
+                "machine load, 1 min (x100)",
+                samples,
+                s -> Math.round(s.loadAverage() * 100),
+                100.0);
         say("== Bounded? (rules in BENCHMARKS.md, 'Soak')");
         List<Boundedness.Verdict> verdicts = Boundedness.judge(samples, rate);
         verdicts.forEach(v -> say("  %s", v.line()));

@@ -62,6 +62,12 @@ public final class SoakChart {
                         "Elasticsearch trace-* (MiB)",
                         samples,
                         new Line("store size", s -> mib(s.indexBytes()))));
+        // not judged: what else the machine was doing, to read the other panels by
+        plot.add(
+                panel(
+                        "machine load (1 min)",
+                        samples,
+                        new Line("load average", SoakSample::loadAverage)));
         int panels = plot.getSubplots().size();
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);

@@ -34,6 +34,8 @@ public final class SoakCsv {
                                 "checkpoint_ms",
                                 "index_bytes",
                                 "index_docs",
+                                "checkpointed_bytes",
+                                "load_1m",
                                 "lag_total"));
         sources.forEach(s -> header.add("lag " + s));
         Files.writeString(file, String.join(",", header) + "\n", StandardCharsets.UTF_8);
@@ -51,6 +53,8 @@ public final class SoakCsv {
         row.add(Long.toString(s.checkpointMillis()));
         row.add(Long.toString(s.indexBytes()));
         row.add(Long.toString(s.indexDocs()));
+        row.add(Long.toString(s.checkpointedBytes()));
+        row.add(String.format(Locale.ROOT, "%.2f", s.loadAverage()));
         row.add(Long.toString(s.totalLag()));
         sources.forEach(source -> row.add(Long.toString(s.lag().getOrDefault(source, -1L))));
         Files.writeString(

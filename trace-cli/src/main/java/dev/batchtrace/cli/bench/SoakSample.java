@@ -18,6 +18,9 @@ import java.util.Map;
  * @param checkpointMillis end-to-end duration of the latest completed checkpoint
  * @param indexBytes store size of the trace-* indices
  * @param indexDocs Lucene documents of the trace-* indices (nested ones included)
+ * @param checkpointedBytes what the latest completed (incremental) checkpoint wrote
+ * @param loadAverage the machine's 1-minute load average: on a shared machine a checkpoint or a lag
+ *     that grows with it is the machine's, not the job's
  */
 public record SoakSample(
         double seconds,
@@ -30,7 +33,9 @@ public record SoakSample(
         long checkpointFolderBytes,
         long checkpointMillis,
         long indexBytes,
-        long indexDocs) {
+        long indexDocs,
+        long checkpointedBytes,
+        double loadAverage) {
 
     public SoakSample {
         lag = Map.copyOf(lag);

@@ -35,7 +35,9 @@ class BoundednessTest {
                 consumed * 500,
                 800 + (i % 5) * 100,
                 consumed * 2_000,
-                consumed * 3);
+                consumed * 3,
+                1_000_000,
+                1.5);
     }
 
     private static Boundedness.Verdict verdict(List<SoakSample> samples, String metric) {
@@ -70,7 +72,9 @@ class BoundednessTest {
                                     s.checkpointFolderBytes(),
                                     s.checkpointMillis(),
                                     s.indexBytes(),
-                                    s.indexDocs());
+                                    s.indexDocs(),
+                                    s.checkpointedBytes(),
+                                    s.loadAverage());
                         });
         Boundedness.Verdict lag = verdict(samples, "Kafka lag");
         assertFalse(lag.pass(), lag.line());
@@ -97,7 +101,9 @@ class BoundednessTest {
                                     s.checkpointFolderBytes(),
                                     s.checkpointMillis(),
                                     s.indexBytes(),
-                                    s.indexDocs());
+                                    s.indexDocs(),
+                                    s.checkpointedBytes(),
+                                    s.loadAverage());
                         });
         assertTrue(verdict(samples, "Kafka lag").pass());
         assertFalse(
@@ -121,7 +127,9 @@ class BoundednessTest {
                                     s.checkpointFolderBytes(),
                                     s.checkpointMillis(),
                                     s.indexBytes(),
-                                    s.indexDocs());
+                                    s.indexDocs(),
+                                    s.checkpointedBytes(),
+                                    s.loadAverage());
                         });
         Boundedness.Verdict heap = verdict(samples, "heap live");
         assertFalse(heap.pass(), heap.line());
@@ -147,7 +155,9 @@ class BoundednessTest {
                                     -1,
                                     s.checkpointMillis(),
                                     s.indexBytes(),
-                                    s.indexDocs());
+                                    s.indexDocs(),
+                                    s.checkpointedBytes(),
+                                    s.loadAverage());
                         });
         Boundedness.Verdict state = verdict(samples, "RocksDB state");
         assertFalse(state.pass(), state.line());
@@ -171,7 +181,9 @@ class BoundednessTest {
                                     s.checkpointFolderBytes(),
                                     i < 25 ? 900 : 4_000,
                                     s.indexBytes(),
-                                    s.indexDocs());
+                                    s.indexDocs(),
+                                    s.checkpointedBytes(),
+                                    s.loadAverage());
                         });
         assertFalse(verdict(samples, "checkpoint").pass());
     }
@@ -193,7 +205,9 @@ class BoundednessTest {
                                     s.checkpointFolderBytes(),
                                     -1,
                                     s.indexBytes(),
-                                    s.indexDocs());
+                                    s.indexDocs(),
+                                    s.checkpointedBytes(),
+                                    s.loadAverage());
                         });
         Boundedness.Verdict checkpoint = verdict(samples, "checkpoint");
         assertFalse(checkpoint.pass());

@@ -32,7 +32,9 @@ class SoakChartTest {
                             2_000_000L * i,
                             i == 0 ? -1 : 700 + i,
                             3_000_000L * i,
-                            100L * i));
+                            100L * i,
+                            i == 0 ? -1 : 4_096L * i,
+                            1.0 + i / 10.0));
         }
         return samples;
     }
@@ -41,12 +43,12 @@ class SoakChartTest {
     void thePngHasAPanelPerMetricAndDecodes() throws Exception {
         Path png = dir.resolve("out/soak.png");
         int panels = SoakChart.write(png, "a soak", samples(), List.of("work-orders", "feedback"));
-        assertEquals(5, panels); // heap, state, lag, checkpoint duration, index size
+        assertEquals(6, panels); // heap, state, lag, checkpoint duration, index size, load
         assertTrue(Files.size(png) > 10_000, "size " + Files.size(png));
         BufferedImage image = ImageIO.read(png.toFile());
         assertNotNull(image, "not a PNG ImageIO reads");
         assertEquals(SoakChart.WIDTH, image.getWidth());
-        assertEquals(SoakChart.height(5), image.getHeight());
+        assertEquals(SoakChart.height(6), image.getHeight());
         // something was drawn: not one colour all over
         int corner = image.getRGB(0, 0);
         boolean drawn = false;
@@ -67,8 +69,9 @@ class SoakChartTest {
         List<String> lines = Files.readAllLines(csv.file());
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).endsWith("lag_total,lag work-orders,lag feedback"), lines.get(0));
-        assertEquals("0.0,0,0,400000000,200000000,-1,0,-1,0,0,5,0,5", lines.get(1));
+        assertEquals("0.0,0,0,400000000,200000000,-1,0,-1,0,0,-1,1.00,5,0,5", lines.get(1));
         assertEquals(
-                "10.0,1000,900,401000000,,1000000,2000000,701,3000000,100,15,10,5", lines.get(2));
+                "10.0,1000,900,401000000,,1000000,2000000,701,3000000,100,4096,1.10,15,10,5",
+                lines.get(2));
     }
 }
