@@ -500,7 +500,7 @@ final class SoakRun {
         figure("Elasticsearch trace-* store (MiB)", samples, s -> s.indexBytes(), 1048576.0);
         figure("Elasticsearch trace-* Lucene docs", samples, s -> s.indexDocs(), 1);
         figure("input events consumed", samples, s -> s.consumed(), 1);
-        figure("checkpointed (incremental) (KiB)", samples, s -> s.checkpointedBytes(), 1024.0);
+        figure("checkpoint written (KiB)", samples, s -> s.checkpointedBytes(), 1024.0);
         figure(
                 "machine load, 1 min (x100)",
                 samples,

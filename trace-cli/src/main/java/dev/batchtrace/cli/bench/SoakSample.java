@@ -18,7 +18,8 @@ import java.util.Map;
  * @param checkpointMillis end-to-end duration of the latest completed checkpoint
  * @param indexBytes store size of the trace-* indices
  * @param indexDocs Lucene documents of the trace-* indices (nested ones included)
- * @param checkpointedBytes what the latest completed (incremental) checkpoint wrote
+ * @param checkpointedBytes what the latest completed checkpoint wrote (the whole state unless
+ *     checkpoints are incremental)
  * @param loadAverage the machine's 1-minute load average: on a shared machine a checkpoint or a lag
  *     that grows with it is the machine's, not the job's
  */
