@@ -78,7 +78,7 @@ import picocli.CommandLine.Spec;
                     + " for 'trace publish'."
         })
 final class BenchCommand implements Callable<Integer> {
-    private static final DateTimeFormatter RUN_ID =
+    static final DateTimeFormatter RUN_ID =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final List<String> TRACE_ALIASES =
             List.of(
@@ -278,6 +278,47 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "" + LocalLineageRun.DEFAULT_WEB_UI_PORT)
     int webUiPort;
 
+    @Option(
+            names = "--soak",
+            paramLabel = "DURATION",
+            description =
+                    "Soak instead (a benchmark, not a test): the profile's plant stream, repeated"
+                            + " as rounds of new lots, at a steady rate for DURATION (30m, 90s, 1h);"
+                            + " heap, RocksDB state, Kafka lag, checkpoint duration and index size are"
+                            + " sampled, written as CSV and a PNG, and judged bounded (exit 3 when"
+                            + " not). Try --profile mixed --soak 30m.")
+    String soak;
+
+    @Option(
+            names = "--soak-rate",
+            paramLabel = "EVENTS_PER_S",
+            description =
+                    "Events per second of the soak (default: half the most the jobs take, measured"
+                            + " first in the same run on a backlog of --capacity-events).")
+    Double soakRate;
+
+    @Option(
+            names = "--capacity-events",
+            paramLabel = "N",
+            description =
+                    "Backlog the soak measures the jobs' maximum rate on (default: ${DEFAULT-VALUE}).",
+            defaultValue = "30000")
+    long capacityEvents;
+
+    @Option(
+            names = "--sample-every",
+            paramLabel = "SECONDS",
+            description = "Seconds between the soak's samples (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    int sampleEvery;
+
+    @Option(
+            names = "--soak-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the soak writes soak.csv and soak.png (default: <work dir>/bench/<run id>).")
+    Path soakDir;
+
     @Mixin StackOptions stack;
     @Spec CommandSpec spec;
 
@@ -287,6 +328,12 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         progress = json ? spec.commandLine().getErr() : out;
+        if (soak != null) {
+            if (sampleEvery < 1) {
+                throw new IllegalArgumentException("--sample-every must be at least 1 s");
+            }
+            return new SoakRun(this, out).run();
+        }
         PlantParameters parameters = parameters();
         BenchReport report = new BenchReport();
         long generating = System.nanoTime();
@@ -545,7 +592,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("history", "generated in", generateMillis, "ms");
     }
 
-    private boolean emptyReadModel(ElasticsearchProbe es) throws Exception {
+    boolean emptyReadModel(ElasticsearchProbe es) throws Exception {
         if (resetIndices) {
             es.delete(
                     String.join(
@@ -629,7 +676,7 @@ final class BenchCommand implements Callable<Integer> {
                         + " reference documents (random sample) equal the batch reference";
     }
 
-    private Map<String, String> topicOverrides(String runId) {
+    static Map<String, String> topicOverrides(String runId) {
         Map<String, String> topics = new TreeMap<>();
         topics.put(
                 LineageJobConfig.TOPIC_GOODS_RECEIPTS_KEY,
@@ -649,7 +696,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Record name -> the run's topic for it. */
-    private static Map<String, String> inputTopics(
+    static Map<String, String> inputTopics(
             Map<String, String> overrides, Map<String, String> machine) {
         Map<String, String> byRecord = new TreeMap<>();
         byRecord.put("GoodsReceipt", overrides.get(LineageJobConfig.TOPIC_GOODS_RECEIPTS_KEY));
@@ -806,7 +853,7 @@ final class BenchCommand implements Callable<Integer> {
                         p.max());
     }
 
-    private static KafkaProducer<String, SpecificRecordBase> producer(Endpoints endpoints) {
+    static KafkaProducer<String, SpecificRecordBase> producer(Endpoints endpoints) {
         return new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -1136,7 +1183,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static long folderSize(Path folder) throws IOException {
+    static long folderSize(Path folder) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return sizeOnce(folder);
@@ -1168,7 +1215,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteFolder(Path folder) throws IOException {
+    static void deleteFolder(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return;
         }
@@ -1179,7 +1226,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void deleteTopics(String bootstrapServers, List<String> topics) {
+    void deleteTopics(String bootstrapServers, List<String> topics) {
         try (Admin admin =
                 Admin.create(
                         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {

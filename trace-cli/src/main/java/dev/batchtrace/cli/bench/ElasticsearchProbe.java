@@ -131,7 +131,18 @@ public final class ElasticsearchProbe {
     public record IndexSize(String index, long luceneDocs, long storeBytes) {}
 
     public List<IndexSize> indexSizes(String pattern) throws IOException, InterruptedException {
-        send("POST", "/" + pattern + "/_refresh", null);
+        return indexSizes(pattern, true);
+    }
+
+    /**
+     * As {@link #indexSizes(String)}; without {@code refresh} the sizes are what the indices hold
+     * now (a soak's sampling must not refresh them every few seconds itself).
+     */
+    public List<IndexSize> indexSizes(String pattern, boolean refresh)
+            throws IOException, InterruptedException {
+        if (refresh) {
+            send("POST", "/" + pattern + "/_refresh", null);
+        }
         HttpResponse<String> response =
                 send(
                         "GET",
