@@ -23,6 +23,8 @@ class JobResilienceTest {
                 Duration.ofMinutes(5).toMillis(), env.getCheckpointConfig().getCheckpointTimeout());
         assertEquals(3, env.getCheckpointConfig().getTolerableCheckpointFailureNumber());
         assertEquals(
+                true, env.getConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+        assertEquals(
                 "exponential-delay",
                 env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
         assertEquals(
@@ -38,11 +40,13 @@ class JobResilienceTest {
         Configuration cluster = new Configuration();
         cluster.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(2));
         cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        cluster.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
 
         Configuration defaults = JobResilience.defaults(cluster);
 
         assertFalse(defaults.getOptional(CheckpointingOptions.CHECKPOINTING_TIMEOUT).isPresent());
         assertFalse(defaults.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent());
+        assertFalse(defaults.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent());
         assertEquals(3, defaults.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER));
 
         StreamExecutionEnvironment env =
