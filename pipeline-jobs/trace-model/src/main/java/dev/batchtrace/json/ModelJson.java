@@ -19,14 +19,24 @@ import java.io.UncheckedIOException;
 public final class ModelJson {
 
     static final ObjectMapper MAPPER =
-            JsonMapper.builder()
-                    .addModule(new JavaTimeModule())
+            modelRules(JsonMapper.builder())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .defaultPropertyInclusion(
-                            JsonInclude.Value.construct(
-                                    JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
                     .build();
+
+    /**
+     * The rules every model mapper shares, whatever its format: java.time, unknown fields ignored,
+     * nulls left out.
+     */
+    public static <
+                    M extends ObjectMapper,
+                    B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>>
+            B modelRules(B builder) {
+        return builder.addModule(new JavaTimeModule())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .defaultPropertyInclusion(
+                        JsonInclude.Value.construct(
+                                JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
+    }
 
     private ModelJson() {}
 

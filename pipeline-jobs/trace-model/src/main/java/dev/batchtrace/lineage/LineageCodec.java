@@ -1,12 +1,9 @@
 package dev.batchtrace.lineage;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.batchtrace.json.ModelJson;
 import java.io.IOException;
@@ -40,14 +37,9 @@ public final class LineageCodec {
 
     /** State pieces and messages. */
     private static final ObjectMapper BINARY =
-            SmileMapper.builder()
-                    .addModule(new JavaTimeModule())
+            ModelJson.modelRules(SmileMapper.builder())
                     .addModule(new BlackbirdModule())
                     .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .defaultPropertyInclusion(
-                            JsonInclude.Value.construct(
-                                    JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
                     .build();
 
     /** The first bytes of every Smile document (":)\n"); JSON starts with '{' or '['. */
