@@ -16,10 +16,12 @@ import java.util.function.Consumer;
  * {@link NodeStore}; what it sends to other nodes goes to {@code out} (the feedback topic) and, for
  * a hub, its closure member documents to {@code members}.
  *
- * <p>Cost of one message: the closure slots it changes (one read and one write each), one header
- * write, and for each changed announcement one difference per present child with only the changed
- * entries. Nothing is re-read or re-sent whole except for a new child, a hub that starts or stops
- * being one, or a child that asks.
+ * <p>Cost of one message: the closure slots it changes (one read and one write each, plus a mark
+ * per changed entry), one header write. Announcements are deferred ({@link #applyDeferred}): at a
+ * {@link #flush} (the job flushes every changed node once per checkpoint, just before the barrier,
+ * when what it sends could become visible anyway) the node sends one difference per present child
+ * with only the entries changed since the last flush. Nothing is re-read or re-sent whole except
+ * for a new child, a hub that starts or stops being one, or a child that asks.
  */
 public final class NodeProtocol {
 
@@ -38,13 +40,43 @@ public final class NodeProtocol {
     }
 
     /**
-     * Applies one message to the node {@code message.target()}.
+     * Applies one message to the node {@code message.target()} and sends the changed announcement
+     * at once ({@link #applyDeferred} then {@link #flush}).
      *
      * @param hubFanIn present lot parents from which a lot is a hub
      * @param members closure member documents of a hub (upserts and deletions)
      * @return whether the node's trace document (or its alerts) changed
      */
     public static boolean apply(
+            LineageMessage message,
+            NodeStore store,
+            int hubFanIn,
+            Consumer<LineageMessage> out,
+            Consumer<TraceDocument> members) {
+        Applied applied = applyDeferred(message, store, hubFanIn, out, members);
+        if (applied.announcementPending()) {
+            flush(message.target(), store, out);
+        }
+        return applied.documentChanged();
+    }
+
+    /**
+     * What one message did to its node.
+     *
+     * @param documentChanged whether the node's trace document (or its alerts) changed
+     * @param announcementPending whether the node owes its children a difference: {@link #flush}
+     *     sends it, once for all the messages since the last flush
+     */
+    public record Applied(boolean documentChanged, boolean announcementPending) {}
+
+    /**
+     * Applies one message, but keeps the change of the node's announcement to itself (the changed
+     * lot codes are marked in the store) until {@link #flush}: a node that hears from its parents
+     * several times between two flushes (a closure arriving level by level, from each of its
+     * parents) sends each child one difference, not one per message. Wholes (a new child, a
+     * request, a hub flip) still go at once.
+     */
+    public static Applied applyDeferred(
             LineageMessage message,
             NodeStore store,
             int hubFanIn,
@@ -132,12 +164,87 @@ public final class NodeProtocol {
             Link link = store.child(r.from());
             NodeHeader header = store.header();
             if (link != null && link.isPresent() && header != null) {
-                out.accept(whole(r.from(), step.self, header, store));
+                store.markWholeOwed(r.from());
+                if (!header.wholesOwed()) {
+                    store.putHeader(
+                            new NodeHeader(
+                                    header.version(),
+                                    header.self(),
+                                    header.lotParents(),
+                                    header.closureSize(),
+                                    header.unannounced(),
+                                    true));
+                }
+                return new Applied(false, true);
             }
-            return false;
+            return new Applied(false, header != null && header.flushDue());
         }
 
         return step.finish(hubFanIn, selfInputs, newChild, docChanged, out, members);
+    }
+
+    /**
+     * Sends the node's unannounced changes, if any, as one difference to every present child: its
+     * own entry and the current entry (or the removal) of every marked lot code.
+     *
+     * @return whether anything was sent
+     */
+    public static boolean flush(NodeKey self, NodeStore store, Consumer<LineageMessage> out) {
+        NodeHeader header = store.header();
+        if (header == null || !header.flushDue()) {
+            return false;
+        }
+        java.util.Set<NodeKey> owed = new java.util.HashSet<>();
+        if (header.wholesOwed()) {
+            store.wholesOwed().forEach(owed::add);
+            store.clearWholesOwed();
+        }
+        long version = header.version();
+        List<AncestorEntry> upserts = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        if (header.unannounced()) {
+            version++;
+            if (header.self() != null) {
+                upserts.add(header.self());
+            }
+            if (!header.hub()) {
+                for (String code : store.unannounced()) {
+                    ClosureSlot slot = store.slot(code);
+                    if (slot == null) {
+                        removed.add(code);
+                    } else {
+                        upserts.add(slot.entry());
+                    }
+                }
+            }
+            store.clearUnannounced();
+            upserts.sort(null);
+        }
+        NodeHeader sent = header.announced(version);
+        store.putHeader(sent);
+        List<AncestorEntry> whole = owed.isEmpty() ? List.of() : announced(sent, store);
+        if (header.unannounced()) {
+            for (Map.Entry<NodeKey, Link> child : store.children()) {
+                if (child.getValue().isPresent() && !owed.contains(child.getKey())) {
+                    out.accept(
+                            new LineageMessage.Closure(
+                                    child.getKey(),
+                                    self,
+                                    version,
+                                    version - 1,
+                                    false,
+                                    upserts,
+                                    removed));
+                }
+            }
+        }
+        for (NodeKey child : owed) {
+            Link link = store.child(child);
+            if (link != null && link.isPresent()) {
+                out.accept(LineageMessage.Closure.whole(child, self, version, whole));
+            }
+        }
+        return true;
     }
 
     /** The node's announcement whole: itself, and unless it is a hub its closure entries. */
@@ -183,11 +290,6 @@ public final class NodeProtocol {
         }
         own.sort(null);
         return own;
-    }
-
-    private static LineageMessage.Closure whole(
-            NodeKey to, NodeKey from, NodeHeader header, NodeStore store) {
-        return LineageMessage.Closure.whole(to, from, header.version(), announced(header, store));
     }
 
     private static Link orNone(Link link) {
@@ -379,7 +481,7 @@ public final class NodeProtocol {
          * Re-derives the lot's own entry, stores the header and sends what changed: a difference to
          * every present child, the whole announcement to a new child, hub member documents.
          */
-        boolean finish(
+        Applied finish(
                 int hubFanIn,
                 boolean selfInputs,
                 NodeKey newChild,
@@ -402,20 +504,12 @@ public final class NodeProtocol {
             boolean wasHub = before.hub();
             boolean selfChanged = !Objects.equals(self, before.self());
 
-            List<AncestorEntry> upserts = new ArrayList<>();
-            List<String> removed = new ArrayList<>();
             List<String> changedMembers = new ArrayList<>();
             for (Map.Entry<String, AncestorEntry> t : touched.entrySet()) {
                 ClosureSlot now = slotCache.get(t.getKey());
                 AncestorEntry after = now == null ? null : now.entry();
-                if (Objects.equals(after, t.getValue())) {
-                    continue;
-                }
-                changedMembers.add(t.getKey());
-                if (after == null) {
-                    removed.add(t.getKey());
-                } else {
-                    upserts.add(after);
+                if (!Objects.equals(after, t.getValue())) {
+                    changedMembers.add(t.getKey());
                 }
             }
             boolean closureChanged = !changedMembers.isEmpty();
@@ -423,11 +517,28 @@ public final class NodeProtocol {
             boolean announcementChanged =
                     selfChanged || (!hub && !wasHub && closureChanged) || flipped;
 
-            long version = before.version();
-            if (announcementChanged) {
-                version++;
+            // a flip re-sends the whole to every child at once; any other change, and the whole
+            // for a new child, wait for flush()
+            boolean defer = announcementChanged && ownCode != null && !flipped;
+            if (defer && !hub) {
+                for (String code : changedMembers) {
+                    store.markUnannounced(code);
+                }
             }
-            NodeHeader header = new NodeHeader(version, self, lotParents, closureSize);
+            boolean owes = newChild != null && ownCode != null && !flipped;
+            if (owes) {
+                store.markWholeOwed(newChild);
+            }
+            boolean unannounced = defer || (before.unannounced() && !flipped);
+            boolean wholesOwed = owes || (before.wholesOwed() && !flipped);
+            long version = before.version();
+            if (flipped && ownCode != null) {
+                version++;
+                store.clearUnannounced();
+                store.clearWholesOwed();
+            }
+            NodeHeader header =
+                    new NodeHeader(version, self, lotParents, closureSize, unannounced, wholesOwed);
             if (!header.equals(before)) {
                 store.putHeader(header);
             }
@@ -436,54 +547,27 @@ public final class NodeProtocol {
                 hubMembers(flipped, hub, changedMembers, members);
             }
 
-            if (announcementChanged && ownCode != null) {
-                LineageMessage.Closure whole = null;
-                List<AncestorEntry> diff = new ArrayList<>();
-                if (!flipped) {
-                    if (selfChanged) {
-                        diff.add(self);
-                    }
-                    if (!hub) {
-                        diff.addAll(upserts);
-                    }
-                    diff.sort(null);
-                }
+            if (flipped && ownCode != null) {
+                List<AncestorEntry> whole = announced(header, store);
                 for (Map.Entry<NodeKey, Link> child : store.children()) {
-                    if (!child.getValue().isPresent() || child.getKey().equals(newChild)) {
-                        continue;
-                    }
-                    if (flipped) {
-                        if (whole == null) {
-                            whole = whole(child.getKey(), this.self, header, store);
-                        }
+                    if (child.getValue().isPresent()) {
                         out.accept(
                                 LineageMessage.Closure.whole(
-                                        child.getKey(), this.self, version, whole.entries()));
-                    } else {
-                        out.accept(
-                                new LineageMessage.Closure(
-                                        child.getKey(),
-                                        this.self,
-                                        version,
-                                        version - 1,
-                                        false,
-                                        diff,
-                                        hub ? List.of() : removed));
+                                        child.getKey(), this.self, version, whole));
                     }
                 }
-            }
-            if (newChild != null && ownCode != null) {
-                out.accept(whole(newChild, this.self, header, store));
             }
             // a new lot's first, empty entry changes nothing on its document
             boolean selfShows =
                     selfChanged && (before.self() != null || self.hub() || !self.holds().isEmpty());
-            return docChanged
-                    || shippedLotChanged
-                    || closureChanged
-                    || selfShows
-                    || inheritedHoldsChanged
-                    || lotParents != before.lotParents();
+            return new Applied(
+                    docChanged
+                            || shippedLotChanged
+                            || closureChanged
+                            || selfShows
+                            || inheritedHoldsChanged
+                            || lotParents != before.lotParents(),
+                    unannounced || wholesOwed);
         }
 
         /** A hub's closure lives in member documents: the changed ones, or all on a flip. */

@@ -123,6 +123,37 @@ public interface NodeStore {
     /** MapState lot code -> the node's closure slot for that lot; null deletes. */
     ClosureSlot slot(String lotCode);
 
+    /**
+     * Remembers that the closure entry of {@code lotCode} changed since the node last announced
+     * (see {@link NodeProtocol#flush}).
+     */
+    default void markUnannounced(String lotCode) {
+        throw new UnsupportedOperationException("this store cannot defer announcements");
+    }
+
+    /** The lot codes marked since the last {@link #clearUnannounced}. */
+    default Iterable<String> unannounced() {
+        throw new UnsupportedOperationException("this store cannot defer announcements");
+    }
+
+    default void clearUnannounced() {
+        throw new UnsupportedOperationException("this store cannot defer announcements");
+    }
+
+    /** Remembers that {@code child} waits for the whole announcement (sent by the next flush). */
+    default void markWholeOwed(NodeKey child) {
+        throw new UnsupportedOperationException("this store cannot defer announcements");
+    }
+
+    /** The children marked since the last {@link #clearWholesOwed}. */
+    default Iterable<NodeKey> wholesOwed() {
+        throw new UnsupportedOperationException("this store cannot defer announcements");
+    }
+
+    default void clearWholesOwed() {
+        throw new UnsupportedOperationException("this store cannot defer announcements");
+    }
+
     void putSlot(String lotCode, ClosureSlot slot);
 
     /** Every closure slot (a read of the whole closure: documents and snapshots only). */

@@ -19,10 +19,13 @@
  *       the slots it names. A node announces its closure entries plus its own entry (depth 0); when
  *       that changes, the version goes up by one and every present child gets the
  *       <em>difference</em> from the previous version (entries added or changed, lot codes
- *       removed); a new child gets the whole announcement. A child applies a difference only on top
- *       of the version it names and asks for the whole ({@link
- *       dev.batchtrace.lineage.LineageMessage.ClosureRequest}) after any gap, and when an edge
- *       comes back after a removal. A removed parent's contribution is deleted.
+ *       removed); a new child gets the whole announcement. Sending waits for a flush (the job
+ *       flushes at each checkpoint barrier): the changes of all messages since the last flush go
+ *       out as one difference, the codes that changed being marked in the store; a whole sent
+ *       before the flush already holds them, so the difference after it changes nothing there. A
+ *       child applies a difference only on top of the version it names and asks for the whole
+ *       ({@link dev.batchtrace.lineage.LineageMessage.ClosureRequest}) after any gap, and when an
+ *       edge comes back after a removal. A removed parent's contribution is deleted.
  *   <li>Hubs: a lot with at least the hub fan-in of present lot parents (a silo) announces only its
  *       own entry, marked {@code hub}; its closure stays with it and is indexed once as closure
  *       member documents ({@code trace-closures}). Descendants' closures stop at the hub (a

@@ -120,4 +120,78 @@ class ClosureScaleTest {
         double bytesPerEvent = (double) lineage.feedbackBytes() / events.size();
         assertTrue(bytesPerEvent < 1024, "bytes per input event: " + bytesPerEvent);
     }
+
+    /**
+     * Four levels of lots, each made from three lots of the level below, and a shipment per top
+     * lot: every edge known before any closure moves (a replay in which the node stage reads its
+     * input far ahead of its feedback), so closures arrive level by level and from three parents.
+     */
+    static List<Object> layeredHistory(int lotsPerLevel, long seed) {
+        Random random = new Random(seed);
+        List<Object> events = new ArrayList<>();
+        for (int i = 0; i < lotsPerLevel; i++) {
+            events.add(receipt("L0-" + i, "SUP-" + (i % 5), "S-" + i));
+        }
+        for (int level = 1; level <= 4; level++) {
+            for (int i = 0; i < lotsPerLevel; i++) {
+                String order = "WO-" + level + "-" + i;
+                for (int k = 0; k < 3; k++) {
+                    String input = "L" + (level - 1) + "-" + random.nextInt(lotsPerLevel);
+                    events.add(consumed("C-" + order + "-" + k, order, input));
+                }
+                events.add(produced("P-" + order, order, "L" + level + "-" + i, 10));
+            }
+        }
+        for (int i = 0; i < lotsPerLevel; i++) {
+            events.add(dispatch("DN-" + i, "C-" + (i % 9), "L4-" + i));
+        }
+        return events;
+    }
+
+    @Test
+    void betweenTwoBarriersEachNodeSendsEachChildOneMessage() {
+        List<Object> history = layeredHistory(200, 4);
+        InMemoryLineage immediate = new InMemoryLineage();
+        Map<String, Integer> pairs = new java.util.HashMap<>();
+        InMemoryLineage deferred =
+                new InMemoryLineage()
+                        .flushingAtBarriersOnly()
+                        .onFeedback(
+                                m -> {
+                                    if (m instanceof LineageMessage.Closure c) {
+                                        pairs.merge(c.from() + " > " + c.target(), 1, Integer::sum);
+                                    }
+                                });
+        for (Object event : history) {
+            immediate.accept(event);
+            deferred.accept(event);
+        }
+        immediate.runToQuiescence(10_000_000);
+        int barriers = 0;
+        while (deferred.pendingCount() > 0) {
+            deferred.deliver(deferred.pendingCount()); // what one checkpoint made visible
+            pairs.clear();
+            deferred.flushAll(); // the barrier
+            barriers++;
+            pairs.forEach(
+                    (pair, n) ->
+                            assertEquals(1, n, pair + " got " + n + " messages at one barrier"));
+        }
+
+        LineageReference.Result expected = LineageReference.withHolds(history);
+        assertNull(DocumentDiff.first(expected.documents(), deferred.documents()));
+        assertNull(DocumentDiff.first(expected.documents(), immediate.documents()));
+        System.out.printf(
+                "ClosureScaleTest: layered history, %d barriers, %d messages deferred, %d"
+                        + " immediate%n",
+                barriers, deferred.feedbackMessages(), immediate.feedbackMessages());
+        assertTrue(barriers <= 7, "one barrier per level and a few more: " + barriers);
+        // a node hearing from three parents per level sends one difference, not three
+        assertTrue(
+                deferred.feedbackMessages() < immediate.feedbackMessages() * 0.6,
+                "deferred "
+                        + deferred.feedbackMessages()
+                        + " messages, immediate "
+                        + immediate.feedbackMessages());
+    }
 }

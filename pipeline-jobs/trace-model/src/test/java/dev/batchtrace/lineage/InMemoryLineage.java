@@ -35,11 +35,18 @@ public final class InMemoryLineage {
     private final double redeliveryRate;
     private final Map<String, TraceDocument> closureMembers = new TreeMap<>();
     private int hubFanIn = NodeProtocol.DEFAULT_HUB_FAN_IN;
+    private boolean flushAtBarriersOnly;
     private boolean checkChangeSignals;
     private int head; // FIFO read position when random == null
     private long deliveries;
     private long feedbackMessages;
     private long feedbackBytes;
+    private final java.util.Set<NodeKey> changedNodes = new java.util.HashSet<>();
+
+    /** Nodes owing their children a difference (the job flushes them at the next barrier). */
+    private final java.util.Set<NodeKey> unflushed = new java.util.LinkedHashSet<>();
+
+    private java.util.function.Consumer<LineageMessage> feedbackListener = m -> {};
 
     /** A FIFO router without duplicates. */
     public InMemoryLineage() {
@@ -65,6 +72,12 @@ public final class InMemoryLineage {
         this.random = random;
         this.duplicateRate = duplicateRate;
         this.redeliveryRate = redeliveryRate;
+    }
+
+    /** Differences go out only at {@link #flushAll} and at quiescence (a checkpoint's barrier). */
+    public InMemoryLineage flushingAtBarriersOnly() {
+        this.flushAtBarriersOnly = true;
+        return this;
     }
 
     /** Lots with at least this many lot parents are hubs (small values exercise hubs). */
@@ -186,8 +199,13 @@ public final class InMemoryLineage {
                     checkChangeSignals ? TraceDocuments.node(m.target(), store) : null;
             List<HoldAlert> alertsBefore =
                     checkChangeSignals ? HoldAlerts.of(m.target(), store) : null;
-            boolean changed =
-                    NodeProtocol.apply(m, store, hubFanIn, this::feedback, this::closureMember);
+            NodeProtocol.Applied applied =
+                    NodeProtocol.applyDeferred(
+                            m, store, hubFanIn, this::feedback, this::closureMember);
+            boolean changed = applied.documentChanged();
+            if (applied.announcementPending()) {
+                unflushed.add(m.target());
+            }
             if (checkChangeSignals) {
                 verifySignal(before, TraceDocuments.node(m.target(), store), changed, m);
                 if (!changed && !alertsBefore.equals(HoldAlerts.of(m.target(), store))) {
@@ -196,6 +214,7 @@ public final class InMemoryLineage {
                 }
             }
             if (changed) {
+                changedNodes.add(m.target());
                 // as the job does: alerts are re-derived only when the node signals a change
                 Map<String, HoldAlert> sent =
                         raised.computeIfAbsent(m.target(), k -> new TreeMap<>());
@@ -203,6 +222,11 @@ public final class InMemoryLineage {
                 sentAlerts.addAll(HoldAlerts.changes(sent, current));
                 sent.clear();
                 sent.putAll(HoldAlerts.byId(current));
+            }
+            // a barrier: FIFO flushes after every message (as before deferral), a hostile router
+            // at random moments, so several messages' changes go out as one difference
+            if (!flushAtBarriersOnly && (random == null || random.nextDouble() < 0.2)) {
+                flushAll();
             }
             n++;
             deliveries++;
@@ -238,7 +262,18 @@ public final class InMemoryLineage {
     }
 
     public boolean hasPending() {
+        if (pendingCount() == 0) {
+            flushAll(); // the last barrier
+        }
         return pendingCount() > 0;
+    }
+
+    /** Every node that owes its children a difference sends it (a checkpoint barrier). */
+    public void flushAll() {
+        for (NodeKey node : List.copyOf(unflushed)) {
+            NodeProtocol.flush(node, node(node), this::feedback);
+        }
+        unflushed.clear();
     }
 
     public int pendingCount() {
@@ -266,8 +301,25 @@ public final class InMemoryLineage {
         return List.copyOf(sentAlerts);
     }
 
+    /**
+     * The nodes whose document changed since the last call: the job writes each of them once per
+     * coalescing window.
+     */
+    public java.util.Set<NodeKey> takeChangedNodes() {
+        java.util.Set<NodeKey> taken = new java.util.HashSet<>(changedNodes);
+        changedNodes.clear();
+        return taken;
+    }
+
+    /** Also hands every feedback message to {@code listener} (sizing diagnostics). */
+    public InMemoryLineage onFeedback(java.util.function.Consumer<LineageMessage> listener) {
+        this.feedbackListener = listener;
+        return this;
+    }
+
     /** What the node stage sends to other nodes: on the feedback topic in the job. */
     private void feedback(LineageMessage m) {
+        feedbackListener.accept(m);
         feedbackMessages++;
         feedbackBytes += LineageCodec.encode(m).length;
         pending.add(m);

@@ -19,6 +19,8 @@ public final class InMemoryNodeStore implements NodeStore {
     private final Map<String, ClosureSlot> slots = new TreeMap<>();
     private final Map<String, HoldCount> inheritedHolds = new TreeMap<>();
     private NodeHeader header;
+    private final java.util.Set<String> unannounced = new java.util.TreeSet<>();
+    private final java.util.Set<NodeKey> wholesOwed = new java.util.TreeSet<>();
     private FlagHistory flagHistory;
     private LotUsage lotUsage;
 
@@ -183,5 +185,35 @@ public final class InMemoryNodeStore implements NodeStore {
     @Override
     public void putMachineRuns(MachineRunSummaries runs) {
         this.machineRuns = runs;
+    }
+
+    @Override
+    public void markUnannounced(String lotCode) {
+        unannounced.add(lotCode);
+    }
+
+    @Override
+    public Iterable<String> unannounced() {
+        return new ArrayList<>(unannounced);
+    }
+
+    @Override
+    public void clearUnannounced() {
+        unannounced.clear();
+    }
+
+    @Override
+    public void markWholeOwed(NodeKey child) {
+        wholesOwed.add(child);
+    }
+
+    @Override
+    public Iterable<NodeKey> wholesOwed() {
+        return new ArrayList<>(wholesOwed);
+    }
+
+    @Override
+    public void clearWholesOwed() {
+        wholesOwed.clear();
     }
 }

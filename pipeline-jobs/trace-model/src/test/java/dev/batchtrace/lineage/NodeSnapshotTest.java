@@ -70,7 +70,7 @@ class NodeSnapshotTest {
         NodeSnapshot snapshot = NodeSnapshot.of(new InMemoryNodeStore());
         assertThrows(
                 UnsupportedOperationException.class,
-                () -> snapshot.putHeader(new NodeHeader(1, null, 0, 0)));
+                () -> snapshot.putHeader(new NodeHeader(1, null, 0, 0, false, false)));
         assertThrows(UnsupportedOperationException.class, () -> snapshot.mergeLotUsage(null));
     }
 

@@ -11,7 +11,8 @@ import org.apache.flink.streaming.api.TimerService;
 
 /**
  * Per key, at most one pending processing-time timer after which the key's trace document is
- * written: a burst of changes (a closure wave, a work order's events) becomes one document write.
+ * written and its difference sent, unless a checkpoint barrier did it first: a burst of changes (a
+ * closure wave, a work order's events) becomes one document write.
  *
  * <p>Paced (issue 9): a key whose last document took at least {@link #SLOW_BUILD_MILLIS} to build
  * (a silo lot reads its 20,000 parents, its filling order 20,000 consumptions) waits {@link #PACE}
@@ -59,9 +60,20 @@ final class DocumentTimer {
         }
     }
 
-    /** When the timer fires: the document is written now, the next change starts a new timer. */
+    /** When the work is done (timer or barrier): the next change starts a new timer. */
     void fired() {
         pending.clear();
+    }
+
+    /** Whether the timer firing at {@code timestamp} is the pending one (not one a barrier did). */
+    boolean isDue(long timestamp) throws IOException {
+        Long at = pending.value();
+        return at != null && at <= timestamp;
+    }
+
+    /** Whether the key's document waits for its paced timer (its last build was slow). */
+    boolean isPaced(Object key) {
+        return paced && slowBuilds.containsKey(key);
     }
 
     /** How long the key's document took to build and send. */

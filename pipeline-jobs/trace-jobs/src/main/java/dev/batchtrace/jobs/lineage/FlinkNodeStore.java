@@ -46,6 +46,8 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, byte[]> lotUsage;
     private final ValueState<byte[]> qcChecks;
     private final ValueState<byte[]> machineRuns;
+    private final MapState<String, Boolean> unannounced;
+    private final MapState<String, Boolean> wholesOwed;
 
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
@@ -60,7 +62,11 @@ final class FlinkNodeStore implements NodeStore {
             ValueState<byte[]> flagHistory,
             MapState<String, byte[]> lotUsage,
             ValueState<byte[]> qcChecks,
-            ValueState<byte[]> machineRuns) {
+            ValueState<byte[]> machineRuns,
+            MapState<String, Boolean> unannounced,
+            MapState<String, Boolean> wholesOwed) {
+        this.unannounced = unannounced;
+        this.wholesOwed = wholesOwed;
         this.qcChecks = qcChecks;
         this.machineRuns = machineRuns;
         this.lotFacts = lotFacts;
@@ -185,6 +191,36 @@ final class FlinkNodeStore implements NodeStore {
     @Override
     public void putContribution(NodeKey sender, Announcement contribution) {
         FlinkState.put(contributions, sender.toString(), contribution);
+    }
+
+    @Override
+    public void markUnannounced(String lotCode) {
+        FlinkState.mark(unannounced, lotCode);
+    }
+
+    @Override
+    public Iterable<String> unannounced() {
+        return FlinkState.keys(unannounced);
+    }
+
+    @Override
+    public void clearUnannounced() {
+        unannounced.clear();
+    }
+
+    @Override
+    public void markWholeOwed(NodeKey child) {
+        FlinkState.mark(wholesOwed, child.toString());
+    }
+
+    @Override
+    public Iterable<NodeKey> wholesOwed() {
+        return FlinkState.keys(wholesOwed).stream().map(NodeKey::parse).toList();
+    }
+
+    @Override
+    public void clearWholesOwed() {
+        wholesOwed.clear();
     }
 
     @Override

@@ -167,6 +167,20 @@ public final class LineageJob {
     }
 
     /**
+     * How long a changed node waits for a checkpoint barrier to send and write it before its timer
+     * does: with checkpoints, two intervals (the barrier almost always comes first, and a node
+     * changed several times in between sends one difference and one document); without, the
+     * coalescing delay.
+     */
+    static Duration nodeFallbackDelay(StreamExecutionEnvironment env, Duration coalesceDelay) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            return coalesceDelay;
+        }
+        Duration twoIntervals = Duration.ofMillis(2 * env.getCheckpointInterval());
+        return twoIntervals.compareTo(coalesceDelay) > 0 ? twoIntervals : coalesceDelay;
+    }
+
+    /**
      * Wires the whole loop: inputs, stage 1, the node stage with its feedback, documents,
      * Elasticsearch.
      */
@@ -382,9 +396,14 @@ public final class LineageJob {
                                 lotChecks,
                                 feedback)
                         .keyBy(message -> message.target().toString(), Types.STRING)
-                        .process(
-                                new LineageNodeFunction(coalesceDelay, hubFanIn, true),
-                                LineageMessageTypeInfo.INSTANCE)
+                        .transform(
+                                "lineage node: closure protocol",
+                                LineageMessageTypeInfo.INSTANCE,
+                                new LineageNodeOperator(
+                                        new LineageNodeFunction(
+                                                nodeFallbackDelay(env, coalesceDelay),
+                                                hubFanIn,
+                                                true)))
                         .uid(UID_LINEAGE_NODES)
                         .name("lineage node: closure protocol");
         nodes.sinkTo(sinks.feedback()).uid(UID_FEEDBACK_SINK).name("lineage feedback sink");

@@ -10,6 +10,8 @@ import dev.batchtrace.lineage.NodeSnapshot;
 import dev.batchtrace.lineage.TraceDocuments;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,10 +29,16 @@ import org.apache.flink.util.OutputTag;
 /**
  * Stage 2: one genealogy node (a lot or a shipment), keyed by {@link NodeKey#toString()}. Runs the
  * model's closure protocol ({@link NodeProtocol}) over this node's Flink state; messages for other
- * nodes (closures to children) are the main output and go to the feedback topic. When the node's
- * document changed it is marked dirty and emitted once from a processing-time timer {@code
- * coalesceDelay} later (side output {@link #DOCUMENTS}): a resin lot consumed 10,000 times is
- * rewritten a handful of times, not 10,000.
+ * nodes (closures to children) are the main output and go to the feedback topic.
+ *
+ * <p>Once per checkpoint (issue 9): what a node sends and writes waits for the next checkpoint
+ * barrier ({@link LineageNodeOperator} calls {@link #flush} for every node changed since the last
+ * one), since nothing it sends becomes visible before that checkpoint commits anyway. A node that
+ * hears from its parents several times between two checkpoints (a closure arriving level by level
+ * and from several parents, a resin lot consumed 100 times a second) sends each child one
+ * difference ({@link NodeProtocol#applyDeferred}) and writes its document once (side output {@link
+ * #DOCUMENTS}). A processing-time timer {@code fallbackDelay} after the first change does the same
+ * when no barrier came first (no checkpointing, or a restore that forgot which nodes were pending).
  *
  * <p>Quality holds (issue 4): lot flags and lot usages arrive as messages like the rest; the holds
  * travel with the closures. On the same timer the node derives its hold alerts ({@link
@@ -124,8 +132,16 @@ public class LineageNodeFunction
     public static final MapStateDescriptor<String, byte[]> RAISED_ALERTS =
             new MapStateDescriptor<>("raised-alerts", Types.STRING, BYTES);
 
-    /** processing time of the pending document timer; null when the document is not dirty. */
+    /** processing time of the pending fallback timer; null when nothing is pending. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
+
+    /** lot code -> true: closure entries changed since the node last sent its children a diff. */
+    public static final MapStateDescriptor<String, Boolean> UNANNOUNCED =
+            new MapStateDescriptor<>("unannounced-entries", Types.STRING, Types.BOOLEAN);
+
+    /** child node key -> true: children waiting for the node's whole announcement. */
+    public static final MapStateDescriptor<String, Boolean> WHOLES_OWED =
+            new MapStateDescriptor<>("wholes-owed", Types.STRING, Types.BOOLEAN);
 
     private final Duration coalesceDelay;
     private final int hubFanIn;
@@ -134,6 +150,13 @@ public class LineageNodeFunction
     private transient FlinkNodeStore store;
     private transient DocumentTimer documentTimer;
     private transient MapState<String, byte[]> raisedAlerts;
+
+    /**
+     * Nodes changed since the last barrier, and whether their document changed (a node may only owe
+     * its children a difference). Per task, not in state: after a restore the fallback timers cover
+     * what it forgot.
+     */
+    private transient Map<String, Boolean> due;
 
     public LineageNodeFunction(Duration coalesceDelay) {
         this(coalesceDelay, NodeProtocol.DEFAULT_HUB_FAN_IN);
@@ -172,11 +195,14 @@ public class LineageNodeFunction
                         getRuntimeContext().getState(FLAG_HISTORY),
                         getRuntimeContext().getMapState(LOT_USAGE),
                         getRuntimeContext().getState(QC_CHECKS),
-                        getRuntimeContext().getState(MACHINE_RUNS));
+                        getRuntimeContext().getState(MACHINE_RUNS),
+                        getRuntimeContext().getMapState(UNANNOUNCED),
+                        getRuntimeContext().getMapState(WHOLES_OWED));
         documentTimer =
                 new DocumentTimer(
                         getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay, paced);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
+        due = new LinkedHashMap<>();
     }
 
     @Override
@@ -193,31 +219,90 @@ public class LineageNodeFunction
         }
         // a hub's closure member documents are written as they change (one per changed member,
         // each written once: nothing to coalesce)
-        boolean documentChanged =
-                NodeProtocol.apply(
+        NodeProtocol.Applied applied =
+                NodeProtocol.applyDeferred(
                         message,
                         store,
                         hubFanIn,
                         out::collect,
                         member -> context.output(DOCUMENTS, DocumentUpdate.of(member)));
-        documentTimer.changed(documentChanged, context.timerService(), context.getCurrentKey());
+        if (applied.documentChanged() || applied.announcementPending()) {
+            String key = context.getCurrentKey();
+            due.merge(key, applied.documentChanged(), Boolean::logicalOr);
+            documentTimer.changed(true, context.timerService(), key);
+        }
+    }
+
+    /** Side outputs of the node stage, from a timer's context or from the operator at a barrier. */
+    interface Outputs {
+        void feedback(LineageMessage message);
+
+        <X> void side(OutputTag<X> tag, X value);
+    }
+
+    /** The nodes changed since the last barrier (a copy); the caller flushes each, key set. */
+    List<String> dueKeys() {
+        return new ArrayList<>(due.keySet());
+    }
+
+    /**
+     * At a checkpoint barrier, with {@code key} as the current key: the node's difference to its
+     * children, and its document and alerts unless it is a slow one waiting for its paced timer.
+     */
+    void flush(String key, long now, Outputs outputs) throws Exception {
+        Boolean documentChanged = due.get(key);
+        if (documentChanged == null) {
+            return;
+        }
+        NodeKey node = NodeKey.parse(key);
+        NodeProtocol.flush(node, store, outputs::feedback);
+        if (documentChanged && documentTimer.isPaced(key)) {
+            due.put(key, true); // its own timer writes it
+            return;
+        }
+        due.remove(key);
+        documentTimer.fired();
+        if (documentChanged) {
+            writeDocument(key, node, now, outputs);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<LineageMessage> out)
             throws Exception {
+        String key = context.getCurrentKey();
+        if (!documentTimer.isDue(timestamp)) {
+            return; // a barrier did the work, or a newer timer will
+        }
         documentTimer.fired();
+        NodeKey node = NodeKey.parse(key);
+        Outputs outputs =
+                new Outputs() {
+                    @Override
+                    public void feedback(LineageMessage message) {
+                        out.collect(message);
+                    }
+
+                    @Override
+                    public <X> void side(OutputTag<X> tag, X value) {
+                        context.output(tag, value);
+                    }
+                };
+        NodeProtocol.flush(node, store, out::collect);
+        // after a restore the task forgot whether the document changed: write it
+        Boolean documentChanged = due.remove(key);
+        if (documentChanged == null || documentChanged) {
+            writeDocument(key, node, context.timerService().currentProcessingTime(), outputs);
+        }
+    }
+
+    private void writeDocument(String key, NodeKey node, long now, Outputs outputs) {
         long started = System.nanoTime();
-        NodeKey node = NodeKey.parse(context.getCurrentKey());
         // the document and the alerts read the same pieces: decode each once
         NodeSnapshot snapshot = NodeSnapshot.of(store);
-        context.output(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, snapshot)));
-        sendAlertChanges(
-                node,
-                snapshot,
-                Instant.ofEpochMilli(context.timerService().currentProcessingTime()),
-                context);
-        documentTimer.built(context.getCurrentKey(), (System.nanoTime() - started) / 1_000_000);
+        outputs.side(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, snapshot)));
+        sendAlertChanges(node, snapshot, Instant.ofEpochMilli(now), outputs);
+        documentTimer.built(key, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -225,7 +310,7 @@ public class LineageNodeFunction
      * model guarantees covers every change of its alerts.
      */
     private void sendAlertChanges(
-            NodeKey node, NodeSnapshot snapshot, Instant now, OnTimerContext context) {
+            NodeKey node, NodeSnapshot snapshot, Instant now, Outputs context) {
         Map<String, RaisedAlert> raised = new TreeMap<>();
         for (Map.Entry<String, RaisedAlert> entry :
                 FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
@@ -237,13 +322,13 @@ public class LineageNodeFunction
         for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
             if (change.isOpen()) {
                 FlinkState.put(raisedAlerts, change.alertId(), new RaisedAlert(change, now));
-                context.output(ALERTS, change.toTraceAlert(now));
-                context.output(DOCUMENTS, DocumentUpdate.of(change.toDocument(now, null)));
+                context.side(ALERTS, change.toTraceAlert(now));
+                context.side(DOCUMENTS, DocumentUpdate.of(change.toDocument(now, null)));
             } else {
                 Instant raisedAt = raised.get(change.alertId()).raisedAt();
                 FlinkState.put(raisedAlerts, change.alertId(), null);
-                context.output(ALERTS, change.toTraceAlert(raisedAt));
-                context.output(DOCUMENTS, DocumentUpdate.of(change.toDocument(raisedAt, now)));
+                context.side(ALERTS, change.toTraceAlert(raisedAt));
+                context.side(DOCUMENTS, DocumentUpdate.of(change.toDocument(raisedAt, now)));
             }
         }
         // Same id, new content (less stock left, another route): the document follows, the
@@ -251,7 +336,7 @@ public class LineageNodeFunction
         for (HoldAlert update : HoldAlerts.updates(raisedById, current)) {
             Instant raisedAt = raised.get(update.alertId()).raisedAt();
             FlinkState.put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt));
-            context.output(DOCUMENTS, DocumentUpdate.of(update.toDocument(raisedAt, null)));
+            context.side(DOCUMENTS, DocumentUpdate.of(update.toDocument(raisedAt, null)));
         }
     }
 }

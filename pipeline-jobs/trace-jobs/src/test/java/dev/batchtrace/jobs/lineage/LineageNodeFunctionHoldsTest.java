@@ -47,7 +47,6 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +69,7 @@ class LineageNodeFunctionHoldsTest {
     private final Map<String, InMemoryWorkOrderStore> workOrders = new HashMap<>();
     private int fedBack;
     private long now;
+    private long checkpoint;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -112,7 +112,8 @@ class LineageNodeFunctionHoldsTest {
         assertEquals(1, flagHistory("RM-1").holds().size());
         assertEquals(setOf(shipment.getAlertId()), raisedIds(NodeKey.shipment("DN-1")));
 
-        now += 1000; // raisedAt / resolvedAt are processing time
+        now += 1000; // raisedAt / resolvedAt are processing time (of the barrier)
+        long releasedAt = now;
         publish(release("REL-1", "RM-1", AFTER_SHIPPING.plusSeconds(3600)));
         assertTrue(checkAgainstReference().isEmpty(), "released: nothing open");
         List<TraceAlert> resolved =
@@ -126,7 +127,7 @@ class LineageNodeFunctionHoldsTest {
         }
         Map<String, Object> closed = lastDocument(HoldAlert.INDEX, shipment.getAlertId());
         assertEquals("RESOLVED", closed.get("status"));
-        assertEquals(Instant.ofEpochMilli(now).toString(), closed.get("resolvedAt"));
+        assertEquals(Instant.ofEpochMilli(releasedAt).toString(), closed.get("resolvedAt"));
         assertEquals(false, lastDocument("trace-lots", "FG-1").get("onHold"));
         assertNotNull(flagHistory("RM-1").release());
         assertTrue(flagHistory("RM-1").holds().isEmpty());
@@ -301,7 +302,7 @@ class LineageNodeFunctionHoldsTest {
             newHarness() throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
-                        new KeyedProcessOperator<>(new LineageNodeFunction(COALESCE)),
+                        new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> message.target().toString(),
                         Types.STRING);
         h.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
@@ -310,6 +311,7 @@ class LineageNodeFunctionHoldsTest {
 
     /** Stage 1 as the job wires it, the node stage until quiet, then the document timers. */
     private void publish(SpecificRecordBase... input) throws Exception {
+        harness.setProcessingTime(now);
         for (SpecificRecordBase event : input) {
             events.add(event);
             List<LineageMessage> messages = new ArrayList<>();
@@ -319,9 +321,16 @@ class LineageNodeFunctionHoldsTest {
             }
         }
         List<LineageMessage> out = messages();
-        while (fedBack < out.size()) {
-            harness.processElement(out.get(fedBack++), 0); // the feedback topic
+        while (true) {
+            while (fedBack < out.size()) {
+                harness.processElement(out.get(fedBack++), 0); // the feedback topic
+                out = messages();
+            }
+            harness.prepareSnapshotPreBarrier(++checkpoint); // what the nodes owe goes out
             out = messages();
+            if (fedBack == out.size()) {
+                break;
+            }
         }
         settle();
     }
@@ -479,7 +488,9 @@ class LineageNodeFunctionHoldsTest {
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
                 map(backend, LineageNodeFunction.LOT_USAGE),
                 value(backend, LineageNodeFunction.QC_CHECKS),
-                value(backend, LineageNodeFunction.MACHINE_RUNS));
+                value(backend, LineageNodeFunction.MACHINE_RUNS),
+                map(backend, LineageNodeFunction.UNANNOUNCED),
+                map(backend, LineageNodeFunction.WHOLES_OWED));
     }
 
     @SuppressWarnings("unchecked")

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +45,7 @@ class LineageNodeFunctionTest {
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new LineageNodeFunction(COALESCE)),
+                        new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> message.target().toString(),
                         Types.STRING);
         harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
@@ -68,6 +67,8 @@ class LineageNodeFunctionTest {
         for (LineageMessage message : input) {
             harness.processElement(message, 0);
         }
+        assertTrue(messages().isEmpty(), "nothing is sent before the barrier: " + messages());
+        harness.prepareSnapshotPreBarrier(1);
 
         List<LineageMessage> output = messages();
         assertEquals(modelOutput(input), output, "same as the model on its in-memory store");
@@ -97,6 +98,7 @@ class LineageNodeFunctionTest {
         harness.processElement(fromA, 0); // arrives before its edge
         harness.processElement(edge(A, P, "WO-1", true).get(1), 0); // the child's end
         harness.processElement(edge(P, S, "DN-1", true).get(0), 0); // P ships in DN-1
+        harness.prepareSnapshotPreBarrier(1);
 
         List<Closure> closures = closures(messages());
         assertFalse(closures.isEmpty(), "P announces to its shipment");
@@ -151,10 +153,59 @@ class LineageNodeFunctionTest {
     }
 
     @Test
+    void changesBetweenTwoBarriersGoToEachChildAsOneDifferenceAndOneDocument() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            harness.processElement(edge(NodeKey.lot("LOT-A" + i), P, "WO-" + i, true).get(1), 0);
+        }
+        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        assertEquals(1, closures(messages()).size(), "the whole to the new shipment");
+        int documentsBefore = documentsOf("LOT-P");
+
+        // three parents announce themselves between two barriers
+        for (int i = 1; i <= 3; i++) {
+            harness.processElement(
+                    Closure.whole(
+                            P,
+                            NodeKey.lot("LOT-A" + i),
+                            1,
+                            List.of(new AncestorEntry("LOT-A" + i, "MAT", "SUP", "S-" + i, 0))),
+                    0);
+        }
+        assertEquals(1, closures(messages()).size(), "nothing sent before the barrier");
+        harness.prepareSnapshotPreBarrier(2);
+
+        List<Closure> closures = closures(messages());
+        assertEquals(2, closures.size(), "one more message: " + closures);
+        Closure difference = closures.get(1);
+        assertEquals(S, difference.target());
+        assertFalse(difference.full());
+        assertEquals(closures.get(0).version(), difference.baseVersion());
+        assertEquals(
+                List.of("LOT-A1", "LOT-A2", "LOT-A3", "LOT-P"),
+                difference.entries().stream().map(AncestorEntry::lotCode).sorted().toList());
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "one document for three changes");
+        assertEquals(
+                List.of("LOT-A1", "LOT-A2", "LOT-A3"),
+                lastDocument("LOT-P").get("ancestorLotCodes"));
+
+        // the fallback timers find nothing left to do
+        harness.setProcessingTime(COALESCE.toMillis());
+        assertEquals(2, closures(messages()).size());
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"));
+        assertEquals(0, harness.numProcessingTimeTimers());
+        assertFalse(storeOf(P).header().flushDue(), "nothing owed");
+    }
+
+    private int documentsOf(String id) {
+        return (int) documents().stream().filter(d -> d.id().equals(id)).count();
+    }
+
+    @Test
     void aMessageRoutedToAnotherKeyFailsInsteadOfCorruptingState() throws Exception {
         var misrouted =
                 new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
-                        new KeyedProcessOperator<>(new LineageNodeFunction(COALESCE)),
+                        new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> "lot:ELSEWHERE",
                         Types.STRING);
         try {
@@ -174,14 +225,25 @@ class LineageNodeFunctionTest {
         return EdgeChange.toBothEnds(parent, child, via, added ? 1 : 2, added, null);
     }
 
+    /** The model's output for {@code input} followed by one barrier (a flush of every node). */
     private static List<LineageMessage> modelOutput(List<LineageMessage> input) {
         Map<NodeKey, InMemoryNodeStore> stores = new java.util.HashMap<>();
+        java.util.Set<NodeKey> changed = new java.util.LinkedHashSet<>();
         List<LineageMessage> out = new ArrayList<>();
         for (LineageMessage message : input) {
-            NodeProtocol.apply(
-                    message,
-                    stores.computeIfAbsent(message.target(), k -> new InMemoryNodeStore()),
-                    out::add);
+            NodeProtocol.Applied applied =
+                    NodeProtocol.applyDeferred(
+                            message,
+                            stores.computeIfAbsent(message.target(), k -> new InMemoryNodeStore()),
+                            NodeProtocol.DEFAULT_HUB_FAN_IN,
+                            out::add,
+                            doc -> {});
+            if (applied.documentChanged() || applied.announcementPending()) {
+                changed.add(message.target());
+            }
+        }
+        for (NodeKey node : changed) {
+            NodeProtocol.flush(node, stores.get(node), out::add);
         }
         return out;
     }
@@ -267,7 +329,9 @@ class LineageNodeFunctionTest {
                 value(backend, LineageNodeFunction.FLAG_HISTORY),
                 map(backend, LineageNodeFunction.LOT_USAGE),
                 value(backend, LineageNodeFunction.QC_CHECKS),
-                value(backend, LineageNodeFunction.MACHINE_RUNS));
+                value(backend, LineageNodeFunction.MACHINE_RUNS),
+                map(backend, LineageNodeFunction.UNANNOUNCED),
+                map(backend, LineageNodeFunction.WHOLES_OWED));
     }
 
     @SuppressWarnings("unchecked")
