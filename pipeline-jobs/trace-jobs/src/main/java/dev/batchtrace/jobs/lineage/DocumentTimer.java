@@ -34,7 +34,9 @@ final class DocumentTimer {
     private final ValueState<Long> pending;
     private final long coalesceMillis;
     private final boolean paced;
-    private final Map<Object, Long> slowBuilds = new HashMap<>();
+
+    /** key -> {build millis, processing time of that build}, for slow documents only. */
+    private final Map<Object, long[]> slowBuilds = new HashMap<>();
 
     DocumentTimer(ValueState<Long> pending, Duration coalesceDelay) {
         this(pending, coalesceDelay, false);
@@ -54,7 +56,7 @@ final class DocumentTimer {
         if (documentChanged && pending.value() == null) {
             long at =
                     timers.currentProcessingTime()
-                            + delayMillis(coalesceMillis, paced ? slowBuilds.get(key) : null);
+                            + delayMillis(coalesceMillis, paced ? buildMillis(key) : null);
             timers.registerProcessingTimeTimer(at);
             pending.update(at);
         }
@@ -71,21 +73,39 @@ final class DocumentTimer {
         return at != null && at <= timestamp;
     }
 
-    /** Whether the key's document waits for its paced timer (its last build was slow). */
-    boolean isPaced(Object key) {
-        return paced && slowBuilds.containsKey(key);
+    /**
+     * Whether the key's document still waits for its pace at processing time {@code now}: its last
+     * build was slow and was less than {@link #PACE} times its build time ago.
+     */
+    boolean isPaced(Object key, long now) {
+        long[] slow = paced ? slowBuilds.get(key) : null;
+        return slow != null && now < slow[1] + delayMillis(coalesceMillis, slow[0]);
     }
 
-    /** How long the key's document took to build and send. */
-    void built(Object key, long millis) {
+    /** A new timer for a pending key whose work a barrier will do (only a restore needs it). */
+    void reschedule(TimerService timers) throws IOException {
+        long at = timers.currentProcessingTime() + RESCHEDULE_FACTOR * coalesceMillis;
+        timers.registerProcessingTimeTimer(at);
+        pending.update(at);
+    }
+
+    static final long RESCHEDULE_FACTOR = 5;
+
+    /** How long the key's document took to build and send, at processing time {@code now}. */
+    void built(Object key, long millis, long now) {
         if (!paced) {
             return;
         }
         if (millis >= SLOW_BUILD_MILLIS) {
-            slowBuilds.put(key, millis);
+            slowBuilds.put(key, new long[] {millis, now});
         } else {
             slowBuilds.remove(key);
         }
+    }
+
+    private Long buildMillis(Object key) {
+        long[] slow = slowBuilds.get(key);
+        return slow == null ? null : slow[0];
     }
 
     /** The wait before writing a document whose last build took {@code lastBuildMillis}. */

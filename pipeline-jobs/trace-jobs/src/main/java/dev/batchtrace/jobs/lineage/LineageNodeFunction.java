@@ -10,11 +10,12 @@ import dev.batchtrace.lineage.NodeSnapshot;
 import dev.batchtrace.lineage.TraceDocuments;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -152,11 +153,30 @@ public class LineageNodeFunction
     private transient MapState<String, byte[]> raisedAlerts;
 
     /**
-     * Nodes changed since the last barrier, and whether their document changed (a node may only owe
-     * its children a difference). Per task, not in state: after a restore the fallback timers cover
-     * what it forgot.
+     * While documents wait, at most this share of the task's time between two barriers goes to
+     * writing them (oldest first), so that in a replay the closures move on and a document waiting
+     * for the next barrier takes in more changes; one that fits is written at the first barrier.
      */
-    private transient Map<String, Boolean> due;
+    static final double DOCUMENT_SHARE = 0.25;
+
+    /** The document budget of a barrier is at least this long (a short interval). */
+    static final long MIN_DOCUMENT_NANOS = 50_000_000L;
+
+    private static final int DOCUMENT = 1;
+    private static final int ANNOUNCEMENT = 2;
+
+    /**
+     * Nodes changed since their last flush: {@link #DOCUMENT} and/or {@link #ANNOUNCEMENT} bits, in
+     * order of their first change. Per task, not in state: every barrier sends every announcement
+     * before the snapshot, and the fallback timers (in state) cover documents after a restore.
+     */
+    private transient LinkedHashMap<String, Integer> due;
+
+    /** System.nanoTime() at the end of the last barrier; 0 before the first. */
+    private transient long lastBarrierNanos;
+
+    private double documentShare = DOCUMENT_SHARE;
+    private long minDocumentNanos = MIN_DOCUMENT_NANOS;
 
     public LineageNodeFunction(Duration coalesceDelay) {
         this(coalesceDelay, NodeProtocol.DEFAULT_HUB_FAN_IN);
@@ -177,6 +197,13 @@ public class LineageNodeFunction
         this.coalesceDelay = coalesceDelay;
         this.hubFanIn = hubFanIn;
         this.paced = paced;
+    }
+
+    /** Another document budget per barrier (tests: 0 and 0 write no document after the first). */
+    LineageNodeFunction withDocumentBudget(double share, long minNanos) {
+        this.documentShare = share;
+        this.minDocumentNanos = minNanos;
+        return this;
     }
 
     @Override
@@ -226,9 +253,12 @@ public class LineageNodeFunction
                         hubFanIn,
                         out::collect,
                         member -> context.output(DOCUMENTS, DocumentUpdate.of(member)));
-        if (applied.documentChanged() || applied.announcementPending()) {
+        int changed =
+                (applied.documentChanged() ? DOCUMENT : 0)
+                        | (applied.announcementPending() ? ANNOUNCEMENT : 0);
+        if (changed != 0) {
             String key = context.getCurrentKey();
-            due.merge(key, applied.documentChanged(), Boolean::logicalOr);
+            due.merge(key, changed, (a, b) -> a | b);
             documentTimer.changed(true, context.timerService(), key);
         }
     }
@@ -240,31 +270,48 @@ public class LineageNodeFunction
         <X> void side(OutputTag<X> tag, X value);
     }
 
-    /** The nodes changed since the last barrier (a copy); the caller flushes each, key set. */
-    List<String> dueKeys() {
-        return new ArrayList<>(due.keySet());
-    }
-
     /**
-     * At a checkpoint barrier, with {@code key} as the current key: the node's difference to its
-     * children, and its document and alerts unless it is a slow one waiting for its paced timer.
+     * At a checkpoint barrier: every changed node sends its difference to its children, and the
+     * documents are written oldest first within the budget ({@link #DOCUMENT_SHARE}); a slow
+     * document waits for its pace. {@code setKey} makes a node the current key.
      */
-    void flush(String key, long now, Outputs outputs) throws Exception {
-        Boolean documentChanged = due.get(key);
-        if (documentChanged == null) {
-            return;
+    void barrier(long now, Consumer<String> setKey, Outputs outputs) {
+        long started = System.nanoTime();
+        long budget =
+                lastBarrierNanos == 0
+                        ? Long.MAX_VALUE
+                        : Math.max(
+                                minDocumentNanos,
+                                (long) (documentShare * (started - lastBarrierNanos)));
+        long spent = 0;
+        for (Iterator<Map.Entry<String, Integer>> it = due.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Integer> entry = it.next();
+            String key = entry.getKey();
+            int bits = entry.getValue();
+            boolean announce = (bits & ANNOUNCEMENT) != 0;
+            boolean document = (bits & DOCUMENT) != 0;
+            boolean write = document && spent < budget && !documentTimer.isPaced(key, now);
+            if (!announce && !write) {
+                continue;
+            }
+            setKey.accept(key);
+            NodeKey node = NodeKey.parse(key);
+            if (announce) {
+                NodeProtocol.flush(node, store, outputs::feedback);
+            }
+            if (write) {
+                long writeStarted = System.nanoTime();
+                writeDocument(key, node, now, outputs);
+                spent += System.nanoTime() - writeStarted;
+            }
+            if (document && !write) {
+                entry.setValue(DOCUMENT); // at a later barrier
+            } else {
+                it.remove();
+                documentTimer.fired();
+            }
         }
-        NodeKey node = NodeKey.parse(key);
-        NodeProtocol.flush(node, store, outputs::feedback);
-        if (documentChanged && documentTimer.isPaced(key)) {
-            due.put(key, true); // its own timer writes it
-            return;
-        }
-        due.remove(key);
-        documentTimer.fired();
-        if (documentChanged) {
-            writeDocument(key, node, now, outputs);
-        }
+        lastBarrierNanos = System.nanoTime();
     }
 
     @Override
@@ -274,25 +321,33 @@ public class LineageNodeFunction
         if (!documentTimer.isDue(timestamp)) {
             return; // a barrier did the work, or a newer timer will
         }
+        Integer bits = due.get(key);
+        if (bits != null && lastBarrierNanos != 0) {
+            // barriers write this node when its document fits: a timer only for a restore
+            documentTimer.reschedule(context.timerService());
+            return;
+        }
         documentTimer.fired();
+        due.remove(key);
         NodeKey node = NodeKey.parse(key);
-        Outputs outputs =
-                new Outputs() {
-                    @Override
-                    public void feedback(LineageMessage message) {
-                        out.collect(message);
-                    }
-
-                    @Override
-                    public <X> void side(OutputTag<X> tag, X value) {
-                        context.output(tag, value);
-                    }
-                };
         NodeProtocol.flush(node, store, out::collect);
-        // after a restore the task forgot whether the document changed: write it
-        Boolean documentChanged = due.remove(key);
-        if (documentChanged == null || documentChanged) {
-            writeDocument(key, node, context.timerService().currentProcessingTime(), outputs);
+        // after a restore the task no longer knows whether the document changed: write it
+        if (bits == null || (bits & DOCUMENT) != 0) {
+            writeDocument(
+                    key,
+                    node,
+                    context.timerService().currentProcessingTime(),
+                    new Outputs() {
+                        @Override
+                        public void feedback(LineageMessage message) {
+                            out.collect(message);
+                        }
+
+                        @Override
+                        public <X> void side(OutputTag<X> tag, X value) {
+                            context.output(tag, value);
+                        }
+                    });
         }
     }
 
@@ -302,7 +357,7 @@ public class LineageNodeFunction
         NodeSnapshot snapshot = NodeSnapshot.of(store);
         outputs.side(DOCUMENTS, DocumentUpdate.of(TraceDocuments.node(node, snapshot)));
         sendAlertChanges(node, snapshot, Instant.ofEpochMilli(now), outputs);
-        documentTimer.built(key, (System.nanoTime() - started) / 1_000_000);
+        documentTimer.built(key, (System.nanoTime() - started) / 1_000_000, now);
     }
 
     /**

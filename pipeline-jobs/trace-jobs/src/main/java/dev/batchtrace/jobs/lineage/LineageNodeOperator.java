@@ -44,9 +44,6 @@ public final class LineageNodeOperator
         super.prepareSnapshotPreBarrier(checkpointId);
         LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        for (String key : function.dueKeys()) {
-            setCurrentKey(key);
-            function.flush(key, now, outputs);
-        }
+        function.barrier(now, this::setCurrentKey, outputs);
     }
 }

@@ -157,6 +157,7 @@ public class WorkOrderLinksFunction
         context.output(
                 DOCUMENTS,
                 DocumentUpdate.of(TraceDocuments.workOrder(context.getCurrentKey(), store)));
-        documentTimer.built(context.getCurrentKey(), (System.nanoTime() - started) / 1_000_000);
+        documentTimer.built(
+                context.getCurrentKey(), (System.nanoTime() - started) / 1_000_000, timestamp);
     }
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -43,14 +44,20 @@ class LineageNodeFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
+        harness = newHarness();
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>
+            newHarness() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
                         new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> message.target().toString(),
                         Types.STRING);
-        harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
-        harness.open();
-        harness.setProcessingTime(0);
+        h.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
+        return h;
     }
 
     @AfterEach
@@ -116,6 +123,7 @@ class LineageNodeFunctionTest {
 
         // The consumption is reversed: the edge goes, and with it A from P's closure.
         harness.processElement(edge(A, P, "WO-1", false).get(1), 0);
+        harness.prepareSnapshotPreBarrier(2);
         harness.setProcessingTime(2 * COALESCE.toMillis());
         Map<String, Object> after = lastDocument("LOT-P");
         assertEquals(List.of(), after.get("ancestorLotCodes"), "no ancestors: " + after);
@@ -195,6 +203,48 @@ class LineageNodeFunctionTest {
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"));
         assertEquals(0, harness.numProcessingTimeTimers());
         assertFalse(storeOf(P).header().flushDue(), "nothing owed");
+    }
+
+    @Test
+    void documentsOverTheBarriersBudgetWaitWhileDifferencesGoAndATimerKeepsThemAcrossARestore()
+            throws Exception {
+        harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
+        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(1); // the first barrier has no budget limit
+        int documentsBefore = documentsOf("LOT-P");
+        assertTrue(documentsBefore > 0);
+        LineageNodeFunction function =
+                (LineageNodeFunction)
+                        ((LineageNodeOperator) harness.getOperator()).getUserFunction();
+        function.withDocumentBudget(0, 0);
+
+        harness.processElement(
+                Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
+                0);
+        harness.prepareSnapshotPreBarrier(2);
+        Closure toShipment = closures(messages()).get(closures(messages()).size() - 1);
+        assertEquals(S, toShipment.target());
+        assertTrue(
+                toShipment.entries().stream().anyMatch(e -> e.lotCode().equals("LOT-A")),
+                "the difference goes at the barrier: " + toShipment);
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "no budget: the document waits");
+
+        // its fallback timer leaves it to the barriers but keeps a timer for a restore
+        harness.setProcessingTime(COALESCE.toMillis());
+        assertEquals(documentsBefore, documentsOf("LOT-P"));
+        assertEquals(1, harness.numProcessingTimeTimers());
+
+        OperatorSubtaskState snapshot = harness.snapshot(3, 0);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
+        assertEquals(
+                List.of("LOT-A"),
+                lastDocument("LOT-P").get("ancestorLotCodes"),
+                "after the restore the timer writes it");
+        assertEquals(0, harness.numProcessingTimeTimers());
     }
 
     private int documentsOf(String id) {
