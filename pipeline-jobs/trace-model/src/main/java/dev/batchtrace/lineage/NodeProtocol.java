@@ -66,8 +66,11 @@ public final class NodeProtocol {
      * @param documentChanged whether the node's trace document (or its alerts) changed
      * @param announcementPending whether the node owes its children a difference: {@link #flush}
      *     sends it, once for all the messages since the last flush
+     * @param holdsChanged whether a hold reached the node or left it (its own flag history, or the
+     *     holds its closure carries): its alerts change, which should not wait
      */
-    public record Applied(boolean documentChanged, boolean announcementPending) {}
+    public record Applied(
+            boolean documentChanged, boolean announcementPending, boolean holdsChanged) {}
 
     /**
      * Applies one message, but keeps the change of the node's announcement to itself (the changed
@@ -139,6 +142,7 @@ public final class NodeProtocol {
             if (!after.equals(before)) {
                 store.putFlagHistory(after);
                 selfInputs = true; // the lot's own holds may have changed
+                step.flagChanged = true;
             }
         } else if (message instanceof LineageMessage.LotUsageUpdate u) {
             if (store.mergeLotUsage(u.usage())) {
@@ -175,9 +179,9 @@ public final class NodeProtocol {
                                     header.unannounced(),
                                     true));
                 }
-                return new Applied(false, true);
+                return new Applied(false, true, false);
             }
-            return new Applied(false, header != null && header.flushDue());
+            return new Applied(false, header != null && header.flushDue(), false);
         }
 
         return step.finish(hubFanIn, selfInputs, newChild, docChanged, out, members);
@@ -305,6 +309,7 @@ public final class NodeProtocol {
         int lotParents;
         int closureSize;
         boolean inheritedHoldsChanged;
+        boolean flagChanged;
         boolean shippedLotChanged;
 
         /** lot code -> its closure entry before this message (null: not in the closure). */
@@ -567,7 +572,8 @@ public final class NodeProtocol {
                             || selfShows
                             || inheritedHoldsChanged
                             || lotParents != before.lotParents(),
-                    unannounced || wholesOwed);
+                    unannounced || wholesOwed,
+                    inheritedHoldsChanged || flagChanged);
         }
 
         /** A hub's closure lives in member documents: the changed ones, or all on a flip. */

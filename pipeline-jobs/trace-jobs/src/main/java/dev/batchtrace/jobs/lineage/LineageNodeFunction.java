@@ -165,6 +165,9 @@ public class LineageNodeFunction
     private static final int DOCUMENT = 1;
     private static final int ANNOUNCEMENT = 2;
 
+    /** A hold reached or left the node: its document (and alerts) go at the barrier, any budget. */
+    private static final int URGENT = 4;
+
     /**
      * Nodes changed since their last flush: {@link #DOCUMENT} and/or {@link #ANNOUNCEMENT} bits, in
      * order of their first change. Per task, not in state: every barrier sends every announcement
@@ -255,7 +258,8 @@ public class LineageNodeFunction
                         member -> context.output(DOCUMENTS, DocumentUpdate.of(member)));
         int changed =
                 (applied.documentChanged() ? DOCUMENT : 0)
-                        | (applied.announcementPending() ? ANNOUNCEMENT : 0);
+                        | (applied.announcementPending() ? ANNOUNCEMENT : 0)
+                        | (applied.holdsChanged() ? URGENT | DOCUMENT : 0);
         if (changed != 0) {
             String key = context.getCurrentKey();
             due.merge(key, changed, (a, b) -> a | b);
@@ -273,7 +277,9 @@ public class LineageNodeFunction
     /**
      * At a checkpoint barrier: every changed node sends its difference to its children, and the
      * documents are written oldest first within the budget ({@link #DOCUMENT_SHARE}); a slow
-     * document waits for its pace. {@code setKey} makes a node the current key.
+     * document waits for its pace. A node a hold reached or left is written at once (its alerts: a
+     * flag must name every affected shipment within seconds). {@code setKey} makes a node the
+     * current key.
      */
     void barrier(long now, Consumer<String> setKey, Outputs outputs) {
         long started = System.nanoTime();
@@ -290,7 +296,10 @@ public class LineageNodeFunction
             int bits = entry.getValue();
             boolean announce = (bits & ANNOUNCEMENT) != 0;
             boolean document = (bits & DOCUMENT) != 0;
-            boolean write = document && spent < budget && !documentTimer.isPaced(key, now);
+            boolean write =
+                    document
+                            && ((bits & URGENT) != 0
+                                    || (spent < budget && !documentTimer.isPaced(key, now)));
             if (!announce && !write) {
                 continue;
             }

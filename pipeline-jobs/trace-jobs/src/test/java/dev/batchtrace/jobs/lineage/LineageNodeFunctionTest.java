@@ -247,6 +247,44 @@ class LineageNodeFunctionTest {
         assertEquals(0, harness.numProcessingTimeTimers());
     }
 
+    @Test
+    void aHoldReachingANodeIsWrittenAtTheBarrierWhateverTheBudget() throws Exception {
+        harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
+        harness.processElement(
+                Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
+                0);
+        harness.prepareSnapshotPreBarrier(1);
+        ((LineageNodeFunction) ((LineageNodeOperator) harness.getOperator()).getUserFunction())
+                .withDocumentBudget(0, 0);
+        int documentsBefore = documentsOf("LOT-P");
+
+        // A's entry now carries a hold: P's alerts change, so its document does not wait
+        AncestorEntry held =
+                new AncestorEntry(
+                        "LOT-A",
+                        "MAT",
+                        "SUP",
+                        "S-A",
+                        0,
+                        false,
+                        2,
+                        List.of(
+                                dev.batchtrace.lineage.HoldEntry.of(
+                                        new dev.batchtrace.lineage.FlagEvent(
+                                                "FLAG-1",
+                                                "LOT-A",
+                                                "HOLD",
+                                                "supplier recall",
+                                                "HIGH",
+                                                "qa",
+                                                java.time.Instant.parse("2026-11-03T08:00:00Z"),
+                                                null))));
+        harness.processElement(new Closure(P, A, 2, 1, false, List.of(held), List.of()), 0);
+        harness.prepareSnapshotPreBarrier(2);
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "written at once");
+        assertEquals(true, lastDocument("LOT-P").get("onHold"));
+    }
+
     private int documentsOf(String id) {
         return (int) documents().stream().filter(d -> d.id().equals(id)).count();
     }
