@@ -5,7 +5,7 @@ import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
-import dev.batchtrace.lineage.HoldAlert;
+import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.stack.Checkout;
 import dev.batchtrace.stack.StackException;
 import java.io.PrintWriter;

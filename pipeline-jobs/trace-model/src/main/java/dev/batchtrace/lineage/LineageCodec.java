@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.batchtrace.json.ModelJson;
+import dev.batchtrace.lineage.closure.LineageMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

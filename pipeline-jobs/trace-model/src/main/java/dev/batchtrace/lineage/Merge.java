@@ -45,7 +45,7 @@ public final class Merge {
         return all;
     }
 
-    static SortedSet<String> sortedCopy(Collection<String> values) {
+    public static SortedSet<String> sortedCopy(Collection<String> values) {
         TreeSet<String> copy = new TreeSet<>();
         if (values != null) {
             for (String v : values) {

@@ -1,16 +1,18 @@
 package dev.batchtrace.lineage;
 
+import dev.batchtrace.lineage.documents.TraceDocument;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
 /** Describes the first difference between two sets of documents, for failure messages. */
-final class DocumentDiff {
+public final class DocumentDiff {
 
     private DocumentDiff() {}
 
     /** null when equal. */
-    static String first(Map<String, TraceDocument> expected, Map<String, TraceDocument> actual) {
+    public static String first(
+            Map<String, TraceDocument> expected, Map<String, TraceDocument> actual) {
         TreeSet<String> keys = new TreeSet<>(expected.keySet());
         keys.addAll(actual.keySet());
         for (String key : keys) {

@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
+import dev.batchtrace.lineage.documents.TraceDocument;
+import dev.batchtrace.lineage.documents.TraceDocuments;
+import dev.batchtrace.lineage.holds.HoldAlert;
+import dev.batchtrace.lineage.reference.LineageReference;
+import dev.batchtrace.lineage.units.UnitDocuments;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,12 +27,12 @@ import org.junit.jupiter.api.Test;
  * duplicates and re-delivers its messages, converges to the batch reference, document by document.
  * Seeds: {@code -Dlineage.seeds=N} (default 200), {@code -Dlineage.firstSeed=S}.
  */
-class LineagePropertyTest {
+public class LineagePropertyTest {
 
-    static final Path SAMPLE = Path.of("../../deploy/sample-data/factory-day.jsonl");
+    public static final Path SAMPLE = Path.of("../../deploy/sample-data/factory-day.jsonl");
 
     /** The sample factory day's events, in file order. */
-    static List<Object> sampleDayEvents() throws IOException {
+    public static List<Object> sampleDayEvents() throws IOException {
         return new JsonLinesReader()
                 .readAll(SAMPLE).stream().map(l -> (Object) ((ParsedEvent) l).value()).toList();
     }

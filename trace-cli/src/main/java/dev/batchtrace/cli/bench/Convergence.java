@@ -3,7 +3,7 @@ package dev.batchtrace.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
-import dev.batchtrace.lineage.TraceDocument;
+import dev.batchtrace.lineage.documents.TraceDocument;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -9,7 +9,7 @@ import dev.batchtrace.cli.CliRun;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.IndexTemplates;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.TestServers;
 import java.net.ServerSocket;
 import java.nio.file.Files;

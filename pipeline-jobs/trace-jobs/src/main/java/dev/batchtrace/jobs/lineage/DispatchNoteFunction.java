@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.DispatchNote;
-import dev.batchtrace.lineage.DispatchLinks;
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.stock.DispatchLinks;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -38,9 +38,11 @@ public class DispatchNoteFunction
             new MapStateDescriptor<>("dispatch-note-lots", Types.STRING, BYTES);
 
     /** Side output: the units on the note (issue 10), to the unit stage. */
-    public static final org.apache.flink.util.OutputTag<dev.batchtrace.lineage.UnitUpdate> UNITS =
-            new org.apache.flink.util.OutputTag<>(
-                    "dispatch-units", ModelTypeInfo.of(dev.batchtrace.lineage.UnitUpdate.class));
+    public static final org.apache.flink.util.OutputTag<dev.batchtrace.lineage.units.UnitUpdate>
+            UNITS =
+                    new org.apache.flink.util.OutputTag<>(
+                            "dispatch-units",
+                            ModelTypeInfo.of(dev.batchtrace.lineage.units.UnitUpdate.class));
 
     /** unit key -> UnitShipment: what was last sent to that unit. */
     public static final MapStateDescriptor<String, byte[]> UNITS_SENT =

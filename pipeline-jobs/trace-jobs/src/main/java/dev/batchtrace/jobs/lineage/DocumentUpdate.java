@@ -19,7 +19,7 @@ public record DocumentUpdate(String index, String id, String json) {
     }
 
     /** The update for a model document: its body as JSON, or a deletion. */
-    public static DocumentUpdate of(dev.batchtrace.lineage.TraceDocument document) {
+    public static DocumentUpdate of(dev.batchtrace.lineage.documents.TraceDocument document) {
         return new DocumentUpdate(document.index(), document.documentId(), document.toJson());
     }
 

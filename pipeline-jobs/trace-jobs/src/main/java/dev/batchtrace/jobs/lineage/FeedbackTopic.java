@@ -4,7 +4,7 @@ import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.jobs.JobTopics;
 import dev.batchtrace.jobs.RecordSizeGuard;
 import dev.batchtrace.lineage.LineageCodec;
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;

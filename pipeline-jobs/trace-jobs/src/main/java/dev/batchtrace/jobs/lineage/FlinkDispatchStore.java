@@ -1,9 +1,9 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.DispatchLotEmission;
-import dev.batchtrace.lineage.DispatchStore;
-import dev.batchtrace.lineage.ShipmentFacts;
-import dev.batchtrace.lineage.UnitShipment;
+import dev.batchtrace.lineage.stock.DispatchLotEmission;
+import dev.batchtrace.lineage.stock.DispatchStore;
+import dev.batchtrace.lineage.stock.ShipmentFacts;
+import dev.batchtrace.lineage.units.UnitShipment;
 import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;

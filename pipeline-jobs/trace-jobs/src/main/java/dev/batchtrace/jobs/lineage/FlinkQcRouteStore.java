@@ -1,7 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.QcCheck;
-import dev.batchtrace.lineage.QcRouteStore;
+import dev.batchtrace.lineage.quality.QcCheck;
+import dev.batchtrace.lineage.quality.QcRouteStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.Consumption;
-import dev.batchtrace.lineage.EdgeEmission;
-import dev.batchtrace.lineage.MachineRunSummaries;
-import dev.batchtrace.lineage.QcChecks;
-import dev.batchtrace.lineage.WorkOrderFacts;
-import dev.batchtrace.lineage.WorkOrderStore;
+import dev.batchtrace.lineage.machine.MachineRunSummaries;
+import dev.batchtrace.lineage.quality.QcChecks;
+import dev.batchtrace.lineage.stock.Consumption;
+import dev.batchtrace.lineage.stock.EdgeEmission;
+import dev.batchtrace.lineage.stock.WorkOrderFacts;
+import dev.batchtrace.lineage.stock.WorkOrderStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.GoodsReceipt;
-import dev.batchtrace.lineage.GoodsReceipts;
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.stock.GoodsReceipts;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

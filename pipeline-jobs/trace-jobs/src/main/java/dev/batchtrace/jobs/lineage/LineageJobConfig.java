@@ -9,7 +9,7 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.ConfigFile;
-import dev.batchtrace.lineage.NodeProtocol;
+import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.schemas.EventTopics;
 import java.io.IOException;
 import java.io.Serializable;

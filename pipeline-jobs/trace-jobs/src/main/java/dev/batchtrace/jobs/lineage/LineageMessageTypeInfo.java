@@ -1,7 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.LineageCodec;
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

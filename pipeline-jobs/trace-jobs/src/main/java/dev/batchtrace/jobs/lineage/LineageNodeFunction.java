@@ -1,13 +1,13 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.TraceAlert;
-import dev.batchtrace.lineage.HoldAlert;
-import dev.batchtrace.lineage.HoldAlerts;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.NodeKey;
-import dev.batchtrace.lineage.NodeProtocol;
-import dev.batchtrace.lineage.NodeSnapshot;
-import dev.batchtrace.lineage.TraceDocuments;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.NodeProtocol;
+import dev.batchtrace.lineage.closure.NodeSnapshot;
+import dev.batchtrace.lineage.documents.TraceDocuments;
+import dev.batchtrace.lineage.holds.HoldAlert;
+import dev.batchtrace.lineage.holds.HoldAlerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;

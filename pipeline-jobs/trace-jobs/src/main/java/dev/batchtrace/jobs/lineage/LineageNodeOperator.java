@@ -1,6 +1,6 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;

@@ -4,7 +4,7 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchSink;
 import dev.batchtrace.connectors.kafka.EventSinks;
 import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.TraceAlert;
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;

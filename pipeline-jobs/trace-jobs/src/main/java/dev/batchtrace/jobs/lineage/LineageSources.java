@@ -7,7 +7,7 @@ import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.util.Objects;
 import org.apache.flink.api.connector.source.Source;

@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.LotFlag;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.LotFlags;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.holds.LotFlags;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 

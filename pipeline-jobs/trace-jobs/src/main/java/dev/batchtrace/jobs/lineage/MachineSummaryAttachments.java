@@ -1,7 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.WorkOrderAttachment;
-import dev.batchtrace.lineage.WorkOrderAttachments;
+import dev.batchtrace.lineage.quality.WorkOrderAttachment;
+import dev.batchtrace.lineage.stock.WorkOrderAttachments;
 import dev.batchtrace.machine.MachineRunSummary;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;

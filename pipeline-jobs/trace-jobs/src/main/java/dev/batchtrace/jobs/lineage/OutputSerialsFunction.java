@@ -1,9 +1,9 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.OutputSerials;
-import dev.batchtrace.lineage.OutputSerialsState;
-import dev.batchtrace.lineage.UnitUpdate;
+import dev.batchtrace.lineage.units.OutputSerials;
+import dev.batchtrace.lineage.units.OutputSerialsState;
+import dev.batchtrace.lineage.units.UnitUpdate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

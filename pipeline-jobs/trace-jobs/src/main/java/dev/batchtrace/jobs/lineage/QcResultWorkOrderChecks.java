@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.QcResult;
-import dev.batchtrace.lineage.QcResults;
-import dev.batchtrace.lineage.WorkOrderAttachment;
+import dev.batchtrace.lineage.quality.QcResults;
+import dev.batchtrace.lineage.quality.WorkOrderAttachment;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 

@@ -2,8 +2,8 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.QcRouting;
-import dev.batchtrace.lineage.WorkOrderAttachment;
+import dev.batchtrace.lineage.quality.QcRouting;
+import dev.batchtrace.lineage.quality.WorkOrderAttachment;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;

@@ -1,6 +1,6 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.HoldAlert;
+import dev.batchtrace.lineage.holds.HoldAlert;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
 package dev.batchtrace.jobs.lineage;
 
-import dev.batchtrace.lineage.TraceDocument;
-import dev.batchtrace.lineage.UnitDocuments;
-import dev.batchtrace.lineage.UnitFacts;
-import dev.batchtrace.lineage.UnitUpdate;
+import dev.batchtrace.lineage.documents.TraceDocument;
+import dev.batchtrace.lineage.units.UnitDocuments;
+import dev.batchtrace.lineage.units.UnitFacts;
+import dev.batchtrace.lineage.units.UnitUpdate;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

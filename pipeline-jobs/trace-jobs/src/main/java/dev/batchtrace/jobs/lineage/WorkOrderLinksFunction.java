@@ -1,11 +1,11 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.TraceDocuments;
-import dev.batchtrace.lineage.WorkOrderAttachment;
-import dev.batchtrace.lineage.WorkOrderAttachments;
-import dev.batchtrace.lineage.WorkOrderLinks;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.documents.TraceDocuments;
+import dev.batchtrace.lineage.quality.WorkOrderAttachment;
+import dev.batchtrace.lineage.stock.WorkOrderAttachments;
+import dev.batchtrace.lineage.stock.WorkOrderLinks;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;

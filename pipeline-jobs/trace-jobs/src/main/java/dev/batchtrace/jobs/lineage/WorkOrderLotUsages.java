@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.LotUsages;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.stock.LotUsages;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 

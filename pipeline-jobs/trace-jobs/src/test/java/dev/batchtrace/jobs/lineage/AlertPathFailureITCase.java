@@ -10,7 +10,7 @@ import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.connectors.webhook.WebhookSettings;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.jobs.faults.FailOnceSource;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.TestServers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.TraceAlertKind;
 import dev.batchtrace.events.TraceAlertStatus;
-import dev.batchtrace.lineage.HoldAlert;
+import dev.batchtrace.lineage.holds.HoldAlert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

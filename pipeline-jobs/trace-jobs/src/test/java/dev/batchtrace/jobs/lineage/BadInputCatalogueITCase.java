@@ -30,7 +30,7 @@ import dev.batchtrace.jobs.machine.MachineJob;
 import dev.batchtrace.jobs.machine.MachineJobConfig;
 import dev.batchtrace.jobs.machine.MachineSinks;
 import dev.batchtrace.jobs.machine.MachineSources;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.machine.MachineShiftGenerator;
 import dev.batchtrace.stack.TestServers;
 import java.net.URI;

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.connectors.elasticsearch.TraceDocument;
 import dev.batchtrace.jobs.RecordSizeGuard;
-import dev.batchtrace.lineage.AncestorEntry;
 import dev.batchtrace.lineage.LineageCodec;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.NodeKey;
+import dev.batchtrace.lineage.closure.AncestorEntry;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.NodeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -156,7 +156,7 @@ class DocumentTopicTest {
                         NodeKey.lot("A"),
                         5,
                         List.of(
-                                new dev.batchtrace.lineage.AncestorEntry(
+                                new dev.batchtrace.lineage.closure.AncestorEntry(
                                         "A", "MAT", "SUP", "SL", 0)));
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(message, out);

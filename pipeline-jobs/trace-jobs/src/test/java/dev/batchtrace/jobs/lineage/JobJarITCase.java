@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
 import dev.batchtrace.connectors.gateway.LineResult;
 import dev.batchtrace.connectors.gateway.ParsedEvent;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.TestServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.batchtrace.jobs.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.RestartableServer;
 import dev.batchtrace.stack.TestServers;
 import java.time.Duration;

@@ -21,19 +21,19 @@ import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.TraceAlertKind;
 import dev.batchtrace.events.TraceAlertStatus;
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.FlagHistory;
-import dev.batchtrace.lineage.GoodsReceipts;
-import dev.batchtrace.lineage.HoldAlert;
-import dev.batchtrace.lineage.HoldEntry;
-import dev.batchtrace.lineage.InMemoryDispatchStore;
-import dev.batchtrace.lineage.InMemoryWorkOrderStore;
 import dev.batchtrace.lineage.LineageCodec;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.LineageReference;
-import dev.batchtrace.lineage.LotFlags;
-import dev.batchtrace.lineage.LotUsages;
-import dev.batchtrace.lineage.NodeKey;
-import dev.batchtrace.lineage.WorkOrderLinks;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.holds.FlagHistory;
+import dev.batchtrace.lineage.holds.HoldAlert;
+import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.holds.LotFlags;
+import dev.batchtrace.lineage.reference.LineageReference;
+import dev.batchtrace.lineage.stock.GoodsReceipts;
+import dev.batchtrace.lineage.stock.InMemoryDispatchStore;
+import dev.batchtrace.lineage.stock.InMemoryWorkOrderStore;
+import dev.batchtrace.lineage.stock.LotUsages;
+import dev.batchtrace.lineage.stock.WorkOrderLinks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -233,7 +233,7 @@ class LineageNodeFunctionHoldsTest {
         assertEquals(List.of("RM-1", "FG-1"), finished.getPath());
         // State: the hold travelled inside RM-1's entry of FG-1's closure (counted once).
         List<HoldEntry> holds =
-                dev.batchtrace.lineage.NodeProtocol.holdsOf(
+                dev.batchtrace.lineage.closure.NodeProtocol.holdsOf(
                         NodeKey.lot("FG-1"), storeOf(NodeKey.lot("FG-1")));
         assertEquals(1, holds.size());
         assertEquals("RM-1", holds.get(0).lotCode());

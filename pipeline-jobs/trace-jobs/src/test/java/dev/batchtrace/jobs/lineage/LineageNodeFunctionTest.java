@@ -9,17 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.batchtrace.lineage.AncestorEntry;
 import dev.batchtrace.lineage.Events;
-import dev.batchtrace.lineage.GoodsReceipts;
-import dev.batchtrace.lineage.InMemoryNodeStore;
 import dev.batchtrace.lineage.LineageCodec;
-import dev.batchtrace.lineage.LineageMessage;
-import dev.batchtrace.lineage.LineageMessage.Closure;
-import dev.batchtrace.lineage.LineageMessage.EdgeChange;
-import dev.batchtrace.lineage.NodeKey;
-import dev.batchtrace.lineage.NodeProtocol;
-import dev.batchtrace.lineage.TraceDocuments;
+import dev.batchtrace.lineage.closure.AncestorEntry;
+import dev.batchtrace.lineage.closure.InMemoryNodeStore;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.LineageMessage.Closure;
+import dev.batchtrace.lineage.closure.LineageMessage.EdgeChange;
+import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.NodeProtocol;
+import dev.batchtrace.lineage.documents.TraceDocuments;
+import dev.batchtrace.lineage.stock.GoodsReceipts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -269,8 +269,8 @@ class LineageNodeFunctionTest {
                         false,
                         2,
                         List.of(
-                                dev.batchtrace.lineage.HoldEntry.of(
-                                        new dev.batchtrace.lineage.FlagEvent(
+                                dev.batchtrace.lineage.holds.HoldEntry.of(
+                                        new dev.batchtrace.lineage.holds.FlagEvent(
                                                 "FLAG-1",
                                                 "LOT-A",
                                                 "HOLD",
@@ -376,15 +376,15 @@ class LineageNodeFunctionTest {
     @Test
     void qcChecksMakeTheLotsStatusAndTravelNowhere() throws Exception {
         List<LineageMessage> input = new ArrayList<>();
-        dev.batchtrace.lineage.WorkOrderLinks.apply(
+        dev.batchtrace.lineage.stock.WorkOrderLinks.apply(
                 Events.produced("E1", "WO-1", "LOT-P"),
-                new dev.batchtrace.lineage.InMemoryWorkOrderStore(),
+                new dev.batchtrace.lineage.stock.InMemoryWorkOrderStore(),
                 input::add);
-        dev.batchtrace.lineage.QcResults.apply(
+        dev.batchtrace.lineage.quality.QcResults.apply(
                 Events.qc("QC-1", "LOT-P", "WO-1", true, 1), input::add);
-        dev.batchtrace.lineage.QcResults.apply(
+        dev.batchtrace.lineage.quality.QcResults.apply(
                 Events.qc("QC-2", "LOT-P", "WO-1", false, 2), input::add);
-        dev.batchtrace.lineage.QcResults.apply(
+        dev.batchtrace.lineage.quality.QcResults.apply(
                 Events.qc("QC-2", "LOT-P", "WO-1", false, 2), input::add);
         for (LineageMessage message : input) {
             harness.processElement(message, 0);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.QcCheck;
-import dev.batchtrace.lineage.WorkOrderAttachment;
+import dev.batchtrace.lineage.quality.QcCheck;
+import dev.batchtrace.lineage.quality.WorkOrderAttachment;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.connectors.kafka.DecodingDeserializationSchema;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.RestartableServer;
 import dev.batchtrace.stack.TestServers;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import dev.batchtrace.connectors.kafka.AvroKafkaDeserializer;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.events.TraceAlert;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.TestServers;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.lineage.LineageCodec;
-import dev.batchtrace.lineage.UnitFacts;
-import dev.batchtrace.lineage.UnitOutput;
-import dev.batchtrace.lineage.UnitShipment;
-import dev.batchtrace.lineage.UnitUpdate;
+import dev.batchtrace.lineage.units.UnitFacts;
+import dev.batchtrace.lineage.units.UnitOutput;
+import dev.batchtrace.lineage.units.UnitShipment;
+import dev.batchtrace.lineage.units.UnitUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

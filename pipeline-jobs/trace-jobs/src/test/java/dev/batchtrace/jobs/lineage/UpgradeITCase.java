@@ -11,7 +11,7 @@ import dev.batchtrace.connectors.registry.SchemaRegistryClient;
 import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.MachineEvent;
 import dev.batchtrace.events.WorkOrderEvent;
-import dev.batchtrace.lineage.LineageReference;
+import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

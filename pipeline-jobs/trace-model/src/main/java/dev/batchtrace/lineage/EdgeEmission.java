@@ -1,7 +1,0 @@
-package dev.batchtrace.lineage;
-
-/**
- * What the work-order stage last told the nodes about one lot -> lot edge of its work order: the
- * sequence number of that change and whether the edge is present.
- */
-public record EdgeEmission(long seq, boolean present) {}

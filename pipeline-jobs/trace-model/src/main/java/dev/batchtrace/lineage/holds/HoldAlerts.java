@@ -1,0 +1,264 @@
+package dev.batchtrace.lineage.holds;
+
+import dev.batchtrace.lineage.closure.AncestorEntry;
+import dev.batchtrace.lineage.closure.Announcement;
+import dev.batchtrace.lineage.closure.Link;
+import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.NodeProtocol;
+import dev.batchtrace.lineage.closure.NodeStore;
+import dev.batchtrace.lineage.stock.LotFacts;
+import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentFacts;
+import dev.batchtrace.lineage.stock.ShipmentLine;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The alerts a node's holds imply, as pure functions of its state, and the records to send when
+ * that set changes. Both the streaming job and the batch reference derive alerts with these
+ * builders from their own state, so a difference can only come from the state.
+ *
+ * <ul>
+ *   <li>A shipment: per hold and shipped lot, SHIPPED_WHILE_ON_HOLD if it left after the hold was
+ *       set ({@code shippedAt > since}, severity CRITICAL), else AFFECTED_SHIPMENT; with customer,
+ *       destination, dispatch date, the quantity and unit of that lot on the note and the route
+ *       from the flagged lot. Only once the dispatch note itself is known.
+ *   <li>A lot with facts and something left: per hold, AFFECTED_STOCK with the quantity still in
+ *       the plant (received or produced minus consumed minus shipped, in the lot's unit); when
+ *       units differ or quantities are missing, the whole quantity ({@code quantityBasis}).
+ * </ul>
+ */
+public final class HoldAlerts {
+
+    private HoldAlerts() {}
+
+    /** The node's current (OPEN) alerts, sorted by id. */
+    public static List<HoldAlert> of(NodeKey node, NodeStore store) {
+        if (node.isLot()) {
+            List<HoldEntry> holds = new ArrayList<>();
+            for (HoldEntry h : NodeProtocol.holdsOf(node, store)) {
+                holds.add(h.withPath(route(h.lotCode(), node.code())));
+            }
+            return stockAlerts(node.code(), store.lotFacts(), store.lotUsage(), holds);
+        }
+        // per shipped lot, the holds its announcement carries (its own entry and, unless it is
+        // a hub, its closure's entries)
+        TreeMap<String, HoldEntry> holds = new TreeMap<>();
+        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
+            if (!parent.getValue().isPresent() || !parent.getKey().isLot()) {
+                continue;
+            }
+            String shipped = parent.getKey().code();
+            Announcement contribution = store.contribution(parent.getKey());
+            if (contribution == null) {
+                continue;
+            }
+            for (AncestorEntry e : contribution.entries()) {
+                for (HoldEntry h : e.holds()) {
+                    holds.putIfAbsent(
+                            h.holdKey() + "\n" + shipped, h.withPath(route(h.lotCode(), shipped)));
+                }
+            }
+        }
+        return shipmentAlerts(node.code(), store.shipmentFacts(), holds.values());
+    }
+
+    /**
+     * The path an alert names: the flagged lot and the affected lot (the route between them is
+     * drawn from the documents when asked, e.g. by {@code bin/trace}; carrying it would make every
+     * new or lost route a new message).
+     */
+    public static List<String> route(String flaggedLot, String affectedLot) {
+        return flaggedLot.equals(affectedLot)
+                ? List.of(flaggedLot)
+                : List.of(flaggedLot, affectedLot);
+    }
+
+    /**
+     * One alert per hold and shipment, naming the affected lines: SHIPPED_WHILE_ON_HOLD if the
+     * shipment left after the hold was set, else AFFECTED_SHIPMENT; {@code lotCode} is the first
+     * affected lot, {@code lotCodes} all of them, {@code quantity} the affected lines' sum (in the
+     * unit of the first line; lines in another unit are listed but not added).
+     *
+     * @param holds one per hold and shipped lot ({@link HoldEntry#lastLot()} = the shipped lot)
+     */
+    public static List<HoldAlert> shipmentAlerts(
+            String dispatchId, ShipmentFacts facts, Collection<HoldEntry> holds) {
+        List<HoldAlert> alerts = new ArrayList<>();
+        if (facts == null) {
+            return alerts;
+        }
+        TreeMap<String, List<HoldEntry>> byHold = new TreeMap<>();
+        for (HoldEntry h : holds) {
+            byHold.computeIfAbsent(h.holdKey(), k -> new ArrayList<>()).add(h);
+        }
+        for (List<HoldEntry> perLot : byHold.values()) {
+            perLot.sort(java.util.Comparator.comparing(HoldEntry::lastLot));
+            HoldEntry h = perLot.get(0);
+            java.util.TreeSet<String> lots = new java.util.TreeSet<>();
+            perLot.forEach(e -> lots.add(e.lastLot()));
+            boolean afterHold =
+                    facts.shippedAt() != null
+                            && h.since() != null
+                            && facts.shippedAt().isAfter(h.since());
+            String kind = afterHold ? HoldAlert.SHIPPED_WHILE_ON_HOLD : HoldAlert.AFFECTED_SHIPMENT;
+            // the affected lines, in the unit of the first (by line order)
+            Double quantity = null;
+            String unit = null;
+            for (ShipmentLine line : sortedLines(facts)) {
+                if (!lots.contains(line.lotCode())) {
+                    continue;
+                }
+                if (quantity == null) {
+                    quantity = line.quantity();
+                    unit = line.unit();
+                } else if (java.util.Objects.equals(unit, line.unit())) {
+                    quantity += line.quantity();
+                }
+            }
+            String first = lots.first();
+            alerts.add(
+                    new HoldAlert(
+                            alertId(kind, h, NodeKey.shipment(dispatchId), ""),
+                            kind,
+                            HoldAlert.OPEN,
+                            afterHold ? "CRITICAL" : h.severity(),
+                            h.flagId(),
+                            h.lotCode(),
+                            h.reason(),
+                            h.since(),
+                            dispatchId,
+                            facts.customerId(),
+                            facts.customerName(),
+                            facts.destination(),
+                            facts.shippedAt(),
+                            first,
+                            quantity,
+                            unit,
+                            "SHIPPED",
+                            route(h.lotCode(), first),
+                            List.copyOf(lots)));
+        }
+        alerts.sort(null);
+        return alerts;
+    }
+
+    /**
+     * Per hold, the stock of the lot to quarantine: what is left ({@link LotUsage#remaining}, no
+     * alert when nothing is left), or when that cannot be said (units differ, quantities missing)
+     * the lot's whole quantity with quantityBasis RECEIVED_OR_PRODUCED.
+     *
+     * @param usage what was consumed and shipped of the lot, or null
+     * @param holds the lot's holds, one per hold
+     */
+    public static List<HoldAlert> stockAlerts(
+            String lotCode, LotFacts facts, LotUsage usage, Collection<HoldEntry> holds) {
+        List<HoldAlert> alerts = new ArrayList<>();
+        facts = LotFacts.orNullIfEmpty(facts); // issue 10: every output reversed = no facts
+        if (facts == null) {
+            return alerts; // a lot only referenced: nothing known to be in stock
+        }
+        Double remaining = (usage == null ? LotUsage.NONE : usage).remaining(facts);
+        if (remaining != null && remaining <= 0) {
+            return alerts; // all consumed or shipped: the shipments and descendants carry it
+        }
+        Double quantity = remaining != null ? remaining : facts.quantity();
+        String basis = remaining != null ? "REMAINING" : "RECEIVED_OR_PRODUCED";
+        for (HoldEntry h : holds) {
+            alerts.add(
+                    new HoldAlert(
+                            alertId(HoldAlert.AFFECTED_STOCK, h, NodeKey.lot(lotCode), lotCode),
+                            HoldAlert.AFFECTED_STOCK,
+                            HoldAlert.OPEN,
+                            h.severity(),
+                            h.flagId(),
+                            h.lotCode(),
+                            h.reason(),
+                            h.since(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            lotCode,
+                            quantity,
+                            facts.unit(),
+                            basis,
+                            h.path(),
+                            List.of(lotCode)));
+        }
+        alerts.sort(null);
+        return alerts;
+    }
+
+    /**
+     * What to send when a node's alert set goes from {@code raised} to {@code current}: every alert
+     * whose id is new (OPEN), and for every raised id that is gone (its hold was released, or the
+     * edge that carried it was reversed) the raised alert with status RESOLVED. An alert whose id
+     * stays is not sent again (e.g. its route changed), so a replay sends nothing.
+     *
+     * @param raised the node's alerts sent so far, by id (the caller replaces it with {@code
+     *     current} afterwards: {@link #byId})
+     */
+    public static List<HoldAlert> changes(
+            Map<String, HoldAlert> raised, Collection<HoldAlert> current) {
+        Map<String, HoldAlert> now = byId(current);
+        List<HoldAlert> out = new ArrayList<>();
+        for (HoldAlert a : now.values()) {
+            if (!raised.containsKey(a.alertId())) {
+                out.add(a);
+            }
+        }
+        for (HoldAlert a : new TreeMap<>(raised).values()) {
+            if (!now.containsKey(a.alertId())) {
+                out.add(a.withStatus(HoldAlert.RESOLVED));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Alerts already raised whose content changed (remaining stock shrank, a shorter route): not
+     * re-sent on the topic, but an index document keyed by alertId may be updated with them.
+     */
+    public static List<HoldAlert> updates(
+            Map<String, HoldAlert> raised, Collection<HoldAlert> current) {
+        List<HoldAlert> out = new ArrayList<>();
+        for (HoldAlert a : byId(current).values()) {
+            HoldAlert before = raised.get(a.alertId());
+            if (before != null && !before.equals(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    public static TreeMap<String, HoldAlert> byId(Collection<HoldAlert> alerts) {
+        TreeMap<String, HoldAlert> m = new TreeMap<>();
+        for (HoldAlert a : alerts) {
+            m.put(a.alertId(), a);
+        }
+        return m;
+    }
+
+    /**
+     * Name-based UUID of (kind, flag, flagged lot, node, affected lot): stable across runs, replays
+     * and restores.
+     */
+    public static String alertId(String kind, HoldEntry hold, NodeKey node, String lotCode) {
+        String name =
+                String.join("\n", kind, hold.flagId(), hold.lotCode(), node.toString(), lotCode);
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static List<ShipmentLine> sortedLines(ShipmentFacts facts) {
+        List<ShipmentLine> lines = new ArrayList<>(facts.lines());
+        lines.sort(null);
+        return lines;
+    }
+}
