@@ -2,6 +2,27 @@
  * The genealogy of lots and shipments, Flink-free: facts, the incremental closure protocol, the
  * trace documents and an independent batch reference.
  *
+ * <h2>Packages</h2>
+ *
+ * <ul>
+ *   <li>{@code closure}: stage 2, the node protocol keyed by lot or shipment, what a node keeps,
+ *       and the messages between the stages and the nodes.
+ *   <li>{@code stock}: stage 1 for goods receipts, work orders and dispatch notes, with their
+ *       stores; the facts of lots, shipments and work orders, and what has left a lot.
+ *   <li>{@code holds}: lot flags, the holds they set and the alerts those raise (issue 4).
+ *   <li>{@code quality}: QC checks and their routing to lots and work orders (issue 5).
+ *   <li>{@code machine}: machine run summaries of work orders and lots (issue 5).
+ *   <li>{@code units}: serialised units and their documents (issue 10).
+ *   <li>{@code documents}: the trace documents and their builders.
+ *   <li>{@code reference}: the batch reference, on top of all of them.
+ *   <li>Here: {@link dev.batchtrace.lineage.LineageCodec} (bytes of messages, state pieces and
+ *       documents) and {@link dev.batchtrace.lineage.Merge} (the merge rule of every fact).
+ * </ul>
+ *
+ * The packages are split by concern, not layered: a node ({@code closure}) keeps the facts of every
+ * concern and each concern's stage 1 sends {@code closure}'s messages, so they use each other; only
+ * {@code machine} (below) and {@code reference} (above) stand outside that cycle.
+ *
  * <h2>Protocol</h2>
  *
  * <ol>
