@@ -165,7 +165,7 @@ public class LineageNodeFunction
     private static final int DOCUMENT = 1;
     private static final int ANNOUNCEMENT = 2;
 
-    /** A hold reached or left the node: its document (and alerts) go at the barrier, any budget. */
+    /** A hold reached or left the node: its alerts go at the barrier, whatever the budget. */
     private static final int URGENT = 4;
 
     /**
@@ -277,9 +277,9 @@ public class LineageNodeFunction
     /**
      * At a checkpoint barrier: every changed node sends its difference to its children, and the
      * documents are written oldest first within the budget ({@link #DOCUMENT_SHARE}); a slow
-     * document waits for its pace. A node a hold reached or left is written at once (its alerts: a
-     * flag must name every affected shipment within seconds). {@code setKey} makes a node the
-     * current key.
+     * document waits for its pace. A node a hold reached or left sends its alerts at once, whatever
+     * the budget (a flag must name every affected shipment within seconds); its document follows
+     * within the budget. {@code setKey} makes a node the current key.
      */
     void barrier(long now, Consumer<String> setKey, Outputs outputs) {
         long started = System.nanoTime();
@@ -296,11 +296,9 @@ public class LineageNodeFunction
             int bits = entry.getValue();
             boolean announce = (bits & ANNOUNCEMENT) != 0;
             boolean document = (bits & DOCUMENT) != 0;
-            boolean write =
-                    document
-                            && ((bits & URGENT) != 0
-                                    || (spent < budget && !documentTimer.isPaced(key, now)));
-            if (!announce && !write) {
+            boolean write = document && spent < budget && !documentTimer.isPaced(key, now);
+            boolean alerts = !write && (bits & URGENT) != 0;
+            if (!announce && !write && !alerts) {
                 continue;
             }
             setKey.accept(key);
@@ -312,6 +310,10 @@ public class LineageNodeFunction
                 long writeStarted = System.nanoTime();
                 writeDocument(key, node, now, outputs);
                 spent += System.nanoTime() - writeStarted;
+            } else if (alerts) {
+                // the alerts cannot wait (a flag names every affected shipment within seconds);
+                // the document can, and costs more (the whole closure)
+                sendAlertChanges(node, NodeSnapshot.of(store), Instant.ofEpochMilli(now), outputs);
             }
             if (document && !write) {
                 entry.setValue(DOCUMENT); // at a later barrier

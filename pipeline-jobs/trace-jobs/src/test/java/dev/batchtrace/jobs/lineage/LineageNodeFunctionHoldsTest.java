@@ -10,6 +10,7 @@ import static dev.batchtrace.lineage.Events.produced;
 import static dev.batchtrace.lineage.Events.receipt;
 import static dev.batchtrace.lineage.Events.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,32 @@ class LineageNodeFunctionHoldsTest {
         for (String node : List.of("lot:RM-1", "lot:FG-1", "shipment:DN-1")) {
             assertTrue(raisedIds(NodeKey.parse(node)).isEmpty(), node + " keeps nothing raised");
         }
+    }
+
+    @Test
+    void aFlagRaisesItsAlertsAtTheBarrierWhileTheNodesDocumentsWaitForTheirBudget()
+            throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        LineageNodeFunction function =
+                (LineageNodeFunction)
+                        ((LineageNodeOperator) harness.getOperator()).getUserFunction();
+        function.withDocumentBudget(0, 0); // no time for documents at all
+        assertNotEquals(true, lastDocument("trace-lots", "FG-1").get("onHold"));
+
+        propagate(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertEquals(3, open.size(), "every alert raised: " + open.values());
+        assertNotEquals(
+                true, lastDocument("trace-lots", "FG-1").get("onHold"), "the document waits");
+
+        function.withDocumentBudget(0, Long.MAX_VALUE);
+        harness.prepareSnapshotPreBarrier(++checkpoint);
+        assertEquals(true, lastDocument("trace-lots", "FG-1").get("onHold"));
+        assertEquals(open.keySet(), checkAgainstReference().keySet(), "nothing raised twice");
     }
 
     @Test
@@ -311,6 +338,12 @@ class LineageNodeFunctionHoldsTest {
 
     /** Stage 1 as the job wires it, the node stage until quiet, then the document timers. */
     private void publish(SpecificRecordBase... input) throws Exception {
+        propagate(input);
+        settle();
+    }
+
+    /** Stage 1 as the job wires it and the node stage, barrier after barrier, until quiet. */
+    private void propagate(SpecificRecordBase... input) throws Exception {
         harness.setProcessingTime(now);
         for (SpecificRecordBase event : input) {
             events.add(event);
@@ -332,7 +365,6 @@ class LineageNodeFunctionHoldsTest {
                 break;
             }
         }
-        settle();
     }
 
     private void stage1(SpecificRecordBase event, Consumer<LineageMessage> out) {
