@@ -10,6 +10,8 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.json.JsonpUtils;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -285,6 +287,12 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                                                     .version(document.version())
                                                     .versionType(VersionType.External)));
         }
+        Object body =
+                document.json() == null
+                        ? document.source()
+                        : BinaryData.of(
+                                document.json().getBytes(StandardCharsets.UTF_8),
+                                ContentType.APPLICATION_JSON);
         return BulkOperation.of(
                 b ->
                         b.index(
@@ -293,7 +301,7 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                                                 .id(document.id())
                                                 .version(document.version())
                                                 .versionType(VersionType.External)
-                                                .document(document.source())));
+                                                .document(body)));
     }
 
     /** Moves what the I/O threads counted into Flink's counters; runs on the task thread only. */
@@ -512,7 +520,12 @@ final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         static Operation deadLetterOf(
                 Operation refused, BulkResponseItem item, JsonpMapper mapper) {
             TraceDocument d = refused.document;
-            String json = d.isDelete() ? "" : JsonpUtils.toJsonString(d.source(), mapper);
+            String json =
+                    d.isDelete()
+                            ? ""
+                            : d.json() != null
+                                    ? d.json()
+                                    : JsonpUtils.toJsonString(d.source(), mapper);
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             Map<String, Object> source = new LinkedHashMap<>();
             source.put("index", d.index());

@@ -303,6 +303,63 @@ class ElasticsearchSinkITCase {
         assertEquals(1L, counter(job, ElasticsearchSinkWriter.DOCUMENTS_REJECTED));
     }
 
+    @Test
+    void jsonBodiesGoAsTheyAreAndARefusedOneIsADeadLetterWithItsBytes() throws Exception {
+        String index = "it-sink-json";
+        client.indices().delete(d -> d.index(index).ignoreUnavailable(true));
+        client.indices()
+                .create(
+                        c ->
+                                c.index(index)
+                                        .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
+                                        .mappings(
+                                                m ->
+                                                        m.properties(
+                                                                "quantity",
+                                                                p -> p.double_(d -> d))));
+        IndexTemplates.install(settings(), line -> {});
+        String bad = "{\"lotCode\":\"BAD-2\",\"quantity\":\"twelve\"}";
+        StreamExecutionEnvironment env = environment();
+        env.fromData(1L, 2L, 3L)
+                .sinkTo(
+                        ElasticsearchSink.of(
+                                settings(),
+                                i ->
+                                        i == 2
+                                                ? TraceDocument.upsertJson(index, "BAD-2", 1, bad)
+                                                : TraceDocument.upsertJson(
+                                                        index,
+                                                        "LOT-" + i,
+                                                        1,
+                                                        "{\"lotCode\":\"LOT-"
+                                                                + i
+                                                                + "\",\"quantity\":"
+                                                                + i
+                                                                + ".5}")));
+
+        JobID job = run(env, "json");
+        refresh(index);
+        refresh(TraceIndex.DEAD_LETTERS.alias());
+
+        assertEquals(2, client.count(c -> c.index(index)).count(), "the good documents arrived");
+        JsonNode lot = client.get(g -> g.index(index).id("LOT-3"), JsonNode.class).source();
+        assertEquals("LOT-3", lot.path("lotCode").asString());
+        assertEquals(3.5, lot.path("quantity").asDouble());
+        GetResponse<JsonNode> letter =
+                client.get(
+                        g -> g.index(TraceIndex.DEAD_LETTERS.alias()).id(index + "/BAD-2/1"),
+                        JsonNode.class);
+        assertTrue(letter.found(), "dead letter of BAD-2");
+        assertEquals(
+                bad,
+                new String(
+                        java.util.Base64.getDecoder()
+                                .decode(letter.source().path("source").asString()),
+                        java.nio.charset.StandardCharsets.UTF_8),
+                "the original bytes");
+        assertEquals(1L, counter(job, ElasticsearchSinkWriter.DOCUMENTS_REJECTED));
+    }
+
     // ---------------------------------------------------------------- converters and functions
 
     /** Element i becomes lot LOT-i, version 1. */

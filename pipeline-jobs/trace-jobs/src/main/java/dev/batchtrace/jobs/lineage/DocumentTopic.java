@@ -1,16 +1,12 @@
 package dev.batchtrace.jobs.lineage;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.batchtrace.connectors.elasticsearch.DocumentConverter;
 import dev.batchtrace.connectors.elasticsearch.TraceDocument;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.jobs.JobTopics;
 import dev.batchtrace.jobs.RecordSizeGuard;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -27,9 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * offset as its external version.
  */
 public final class DocumentTopic {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private DocumentTopic() {}
 
@@ -53,30 +46,15 @@ public final class DocumentTopic {
 
     /**
      * The Elasticsearch write of a stored document: upsert (or delete, for a tombstone) with
-     * external version = offset.
+     * external version = offset. The JSON goes to Elasticsearch as it is: parsing it into a map to
+     * write it again cost this task more than the bulk requests (issue 9).
      */
     public static DocumentConverter<DocumentRecord> converter() {
         return record ->
                 record.json() == null
                         ? TraceDocument.delete(record.index(), record.id(), record.offset())
-                        : TraceDocument.upsert(
-                                record.index(), record.id(), record.offset(), parse(record));
-    }
-
-    static Map<String, Object> parse(DocumentRecord record) {
-        try {
-            return JSON.readValue(record.json(), MAP);
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "document "
-                            + record.index()
-                            + "/"
-                            + record.id()
-                            + " at offset "
-                            + record.offset()
-                            + " is not a JSON object",
-                    e);
-        }
+                        : TraceDocument.upsertJson(
+                                record.index(), record.id(), record.offset(), record.json());
     }
 
     /** {@code index/id} key, JSON value, UTF-8. */

@@ -2,6 +2,7 @@ package dev.batchtrace.jobs.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +51,9 @@ class DocumentTopicTest {
         assertEquals("trace-lots", write.index());
         assertEquals("LOT/WITH/SLASHES", write.id());
         assertEquals(42L, write.version());
-        assertEquals("LOT/WITH/SLASHES", write.source().get("lotCode"));
+        assertEquals(update.json(), write.json(), "the JSON goes to Elasticsearch as it is");
+        assertNull(write.source());
+        assertFalse(write.isDelete());
     }
 
     @Test
