@@ -49,6 +49,15 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, Boolean> unannounced;
     private final MapState<String, Boolean> wholesOwed;
 
+    /**
+     * The hot pieces (closure slots, links, contributions, header, lot facts) decoded once per
+     * distinct bytes; all are immutable records.
+     */
+    private final DecodedValues decoded = new DecodedValues(DECODED_BYTES);
+
+    /** Encoded bytes of the decoded values kept per task (the heap holds a few times that). */
+    static final long DECODED_BYTES = 16L * 1024 * 1024;
+
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
             MapState<String, byte[]> lotSources,
@@ -82,9 +91,14 @@ final class FlinkNodeStore implements NodeStore {
         this.lotUsage = lotUsage;
     }
 
+    /** The cache of decoded values (its counts are the node stage's metrics). */
+    DecodedValues decodedValues() {
+        return decoded;
+    }
+
     @Override
     public LotFactsSummary lotFactsSummary() {
-        return FlinkState.value(lotFacts, LotFactsSummary.class);
+        return FlinkState.value(lotFacts, LotFactsSummary.class, decoded);
     }
 
     @Override
@@ -119,7 +133,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Link parent(NodeKey parent) {
-        return FlinkState.get(parents, parent.toString(), Link.class);
+        return FlinkState.get(parents, parent.toString(), Link.class, decoded);
     }
 
     @Override
@@ -129,12 +143,12 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Iterable<Map.Entry<NodeKey, Link>> parents() {
-        return byNodeKey(FlinkState.entries(parents, Link.class));
+        return byNodeKey(FlinkState.entries(parents, Link.class, decoded));
     }
 
     @Override
     public Link child(NodeKey child) {
-        return FlinkState.get(children, child.toString(), Link.class);
+        return FlinkState.get(children, child.toString(), Link.class, decoded);
     }
 
     @Override
@@ -144,7 +158,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Iterable<Map.Entry<NodeKey, Link>> children() {
-        return byNodeKey(FlinkState.entries(children, Link.class));
+        return byNodeKey(FlinkState.entries(children, Link.class, decoded));
     }
 
     /** Decodes only the links of shipment children (a bulk lot has thousands of lot children). */
@@ -157,7 +171,7 @@ final class FlinkNodeStore implements NodeStore {
                     shipments.add(
                             Map.entry(
                                     NodeKey.parse(e.getKey()),
-                                    LineageCodec.decodeValue(e.getValue(), Link.class)));
+                                    decoded.decode(e.getValue(), Link.class)));
                 }
             }
         } catch (Exception e) {
@@ -171,7 +185,7 @@ final class FlinkNodeStore implements NodeStore {
     public boolean hasPresentChild() {
         try {
             for (Map.Entry<String, byte[]> e : children.entries()) {
-                if (LineageCodec.decodeValue(e.getValue(), Link.class).isPresent()) {
+                if (decoded.decode(e.getValue(), Link.class).isPresent()) {
                     return true;
                 }
             }
@@ -185,7 +199,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Announcement contribution(NodeKey sender) {
-        return FlinkState.get(contributions, sender.toString(), Announcement.class);
+        return FlinkState.get(contributions, sender.toString(), Announcement.class, decoded);
     }
 
     @Override
@@ -225,7 +239,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public NodeHeader header() {
-        return FlinkState.value(header, NodeHeader.class);
+        return FlinkState.value(header, NodeHeader.class, decoded);
     }
 
     @Override
@@ -235,7 +249,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public ClosureSlot slot(String lotCode) {
-        return FlinkState.get(slots, lotCode, ClosureSlot.class);
+        return FlinkState.get(slots, lotCode, ClosureSlot.class, decoded);
     }
 
     @Override
@@ -245,7 +259,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Iterable<Map.Entry<String, ClosureSlot>> slots() {
-        return FlinkState.entries(slots, ClosureSlot.class);
+        return FlinkState.entries(slots, ClosureSlot.class, decoded);
     }
 
     @Override

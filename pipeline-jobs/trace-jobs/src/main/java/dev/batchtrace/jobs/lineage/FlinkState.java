@@ -27,6 +27,41 @@ final class FlinkState {
         }
     }
 
+    /** As {@link #value(ValueState, Class)}, decoding through {@code decoded}. */
+    static <T> T value(ValueState<byte[]> state, Class<T> type, DecodedValues decoded) {
+        try {
+            byte[] bytes = state.value();
+            return bytes == null ? null : decoded.decode(bytes, type);
+        } catch (Exception e) {
+            throw failure("read", e);
+        }
+    }
+
+    /** As {@link #get(MapState, String, Class)}, decoding through {@code decoded}. */
+    static <T> T get(
+            MapState<String, byte[]> state, String key, Class<T> type, DecodedValues decoded) {
+        try {
+            byte[] bytes = state.get(key);
+            return bytes == null ? null : decoded.decode(bytes, type);
+        } catch (Exception e) {
+            throw failure("read", e);
+        }
+    }
+
+    /** As {@link #entries(MapState, Class)}, decoding through {@code decoded}. */
+    static <T> List<Map.Entry<String, T>> entries(
+            MapState<String, byte[]> state, Class<T> type, DecodedValues decoded) {
+        try {
+            List<Map.Entry<String, T>> entries = new ArrayList<>();
+            for (Map.Entry<String, byte[]> entry : state.entries()) {
+                entries.add(Map.entry(entry.getKey(), decoded.decode(entry.getValue(), type)));
+            }
+            return entries;
+        } catch (Exception e) {
+            throw failure("read", e);
+        }
+    }
+
     static void update(ValueState<byte[]> state, Object value) {
         try {
             if (value == null) {

@@ -233,6 +233,9 @@ public class LineageNodeFunction
                         getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay, paced);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
         due = new LinkedHashMap<>();
+        DecodedValues decoded = store.decodedValues();
+        getRuntimeContext().getMetricGroup().gauge("stateDecodeHits", decoded::hits);
+        getRuntimeContext().getMetricGroup().gauge("stateDecodeMisses", decoded::misses);
     }
 
     @Override

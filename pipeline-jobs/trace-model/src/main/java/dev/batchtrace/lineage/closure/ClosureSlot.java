@@ -1,5 +1,6 @@
 package dev.batchtrace.lineage.closure;
 
+import java.util.Collections;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,7 +19,7 @@ public record ClosureSlot(AncestorEntry entry, SortedMap<Integer, Integer> count
 
     public ClosureSlot {
         Objects.requireNonNull(entry, "entry");
-        counts = new TreeMap<>(counts);
+        counts = Collections.unmodifiableSortedMap(new TreeMap<>(counts));
         if (counts.isEmpty()) {
             throw new IllegalArgumentException("a closure slot needs a count: " + entry.lotCode());
         }
