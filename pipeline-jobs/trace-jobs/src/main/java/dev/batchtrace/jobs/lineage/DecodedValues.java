@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class DecodedValues {
 
+    /** Keeps nothing: every value decoded again (the pieces not worth keeping). */
+    static final DecodedValues NONE = new DecodedValues(0);
+
     /** A value this large is decoded each time (hashing it would cost about as much). */
     static final int MAX_VALUE_BYTES = 16 * 1024;
 
@@ -44,6 +47,9 @@ final class DecodedValues {
 
     /** {@code bytes} decoded as {@code type}, from the cache when these bytes were read before. */
     <T> T decode(byte[] encoded, Class<T> type) {
+        if (maxBytes == 0) {
+            return LineageCodec.decodeValue(encoded, type); // NONE: shared, counts nothing
+        }
         if (encoded.length > MAX_VALUE_BYTES) {
             misses++;
             return LineageCodec.decodeValue(encoded, type);

@@ -19,12 +19,7 @@ final class FlinkState {
     private FlinkState() {}
 
     static <T> T value(ValueState<byte[]> state, Class<T> type) {
-        try {
-            byte[] bytes = state.value();
-            return bytes == null ? null : LineageCodec.decodeValue(bytes, type);
-        } catch (Exception e) {
-            throw failure("read", e);
-        }
+        return value(state, type, DecodedValues.NONE);
     }
 
     /** As {@link #value(ValueState, Class)}, decoding through {@code decoded}. */
@@ -75,12 +70,7 @@ final class FlinkState {
     }
 
     static <T> T get(MapState<String, byte[]> state, String key, Class<T> type) {
-        try {
-            byte[] bytes = state.get(key);
-            return bytes == null ? null : LineageCodec.decodeValue(bytes, type);
-        } catch (Exception e) {
-            throw failure("read", e);
-        }
+        return get(state, key, type, DecodedValues.NONE);
     }
 
     static void put(MapState<String, byte[]> state, String key, Object value) {
@@ -129,17 +119,7 @@ final class FlinkState {
      * walks it, which a RocksDB iterator does not promise to tolerate.
      */
     static <T> List<Map.Entry<String, T>> entries(MapState<String, byte[]> state, Class<T> type) {
-        try {
-            List<Map.Entry<String, T>> entries = new ArrayList<>();
-            for (Map.Entry<String, byte[]> entry : state.entries()) {
-                entries.add(
-                        Map.entry(
-                                entry.getKey(), LineageCodec.decodeValue(entry.getValue(), type)));
-            }
-            return entries;
-        } catch (Exception e) {
-            throw failure("read", e);
-        }
+        return entries(state, type, DecodedValues.NONE);
     }
 
     private static IllegalStateException failure(String what, Exception e) {
