@@ -272,6 +272,15 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(
+            names = "--job-setting",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A lineage job setting for this run (repeatable), e.g."
+                            + " checkpoint.interval=2s or lineage.hub-fan-in=500, to compare"
+                            + " settings on the same history.")
+    Map<String, String> jobSettings = new TreeMap<>();
+
+    @Option(
             names = "--web-ui-port",
             description =
                     "Port of the Flink web UI while the job runs (default: ${DEFAULT-VALUE}).",
@@ -365,7 +374,7 @@ final class BenchCommand implements Callable<Integer> {
         Convergence convergence = convergence(es, history, graph, report);
 
         String runId = "bench-" + RUN_ID.format(ZonedDateTime.now());
-        Map<String, String> overrides = topicOverrides(runId);
+        Map<String, String> overrides = runSettings(runId, jobSettings);
         Map<String, String> machineOverrides =
                 Map.of(
                         MachineJobConfig.TOPIC_MACHINE_EVENTS_KEY,
@@ -674,6 +683,29 @@ final class BenchCommand implements Callable<Integer> {
                         + " of "
                         + c.referenceDocuments()
                         + " reference documents (random sample) equal the batch reference";
+    }
+
+    /**
+     * The run's own topics and the user's job settings; a setting that would move the run's topics
+     * or transactions, or that the lineage job does not know, is refused with its key.
+     */
+    static Map<String, String> runSettings(String runId, Map<String, String> jobSettings) {
+        Map<String, String> settings = topicOverrides(runId);
+        jobSettings.forEach(
+                (key, value) -> {
+                    if (key.startsWith("topic.")
+                            || key.equals(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY)
+                            || !LineageJobConfig.KNOWN_KEYS.contains(key)) {
+                        throw new picocli.CommandLine.ParameterException(
+                                new picocli.CommandLine(new BenchCommand()),
+                                "--job-setting "
+                                        + key
+                                        + ": not a lineage job setting a bench run may change"
+                                        + " (the run names its own topics and transactions)");
+                    }
+                    settings.put(key, value);
+                });
+        return settings;
     }
 
     static Map<String, String> topicOverrides(String runId) {

@@ -53,6 +53,26 @@ class BenchCommandTest {
     }
 
     @Test
+    void jobSettingsReachTheRunAndTopicsStayTheRuns() {
+        var settings =
+                BenchCommand.runSettings(
+                        "bench-x",
+                        java.util.Map.of("checkpoint.interval", "2s", "lineage.hub-fan-in", "500"));
+        assertEquals("2s", settings.get("checkpoint.interval"));
+        assertEquals("500", settings.get("lineage.hub-fan-in"));
+        assertEquals(BenchCommand.topicOverrides("bench-x").size() + 2, settings.size());
+        for (String refused : List.of("topic.documents", "bootstrap.servers", "lineage.typo")) {
+            var error =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            picocli.CommandLine.ParameterException.class,
+                            () ->
+                                    BenchCommand.runSettings(
+                                            "bench-x", java.util.Map.of(refused, "x")));
+            assertTrue(error.getMessage().contains(refused), error.getMessage());
+        }
+    }
+
+    @Test
     void aMalformedOptionIsNamed() {
         CliRun run = trace("bench", "--bulk", "5", "--write", dir.resolve("x.jsonl").toString());
         assertEquals(1, run.exitCode());
