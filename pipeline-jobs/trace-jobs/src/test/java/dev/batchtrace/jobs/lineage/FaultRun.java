@@ -209,11 +209,15 @@ final class FaultRun {
         props.setProperty("request.timeout.ms", "30000");
         props.setProperty("max.block.ms", "180000");
         long pauseNanos = records.isEmpty() ? 0 : spread.toNanos() / records.size();
+        // A send the broker refuses (its restart can fail a batch for good) is only reported to
+        // the send's callback, not by flush(): a gateway sends it again, and so does this one.
+        java.util.Queue<ProducerRecord<byte[], byte[]>> refused =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             long next = System.nanoTime();
             for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record);
+                sendOrKeep(producer, record, refused);
                 next += pauseNanos;
                 long sleep = next - System.nanoTime();
                 if (sleep > 0) {
@@ -221,6 +225,42 @@ final class FaultRun {
                 }
             }
             producer.flush();
+            for (int round = 1; !refused.isEmpty(); round++) {
+                if (round > 5) {
+                    throw new IllegalStateException(
+                            refused.size() + " records still refused after 5 rounds of re-sending");
+                }
+                List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>(refused);
+                refused.clear();
+                System.out.printf(
+                        "%s: sending %d refused records again (round %d; last refusal: %s)%n",
+                        name, again.size(), round, lastRefusal);
+                for (ProducerRecord<byte[], byte[]> record : again) {
+                    sendOrKeep(producer, record, refused);
+                }
+                producer.flush();
+            }
+        }
+    }
+
+    private static volatile String lastRefusal;
+
+    private static void sendOrKeep(
+            KafkaProducer<byte[], byte[]> producer,
+            ProducerRecord<byte[], byte[]> record,
+            java.util.Queue<ProducerRecord<byte[], byte[]>> refused) {
+        try {
+            producer.send(
+                    record,
+                    (metadata, error) -> {
+                        if (error != null) {
+                            refused.add(record);
+                            lastRefusal = error.toString();
+                        }
+                    });
+        } catch (org.apache.kafka.common.KafkaException e) {
+            refused.add(record); // not even queued (e.g. max.block.ms passed)
+            lastRefusal = e.toString();
         }
     }
 
