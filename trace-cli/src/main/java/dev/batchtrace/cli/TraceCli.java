@@ -38,13 +38,41 @@ public final class TraceCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The questions, which someone waits for at a prompt, start alone: picocli then reflects over
+     * one command instead of all of them (half a second of a query's start-up).
+     */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> QUERIES =
+            java.util.Map.of(
+                    "lot", LotCommand::new,
+                    "lots", LotsCommand::new,
+                    "customers", CustomersCommand::new,
+                    "recall", RecallCommand::new,
+                    "unit", dev.batchtrace.cli.query.UnitCommand::new,
+                    "exposure", dev.batchtrace.cli.query.ExposureCommand::new);
+
     public static void main(String[] args) {
+        CommandLine query = args.length == 0 ? null : queryCommandLine(args[0]);
+        if (query != null) {
+            System.exit(query.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(newCommandLine().execute(args));
+    }
+
+    /** The query command {@code name} alone, as {@code trace <name>}; null for other commands. */
+    static CommandLine queryCommandLine(String name) {
+        java.util.function.Supplier<Object> command = QUERIES.get(name);
+        return command == null
+                ? null
+                : withErrorHandling(new CommandLine(command.get()).setCommandName("trace " + name));
     }
 
     /** A command line with the project's error handling; tests call it too. */
     public static CommandLine newCommandLine() {
-        CommandLine cmd = new CommandLine(new TraceCli());
+        return withErrorHandling(new CommandLine(new TraceCli()));
+    }
+
+    private static CommandLine withErrorHandling(CommandLine cmd) {
         // Operators need the reason, not a stack trace; --verbose shows the trace.
         cmd.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {

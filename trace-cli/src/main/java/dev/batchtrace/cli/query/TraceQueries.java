@@ -251,8 +251,16 @@ public final class TraceQueries implements AutoCloseable {
     public CustomersAnswer customersOfSupplierLot(String supplierId, String supplierLotCode) {
         String key = supplierId + "/" + supplierLotCode;
         Stopwatch elasticsearch = new Stopwatch();
+        // Which of our lots a shipment carries of that supplier lot: when we have one lot of it
+        // (the
+        // usual case), every matching shipment carries that one and its ancestors are not fetched
+        // (a bulk lot's shipments carry thousands each); otherwise they are read per shipment.
+        List<String> ourLots = lotsOfSupplierLot(elasticsearch, supplierId, supplierLotCode);
+        boolean oneLot = ourLots.size() == 1;
         List<String> fields = new ArrayList<>(Documents.SHIPMENT_FIELDS);
-        fields.add("ancestors");
+        if (!oneLot) {
+            fields.add("ancestors");
+        }
         List<ShipmentSummary> shipments = new ArrayList<>();
         // our lots of that supplier lot inside hubs (silos), and the hubs that hold them
         Set<String> memberLots = new TreeSet<>();
@@ -265,8 +273,10 @@ public final class TraceQueries implements AutoCloseable {
                 fields,
                 hit -> {
                     List<String> via =
-                            Documents.ancestorsOfSupplierLot(
-                                    hit.source(), supplierId, supplierLotCode);
+                            oneLot
+                                    ? ourLots
+                                    : Documents.ancestorsOfSupplierLot(
+                                            hit.source(), supplierId, supplierLotCode);
                     shipments.add(
                             Documents.shipment(
                                     hit.id(),
@@ -958,6 +968,30 @@ public final class TraceQueries implements AutoCloseable {
      * hubs that hold those hubs, to the end; {@code members} (when not null) collects the matching
      * members' lot codes. No hub: one query that finds nothing.
      */
+    /** Our lots that are supplier X's lot Y (usually one), sorted. */
+    private List<String> lotsOfSupplierLot(
+            Stopwatch elasticsearch, String supplierId, String supplierLotCode) {
+        Query supplierLot =
+                Query.of(
+                        q ->
+                                q.bool(
+                                        b ->
+                                                b.filter(term("supplierId", supplierId))
+                                                        .filter(
+                                                                term(
+                                                                        "supplierLotCode",
+                                                                        supplierLotCode))));
+        Set<String> lots = new TreeSet<>();
+        searchAll(
+                elasticsearch,
+                TraceIndex.LOTS,
+                supplierLot,
+                "lotCode",
+                List.of("lotCode"),
+                hit -> lots.add(hit.source().path("lotCode").asString()));
+        return List.copyOf(lots);
+    }
+
     private Set<String> hubsContaining(Stopwatch elasticsearch, Query member, Set<String> members) {
         Set<String> hubs = new TreeSet<>();
         List<String> found = new ArrayList<>();

@@ -43,6 +43,7 @@ import tools.jackson.databind.JsonNode;
  *   R1, R9 (no document) ─ WO-5 ─ X1
  *   R2 ─ H9 (no document) ─ WO-6 ─ Y1
  *   R5 (S3 lot L5), never used
+ *   R6, R7 (both S4 lot L2) ─── D4 (customer C4: R6), D5 (customer C4: R6 and R7)
  * </pre>
  *
  * D1 holds S1's lot L9 and S2's lot L1: the trap for "S1's lot L1", which only D2 and D3 contain.
@@ -72,6 +73,9 @@ class TraceQueriesITCase {
         PURCHASED.put("R3", new String[] {"S1", "L1", "RESIN"});
         PURCHASED.put("R4", new String[] {"S2", "L7", "SCREW"});
         PURCHASED.put("R5", new String[] {"S3", "L5", "LABEL"});
+        // one supplier lot received twice, as two of our lots
+        PURCHASED.put("R6", new String[] {"S4", "L2", "OIL"});
+        PURCHASED.put("R7", new String[] {"S4", "L2", "OIL"});
         for (String lot : PURCHASED.keySet()) {
             String[] origin = PURCHASED.get(lot);
             Map<String, Object> doc = lotDoc(lot, "PURCHASED", origin[2], null, List.of());
@@ -125,6 +129,8 @@ class TraceQueriesITCase {
         Map<String, Object> spare = shipment("D3", "C2", 9, List.of("H2"), "R3");
         spare.put("shippedAt", DAY.plusSeconds(9 * 3600).toEpochMilli());
         put(TraceIndex.SHIPMENTS, "D3", spare);
+        put(TraceIndex.SHIPMENTS, "D4", shipment("D4", "C4", 12, List.of("R6")));
+        put(TraceIndex.SHIPMENTS, "D5", shipment("D5", "C4", 13, List.of("R6", "R7")));
 
         client.indices()
                 .refresh(r -> r.index(TraceIndex.LOTS.alias(), TraceIndex.SHIPMENTS.alias()));
@@ -259,6 +265,18 @@ class TraceQueriesITCase {
         assertEquals(List.of(P + "C1"), customerIds(s2L1.customers()));
         assertEquals(
                 List.of(P + "R2"), s2L1.customers().get(0).shipments().get(0).matchedLotCodes());
+
+        // two of our lots are S4's lot L2: each shipment names the ones it carries
+        CustomersAnswer s4L2 = queries.customersOfSupplierLot(P + "S4", "L2");
+        assertEquals(List.of(P + "C4"), customerIds(s4L2.customers()));
+        Map<String, List<String>> matched = new TreeMap<>();
+        s4L2.customers()
+                .get(0)
+                .shipments()
+                .forEach(sh -> matched.put(sh.dispatchId(), sh.matchedLotCodes()));
+        assertEquals(
+                Map.of(P + "D4", List.of(P + "R6"), P + "D5", List.of(P + "R6", P + "R7")),
+                matched);
     }
 
     @Test
