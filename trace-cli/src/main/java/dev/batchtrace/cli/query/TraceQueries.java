@@ -283,43 +283,23 @@ public final class TraceQueries implements AutoCloseable {
                                     hit.source(),
                                     via.isEmpty() ? List.copyOf(memberLots) : via));
                 });
-        if (shipments.isEmpty()) {
-            Query supplierLot =
-                    Query.of(
-                            q ->
-                                    q.bool(
-                                            b ->
-                                                    b.filter(term("supplierId", supplierId))
-                                                            .filter(
-                                                                    term(
-                                                                            "supplierLotCode",
-                                                                            supplierLotCode))));
-            long lots =
-                    elasticsearch.time(
-                            TraceIndex.LOTS,
-                            () ->
-                                    client.count(
-                                                    c ->
-                                                            c.index(TraceIndex.LOTS.alias())
-                                                                    .query(supplierLot))
-                                            .count());
-            if (lots == 0) {
-                throw new TraceQueryException(
-                        TraceQueryException.Reason.NOT_FOUND,
-                        "supplier "
-                                + supplierId
-                                + "'s lot "
-                                + supplierLotCode
-                                + " is unknown or not yet indexed: no lot in "
-                                + TraceIndex.LOTS.alias()
-                                + " at "
-                                + where
-                                + " has supplierId "
-                                + supplierId
-                                + " and supplierLotCode "
-                                + supplierLotCode,
-                        null);
-            }
+        // no shipment, and no lot of ours is that supplier lot (read above): unknown
+        if (shipments.isEmpty() && ourLots.isEmpty()) {
+            throw new TraceQueryException(
+                    TraceQueryException.Reason.NOT_FOUND,
+                    "supplier "
+                            + supplierId
+                            + "'s lot "
+                            + supplierLotCode
+                            + " is unknown or not yet indexed: no lot in "
+                            + TraceIndex.LOTS.alias()
+                            + " at "
+                            + where
+                            + " has supplierId "
+                            + supplierId
+                            + " and supplierLotCode "
+                            + supplierLotCode,
+                    null);
         }
         return new CustomersAnswer(
                 supplierId,
