@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
             "Which customers received product made from supplier X's lot Y (--supplier X"
                     + " --supplier-lot Y), or from our lot (--lot CODE): one term query on"
                     + " trace-shipments, grouped by customer with shipments, dates and lots"
-                    + " shipped.",
+                    + " shipped. A large answer shows every customer's totals and the first"
+                    + " --limit shipments.",
             "Exit codes: 0 answered (also when no customer received it), 4 lot unknown or not yet"
                     + " indexed, 5 Elasticsearch unreachable or trace indices missing, 2 usage"
                     + " error."
@@ -62,6 +63,20 @@ public final class CustomersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the answer as JSON instead of a table.")
     boolean json;
 
+    /** A bulk lot reaches thousands of shipments: a page of them, and every customer in full. */
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "Shipments shown (by customer, then oldest first; default ${DEFAULT-VALUE})."
+                            + " Every customer is listed with its shipment count and dates"
+                            + " whatever the limit.")
+    int limit;
+
+    @Option(names = "--all", description = "Show every shipment (fetches them all).")
+    boolean all;
+
     @Mixin ElasticsearchOptions elasticsearch;
 
     @Spec CommandSpec spec;
@@ -69,13 +84,19 @@ public final class CustomersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (!all && limit < 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--limit must be at least 1 (or --all for every shipment)");
+        }
+        int shown = all ? TraceQueries.ALL : limit;
         try (TraceQueries queries = TraceQueries.open(elasticsearch.settings())) {
             CustomersAnswer answer =
                     subject.lotCode != null
-                            ? queries.customersOfLot(subject.lotCode)
+                            ? queries.customersOfLot(subject.lotCode, shown)
                             : queries.customersOfSupplierLot(
                                     subject.supplierLot.supplierId,
-                                    subject.supplierLot.supplierLotCode);
+                                    subject.supplierLot.supplierLotCode,
+                                    shown);
             out.print(json ? TraceJson.write(answer) + "\n" : TraceTables.customers(answer));
             out.flush();
             return 0;

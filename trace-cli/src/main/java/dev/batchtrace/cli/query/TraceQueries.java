@@ -41,6 +41,9 @@ public final class TraceQueries implements AutoCloseable {
     /** Page size of term queries; larger answers are read in pages (search_after). */
     static final int PAGE_SIZE = 2_000;
 
+    /** A limit that shows every shipment of an answer. */
+    public static final int ALL = 0;
+
     /** Ids per mget request: bounds the request for lots with thousands of ancestors. */
     static final int MGET_CHUNK = 1_000;
 
@@ -249,6 +252,16 @@ public final class TraceQueries implements AutoCloseable {
      *     Y
      */
     public CustomersAnswer customersOfSupplierLot(String supplierId, String supplierLotCode) {
+        return customersOfSupplierLot(supplierId, supplierLotCode, ALL);
+    }
+
+    /**
+     * {@link #customersOfSupplierLot(String, String)} showing the first {@code limit} shipments (by
+     * customer, then oldest first; {@link #ALL} for every one), with every customer's totals: a
+     * bulk lot's answer fetches one page, not thousands of shipments.
+     */
+    public CustomersAnswer customersOfSupplierLot(
+            String supplierId, String supplierLotCode, int limit) {
         String key = supplierId + "/" + supplierLotCode;
         Stopwatch elasticsearch = new Stopwatch();
         // Which of our lots a shipment carries of that supplier lot: when we have one lot of it
@@ -265,26 +278,26 @@ public final class TraceQueries implements AutoCloseable {
         // our lots of that supplier lot inside hubs (silos), and the hubs that hold them
         Set<String> memberLots = new TreeSet<>();
         Set<String> hubs = hubsContaining(elasticsearch, term("supplierLot", key), memberLots);
-        searchAll(
-                elasticsearch,
-                TraceIndex.SHIPMENTS,
-                orThroughHubs(term("ancestorSupplierLots", key), hubs, false),
-                "dispatchId",
-                fields,
-                hit -> {
-                    List<String> via =
-                            oneLot
-                                    ? ourLots
-                                    : Documents.ancestorsOfSupplierLot(
-                                            hit.source(), supplierId, supplierLotCode);
-                    shipments.add(
-                            Documents.shipment(
-                                    hit.id(),
-                                    hit.source(),
-                                    via.isEmpty() ? List.copyOf(memberLots) : via));
-                });
+        ShipmentPage page =
+                shipments(
+                        elasticsearch,
+                        orThroughHubs(term("ancestorSupplierLots", key), hubs, false),
+                        fields,
+                        limit,
+                        hit -> {
+                            List<String> via =
+                                    oneLot
+                                            ? ourLots
+                                            : Documents.ancestorsOfSupplierLot(
+                                                    hit.source(), supplierId, supplierLotCode);
+                            shipments.add(
+                                    Documents.shipment(
+                                            hit.id(),
+                                            hit.source(),
+                                            via.isEmpty() ? List.copyOf(memberLots) : via));
+                        });
         // no shipment, and no lot of ours is that supplier lot (read above): unknown
-        if (shipments.isEmpty() && ourLots.isEmpty()) {
+        if (page.total() == 0 && ourLots.isEmpty()) {
             throw new TraceQueryException(
                     TraceQueryException.Reason.NOT_FOUND,
                     "supplier "
@@ -307,8 +320,9 @@ public final class TraceQueries implements AutoCloseable {
                 null,
                 "ancestorSupplierLots : \"" + key + "\"",
                 CustomerShipments.group(shipments),
-                shipments.size(),
-                elasticsearch.millis());
+                page.total(),
+                elasticsearch.millis(),
+                page.totals(shipments));
     }
 
     /**
@@ -318,16 +332,24 @@ public final class TraceQueries implements AutoCloseable {
      * @throws TraceQueryException NOT_FOUND when no shipment matches and the lot has no document
      */
     public CustomersAnswer customersOfLot(String lotCode) {
+        return customersOfLot(lotCode, ALL);
+    }
+
+    /** {@link #customersOfLot(String)} showing the first {@code limit} shipments (see above). */
+    public CustomersAnswer customersOfLot(String lotCode, int limit) {
         Stopwatch elasticsearch = new Stopwatch();
         List<ShipmentSummary> shipments = new ArrayList<>();
         Set<String> hubs = hubsContaining(elasticsearch, term("lotCode", lotCode), null);
-        searchAll(
-                elasticsearch,
-                TraceIndex.SHIPMENTS,
-                orThroughHubs(term("ancestorLotCodes", lotCode), hubs, false),
-                "dispatchId",
-                Documents.SHIPMENT_FIELDS,
-                hit -> shipments.add(Documents.shipment(hit.id(), hit.source(), List.of(lotCode))));
+        ShipmentPage page =
+                shipments(
+                        elasticsearch,
+                        orThroughHubs(term("ancestorLotCodes", lotCode), hubs, false),
+                        Documents.SHIPMENT_FIELDS,
+                        limit,
+                        hit ->
+                                shipments.add(
+                                        Documents.shipment(
+                                                hit.id(), hit.source(), List.of(lotCode))));
         CustomersAnswer answer =
                 new CustomersAnswer(
                         null,
@@ -335,9 +357,10 @@ public final class TraceQueries implements AutoCloseable {
                         lotCode,
                         "ancestorLotCodes : \"" + lotCode + "\"",
                         CustomerShipments.group(shipments),
-                        shipments.size(),
-                        elasticsearch.millis());
-        if (shipments.isEmpty()) {
+                        page.total(),
+                        elasticsearch.millis(),
+                        page.totals(shipments));
+        if (page.total() == 0) {
             requireLot(lotCode);
         }
         return answer;
@@ -1080,6 +1103,82 @@ public final class TraceQueries implements AutoCloseable {
                     });
         }
         return depths;
+    }
+
+    /**
+     * The matching shipments, or with a {@code limit} only the first ones (by customer, then oldest
+     * first) and every customer's totals from one terms aggregation.
+     */
+    private ShipmentPage shipments(
+            Stopwatch elasticsearch,
+            Query query,
+            List<String> fields,
+            int limit,
+            Consumer<Hit<JsonNode>> onHit) {
+        if (limit <= ALL) {
+            long[] count = {0};
+            searchAll(
+                    elasticsearch,
+                    TraceIndex.SHIPMENTS,
+                    query,
+                    "dispatchId",
+                    fields,
+                    hit -> {
+                        count[0]++;
+                        onHit.accept(hit);
+                    });
+            return new ShipmentPage(Math.toIntExact(count[0]), null);
+        }
+        SearchResponse<JsonNode> page =
+                elasticsearch.time(
+                        TraceIndex.SHIPMENTS,
+                        () ->
+                                client.search(
+                                        s ->
+                                                s.index(TraceIndex.SHIPMENTS.alias())
+                                                        .query(query)
+                                                        .size(limit)
+                                                        .trackTotalHits(t -> t.enabled(true))
+                                                        .sort(ascending("customerId"))
+                                                        .sort(ascending("shippedAt"))
+                                                        .sort(ascending("dispatchId"))
+                                                        .source(
+                                                                src ->
+                                                                        src.filter(
+                                                                                f ->
+                                                                                        f.includes(
+                                                                                                fields)))
+                                                        .aggregations(
+                                                                CUSTOMERS_AGGREGATION,
+                                                                CustomerTotals.aggregation()),
+                                        JsonNode.class));
+        page.hits().hits().forEach(onHit);
+        long total =
+                page.hits().total() == null
+                        ? page.hits().hits().size()
+                        : page.hits().total().value();
+        return new ShipmentPage(
+                Math.toIntExact(total),
+                CustomerTotals.read(page.aggregations().get(CUSTOMERS_AGGREGATION)));
+    }
+
+    private static final String CUSTOMERS_AGGREGATION = "customers";
+
+    private static co.elastic.clients.elasticsearch._types.SortOptions ascending(String field) {
+        return co.elastic.clients.elasticsearch._types.SortOptions.of(
+                o -> o.field(f -> f.field(field).order(SortOrder.Asc)));
+    }
+
+    /**
+     * @param total every matching shipment
+     * @param customerTotals every customer's totals, or null when every shipment was read
+     */
+    private record ShipmentPage(int total, List<CustomerTotal> customerTotals) {
+        List<CustomerTotal> totals(List<ShipmentSummary> shown) {
+            return customerTotals != null
+                    ? customerTotals
+                    : CustomerTotal.of(CustomerShipments.group(shown));
+        }
     }
 
     private void searchAll(

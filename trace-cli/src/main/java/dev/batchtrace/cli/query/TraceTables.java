@@ -123,12 +123,33 @@ public final class TraceTables {
                 String.format(
                         "Customers who received product made from %s: %s, %s (%d ms)%n",
                         subject,
-                        count(answer.customers().size(), "customer"),
+                        count(answer.customerTotals().size(), "customer"),
                         count(answer.shipmentCount(), "shipment"),
                         answer.tookMs()));
         text.append("Kibana, index trace-shipments: ").append(answer.kql()).append('\n');
-        if (answer.customers().isEmpty()) {
+        if (answer.shipmentCount() == 0) {
             text.append("  none: no dispatch note carries product made from it\n");
+        } else if (!answer.complete()) {
+            // a large answer: every customer in full, then a page of the shipments
+            TextTable totals =
+                    new TextTable("CUSTOMER", "SHIPMENTS", "FIRST SHIPPED", "LAST SHIPPED");
+            for (CustomerTotal customer : answer.customerTotals()) {
+                totals.row(
+                        named(customer.customerName(), customer.customerId()),
+                        customer.shipments(),
+                        customer.firstShipped(),
+                        customer.lastShipped());
+            }
+            text.append(totals.render())
+                    .append(
+                            String.format(
+                                    "%nThe first %d of %d shipments (by customer, then oldest"
+                                            + " first; --all shows every one):%n",
+                                    answer.shownCount(), answer.shipmentCount()))
+                    .append(
+                            shipments(
+                                    answer.customers(),
+                                    answer.lotCode() != null ? "VIA LOTS" : "OUR LOTS OF IT"));
         } else {
             text.append(
                     shipments(

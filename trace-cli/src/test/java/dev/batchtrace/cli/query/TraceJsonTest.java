@@ -38,7 +38,10 @@ class TraceJsonTest {
                         + "\"shipments\":[{\"dispatchId\":\"D1\",\"customerId\":\"C1\","
                         + "\"customerName\":null,\"destination\":\"Ulm\","
                         + "\"shippedAt\":\"2026-11-02T06:00:00Z\",\"lotCodes\":[\"F1\"],"
-                        + "\"matchedLotCodes\":[\"R3\"]}]}],\"shipmentCount\":1,\"tookMs\":4}",
+                        + "\"matchedLotCodes\":[\"R3\"]}]}],\"shipmentCount\":1,\"tookMs\":4,"
+                        + "\"customerTotals\":[{\"customerId\":\"C1\",\"customerName\":null,"
+                        + "\"shipments\":1,\"firstShipped\":\"2026-11-02T06:00:00Z\","
+                        + "\"lastShipped\":\"2026-11-02T06:00:00Z\"}]}",
                 json);
     }
 

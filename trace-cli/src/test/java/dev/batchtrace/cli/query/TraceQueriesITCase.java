@@ -44,6 +44,7 @@ import tools.jackson.databind.JsonNode;
  *   R2 ─ H9 (no document) ─ WO-6 ─ Y1
  *   R5 (S3 lot L5), never used
  *   R6, R7 (both S4 lot L2) ─── D4 (customer C4: R6), D5 (customer C4: R6 and R7)
+ *   R8 (S5 lot L3) ─── D6 (C6), D7 and D8 (C5), D9 (no customer id): a page of a larger answer
  * </pre>
  *
  * D1 holds S1's lot L9 and S2's lot L1: the trap for "S1's lot L1", which only D2 and D3 contain.
@@ -76,6 +77,7 @@ class TraceQueriesITCase {
         // one supplier lot received twice, as two of our lots
         PURCHASED.put("R6", new String[] {"S4", "L2", "OIL"});
         PURCHASED.put("R7", new String[] {"S4", "L2", "OIL"});
+        PURCHASED.put("R8", new String[] {"S5", "L3", "FLOUR"});
         for (String lot : PURCHASED.keySet()) {
             String[] origin = PURCHASED.get(lot);
             Map<String, Object> doc = lotDoc(lot, "PURCHASED", origin[2], null, List.of());
@@ -131,6 +133,13 @@ class TraceQueriesITCase {
         put(TraceIndex.SHIPMENTS, "D3", spare);
         put(TraceIndex.SHIPMENTS, "D4", shipment("D4", "C4", 12, List.of("R6")));
         put(TraceIndex.SHIPMENTS, "D5", shipment("D5", "C4", 13, List.of("R6", "R7")));
+        put(TraceIndex.SHIPMENTS, "D6", shipment("D6", "C6", 14, List.of("R8")));
+        put(TraceIndex.SHIPMENTS, "D7", shipment("D7", "C5", 15, List.of("R8")));
+        put(TraceIndex.SHIPMENTS, "D8", shipment("D8", "C5", 8, List.of("R8")));
+        Map<String, Object> anonymous = shipment("D9", "C0", 16, List.of("R8"));
+        anonymous.remove("customerId");
+        anonymous.remove("customerName");
+        put(TraceIndex.SHIPMENTS, "D9", anonymous);
 
         client.indices()
                 .refresh(r -> r.index(TraceIndex.LOTS.alias(), TraceIndex.SHIPMENTS.alias()));
@@ -234,6 +243,51 @@ class TraceQueriesITCase {
                         .map(ShipmentSummary::dispatchId)
                         .toList(),
                 "2 shipments: a full page, then an empty one");
+    }
+
+    @Test
+    @Order(3)
+    void aLimitedAnswerShowsTheFirstShipmentsAndEveryCustomersTotals() {
+        CustomersAnswer all = queries.customersOfSupplierLot(P + "S5", "L3");
+        assertEquals(4, all.shipmentCount());
+        assertTrue(all.complete());
+
+        for (int limit : new int[] {1, 2, 3}) {
+            CustomersAnswer page = queries.customersOfSupplierLot(P + "S5", "L3", limit);
+            // the aggregation's totals equal those of the full answer, counted client-side
+            assertEquals(all.customerTotals(), page.customerTotals(), "limit " + limit);
+            assertEquals(4, page.shipmentCount());
+            assertEquals(limit, page.shownCount());
+            assertTrue(!page.complete());
+            // the first shipments by customer, then oldest first (as the full answer lists them)
+            assertEquals(dispatchIds(all).subList(0, limit), dispatchIds(page), "limit " + limit);
+        }
+        assertEquals(
+                List.of(
+                        new CustomerTotal(
+                                P + "C5",
+                                "Customer C5",
+                                2,
+                                DAY.plusSeconds(8 * 3600),
+                                DAY.plusSeconds(15 * 3600)),
+                        new CustomerTotal(
+                                P + "C6",
+                                "Customer C6",
+                                1,
+                                DAY.plusSeconds(14 * 3600),
+                                DAY.plusSeconds(14 * 3600)),
+                        new CustomerTotal(
+                                null,
+                                null,
+                                1,
+                                DAY.plusSeconds(16 * 3600),
+                                DAY.plusSeconds(16 * 3600))),
+                queries.customersOfSupplierLot(P + "S5", "L3", 2).customerTotals());
+        assertEquals(List.of(P + "D8", P + "D7"), dispatchIds(queries.customersOfLot(P + "R8", 2)));
+        CustomersAnswer enough = queries.customersOfLot(P + "R8", 10);
+        assertTrue(enough.complete());
+        assertEquals(dispatchIds(all), dispatchIds(enough));
+        assertEquals(all.customerTotals(), enough.customerTotals());
     }
 
     @Test
@@ -447,10 +501,54 @@ class TraceQueriesITCase {
                         "kql",
                         "customers",
                         "shipmentCount",
-                        "tookMs"),
+                        "tookMs",
+                        "customerTotals"),
                 names(answer));
         assertEquals(P + "C1", answer.get("customers").get(0).get("customerId").asString());
         assertEquals(1, answer.get("shipmentCount").asInt());
+        assertEquals(1, answer.get("customerTotals").get(0).get("shipments").asInt());
+
+        // a page: every customer's totals, the first two shipments, and how to see the rest
+        CliRun page =
+                run(
+                        new CustomersCommand(),
+                        "--supplier",
+                        P + "S5",
+                        "--supplier-lot",
+                        "L3",
+                        "--limit",
+                        "2",
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(0, page.exitCode(), page.err());
+        String out = page.out();
+        assertTrue(out.contains(": 3 customers, 4 shipments ("), out);
+        assertTrue(
+                Pattern.compile(
+                                "Customer C5 \\("
+                                        + P
+                                        + "C5\\) +2 +2026-11-02T14:00:00Z +2026-11-02T21:00:00Z")
+                        .matcher(out)
+                        .find(),
+                out);
+        assertTrue(out.contains("The first 2 of 4 shipments"), out);
+        assertTrue(out.contains(P + "D8") && out.contains(P + "D7"), out);
+        assertTrue(!out.contains(P + "D6") && !out.contains(P + "D9"), out);
+        CliRun every =
+                run(
+                        new CustomersCommand(),
+                        "--lot",
+                        P + "R8",
+                        "--limit",
+                        "2",
+                        "--all",
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(0, every.exitCode(), every.err());
+        for (String d : List.of("D6", "D7", "D8", "D9")) {
+            assertTrue(every.out().contains(P + d), every.out());
+        }
+        assertTrue(!every.out().contains("The first"), every.out());
     }
 
     @Test
@@ -472,6 +570,17 @@ class TraceQueriesITCase {
         assertEquals(2, both.exitCode(), both.err());
         CliRun halfSupplierLot = run(new CustomersCommand(), "--supplier", "S");
         assertEquals(2, halfSupplierLot.exitCode(), halfSupplierLot.err());
+        CliRun noLimit =
+                run(
+                        new CustomersCommand(),
+                        "--lot",
+                        P + "R8",
+                        "--limit",
+                        "0",
+                        "--elasticsearch-url",
+                        url);
+        assertEquals(2, noLimit.exitCode(), noLimit.err());
+        assertTrue(noLimit.err().contains("--limit must be at least 1"), noLimit.err());
     }
 
     @Test
@@ -597,6 +706,13 @@ class TraceQueriesITCase {
 
     private static void put(TraceIndex index, String id, Map<String, Object> doc) throws Exception {
         client.index(i -> i.index(index.alias()).id(P + id).document(doc));
+    }
+
+    private static List<String> dispatchIds(CustomersAnswer answer) {
+        return answer.customers().stream()
+                .flatMap(c -> c.shipments().stream())
+                .map(ShipmentSummary::dispatchId)
+                .toList();
     }
 
     private static List<String> customerIds(List<CustomerShipments> customers) {

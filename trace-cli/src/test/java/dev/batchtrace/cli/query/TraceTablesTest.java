@@ -121,6 +121,39 @@ class TraceTablesTest {
     }
 
     @Test
+    void aPageOfALargeAnswerListsEveryCustomerThenTheShipmentsShown() {
+        ShipmentSummary d1 =
+                new ShipmentSummary("D1", "C1", "Acme", "Ulm", T, List.of("F1"), List.of("R3"));
+        CustomersAnswer answer =
+                new CustomersAnswer(
+                        null,
+                        null,
+                        "R3",
+                        "ancestorLotCodes : \"R3\"",
+                        List.of(new CustomerShipments("C1", "Acme", List.of(d1))),
+                        7,
+                        5,
+                        List.of(
+                                new CustomerTotal("C1", "Acme", 4, T, T.plusSeconds(3600)),
+                                new CustomerTotal("C2", null, 3, T, T)));
+
+        assertEquals(
+                String.join(
+                        "\n",
+                        "Customers who received product made from lot R3: 2 customers, 7 shipments (5 ms)",
+                        "Kibana, index trace-shipments: ancestorLotCodes : \"R3\"",
+                        "CUSTOMER   SHIPMENTS  FIRST SHIPPED         LAST SHIPPED",
+                        "Acme (C1)  4          2026-11-02T06:00:00Z  2026-11-02T07:00:00Z",
+                        "C2         3          2026-11-02T06:00:00Z  2026-11-02T06:00:00Z",
+                        "",
+                        "The first 1 of 7 shipments (by customer, then oldest first; --all shows every one):",
+                        "CUSTOMER   SHIPMENT  SHIPPED               DESTINATION  LOTS SHIPPED  VIA LOTS",
+                        "Acme (C1)  D1        2026-11-02T06:00:00Z  Ulm          F1            R3",
+                        ""),
+                TraceTables.customers(answer));
+    }
+
+    @Test
     void noCustomersIsAnAnswerToo() {
         String text =
                 TraceTables.customers(

@@ -264,6 +264,39 @@ final class FaultRun {
         }
     }
 
+    /**
+     * Checks that the broker holds every record of {@code records} (as often as it was published):
+     * tells a record lost on the way in (by the producer or the broker) from one the job lost.
+     */
+    void assertInputsStored(List<ProducerRecord<byte[], byte[]>> records) {
+        Map<String, Map<java.nio.ByteBuffer, Integer>> published = new TreeMap<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            published
+                    .computeIfAbsent(record.topic(), t -> new HashMap<>())
+                    .merge(java.nio.ByteBuffer.wrap(record.value()), 1, Integer::sum);
+        }
+        List<String> missing = new ArrayList<>();
+        published.forEach(
+                (topic, values) -> {
+                    Map<java.nio.ByteBuffer, Integer> stored = new HashMap<>();
+                    for (TestStack.Committed record : TestStack.readCommitted(bootstrap, topic)) {
+                        stored.merge(java.nio.ByteBuffer.wrap(record.value()), 1, Integer::sum);
+                    }
+                    values.forEach(
+                            (value, count) -> {
+                                int there = stored.getOrDefault(value, 0);
+                                if (there < count) {
+                                    missing.add(
+                                            topic + " (" + (count - there) + " of " + count + ")");
+                                }
+                            });
+                });
+        assertEquals(
+                List.of(),
+                missing,
+                name + ": published records the broker does not hold (lost on the way in)");
+    }
+
     /** {@link #publish} on another thread, so the test can break a server meanwhile. */
     java.util.concurrent.CompletableFuture<Void> publishInBackground(
             List<ProducerRecord<byte[], byte[]>> records, Duration spread) {

@@ -77,6 +77,7 @@ class KafkaRestartITCase {
                     Duration.ofNanos(restarting - down).toSeconds(),
                     Duration.ofNanos(System.nanoTime() - restarting).toSeconds());
             publishing.get(5, TimeUnit.MINUTES);
+            run.assertInputsStored(records);
 
             run.awaitConvergence(job, reference, Duration.ofMinutes(4));
             long restarts = JobMetrics.sum(METRICS, job.getJobID(), "numRestarts");
