@@ -84,9 +84,11 @@ public final class CustomersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!all && limit < 1) {
+        // Elasticsearch's result window (index.max_result_window) bounds one page
+        if (!all && (limit < 1 || limit > 10_000)) {
             throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--limit must be at least 1 (or --all for every shipment)");
+                    spec.commandLine(),
+                    "--limit must be 1 to 10000 (or --all for every shipment), not " + limit);
         }
         int shown = all ? TraceQueries.ALL : limit;
         try (TraceQueries queries = TraceQueries.open(elasticsearch.settings())) {

@@ -580,7 +580,7 @@ class TraceQueriesITCase {
                         "--elasticsearch-url",
                         url);
         assertEquals(2, noLimit.exitCode(), noLimit.err());
-        assertTrue(noLimit.err().contains("--limit must be at least 1"), noLimit.err());
+        assertTrue(noLimit.err().contains("--limit must be 1 to 10000"), noLimit.err());
     }
 
     @Test
