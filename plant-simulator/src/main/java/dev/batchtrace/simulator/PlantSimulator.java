@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -425,17 +426,56 @@ public final class PlantSimulator {
             return 0;
         }
         int total = (int) Math.round(genealogy * share / (1 - share));
+        // Each machine's last event comes after the last run: the machine job closes a run once
+        // event time passes its COMPLETED, and a history's event time ends with its last event.
+        Set<String> machines = new TreeSet<>();
+        Instant lastEnd = runs.get(0).end();
+        for (Run run : runs) {
+            machines.add(run.machineId());
+            lastEnd = run.end().isAfter(lastEnd) ? run.end() : lastEnd;
+        }
+        int inRuns = Math.max(0, total - machines.size());
         for (int k = 0; k < runs.size(); k++) {
             Run run = runs.get(k);
             // an even split; the first runs take the remainder
-            int count = total / runs.size() + (k < total % runs.size() ? 1 : 0);
+            int count = inRuns / runs.size() + (k < inRuns % runs.size() ? 1 : 0);
             Duration step = Duration.between(run.start(), run.end()).dividedBy(count + 1);
             for (int i = 0; i < count; i++) {
                 Instant at = run.start().plus(step.multipliedBy(i + 1));
                 add(at, machineEvent(run, at, i, count));
             }
         }
-        return total;
+        Instant idleAt = lastEnd.plus(MACHINES_IDLE_AFTER_LAST_RUN);
+        for (String machine : machines) {
+            add(idleAt, idle(machine, idleAt));
+        }
+        return inRuns + machines.size();
+    }
+
+    /**
+     * How long after the last run each machine reports IDLE: past the machine job's work-order
+     * grace (30 s), its watermark bound (5 s) and an emit interval (10 s).
+     */
+    static final Duration MACHINES_IDLE_AFTER_LAST_RUN = Duration.ofMinutes(2);
+
+    private MachineEvent idle(String machine, Instant at) {
+        return MachineEvent.newBuilder()
+                .setMachineId(machine)
+                .setOccurredAt(at)
+                .setEventId("ME-" + (++eventIds))
+                .setLineId("LINE-" + machine)
+                .setEventType(MachineEventType.STATE)
+                .setState("IDLE")
+                .setAlarmCode(null)
+                .setSeverity(null)
+                .setParameter(null)
+                .setValue(null)
+                .setUnit(null)
+                .setLowerLimit(null)
+                .setUpperLimit(null)
+                .setAlarmText(null)
+                .setWorkOrderId(null)
+                .build();
     }
 
     private MachineEvent machineEvent(Run run, Instant at, int i, int count) {

@@ -83,6 +83,38 @@ class PlantSimulatorTest {
     }
 
     @Test
+    void everyMachineReportsIdleAfterTheLastRunSoEventTimePassesEveryCompletion() {
+        PlantHistory history = PlantSimulator.generate(plant());
+        Map<String, MachineEvent> lastByMachine = new HashMap<>();
+        for (SpecificRecordBase event : history.events()) {
+            if (event instanceof MachineEvent m) {
+                lastByMachine.merge(
+                        m.getMachineId(),
+                        m,
+                        (a, b) -> b.getOccurredAt().isAfter(a.getOccurredAt()) ? b : a);
+            }
+        }
+        // the last run on a machine with PLC events (silo fillings have none)
+        Instant lastCompleted = Instant.MIN;
+        for (SpecificRecordBase event : history.events()) {
+            if (event instanceof WorkOrderEvent w
+                    && w.getEventType() == WorkOrderEventType.COMPLETED
+                    && lastByMachine.containsKey(w.getMachineId())
+                    && w.getOccurredAt().isAfter(lastCompleted)) {
+                lastCompleted = w.getOccurredAt();
+            }
+        }
+        assertTrue(lastByMachine.size() > 1, "the plant has machine events");
+        for (MachineEvent last : lastByMachine.values()) {
+            assertEquals("IDLE", last.getState(), last.getMachineId());
+            assertEquals(
+                    lastCompleted.plus(PlantSimulator.MACHINES_IDLE_AFTER_LAST_RUN),
+                    last.getOccurredAt(),
+                    last.getMachineId() + ": after the last run's COMPLETED");
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameHistoryAndAnotherSeedAnother() {
         PlantHistory a = PlantSimulator.generate(plant());
         PlantHistory b = PlantSimulator.generate(plant());
