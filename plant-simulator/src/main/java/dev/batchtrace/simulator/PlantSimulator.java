@@ -459,13 +459,20 @@ public final class PlantSimulator {
     static final Duration MACHINES_IDLE_AFTER_LAST_RUN = Duration.ofMinutes(2);
 
     private MachineEvent idle(String machine, Instant at) {
+        return machineEvent(machine, at)
+                .setEventType(MachineEventType.STATE)
+                .setState("IDLE")
+                .build();
+    }
+
+    /** A machine event with its id and no payload yet. */
+    private MachineEvent.Builder machineEvent(String machine, Instant at) {
         return MachineEvent.newBuilder()
                 .setMachineId(machine)
                 .setOccurredAt(at)
                 .setEventId("ME-" + (++eventIds))
                 .setLineId("LINE-" + machine)
-                .setEventType(MachineEventType.STATE)
-                .setState("IDLE")
+                .setState(null)
                 .setAlarmCode(null)
                 .setSeverity(null)
                 .setParameter(null)
@@ -474,27 +481,11 @@ public final class PlantSimulator {
                 .setLowerLimit(null)
                 .setUpperLimit(null)
                 .setAlarmText(null)
-                .setWorkOrderId(null)
-                .build();
+                .setWorkOrderId(null);
     }
 
     private MachineEvent machineEvent(Run run, Instant at, int i, int count) {
-        MachineEvent.Builder event =
-                MachineEvent.newBuilder()
-                        .setMachineId(run.machineId())
-                        .setOccurredAt(at)
-                        .setEventId("ME-" + (++eventIds))
-                        .setLineId("LINE-" + run.machineId())
-                        .setState(null)
-                        .setAlarmCode(null)
-                        .setSeverity(null)
-                        .setParameter(null)
-                        .setValue(null)
-                        .setUnit(null)
-                        .setLowerLimit(null)
-                        .setUpperLimit(null)
-                        .setAlarmText(null)
-                        .setWorkOrderId(null);
+        MachineEvent.Builder event = machineEvent(run.machineId(), at);
         if (i == 0 || i == count - 1) {
             return event.setEventType(MachineEventType.STATE)
                     .setState(i == 0 ? "RUNNING" : "IDLE")

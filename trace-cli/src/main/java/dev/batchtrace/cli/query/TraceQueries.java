@@ -3,6 +3,7 @@ package dev.batchtrace.cli.query;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
@@ -314,15 +315,16 @@ public final class TraceQueries implements AutoCloseable {
                             + supplierLotCode,
                     null);
         }
+        List<CustomerShipments> customers = CustomerShipments.group(shipments);
         return new CustomersAnswer(
                 supplierId,
                 supplierLotCode,
                 null,
                 "ancestorSupplierLots : \"" + key + "\"",
-                CustomerShipments.group(shipments),
+                customers,
                 page.total(),
                 elasticsearch.millis(),
-                page.totals(shipments));
+                page.totals(customers));
     }
 
     /**
@@ -350,16 +352,17 @@ public final class TraceQueries implements AutoCloseable {
                                 shipments.add(
                                         Documents.shipment(
                                                 hit.id(), hit.source(), List.of(lotCode))));
+        List<CustomerShipments> customers = CustomerShipments.group(shipments);
         CustomersAnswer answer =
                 new CustomersAnswer(
                         null,
                         null,
                         lotCode,
                         "ancestorLotCodes : \"" + lotCode + "\"",
-                        CustomerShipments.group(shipments),
+                        customers,
                         page.total(),
                         elasticsearch.millis(),
-                        page.totals(shipments));
+                        page.totals(customers));
         if (page.total() == 0) {
             requireLot(lotCode);
         }
@@ -1164,9 +1167,8 @@ public final class TraceQueries implements AutoCloseable {
 
     private static final String CUSTOMERS_AGGREGATION = "customers";
 
-    private static co.elastic.clients.elasticsearch._types.SortOptions ascending(String field) {
-        return co.elastic.clients.elasticsearch._types.SortOptions.of(
-                o -> o.field(f -> f.field(field).order(SortOrder.Asc)));
+    private static SortOptions ascending(String field) {
+        return SortOptions.of(o -> o.field(f -> f.field(field).order(SortOrder.Asc)));
     }
 
     /**
@@ -1174,10 +1176,9 @@ public final class TraceQueries implements AutoCloseable {
      * @param customerTotals every customer's totals, or null when every shipment was read
      */
     private record ShipmentPage(int total, List<CustomerTotal> customerTotals) {
-        List<CustomerTotal> totals(List<ShipmentSummary> shown) {
-            return customerTotals != null
-                    ? customerTotals
-                    : CustomerTotal.of(CustomerShipments.group(shown));
+        /** The totals: from the aggregation, or from every shipment when all were read. */
+        List<CustomerTotal> totals(List<CustomerShipments> shown) {
+            return customerTotals != null ? customerTotals : CustomerTotal.of(shown);
         }
     }
 

@@ -24,6 +24,7 @@ import dev.batchtrace.lineage.QcHistoryGenerator;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.reference.LineageReference;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -269,18 +270,18 @@ final class FaultRun {
      * tells a record lost on the way in (by the producer or the broker) from one the job lost.
      */
     void assertInputsStored(List<ProducerRecord<byte[], byte[]>> records) {
-        Map<String, Map<java.nio.ByteBuffer, Integer>> published = new TreeMap<>();
+        Map<String, Map<ByteBuffer, Integer>> published = new TreeMap<>();
         for (ProducerRecord<byte[], byte[]> record : records) {
             published
                     .computeIfAbsent(record.topic(), t -> new HashMap<>())
-                    .merge(java.nio.ByteBuffer.wrap(record.value()), 1, Integer::sum);
+                    .merge(ByteBuffer.wrap(record.value()), 1, Integer::sum);
         }
         List<String> missing = new ArrayList<>();
         published.forEach(
                 (topic, values) -> {
-                    Map<java.nio.ByteBuffer, Integer> stored = new HashMap<>();
+                    Map<ByteBuffer, Integer> stored = new HashMap<>();
                     for (TestStack.Committed record : TestStack.readCommitted(bootstrap, topic)) {
-                        stored.merge(java.nio.ByteBuffer.wrap(record.value()), 1, Integer::sum);
+                        stored.merge(ByteBuffer.wrap(record.value()), 1, Integer::sum);
                     }
                     values.forEach(
                             (value, count) -> {
