@@ -140,6 +140,86 @@ class MachineAttributionFunctionTest {
     }
 
     @Test
+    void aGatewayRetryArrivingAfterItsOriginalWasAppliedCountsOnce() throws Exception {
+        MachineEvent first = cycle("M-1", at(150));
+        first.setEventId("PLC-M-1-0001");
+        MachineEvent retry = MachineEvent.newBuilder(first).build();
+        List<Object> events = new ArrayList<>();
+        events.add(started("WO-1", "M-1", at(100)));
+        events.add(first);
+        events.add(completed("WO-1", "M-1", at(300)));
+        h.sendAll(events);
+        h.watermark(at(170)); // the original's timer (150 s) has applied it
+        assertEquals(1, h.merged().get("wo:WO-1|M-1").eventCount());
+
+        h.send(retry); // 20 s behind the watermark: late, within the 60 s allowed lateness
+        events.add(retry);
+        h.watermark(at(200));
+        assertEquals(1, h.merged().get("wo:WO-1|M-1").eventCount());
+        h.watermark(Long.MAX_VALUE);
+
+        assertEquals(reference(events), h.merged());
+        assertEquals(1, h.merged().get("wo:WO-1|M-1").eventCount());
+        assertEquals(1, h.function.lateEventCount());
+        assertEquals(1, h.function.duplicateEventCount());
+        assertTrue(h.tooLate().isEmpty());
+    }
+
+    @Test
+    void aRetryAtTheEdgeOfTheAllowedLatenessCountsOnceAndOneBeyondItIsADeadLetter()
+            throws Exception {
+        MachineEvent first = cycle("M-1", at(150));
+        first.setEventId("PLC-M-1-0001");
+        MachineEvent idle = cycle("M-1", at(155)); // idle time: another summary, same bucket
+        idle.setEventId("PLC-M-1-0002");
+        h.sendAll(List.of(first, idle));
+        h.watermark(at(165));
+        h.watermark(at(210)); // exactly the allowed lateness past the original
+        h.send(MachineEvent.newBuilder(first).build());
+        h.watermark(at(215).plusMillis(1)); // 0.001 s too late for a copy of the second
+        h.send(MachineEvent.newBuilder(idle).build());
+        h.watermark(Long.MAX_VALUE);
+
+        assertEquals(2, h.merged().get("idle:M-1|2026-11-02T06:00:00Z").eventCount());
+        assertEquals(1, h.function.duplicateEventCount());
+        assertEquals(1, h.function.tooLateEventCount());
+        assertEquals(1, h.tooLate().size());
+    }
+
+    @Test
+    void appliedIdsAreGoneAfterTheAllowedLateness() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            MachineEvent e = cycle("M-1", at(100 + i * 3));
+            e.setEventId("PLC-M-1-" + i);
+            h.send(e);
+        }
+        h.watermark(at(200));
+        assertTrue(h.stateEntries() > 0);
+        // the last events' bucket (190 s) + 60 s lateness, up to the 10 s grid: 260 s; the idle
+        // bucket ends at 07:00 + 60 s
+        h.watermark(at(260));
+        h.watermark(at(3600 + 60));
+        assertEquals(0, h.stateEntries(), "no keyed state left");
+        assertEquals(30, h.merged().get("idle:M-1|2026-11-02T06:00:00Z").eventCount());
+    }
+
+    @Test
+    void eventIdHashesOfSimilarIdsDiffer() {
+        java.util.Set<Long> hashes = new java.util.HashSet<>();
+        int n = 0;
+        for (String machine : List.of("M-1", "M-01", "M-10", "PLC-7")) {
+            for (int i = 0; i < 100_000; i++) {
+                hashes.add(MachineAttributionFunction.eventIdHash(machine + "-" + i));
+                n++;
+            }
+        }
+        hashes.add(MachineAttributionFunction.eventIdHash(""));
+        hashes.add(MachineAttributionFunction.eventIdHash("\0"));
+        hashes.add(MachineAttributionFunction.eventIdHash("\0\0"));
+        assertEquals(n + 3, hashes.size());
+    }
+
+    @Test
     void twoWorkOrdersBackToBackOnOneMachine() throws Exception {
         List<Object> events =
                 List.of(

@@ -3,6 +3,8 @@ package dev.batchtrace.jobs.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.batchtrace.events.MachineEvent;
+import dev.batchtrace.machine.MachineEvents;
 import dev.batchtrace.machine.MachineReference;
 import dev.batchtrace.machine.MachineRunSummary;
 import dev.batchtrace.machine.MachineShiftGenerator;
@@ -71,6 +73,42 @@ class MachineAttributionRestoreTest {
         Map<String, MachineRunSummary> expected =
                 AttributionHarness.byKey(MachineReference.summaries(shift));
         assertEquals(expected, merged);
+    }
+
+    @Test
+    void aRetryAfterTheRestoreOfAnEventAppliedBeforeTheSnapshotCountsOnce() throws Exception {
+        MachineEvent first = MachineEvents.cycle("M-1", MachineEvents.at(150));
+        first.setEventId("PLC-M-1-0001");
+        List<Object> events =
+                List.of(
+                        MachineEvents.started("WO-1", "M-1", MachineEvents.at(100)),
+                        first,
+                        MachineEvents.completed("WO-1", "M-1", MachineEvents.at(300)));
+        Map<String, MachineRunSummary> merged = new TreeMap<>();
+        OperatorSubtaskState snapshot;
+        AttributionHarness before =
+                new AttributionHarness(
+                        LATENESS, GRACE, EMIT, new EmbeddedRocksDBStateBackend(), null);
+        try {
+            before.sendAll(events);
+            before.watermark(MachineEvents.at(200)); // the original is applied
+            snapshot = before.snapshot();
+            before.emitted().forEach(s -> merged.merge(s.key(), s, MachineRunSummary::merge));
+        } finally {
+            before.close();
+        }
+        try (AttributionHarness after =
+                new AttributionHarness(
+                        LATENESS, GRACE, EMIT, new EmbeddedRocksDBStateBackend(), snapshot)) {
+            after.continueWorkOrdersOf(before);
+            after.watermark(MachineEvents.at(200));
+            after.send(MachineEvent.newBuilder(first).build()); // within the 2 min lateness
+            after.watermark(Long.MAX_VALUE);
+            after.emitted().forEach(s -> merged.merge(s.key(), s, MachineRunSummary::merge));
+            assertEquals(1, after.function.duplicateEventCount());
+        }
+        assertEquals(AttributionHarness.byKey(MachineReference.summaries(events)), merged);
+        assertEquals(1, merged.get("wo:WO-1|M-1").eventCount());
     }
 
     @Test
