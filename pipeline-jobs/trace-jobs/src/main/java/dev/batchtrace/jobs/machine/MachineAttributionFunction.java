@@ -617,7 +617,10 @@ public class MachineAttributionFunction
                 long[] all = bucket.getValue().all();
                 if (all != null) {
                     appliedEventIds.put(bucket.getKey(), all);
-                    timers.registerEventTimeTimer(saturatedAdd(bucket.getKey(), idsKeptMillis));
+                    if (bucket.getValue().earlier == null) {
+                        // a stored bucket has its timer since it was first written
+                        timers.registerEventTimeTimer(saturatedAdd(bucket.getKey(), idsKeptMillis));
+                    }
                 }
             }
         }
