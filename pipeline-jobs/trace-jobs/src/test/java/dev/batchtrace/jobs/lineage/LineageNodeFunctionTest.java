@@ -248,6 +248,44 @@ class LineageNodeFunctionTest {
     }
 
     @Test
+    void documentsOverTheBarriersBudgetAreWrittenWhenTheTaskIsIdleBetweenBarriers()
+            throws Exception {
+        harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
+        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(1); // the first barrier has no budget limit
+        int documentsBefore = documentsOf("LOT-P");
+        assertTrue(documentsBefore > 0);
+        // a budget so small that a barrier writes no document, but documents are not held back
+        ((LineageNodeFunction) ((LineageNodeOperator) harness.getOperator()).getUserFunction())
+                .withDocumentBudget(1e-12, 0);
+
+        harness.processElement(
+                Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
+                0);
+        harness.prepareSnapshotPreBarrier(2);
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "over the budget: the document waits");
+
+        // a record arrived since the barrier: the task is busy, the first tick writes nothing
+        List<LineageMessage> other = new ArrayList<>();
+        GoodsReceipts.apply(Events.receipt("LOT-B", "SUP-1", "S-LOT-2"), other::add);
+        harness.processElement(other.get(0), 0);
+        harness.setProcessingTime(LineageNodeOperator.IDLE_TICK_MILLIS);
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "busy: the document still waits");
+
+        // nothing arrived since that tick: the next one writes the waiting documents, oldest first
+        harness.setProcessingTime(2 * LineageNodeOperator.IDLE_TICK_MILLIS);
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "idle: written between barriers");
+        assertEquals(List.of("LOT-A"), lastDocument("LOT-P").get("ancestorLotCodes"));
+        assertTrue(documentsOf("LOT-B1") + documentsOf("LOT-B") > 0, "the newer one too");
+
+        // nothing waits any more: no tick, and the next barrier writes nothing again
+        int after = documents().size();
+        harness.setProcessingTime(10 * LineageNodeOperator.IDLE_TICK_MILLIS);
+        harness.prepareSnapshotPreBarrier(3);
+        assertEquals(after, documents().size(), "each waiting document written once");
+    }
+
+    @Test
     void aHoldReachingANodeWaitsForTheBudgetLikeAnyDocument() throws Exception {
         harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
         harness.processElement(
