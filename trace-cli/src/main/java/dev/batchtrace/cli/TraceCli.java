@@ -54,6 +54,7 @@ public final class TraceCli implements Runnable {
     public static void main(String[] args) {
         CommandLine query = args.length == 0 ? null : queryCommandLine(args[0]);
         if (query != null) {
+            QueryLogging.install();
             System.exit(query.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         System.exit(newCommandLine().execute(args));

@@ -17,11 +17,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
@@ -55,7 +65,7 @@ public final class ElasticsearchClients {
         if (!headers.isEmpty()) {
             builder.setDefaultHeaders(headers.toArray(new Header[0]));
         }
-        SSLContext sslContext = sslContext(settings);
+        SSLContext sslContext = clientSslContext(settings);
         if (sslContext != null) {
             builder.setSSLContext(sslContext);
         }
@@ -182,6 +192,108 @@ public final class ElasticsearchClients {
     public static Jackson3JsonpMapper jsonpMapper() {
         return new Jackson3JsonpMapper(
                 JsonMapper.builder().disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS).build());
+    }
+
+    /**
+     * What the client is handed for TLS: the trust the settings ask for; for plain http hosts only,
+     * a default context set up on first use (never, as long as no connection needs TLS); else
+     * {@code null}, and the builder takes the JVM default.
+     */
+    static SSLContext clientSslContext(ElasticsearchSettings settings) {
+        SSLContext configured = sslContext(settings);
+        if (configured == null && plainHttpOnly(settings)) {
+            // the builder would load the JVM's default TLS context (its trust store: a tenth of
+            // a query command's start-up) for connections an http URL never makes
+            return new DeferredDefaultSslContext();
+        }
+        return configured;
+    }
+
+    /** Every host is plain {@code http://}: no connection needs TLS. */
+    static boolean plainHttpOnly(ElasticsearchSettings settings) {
+        return settings.hostUris().stream().allMatch(u -> "http".equalsIgnoreCase(u.getScheme()));
+    }
+
+    /** The JVM's default TLS context ({@link SSLContext#getDefault()}), made on first use. */
+    static final class DeferredDefaultSslContext extends SSLContext {
+
+        private final DeferredSpi spi;
+
+        DeferredDefaultSslContext() {
+            this(new DeferredSpi());
+        }
+
+        private DeferredDefaultSslContext(DeferredSpi spi) {
+            super(spi, null, "Default");
+            this.spi = spi;
+        }
+
+        /** Whether the default context was made (tests). */
+        boolean madeDefault() {
+            return spi.delegate != null;
+        }
+    }
+
+    private static final class DeferredSpi extends SSLContextSpi {
+        private volatile SSLContext delegate;
+
+        private SSLContext delegate() {
+            SSLContext context = delegate;
+            if (context == null) {
+                try {
+                    context = SSLContext.getDefault();
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("no default TLS context in this JVM", e);
+                }
+                delegate = context;
+            }
+            return context;
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
+            throw new UnsupportedOperationException("the default TLS context is initialized");
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            return delegate().getSocketFactory();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            return delegate().getServerSocketFactory();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return delegate().createSSLEngine();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return delegate().createSSLEngine(host, port);
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return delegate().getServerSessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return delegate().getClientSessionContext();
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return delegate().getDefaultSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return delegate().getSupportedSSLParameters();
+        }
     }
 
     /** The TLS trust the settings ask for, or {@code null} for the JVM default. */

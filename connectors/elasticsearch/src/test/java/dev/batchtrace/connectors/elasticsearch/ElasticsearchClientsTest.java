@@ -1,6 +1,7 @@
 package dev.batchtrace.connectors.elasticsearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 class ElasticsearchClientsTest {
@@ -100,6 +102,44 @@ class ElasticsearchClientsTest {
                                                         "elasticsearch.tls.ca-certificate",
                                                         "/nonexistent/http_ca.crt"))));
         assertTrue(missing.getMessage().contains("TLS"), missing.getMessage());
+    }
+
+    @Test
+    void plainHttpHostsDeferTheDefaultTlsContextAndHttpsHostsKeepTheirs() throws Exception {
+        SSLContext http =
+                ElasticsearchClients.clientSslContext(
+                        ElasticsearchSettings.forHosts("http://a:9200", "http://b:9200"));
+        assertTrue(http instanceof ElasticsearchClients.DeferredDefaultSslContext, "" + http);
+        ElasticsearchClients.DeferredDefaultSslContext deferred =
+                (ElasticsearchClients.DeferredDefaultSslContext) http;
+        try (ElasticsearchClient client =
+                ElasticsearchClients.create(ElasticsearchSettings.forHosts("http://127.0.0.1:1"))) {
+            assertNotNull(client);
+        }
+        assertFalse(deferred.madeDefault(), "an http client never sets up TLS");
+        // used anyway: it is the JVM default
+        assertNotNull(deferred.createSSLEngine("h", 443));
+        assertTrue(deferred.madeDefault());
+        assertEquals(
+                SSLContext.getDefault().getDefaultSSLParameters().getProtocols().length,
+                deferred.getDefaultSSLParameters().getProtocols().length);
+
+        // one https host: the builder takes the JVM default as before
+        assertNull(
+                ElasticsearchClients.clientSslContext(
+                        ElasticsearchSettings.forHosts("http://a:9200", "https://b:9200")));
+        // https with a CA: the context of that trust, made when the client is
+        SSLContext pinned =
+                ElasticsearchClients.clientSslContext(
+                        ElasticsearchSettings.fromMap(
+                                Map.of(
+                                        "elasticsearch.hosts",
+                                        "https://h:9200",
+                                        "elasticsearch.tls.ca-fingerprint",
+                                        "64:F2:59:3A:2E:8B:9F:41:4A:6C:3C:8E:2C:54:4A:43:"
+                                                + "B5:89:28:5C:7B:3A:8E:0D:4A:6B:EE:52:1C:76:B3:AD")));
+        assertNotNull(pinned);
+        assertFalse(pinned instanceof ElasticsearchClients.DeferredDefaultSslContext);
     }
 
     private static String toJson(Jackson3JsonpMapper mapper, Object value) {
