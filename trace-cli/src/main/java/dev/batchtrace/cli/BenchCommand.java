@@ -1139,7 +1139,9 @@ final class BenchCommand implements Callable<Integer> {
                             + " ("
                             + e.getMessage()
                             + "); start one with: pg_ctlcluster 15 main start, and create the role:"
-                            + " su postgres -c \"psql -c \\\"CREATE ROLE batchtrace LOGIN PASSWORD 'batchtrace'\\\"\"";
+                            + " su postgres -c \"psql -c \\\"CREATE ROLE batchtrace LOGIN PASSWORD 'batchtrace'\\\"\""
+                            + " and let it create its schemas:"
+                            + " su postgres -c \"psql -c \\\"GRANT CREATE ON DATABASE postgres TO batchtrace\\\"\"";
             report.put("postgresql", "peer", line);
             say("  postgresql %s", line);
             return;
