@@ -208,13 +208,15 @@ final class BenchCommand implements Callable<Integer> {
     Double freshnessRate;
 
     @Option(
-            names = "--flag-probe",
+            names = "--no-flag-probe",
             negatable = true,
             description =
                     "After the documents are right, put the lot that reaches the most shipments"
-                            + " on hold and time its alerts (default: on; --no-flag-probe skips).",
-            defaultValue = "true")
-    boolean flagProbe;
+                            + " on hold and time its alerts (default: on; --no-flag-probe skips).")
+    // picocli's way for an option on by default: declared by its negative name, so that
+    // --no-flag-probe gives false (declared as --flag-probe with default true, both forms
+    // toggled the wrong way: BenchCommandTest)
+    boolean flagProbe = true;
 
     @Option(
             names = "--queries",

@@ -2,6 +2,7 @@ package dev.batchtrace.cli;
 
 import static dev.batchtrace.cli.CliRun.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.connectors.gateway.JsonLinesReader;
@@ -50,6 +51,19 @@ class BenchCommandTest {
         assertEquals(900, p.rawLots());
         assertEquals(0.5, p.machineEventShare());
         assertEquals(12_000, p.workOrdersPerLevel()); // from the profile
+    }
+
+    @Test
+    void theFlagProbeRunsByDefaultAndNoFlagProbeSkipsIt() {
+        BenchCommand defaults = new BenchCommand();
+        new picocli.CommandLine(defaults).parseArgs();
+        assertTrue(defaults.flagProbe, "on by default");
+        BenchCommand skipped = new BenchCommand();
+        new picocli.CommandLine(skipped).parseArgs("--no-flag-probe");
+        assertFalse(skipped.flagProbe, "--no-flag-probe skips it");
+        BenchCommand asked = new BenchCommand();
+        new picocli.CommandLine(asked).parseArgs("--flag-probe");
+        assertTrue(asked.flagProbe, "--flag-probe runs it");
     }
 
     @Test
