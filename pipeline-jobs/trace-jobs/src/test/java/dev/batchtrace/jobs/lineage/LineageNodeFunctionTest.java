@@ -208,15 +208,8 @@ class LineageNodeFunctionTest {
     @Test
     void documentsOverTheBarriersBudgetWaitWhileDifferencesGoAndATimerKeepsThemAcrossARestore()
             throws Exception {
-        harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
-        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
-        harness.prepareSnapshotPreBarrier(1); // the first barrier has no budget limit
-        int documentsBefore = documentsOf("LOT-P");
-        assertTrue(documentsBefore > 0);
-        LineageNodeFunction function =
-                (LineageNodeFunction)
-                        ((LineageNodeOperator) harness.getOperator()).getUserFunction();
-        function.withDocumentBudget(0, 0);
+        int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
+        nodeFunction().withDocumentBudget(0, 0);
 
         harness.processElement(
                 Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
@@ -250,14 +243,9 @@ class LineageNodeFunctionTest {
     @Test
     void documentsOverTheBarriersBudgetAreWrittenWhenTheTaskIsIdleBetweenBarriers()
             throws Exception {
-        harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
-        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
-        harness.prepareSnapshotPreBarrier(1); // the first barrier has no budget limit
-        int documentsBefore = documentsOf("LOT-P");
-        assertTrue(documentsBefore > 0);
+        int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
         // a budget so small that a barrier writes no document, but documents are not held back
-        ((LineageNodeFunction) ((LineageNodeOperator) harness.getOperator()).getUserFunction())
-                .withDocumentBudget(1e-12, 0);
+        nodeFunction().withDocumentBudget(1e-12, 0);
 
         harness.processElement(
                 Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
@@ -292,8 +280,7 @@ class LineageNodeFunctionTest {
                 Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
                 0);
         harness.prepareSnapshotPreBarrier(1);
-        ((LineageNodeFunction) ((LineageNodeOperator) harness.getOperator()).getUserFunction())
-                .withDocumentBudget(0, 0);
+        nodeFunction().withDocumentBudget(0, 0);
         int documentsBefore = documentsOf("LOT-P");
 
         // A's entry now carries a hold: P's alerts go at once (LineageNodeFunctionHoldsTest),
@@ -322,11 +309,25 @@ class LineageNodeFunctionTest {
         harness.prepareSnapshotPreBarrier(2);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "no budget: the document waits");
 
-        ((LineageNodeFunction) ((LineageNodeOperator) harness.getOperator()).getUserFunction())
-                .withDocumentBudget(0, Long.MAX_VALUE);
+        nodeFunction().withDocumentBudget(0, Long.MAX_VALUE);
         harness.prepareSnapshotPreBarrier(3);
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "written at the next barrier");
         assertEquals(true, lastDocument("LOT-P").get("onHold"));
+    }
+
+    /** LOT-P between LOT-A and shipment DN-1, after the first barrier (no budget limit). */
+    private int lotWithAShipmentWrittenAtTheFirstBarrier() throws Exception {
+        harness.processElement(edge(A, P, "WO-1", true).get(1), 0);
+        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(1); // the first barrier has no budget limit
+        int documents = documentsOf("LOT-P");
+        assertTrue(documents > 0);
+        return documents;
+    }
+
+    private LineageNodeFunction nodeFunction() {
+        return (LineageNodeFunction)
+                ((LineageNodeOperator) harness.getOperator()).getUserFunction();
     }
 
     private int documentsOf(String id) {
