@@ -279,7 +279,9 @@ final class BenchCommand implements Callable<Integer> {
             description =
                     "A lineage job setting for this run (repeatable), e.g."
                             + " checkpoint.interval=2s or lineage.hub-fan-in=500, to compare"
-                            + " settings on the same history.")
+                            + " settings on the same history; flink.KEY=VALUE sets KEY in the"
+                            + " local Flink's configuration (e.g."
+                            + " flink.taskmanager.network.memory.buffer-debloat.enabled=true).")
     Map<String, String> jobSettings = new TreeMap<>();
 
     @Option(
@@ -695,15 +697,18 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, String> settings = topicOverrides(runId);
         jobSettings.forEach(
                 (key, value) -> {
-                    if (key.startsWith("topic.")
-                            || key.equals(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY)
-                            || !LineageJobConfig.KNOWN_KEYS.contains(key)) {
+                    boolean flink = key.startsWith(LocalLineageRun.FLINK_PREFIX);
+                    if (!flink
+                            && (key.startsWith("topic.")
+                                    || key.equals(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY)
+                                    || !LineageJobConfig.KNOWN_KEYS.contains(key))) {
                         throw new picocli.CommandLine.ParameterException(
                                 new picocli.CommandLine(new BenchCommand()),
                                 "--job-setting "
                                         + key
                                         + ": not a lineage job setting a bench run may change"
-                                        + " (the run names its own topics and transactions)");
+                                        + " (the run names its own topics and transactions;"
+                                        + " flink.KEY=VALUE for the local Flink's settings)");
                     }
                     settings.put(key, value);
                 });

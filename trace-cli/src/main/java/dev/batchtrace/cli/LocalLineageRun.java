@@ -79,6 +79,13 @@ final class LocalLineageRun {
      */
     static final String STATE_VERSION = String.valueOf(LineageJob.STATE_VERSION);
 
+    /**
+     * Settings under this prefix go, without it, to the local Flink's own configuration (e.g.
+     * {@code flink.taskmanager.network.memory.buffer-debloat.enabled=true}); the jobs never see
+     * them.
+     */
+    static final String FLINK_PREFIX = "flink.";
+
     /** The file in a run folder that names the state version of its checkpoints. */
     static final String STATE_VERSION_FILE = "state-version";
 
@@ -232,6 +239,10 @@ final class LocalLineageRun {
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         flink.set(RestOptions.ADDRESS, "127.0.0.1");
         flink.set(RestOptions.PORT, webUiPort);
+        Map<String, String> localFlink = localFlinkSettings(settings);
+        flink.addAll(Configuration.fromMap(localFlink));
+        localFlink.forEach(
+                (key, value) -> out.println("  local Flink setting " + key + "=" + value));
         if (resume.checkpoint().isPresent()) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, resume.checkpoint().get().toString());
             out.println("  resuming from checkpoint " + resume.checkpoint().get());
@@ -273,6 +284,18 @@ final class LocalLineageRun {
                         + " running; Flink web UI: http://127.0.0.1:"
                         + webUiPort);
         return job;
+    }
+
+    /** The {@link #FLINK_PREFIX} settings without their prefix; other keys are not Flink's. */
+    static Map<String, String> localFlinkSettings(Map<String, String> settings) {
+        Map<String, String> flink = new TreeMap<>();
+        settings.forEach(
+                (key, value) -> {
+                    if (key.startsWith(FLINK_PREFIX) && key.length() > FLINK_PREFIX.length()) {
+                        flink.put(key.substring(FLINK_PREFIX.length()), value);
+                    }
+                });
+        return flink;
     }
 
     /** The newest retained checkpoint (a chk-N folder with its _metadata). */

@@ -75,6 +75,12 @@ class BenchCommandTest {
         assertEquals("2s", settings.get("checkpoint.interval"));
         assertEquals("500", settings.get("lineage.hub-fan-in"));
         assertEquals(BenchCommand.topicOverrides("bench-x").size() + 2, settings.size());
+        var flink =
+                BenchCommand.runSettings(
+                        "bench-x",
+                        java.util.Map.of(
+                                "flink.taskmanager.network.memory.buffer-debloat.enabled", "true"));
+        assertEquals("true", flink.get("flink.taskmanager.network.memory.buffer-debloat.enabled"));
         for (String refused : List.of("topic.documents", "bootstrap.servers", "lineage.typo")) {
             var error =
                     org.junit.jupiter.api.Assertions.assertThrows(

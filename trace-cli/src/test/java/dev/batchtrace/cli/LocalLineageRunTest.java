@@ -81,4 +81,24 @@ class LocalLineageRunTest {
         assertTrue(resume.checkpoint().isEmpty());
         assertEquals(List.of(), resume.stale());
     }
+
+    @Test
+    void flinkKeysGoToTheLocalFlinkWithoutTheirPrefixAndNothingElseDoes() {
+        var settings =
+                java.util.Map.of(
+                        "flink.taskmanager.network.memory.buffer-debloat.enabled", "true",
+                        "flink.", "empty key",
+                        "checkpoint.interval", "2s",
+                        "bootstrap.servers", "localhost:9092");
+
+        assertEquals(
+                java.util.Map.of("taskmanager.network.memory.buffer-debloat.enabled", "true"),
+                LocalLineageRun.localFlinkSettings(settings));
+        // the lineage job and the machine job accept the runs' settings with the flink keys in them
+        var endpoints =
+                new Endpoints("localhost:9092", "http://localhost:8081", "http://localhost:9200");
+        var all = LocalLineageRun.settings(endpoints, "run-1", settings);
+        LocalLineageRun.config(endpoints, "run-1", settings);
+        LocalLineageRun.machineConfig(all);
+    }
 }
