@@ -1,6 +1,6 @@
 package dev.batchtrace.lineage.closure;
 
-import java.util.Collections;
+import dev.batchtrace.lineage.Merge;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -19,7 +19,7 @@ public record ClosureSlot(AncestorEntry entry, SortedMap<Integer, Integer> count
 
     public ClosureSlot {
         Objects.requireNonNull(entry, "entry");
-        counts = Collections.unmodifiableSortedMap(new TreeMap<>(counts));
+        counts = Merge.frozen(counts);
         if (counts.isEmpty()) {
             throw new IllegalArgumentException("a closure slot needs a count: " + entry.lotCode());
         }

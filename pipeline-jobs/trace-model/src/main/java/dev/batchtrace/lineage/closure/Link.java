@@ -1,8 +1,6 @@
 package dev.batchtrace.lineage.closure;
 
 import dev.batchtrace.lineage.Merge;
-import java.util.Collections;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -17,7 +15,7 @@ public record Link(SortedMap<String, ViaState> vias) {
     public static final Link NONE = new Link(null);
 
     public Link {
-        vias = Collections.unmodifiableSortedMap(new TreeMap<>(vias == null ? Map.of() : vias));
+        vias = Merge.frozen(vias);
     }
 
     public boolean isPresent() {

@@ -5,7 +5,6 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.Merge;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -62,12 +61,10 @@ public record LotFacts(
     static final String LEGACY_SOURCE = "";
 
     public LotFacts {
-        quantities = Collections.unmodifiableSortedMap(new TreeMap<>(nonNull(quantities)));
-        operatorIds = Collections.unmodifiableSortedSet(Merge.sortedCopy(operatorIds));
-        machineIds = Collections.unmodifiableSortedSet(Merge.sortedCopy(machineIds));
-        sources =
-                Collections.unmodifiableSortedMap(
-                        new TreeMap<>(sources == null ? Map.of() : sources));
+        quantities = Merge.frozen(quantities);
+        operatorIds = Merge.frozenSet(operatorIds);
+        machineIds = Merge.frozenSet(machineIds);
+        sources = Merge.frozen(sources);
     }
 
     /** Flat facts of one source (no sources of their own). */
@@ -336,10 +333,6 @@ public record LotFacts(
 
     private LotFacts withoutSources() {
         return with(quantities, null);
-    }
-
-    private static Map<String, Double> nonNull(Map<String, Double> m) {
-        return m == null ? Map.of() : m;
     }
 
     /**

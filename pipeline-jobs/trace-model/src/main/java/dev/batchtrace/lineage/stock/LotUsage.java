@@ -35,12 +35,12 @@ public record LotUsage(
     public static final LotUsage NONE = new LotUsage(null, null, null, null);
 
     public LotUsage {
-        consumed = Collections.unmodifiableSortedMap(new TreeMap<>(orEmpty(consumed)));
-        reversed = Collections.unmodifiableSortedSet(Merge.sortedCopy(reversed));
+        consumed = Merge.frozen(consumed);
+        reversed = Merge.frozenSet(reversed);
         TreeMap<String, List<ShipmentLine>> lines = new TreeMap<>();
         orEmpty(shipped).forEach((id, l) -> lines.put(id, sortedLines(l)));
         shipped = Collections.unmodifiableSortedMap(lines);
-        shippedSeqs = Collections.unmodifiableSortedMap(new TreeMap<>(orEmpty(shippedSeqs)));
+        shippedSeqs = Merge.frozen(shippedSeqs);
     }
 
     private static <V> Map<String, V> orEmpty(Map<String, V> m) {

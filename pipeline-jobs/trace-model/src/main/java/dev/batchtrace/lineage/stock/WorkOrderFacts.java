@@ -4,7 +4,6 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.events.WorkOrderEventType;
 import dev.batchtrace.lineage.Merge;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 
@@ -25,8 +24,8 @@ public record WorkOrderFacts(
         Instant completedAt) {
 
     public WorkOrderFacts {
-        machineIds = Collections.unmodifiableSortedSet(Merge.sortedCopy(machineIds));
-        operatorIds = Collections.unmodifiableSortedSet(Merge.sortedCopy(operatorIds));
+        machineIds = Merge.frozenSet(machineIds);
+        operatorIds = Merge.frozenSet(operatorIds);
     }
 
     public static WorkOrderFacts of(WorkOrderEvent e) {

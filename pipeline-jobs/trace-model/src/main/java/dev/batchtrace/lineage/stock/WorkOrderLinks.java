@@ -106,10 +106,12 @@ public final class WorkOrderLinks {
                     }
                 }
                 if (!store.isOutputReversed(eventId)) {
+                    // the output's facts and the run window in one message: one merge at the lot
                     out.accept(
                             new LineageMessage.LotFactsUpdate(
-                                    NodeKey.lot(lot), LotFacts.fromOutput(event)));
-                    sendRun(eventId, lot, after, out);
+                                    NodeKey.lot(lot),
+                                    LotFacts.merge(
+                                            LotFacts.fromOutput(event), run(eventId, after))));
                     if (newOutput) {
                         produced(workOrderId, lot, +1, store, out);
                     }
@@ -147,13 +149,18 @@ public final class WorkOrderLinks {
      */
     private static void sendRun(
             String outputEventId, String lot, WorkOrderFacts facts, Consumer<LineageMessage> out) {
-        if (facts != null && (facts.startedAt() != null || facts.completedAt() != null)) {
-            out.accept(
-                    new LineageMessage.LotFactsUpdate(
-                            NodeKey.lot(lot),
-                            LotFacts.workOrderRun(
-                                    outputEventId, facts.startedAt(), facts.completedAt())));
+        LotFacts run = run(outputEventId, facts);
+        if (run != null) {
+            out.accept(new LineageMessage.LotFactsUpdate(NodeKey.lot(lot), run));
         }
+    }
+
+    /** The run window as the output's facts; null while neither time is known. */
+    private static LotFacts run(String outputEventId, WorkOrderFacts facts) {
+        if (facts == null || (facts.startedAt() == null && facts.completedAt() == null)) {
+            return null;
+        }
+        return LotFacts.workOrderRun(outputEventId, facts.startedAt(), facts.completedAt());
     }
 
     /** Key of an output in {@link WorkOrderStore#outputs()}: event id and lot (no line breaks). */
