@@ -14,10 +14,12 @@ import java.util.Map;
 /**
  * Byte encoding of {@link LineageMessage}s for the feedback topic and between operators, and of the
  * state pieces: Smile (Jackson's binary JSON: the same fields and names as JSON, times as epoch
- * numbers, nulls left out). Documents stay UTF-8 JSON ({@link #toJson}). Issue 9: parsing text JSON
- * was most of the node stage's CPU; Smile with generated accessors (Blackbird) is several times
- * cheaper and about a third of the bytes. {@link #toReadableJson} turns any of these bytes into
- * JSON for people (a feedback record in a console consumer, a state dump).
+ * numbers, nulls left out), except the closure messages and closure state the node stage reads and
+ * writes on every message, which have a fixed layout ({@link CompactCodec}, told apart by its first
+ * byte). Documents stay UTF-8 JSON ({@link #toJson}). Issue 9: parsing text JSON was most of the
+ * node stage's CPU; Smile with generated accessors (Blackbird) is several times cheaper and about a
+ * third of the bytes. {@link #toReadableJson} turns any of these bytes into JSON for people (a
+ * feedback record in a console consumer, a state dump).
  *
  * <p>Reading also accepts the UTF-8 JSON that state version 5 and older wrote (told apart by
  * Smile's header), so a test or a tool can read old bytes; the job itself does not resume older
@@ -52,10 +54,16 @@ public final class LineageCodec {
     record Envelope(int v, LineageMessage message) {}
 
     public static byte[] encode(LineageMessage message) {
+        if (CompactCodec.supports(message)) {
+            return CompactCodec.encode(message); // versioned by its own layout byte
+        }
         return encodeValue(new Envelope(FORMAT_VERSION, message));
     }
 
     public static LineageMessage decode(byte[] bytes) {
+        if (CompactCodec.isCompact(bytes)) {
+            return decodeCompact(bytes, LineageMessage.class);
+        }
         Envelope envelope = decodeValue(bytes, Envelope.class);
         if (envelope.v() != FORMAT_VERSION) {
             throw new IllegalArgumentException(
@@ -73,6 +81,18 @@ public final class LineageCodec {
 
     /** Any model value (state pieces: facts, links, announcements...) as Smile bytes. */
     public static byte[] encodeValue(Object value) {
+        if (CompactCodec.supports(value)) {
+            return CompactCodec.encode(value);
+        }
+        try {
+            return BINARY.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getName(), e);
+        }
+    }
+
+    /** {@code value} as Smile even where it has a compact layout (tests: older state). */
+    static byte[] encodeSmile(Object value) {
         try {
             return BINARY.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
@@ -81,6 +101,9 @@ public final class LineageCodec {
     }
 
     public static <T> T decodeValue(byte[] bytes, Class<T> type) {
+        if (CompactCodec.isCompact(bytes)) {
+            return decodeCompact(bytes, type);
+        }
         try {
             return (isSmile(bytes) ? BINARY : MAPPER).readValue(bytes, type);
         } catch (IOException e) {
@@ -90,8 +113,31 @@ public final class LineageCodec {
         }
     }
 
+    private static <T> T decodeCompact(byte[] bytes, Class<T> type) {
+        Object value = CompactCodec.decode(bytes);
+        if (!type.isInstance(value)) {
+            throw new IllegalArgumentException(
+                    "lineage bytes hold a "
+                            + value.getClass().getSimpleName()
+                            + ", not a "
+                            + type.getSimpleName());
+        }
+        return type.cast(value);
+    }
+
     /** Any bytes this codec wrote (a message, a state piece) as JSON text, for people. */
     public static String toReadableJson(byte[] bytes) {
+        if (CompactCodec.isCompact(bytes)) {
+            Object value = CompactCodec.decode(bytes);
+            try {
+                return MAPPER.writeValueAsString(
+                        value instanceof LineageMessage m
+                                ? new Envelope(FORMAT_VERSION, m)
+                                : value);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot show " + value, e);
+            }
+        }
         try {
             return MAPPER.writeValueAsString((isSmile(bytes) ? BINARY : MAPPER).readTree(bytes));
         } catch (IOException e) {

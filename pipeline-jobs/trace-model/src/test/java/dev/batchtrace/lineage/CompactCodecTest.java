@@ -1,0 +1,210 @@
+package dev.batchtrace.lineage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.batchtrace.lineage.closure.AncestorEntry;
+import dev.batchtrace.lineage.closure.Announcement;
+import dev.batchtrace.lineage.closure.ClosureSlot;
+import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.NodeHeader;
+import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.holds.HoldEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The fixed layout of the node stage's hot values against their Smile/JSON form. */
+class CompactCodecTest {
+
+    private static final String[] TEXT = {
+        null, "", "RM-1", "L1-0000001-1", "Müller Mühle GmbH", "批次-7", "lot:with:colons", "a\nb"
+    };
+
+    @Test
+    void randomValuesRoundTripAndReadTheSameAsTheirSmileForm() {
+        for (int seed = 1; seed <= 500; seed++) {
+            Random r = new Random(seed);
+            for (Object value : List.of(closure(r), header(r), slot(r), announcement(r))) {
+                byte[] compact = LineageCodec.encodeValue(value);
+                assertTrue(CompactCodec.isCompact(compact), value.toString());
+                Object back = LineageCodec.decodeValue(compact, value.getClass());
+                assertEquals(value, back, "seed " + seed);
+                // the same value written by an older version (Smile, or JSON before that)
+                // reads equal: state from before the layout still restores
+                assertEquals(
+                        value,
+                        value instanceof LineageMessage
+                                ? LineageCodec.decode(smile(value))
+                                : LineageCodec.decodeValue(smile(value), value.getClass()));
+                byte[] json = LineageCodec.toReadableJson(compact).getBytes(UTF_8);
+                if (!(value instanceof LineageMessage)) {
+                    assertEquals(value, LineageCodec.decodeValue(json, value.getClass()));
+                }
+            }
+            LineageMessage.Closure message = closure(r);
+            byte[] bytes = LineageCodec.encode(message);
+            assertEquals(message, LineageCodec.decode(bytes));
+            assertEquals(
+                    message,
+                    LineageCodec.decode(LineageCodec.toReadableJson(bytes).getBytes(UTF_8)),
+                    "the readable JSON of a compact message is the envelope older code wrote");
+            assertArrayEquals(bytes, LineageCodec.encode(LineageCodec.decode(bytes)));
+        }
+    }
+
+    @Test
+    void compactIsSmallerThanSmile() {
+        Random r = new Random(7);
+        long compact = 0;
+        long smile = 0;
+        for (int i = 0; i < 200; i++) {
+            Object value = closure(r);
+            compact += LineageCodec.encodeValue(value).length;
+            smile += smile(value).length;
+        }
+        // a third smaller at least (field names are gone; strings and lists remain)
+        assertTrue(compact * 3 < smile * 2, compact + " compact vs " + smile + " Smile bytes");
+    }
+
+    @Test
+    void damagedBytesFailWithAClearErrorNeverAnotherException() {
+        Random r = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            byte[] good = LineageCodec.encodeValue(announcement(r));
+            // cut short anywhere after the kind byte
+            byte[] cut = Arrays.copyOf(good, 3 + r.nextInt(Math.max(1, good.length - 3)));
+            if (cut.length < good.length) {
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LineageCodec.decodeValue(cut, Announcement.class));
+            }
+            // trailing garbage
+            byte[] longer = Arrays.copyOf(good, good.length + 1);
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> LineageCodec.decodeValue(longer, Announcement.class));
+            assertTrue(e.getMessage().contains("left after"), e.getMessage());
+        }
+        byte[] header = LineageCodec.encodeValue(header(new Random(3)));
+        IllegalArgumentException wrongType =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LineageCodec.decodeValue(header, ClosureSlot.class));
+        assertTrue(wrongType.getMessage().contains("NodeHeader"), wrongType.getMessage());
+        byte[] future = header.clone();
+        future[1] = CompactCodec.VERSION + 1;
+        IllegalArgumentException newer =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LineageCodec.decodeValue(future, NodeHeader.class));
+        assertTrue(newer.getMessage().contains("version 2"), newer.getMessage());
+    }
+
+    private static byte[] smile(Object value) {
+        return LineageCodec.encodeSmile(
+                value instanceof LineageMessage m ? new LineageCodec.Envelope(1, m) : value);
+    }
+
+    private static LineageMessage.Closure closure(Random r) {
+        NodeKey target = r.nextBoolean() ? NodeKey.lot(code(r)) : NodeKey.shipment(code(r));
+        NodeKey from = NodeKey.lot(code(r));
+        List<AncestorEntry> entries = entries(r);
+        if (r.nextInt(3) == 0) {
+            return LineageMessage.Closure.whole(target, from, r.nextInt(1000), entries);
+        }
+        List<String> removed = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            removed.add(code(r));
+        }
+        long version = r.nextInt(3) == 0 ? Long.MAX_VALUE - r.nextInt(5) : r.nextInt(1000);
+        return new LineageMessage.Closure(
+                target, from, version, version - 1, false, entries, removed);
+    }
+
+    private static NodeHeader header(Random r) {
+        return new NodeHeader(
+                r.nextLong(),
+                r.nextBoolean() ? entry(r) : null,
+                r.nextInt(5000),
+                r.nextInt(),
+                r.nextBoolean(),
+                r.nextBoolean());
+    }
+
+    private static ClosureSlot slot(Random r) {
+        TreeMap<Integer, Integer> counts = new TreeMap<>();
+        for (int i = 1 + r.nextInt(3); i > 0; i--) {
+            counts.put(r.nextInt(AncestorEntry.MAX_DEPTH), 1 + r.nextInt(Integer.MAX_VALUE - 1));
+        }
+        return new ClosureSlot(entry(r), counts);
+    }
+
+    private static Announcement announcement(Random r) {
+        return new Announcement(r.nextInt(1 << 20), entries(r), holds(r));
+    }
+
+    private static List<AncestorEntry> entries(Random r) {
+        List<AncestorEntry> entries = new ArrayList<>();
+        for (int i = r.nextInt(6); i > 0; i--) {
+            entries.add(entry(r));
+        }
+        return entries;
+    }
+
+    private static AncestorEntry entry(Random r) {
+        return new AncestorEntry(
+                code(r),
+                text(r),
+                text(r),
+                text(r),
+                r.nextInt(AncestorEntry.MAX_DEPTH + 1),
+                r.nextBoolean(),
+                r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100),
+                holds(r));
+    }
+
+    private static List<HoldEntry> holds(Random r) {
+        List<HoldEntry> holds = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            List<String> path = new ArrayList<>();
+            for (int j = r.nextInt(4); j > 0; j--) {
+                path.add(code(r));
+            }
+            Instant since =
+                    r.nextInt(4) == 0
+                            ? null
+                            : Instant.ofEpochSecond(
+                                    r.nextInt(Integer.MAX_VALUE) - (long) Integer.MAX_VALUE / 2,
+                                    r.nextInt(1_000_000_000));
+            holds.add(
+                    new HoldEntry(
+                            "F-" + r.nextInt(50),
+                            code(r),
+                            text(r),
+                            text(r),
+                            text(r),
+                            since,
+                            text(r),
+                            path));
+        }
+        return holds;
+    }
+
+    private static String code(Random r) {
+        String t = TEXT[2 + r.nextInt(TEXT.length - 2)];
+        return t.isEmpty() ? "X" : t + "-" + r.nextInt(100);
+    }
+
+    private static String text(Random r) {
+        return TEXT[r.nextInt(TEXT.length)];
+    }
+}
