@@ -38,6 +38,11 @@ final class RawRequests {
         this.mapper = mapper;
     }
 
+    /** Requests through a low-level REST client (of {@code ElasticsearchClients.restClient}). */
+    static RawRequests of(Rest5Client rest) {
+        return new RawRequests(rest, JsonMapper.builder().build());
+    }
+
     /** The client's low-level REST client, or null when its transport is another one. */
     static RawRequests of(ElasticsearchClient client) {
         if (!(client._transport() instanceof Rest5ClientTransport transport)) {

@@ -13,6 +13,7 @@ import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
@@ -50,7 +51,12 @@ public final class TraceQueries implements AutoCloseable {
     /** Ids per mget request: bounds the request for lots with thousands of ancestors. */
     static final int MGET_CHUNK = 1_000;
 
-    private final ElasticsearchClient client;
+    /** The typed client: given, or made from {@link #rest} at its first use. */
+    private ElasticsearchClient client;
+
+    /** With {@link #open}: the low-level client, which {@link #lotPage} uses alone. */
+    private final Rest5Client rest;
+
     private final String where;
 
     /** The settings the client was opened with (messages name its credentials), or null. */
@@ -75,7 +81,18 @@ public final class TraceQueries implements AutoCloseable {
             ElasticsearchSettings settings,
             boolean ownsClient,
             int pageSize) {
+        this(client, null, where, settings, ownsClient, pageSize);
+    }
+
+    private TraceQueries(
+            ElasticsearchClient client,
+            Rest5Client rest,
+            String where,
+            ElasticsearchSettings settings,
+            boolean ownsClient,
+            int pageSize) {
         this.client = client;
+        this.rest = rest;
         this.where = where;
         this.settings = settings;
         this.ownsClient = ownsClient;
@@ -84,8 +101,10 @@ public final class TraceQueries implements AutoCloseable {
 
     /** Opens a client from the settings; {@link #close()} closes it. */
     public static TraceQueries open(ElasticsearchSettings settings) {
+        // the typed client is made when a question needs it: trace lot asks without it
         return new TraceQueries(
-                ElasticsearchClients.create(settings),
+                null,
+                ElasticsearchClients.restClient(settings),
                 String.join(",", settings.hosts()),
                 settings,
                 true,
@@ -119,7 +138,10 @@ public final class TraceQueries implements AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, not " + limit);
         }
-        RawRequests raw = RawRequests.of(client);
+        RawRequests raw;
+        synchronized (this) {
+            raw = client == null ? RawRequests.of(rest) : RawRequests.of(client);
+        }
         if (raw == null) {
             return LotPage.of(lot(lotCode), limit);
         }
@@ -474,12 +496,12 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         TraceIndex.LOTS,
                         () ->
-                                client.get(
-                                        g ->
-                                                g.index(TraceIndex.LOTS.alias())
-                                                        .id(lotCode)
-                                                        .sourceIncludes(rootLotFields()),
-                                        JsonNode.class));
+                                client().get(
+                                                g ->
+                                                        g.index(TraceIndex.LOTS.alias())
+                                                                .id(lotCode)
+                                                                .sourceIncludes(rootLotFields()),
+                                                JsonNode.class));
         if (!root.found() || root.source() == null) {
             throw lotNotFound(lotCode);
         }
@@ -553,12 +575,13 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             TraceIndex.LOTS,
                             () ->
-                                    client.mget(
-                                            m ->
-                                                    m.index(TraceIndex.LOTS.alias())
-                                                            .ids(chunk)
-                                                            .sourceIncludes(Documents.LOT_FIELDS),
-                                            JsonNode.class));
+                                    client().mget(
+                                                    m ->
+                                                            m.index(TraceIndex.LOTS.alias())
+                                                                    .ids(chunk)
+                                                                    .sourceIncludes(
+                                                                            Documents.LOT_FIELDS),
+                                                    JsonNode.class));
             for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
                 if (item.isFailure()) {
                     throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
@@ -776,12 +799,12 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         TraceIndex.LOTS,
                         () ->
-                                client.get(
-                                        g ->
-                                                g.index(TraceIndex.LOTS.alias())
-                                                        .id(lotCode)
-                                                        .sourceIncludes(lotFields),
-                                        JsonNode.class));
+                                client().get(
+                                                g ->
+                                                        g.index(TraceIndex.LOTS.alias())
+                                                                .id(lotCode)
+                                                                .sourceIncludes(lotFields),
+                                                JsonNode.class));
         if (!root.found() || root.source() == null) {
             throw lotNotFound(lotCode);
         }
@@ -915,12 +938,12 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             TraceIndex.LOTS,
                             () ->
-                                    client.mget(
-                                            m ->
-                                                    m.index(TraceIndex.LOTS.alias())
-                                                            .ids(chunk)
-                                                            .sourceIncludes(fields),
-                                            JsonNode.class));
+                                    client().mget(
+                                                    m ->
+                                                            m.index(TraceIndex.LOTS.alias())
+                                                                    .ids(chunk)
+                                                                    .sourceIncludes(fields),
+                                                    JsonNode.class));
             for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
                 if (item.isFailure()) {
                     throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
@@ -1025,36 +1048,37 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             TraceIndex.ALERTS,
                             () ->
-                                    client.search(
-                                            s ->
-                                                    s.index(TraceIndex.ALERTS.alias())
-                                                            .query(
-                                                                    Query.of(
-                                                                            x ->
-                                                                                    x.exists(
-                                                                                            e ->
-                                                                                                    e
-                                                                                                            .field(
-                                                                                                                    field))))
-                                                            .size(max)
-                                                            .sort(
-                                                                    o ->
-                                                                            o.field(
-                                                                                    f ->
-                                                                                            f.field(
-                                                                                                            field)
-                                                                                                    .order(
-                                                                                                            SortOrder
-                                                                                                                    .Desc)))
-                                                            .source(
-                                                                    src ->
-                                                                            src.filter(
-                                                                                    f ->
-                                                                                            f
-                                                                                                    .includes(
-                                                                                                            Documents
-                                                                                                                    .ALERT_FIELDS))),
-                                            JsonNode.class));
+                                    client().search(
+                                                    s ->
+                                                            s.index(TraceIndex.ALERTS.alias())
+                                                                    .query(
+                                                                            Query.of(
+                                                                                    x ->
+                                                                                            x
+                                                                                                    .exists(
+                                                                                                            e ->
+                                                                                                                    e
+                                                                                                                            .field(
+                                                                                                                                    field))))
+                                                                    .size(max)
+                                                                    .sort(
+                                                                            o ->
+                                                                                    o.field(
+                                                                                            f ->
+                                                                                                    f.field(
+                                                                                                                    field)
+                                                                                                            .order(
+                                                                                                                    SortOrder
+                                                                                                                            .Desc)))
+                                                                    .source(
+                                                                            src ->
+                                                                                    src.filter(
+                                                                                            f ->
+                                                                                                    f
+                                                                                                            .includes(
+                                                                                                                    Documents
+                                                                                                                            .ALERT_FIELDS))),
+                                                    JsonNode.class));
             for (Hit<JsonNode> hit : page.hits().hits()) {
                 RecallAlert alert = Documents.alert(hit.id(), hit.source());
                 alerts.putIfAbsent(alert.alertId(), alert);
@@ -1081,19 +1105,21 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         index,
                         () ->
-                                client.search(
-                                        s ->
-                                                s.index(index.alias())
-                                                        .query(query)
-                                                        .size(max)
-                                                        .trackTotalHits(t -> t.enabled(true))
-                                                        .source(
-                                                                src ->
-                                                                        src.filter(
-                                                                                f ->
-                                                                                        f.includes(
-                                                                                                fields))),
-                                        JsonNode.class));
+                                client().search(
+                                                s ->
+                                                        s.index(index.alias())
+                                                                .query(query)
+                                                                .size(max)
+                                                                .trackTotalHits(
+                                                                        t -> t.enabled(true))
+                                                                .source(
+                                                                        src ->
+                                                                                src.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .includes(
+                                                                                                                fields))),
+                                                JsonNode.class));
         page.hits().hits().forEach(onHit);
         return page.hits().total() == null
                 ? page.hits().hits().size()
@@ -1129,8 +1155,24 @@ public final class TraceQueries implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (ownsClient) {
-            client.close();
+            ElasticsearchClient typed;
+            synchronized (this) {
+                typed = client;
+            }
+            if (typed != null) {
+                typed.close();
+            } else {
+                rest.close();
+            }
         }
+    }
+
+    /** The typed client, made over {@link #rest} at the first call when not given. */
+    private synchronized ElasticsearchClient client() {
+        if (client == null) {
+            client = ElasticsearchClients.create(rest);
+        }
+        return client;
     }
 
     private static final Comparator<LotSummary> BY_LEVEL_THEN_CODE =
@@ -1152,7 +1194,7 @@ public final class TraceQueries implements AutoCloseable {
                         .time(
                                 TraceIndex.LOTS,
                                 () ->
-                                        client.exists(
+                                        client().exists(
                                                         e ->
                                                                 e.index(TraceIndex.LOTS.alias())
                                                                         .id(lotCode))
@@ -1526,25 +1568,28 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         TraceIndex.SHIPMENTS,
                         () ->
-                                client.search(
-                                        s ->
-                                                s.index(TraceIndex.SHIPMENTS.alias())
-                                                        .query(query)
-                                                        .size(limit)
-                                                        .trackTotalHits(t -> t.enabled(true))
-                                                        .sort(ascending("customerId"))
-                                                        .sort(ascending("shippedAt"))
-                                                        .sort(ascending("dispatchId"))
-                                                        .source(
-                                                                src ->
-                                                                        src.filter(
-                                                                                f ->
-                                                                                        f.includes(
-                                                                                                fields)))
-                                                        .aggregations(
-                                                                CUSTOMERS_AGGREGATION,
-                                                                CustomerTotals.aggregation()),
-                                        JsonNode.class));
+                                client().search(
+                                                s ->
+                                                        s.index(TraceIndex.SHIPMENTS.alias())
+                                                                .query(query)
+                                                                .size(limit)
+                                                                .trackTotalHits(
+                                                                        t -> t.enabled(true))
+                                                                .sort(ascending("customerId"))
+                                                                .sort(ascending("shippedAt"))
+                                                                .sort(ascending("dispatchId"))
+                                                                .source(
+                                                                        src ->
+                                                                                src.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .includes(
+                                                                                                                fields)))
+                                                                .aggregations(
+                                                                        CUSTOMERS_AGGREGATION,
+                                                                        CustomerTotals
+                                                                                .aggregation()),
+                                                JsonNode.class));
         page.hits().hits().forEach(onHit);
         long total =
                 page.hits().total() == null
@@ -1586,32 +1631,33 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             index,
                             () ->
-                                    client.search(
-                                            s -> {
-                                                s.index(index.alias())
-                                                        .query(query)
-                                                        .size(pageSize)
-                                                        .sort(
-                                                                o ->
-                                                                        o.field(
-                                                                                f ->
-                                                                                        f.field(
-                                                                                                        keyField)
-                                                                                                .order(
-                                                                                                        SortOrder
-                                                                                                                .Asc)))
-                                                        .source(
-                                                                src ->
-                                                                        src.filter(
-                                                                                f ->
-                                                                                        f.includes(
-                                                                                                fields)));
-                                                if (searchAfter != null) {
-                                                    s.searchAfter(searchAfter);
-                                                }
-                                                return s;
-                                            },
-                                            JsonNode.class));
+                                    client().search(
+                                                    s -> {
+                                                        s.index(index.alias())
+                                                                .query(query)
+                                                                .size(pageSize)
+                                                                .sort(
+                                                                        o ->
+                                                                                o.field(
+                                                                                        f ->
+                                                                                                f.field(
+                                                                                                                keyField)
+                                                                                                        .order(
+                                                                                                                SortOrder
+                                                                                                                        .Asc)))
+                                                                .source(
+                                                                        src ->
+                                                                                src.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .includes(
+                                                                                                                fields)));
+                                                        if (searchAfter != null) {
+                                                            s.searchAfter(searchAfter);
+                                                        }
+                                                        return s;
+                                                    },
+                                                    JsonNode.class));
             List<Hit<JsonNode>> hits = page.hits().hits();
             hits.forEach(onHit);
             if (hits.size() < pageSize) {
