@@ -162,7 +162,9 @@ public final class TraceQueries implements AutoCloseable {
         lines.add(header(raw, TraceIndex.CLOSURES));
         lines.add(count(raw, "lotCode", lotCode));
         RawRequests.Pending first = raw.msearch(lines);
-        JsonNode answers = new Stopwatch().time(TraceIndex.LOTS, first::await).path("responses");
+        JsonNode answers =
+                answered(TraceIndex.LOTS, new Stopwatch().time(TraceIndex.LOTS, first::await))
+                        .path("responses");
 
         JsonNode rootHits = item(answers, 0, TraceIndex.LOTS).path("hits").path("hits");
         if (rootHits.isEmpty()) {
@@ -244,10 +246,8 @@ public final class TraceQueries implements AutoCloseable {
             long carrierMs = 0;
             Stopwatch watch = new Stopwatch();
             for (RawRequests.Pending lookup : carrierLookups) {
-                JsonNode answer = watch.time(TraceIndex.LOTS, lookup::await);
-                if (answer.has("error")) {
-                    throw rawFailure(TraceIndex.LOTS, answer.path("status").asInt(-1), answer);
-                }
+                JsonNode answer =
+                        answered(TraceIndex.LOTS, watch.time(TraceIndex.LOTS, lookup::await));
                 answer.path("hits")
                         .path("hits")
                         .values()
@@ -394,6 +394,17 @@ public final class TraceQueries implements AutoCloseable {
         return body;
     }
 
+    /**
+     * The body of a request's answer, unless it is an error ({@code {"error": ..., "status": 401}}:
+     * the low-level client hands some error statuses, such as a refused password, back as answers).
+     */
+    private JsonNode answered(TraceIndex index, JsonNode body) {
+        if (body.has("error")) {
+            throw rawFailure(index, body.path("status").asInt(-1), body);
+        }
+        return body;
+    }
+
     /** One answer of an {@code _msearch}; its error as the typed client's would read. */
     private JsonNode item(JsonNode answers, int index, TraceIndex of) {
         JsonNode answer = answers.path(index);
@@ -424,7 +435,9 @@ public final class TraceQueries implements AutoCloseable {
         }
         Map<String, LotSummary> found = new TreeMap<>();
         for (RawRequests.Pending chunk : chunks) {
-            JsonNode docs = watch.time(TraceIndex.LOTS, chunk::await).path("docs");
+            JsonNode docs =
+                    answered(TraceIndex.LOTS, watch.time(TraceIndex.LOTS, chunk::await))
+                            .path("docs");
             for (JsonNode doc : docs.values()) {
                 if (doc.has("error")) {
                     throw failure(TraceIndex.LOTS, Documents.text(doc.path("error"), "type"), null);
