@@ -8,6 +8,8 @@ import co.elastic.clients.util.NamedValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every customer of a shipments query in one terms aggregation (count, first and last shipment,
@@ -43,6 +45,55 @@ final class CustomerTotals {
                                                         t ->
                                                                 t.field("customerName.keyword")
                                                                         .size(1))));
+    }
+
+    /**
+     * {@link #aggregation()} as the JSON body of a request sent without the typed client ({@link
+     * RawRequests}).
+     */
+    static ObjectNode aggregationBody(ObjectNode empty) {
+        ObjectNode terms = empty.putObject("terms");
+        terms.put("field", "customerId");
+        terms.put("size", MAX_CUSTOMERS);
+        terms.put("missing", NO_CUSTOMER);
+        terms.putObject("order").put("_key", "asc");
+        ObjectNode aggregations = empty.putObject("aggs");
+        aggregations.putObject("first").putObject("min").put("field", "shippedAt");
+        aggregations.putObject("last").putObject("max").put("field", "shippedAt");
+        ObjectNode name = aggregations.putObject("name").putObject("terms");
+        name.put("field", "customerName.keyword");
+        name.put("size", 1);
+        return empty;
+    }
+
+    /** {@link #read(Aggregate)} from the JSON answer of {@link #aggregationBody}. */
+    static List<CustomerTotal> read(JsonNode customers) {
+        List<CustomerTotal> totals = new ArrayList<>();
+        CustomerTotal none = null;
+        for (JsonNode bucket : customers.path("buckets").values()) {
+            String id = bucket.path("key").asString();
+            JsonNode names = bucket.path("name").path("buckets");
+            CustomerTotal total =
+                    new CustomerTotal(
+                            NO_CUSTOMER.equals(id) ? null : id,
+                            names.isEmpty() ? null : names.get(0).path("key").asString(),
+                            bucket.path("doc_count").asLong(),
+                            instant(number(bucket.path("first").get("value"))),
+                            instant(number(bucket.path("last").get("value"))));
+            if (total.customerId() == null) {
+                none = total;
+            } else {
+                totals.add(total);
+            }
+        }
+        if (none != null) {
+            totals.add(none);
+        }
+        return List.copyOf(totals);
+    }
+
+    private static Double number(JsonNode value) {
+        return value == null || !value.isNumber() ? null : value.asDouble();
     }
 
     /** Customers sorted by id, the notes without one last (as {@link CustomerShipments#group}). */

@@ -12,6 +12,8 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.transport.TransportException;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchClients;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
@@ -27,6 +29,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The quality team's trace questions, answered from the trace documents in Elasticsearch (the
@@ -48,7 +51,12 @@ public final class TraceQueries implements AutoCloseable {
     /** Ids per mget request: bounds the request for lots with thousands of ancestors. */
     static final int MGET_CHUNK = 1_000;
 
-    private final ElasticsearchClient client;
+    /** The typed client: given, or made from {@link #rest} at its first use. */
+    private ElasticsearchClient client;
+
+    /** With {@link #open}: the low-level client, which {@link #lotPage} uses alone. */
+    private final Rest5Client rest;
+
     private final String where;
 
     /** The settings the client was opened with (messages name its credentials), or null. */
@@ -73,7 +81,18 @@ public final class TraceQueries implements AutoCloseable {
             ElasticsearchSettings settings,
             boolean ownsClient,
             int pageSize) {
+        this(client, null, where, settings, ownsClient, pageSize);
+    }
+
+    private TraceQueries(
+            ElasticsearchClient client,
+            Rest5Client rest,
+            String where,
+            ElasticsearchSettings settings,
+            boolean ownsClient,
+            int pageSize) {
         this.client = client;
+        this.rest = rest;
         this.where = where;
         this.settings = settings;
         this.ownsClient = ownsClient;
@@ -82,8 +101,10 @@ public final class TraceQueries implements AutoCloseable {
 
     /** Opens a client from the settings; {@link #close()} closes it. */
     public static TraceQueries open(ElasticsearchSettings settings) {
+        // the typed client is made when a question needs it: trace lot asks without it
         return new TraceQueries(
-                ElasticsearchClients.create(settings),
+                null,
+                ElasticsearchClients.restClient(settings),
                 String.join(",", settings.hosts()),
                 settings,
                 true,
@@ -97,6 +118,386 @@ public final class TraceQueries implements AutoCloseable {
         return new LotTrace(lotCode, backward, forward, backward.tookMs() + forward.tookMs());
     }
 
+    /** Most lots made from a lot or shipped lots one request asks about (the result window). */
+    private static final int TERMS_CHUNK = 5_000;
+
+    /**
+     * {@code trace lot CODE} without {@code --all}: the backward trace in full, and of the forward
+     * trace only what the page shows. One {@code _msearch} asks at once for the lot, the first
+     * {@code limit} lots made from it (nested {@code ancestors} entry of the lot, sorted by that
+     * entry's depth, then lot code) with their count per level, how many lots name it in their
+     * closure, the first {@code limit} shipments with every customer's totals (as {@code trace
+     * customers}), and whether a hub holds it; then its ancestors (mget) and which of the shown
+     * shipments' lots were made from it go out together. Requests go through the client's low-level
+     * REST client ({@link RawRequests}); the explorer, graph and export keep {@link #lot(String)}.
+     *
+     * @param limit lots and shipments shown, at least 1 (at most 10000, the result window)
+     * @throws TraceQueryException NOT_FOUND when the lot has no document
+     */
+    public LotPage lotPage(String lotCode, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, not " + limit);
+        }
+        RawRequests raw;
+        synchronized (this) {
+            raw = client == null ? RawRequests.of(rest) : RawRequests.of(client);
+        }
+        if (raw == null) {
+            return LotPage.of(lot(lotCode), limit);
+        }
+        long start = System.nanoTime();
+        List<JsonNode> lines = new ArrayList<>();
+        lines.add(header(raw, TraceIndex.LOTS));
+        ObjectNode root = raw.object();
+        root.put("size", 1);
+        root.putObject("query").putObject("ids").putArray("values").add(lotCode);
+        strings(root.putArray("_source"), rootLotFields());
+        lines.add(root);
+        lines.add(header(raw, TraceIndex.LOTS));
+        lines.add(madeFromPage(raw, lotCode, limit));
+        lines.add(header(raw, TraceIndex.LOTS));
+        lines.add(count(raw, "ancestorLotCodes", lotCode));
+        lines.add(header(raw, TraceIndex.SHIPMENTS));
+        lines.add(shipmentPage(raw, lotCode, limit));
+        lines.add(header(raw, TraceIndex.CLOSURES));
+        lines.add(count(raw, "lotCode", lotCode));
+        RawRequests.Pending first = raw.msearch(lines);
+        JsonNode answers =
+                answered(TraceIndex.LOTS, new Stopwatch().time(TraceIndex.LOTS, first::await))
+                        .path("responses");
+
+        JsonNode rootHits = item(answers, 0, TraceIndex.LOTS).path("hits").path("hits");
+        if (rootHits.isEmpty()) {
+            throw lotNotFound(lotCode);
+        }
+        JsonNode rootSource = rootHits.get(0).path("_source");
+        JsonNode made = item(answers, 1, TraceIndex.LOTS);
+        long closureCount = total(item(answers, 2, TraceIndex.LOTS));
+        JsonNode shipped = item(answers, 3, TraceIndex.SHIPMENTS);
+        long hubsHolding = total(item(answers, 4, TraceIndex.CLOSURES));
+
+        long madeCount = total(made);
+        Map<Integer, Long> byLevel = new TreeMap<>();
+        long levelled = 0;
+        boolean depthsValid = true;
+        for (JsonNode bucket :
+                made.path("aggregations")
+                        .path("ancestors")
+                        .path("of")
+                        .path("depth")
+                        .path("buckets")
+                        .values()) {
+            int depth = bucket.path("key").asInt();
+            long lots = bucket.path("lots").path("doc_count").asLong();
+            depthsValid &= depth >= 1;
+            byLevel.merge(depth, lots, Long::sum);
+            levelled += lots;
+        }
+        // Hubs (silo lots whose closures live in trace-closures) reach lots and shipments that do
+        // not name the lot, and a lot without its depth (or with two) cannot be placed by the
+        // sort: in either case the forward trace is read in full, as --all does, and paged here.
+        boolean paged =
+                hubsHolding == 0
+                        && !rootSource.path("hub").asBoolean(false)
+                        && depthsValid
+                        && madeCount == closureCount
+                        && levelled == madeCount;
+        java.util.concurrent.CompletableFuture<ForwardTrace> fullForward =
+                paged
+                        ? null
+                        : java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> forwardOf(lotCode));
+
+        // the shown shipments' lots that were made from it: the table's VIA LOTS
+        List<JsonNode> shipmentHits = new ArrayList<>();
+        shipped.path("hits").path("hits").values().forEach(shipmentHits::add);
+        List<RawRequests.Pending> carrierLookups = new ArrayList<>();
+        if (paged) {
+            Set<String> shippedLots = new TreeSet<>();
+            shipmentHits.forEach(
+                    hit -> shippedLots.addAll(Documents.strings(hit.path("_source"), "lotCodes")));
+            shippedLots.remove(lotCode);
+            List<String> codes = List.copyOf(shippedLots);
+            for (int from = 0; from < codes.size(); from += TERMS_CHUNK) {
+                List<String> chunk =
+                        codes.subList(from, Math.min(codes.size(), from + TERMS_CHUNK));
+                carrierLookups.add(
+                        raw.send(
+                                "POST",
+                                "/" + TraceIndex.LOTS.alias() + "/_search",
+                                Map.of(),
+                                carriersAmong(raw, lotCode, chunk)));
+            }
+        }
+
+        Stopwatch backwardWatch = new Stopwatch();
+        backwardWatch.nanos += first.millis() * 1_000_000L;
+        BackwardTrace backward =
+                backwardFrom(
+                        lotCode,
+                        rootSource,
+                        backwardWatch,
+                        (watch, ids) -> rawMget(raw, watch, ids));
+
+        ForwardPage forward;
+        if (paged) {
+            Set<String> carriers = new TreeSet<>();
+            carriers.add(lotCode);
+            long carrierMs = 0;
+            Stopwatch watch = new Stopwatch();
+            for (RawRequests.Pending lookup : carrierLookups) {
+                JsonNode answer =
+                        answered(TraceIndex.LOTS, watch.time(TraceIndex.LOTS, lookup::await));
+                answer.path("hits")
+                        .path("hits")
+                        .values()
+                        .forEach(hit -> carriers.add(hit.path("_id").asString()));
+                carrierMs = Math.max(carrierMs, lookup.millis());
+            }
+            List<ShipmentSummary> shipments = new ArrayList<>();
+            for (JsonNode hit : shipmentHits) {
+                JsonNode source = hit.path("_source");
+                List<String> via =
+                        Documents.strings(source, "lotCodes").stream()
+                                .filter(carriers::contains)
+                                .sorted()
+                                .toList();
+                shipments.add(Documents.shipment(hit.path("_id").asString(), source, via));
+            }
+            List<LotSummary> lots = new ArrayList<>();
+            for (JsonNode hit : made.path("hits").path("hits").values()) {
+                JsonNode depth = hit.path("sort").path(0);
+                Integer level =
+                        depth.isNumber() && depth.asLong() >= 1 && depth.asLong() < 1_000_000
+                                ? depth.asInt()
+                                : null;
+                lots.add(
+                        Documents.lot(hit.path("_id").asString(), hit.path("_source"))
+                                .withLevel(level));
+            }
+            forward =
+                    new ForwardPage(
+                            lotCode,
+                            lots,
+                            CustomerShipments.group(shipments),
+                            Math.toIntExact(total(shipped)),
+                            first.millis() + carrierMs,
+                            madeCount,
+                            byLevel,
+                            CustomerTotals.read(
+                                    shipped.path("aggregations").path(CUSTOMERS_AGGREGATION)));
+        } else {
+            try {
+                forward = ForwardPage.of(fullForward.join(), limit);
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        return new LotPage(
+                lotCode, backward, forward, Math.round((System.nanoTime() - start) / 1e6));
+    }
+
+    private static ObjectNode header(RawRequests raw, TraceIndex index) {
+        ObjectNode header = raw.object();
+        header.put("index", index.alias());
+        return header;
+    }
+
+    private static void strings(tools.jackson.databind.node.ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static ObjectNode term(ObjectNode parent, String field, String value) {
+        parent.putObject("term").put(field, value);
+        return parent;
+    }
+
+    /** How many documents have {@code field} = {@code value} (exactly). */
+    private static ObjectNode count(RawRequests raw, String field, String value) {
+        ObjectNode body = raw.object();
+        body.put("size", 0);
+        body.put("track_total_hits", true);
+        term(body.putObject("query"), field, value);
+        return body;
+    }
+
+    /**
+     * The first {@code limit} lots whose nested {@code ancestors} name the lot, by that entry's
+     * depth then lot code, the printed fields only; every such lot counted (total) and counted per
+     * depth (nested aggregation, reverse_nested to count lots, not entries).
+     */
+    private static ObjectNode madeFromPage(RawRequests raw, String lotCode, int limit) {
+        ObjectNode body = raw.object();
+        body.put("size", limit);
+        body.put("track_total_hits", true);
+        ObjectNode nested =
+                body.putObject("query")
+                        .putObject("bool")
+                        .putArray("filter")
+                        .addObject()
+                        .putObject("nested");
+        nested.put("path", "ancestors");
+        term(nested.putObject("query"), "ancestors.lotCode", lotCode);
+        ObjectNode byDepth = body.putArray("sort").addObject().putObject("ancestors.depth");
+        byDepth.put("order", "asc");
+        byDepth.put("mode", "min");
+        ObjectNode sortNested = byDepth.putObject("nested");
+        sortNested.put("path", "ancestors");
+        term(sortNested.putObject("filter"), "ancestors.lotCode", lotCode);
+        ((tools.jackson.databind.node.ArrayNode) body.get("sort"))
+                .addObject()
+                .put("lotCode", "asc");
+        strings(body.putArray("_source"), Documents.LOT_FIELDS);
+        ObjectNode ancestors = body.putObject("aggs").putObject("ancestors");
+        ancestors.putObject("nested").put("path", "ancestors");
+        ObjectNode of = ancestors.putObject("aggs").putObject("of");
+        term(of.putObject("filter"), "ancestors.lotCode", lotCode);
+        ObjectNode depth = of.putObject("aggs").putObject("depth");
+        ObjectNode terms = depth.putObject("terms");
+        terms.put("field", "ancestors.depth");
+        terms.put("size", 10_000);
+        terms.putObject("order").put("_key", "asc");
+        depth.putObject("aggs").putObject("lots").putObject("reverse_nested");
+        return body;
+    }
+
+    /**
+     * The first {@code limit} shipments of {@code trace customers --lot} (same sort and totals).
+     */
+    private static ObjectNode shipmentPage(RawRequests raw, String lotCode, int limit) {
+        ObjectNode body = raw.object();
+        body.put("size", limit);
+        body.put("track_total_hits", true);
+        term(body.putObject("query"), "ancestorLotCodes", lotCode);
+        tools.jackson.databind.node.ArrayNode sort = body.putArray("sort");
+        for (String field : List.of("customerId", "shippedAt", "dispatchId")) {
+            sort.addObject().put(field, "asc");
+        }
+        strings(body.putArray("_source"), Documents.SHIPMENT_FIELDS);
+        CustomerTotals.aggregationBody(body.putObject("aggs").putObject(CUSTOMERS_AGGREGATION));
+        return body;
+    }
+
+    /** Which of {@code lotCodes} were made from the lot (their closure names it). */
+    private static ObjectNode carriersAmong(
+            RawRequests raw, String lotCode, List<String> lotCodes) {
+        ObjectNode body = raw.object();
+        body.put("size", lotCodes.size());
+        body.put("_source", false);
+        tools.jackson.databind.node.ArrayNode filter =
+                body.putObject("query").putObject("bool").putArray("filter");
+        strings(filter.addObject().putObject("terms").putArray("lotCode"), lotCodes);
+        term(filter.addObject(), "ancestorLotCodes", lotCode);
+        return body;
+    }
+
+    /**
+     * The body of a request's answer, unless it is an error ({@code {"error": ..., "status": 401}}:
+     * the low-level client hands some error statuses, such as a refused password, back as answers).
+     */
+    private JsonNode answered(TraceIndex index, JsonNode body) {
+        if (body.has("error")) {
+            throw rawFailure(index, body.path("status").asInt(-1), body);
+        }
+        return body;
+    }
+
+    /** One answer of an {@code _msearch}; its error as the typed client's would read. */
+    private JsonNode item(JsonNode answers, int index, TraceIndex of) {
+        JsonNode answer = answers.path(index);
+        if (answer.has("error") || answer.isMissingNode()) {
+            throw rawFailure(of, answer.path("status").asInt(-1), answer);
+        }
+        return answer;
+    }
+
+    private static long total(JsonNode answer) {
+        return answer.path("hits").path("total").path("value").asLong();
+    }
+
+    /** Lot summaries by code through the low-level client: every chunk's mget sent at once. */
+    private Map<String, LotSummary> rawMget(RawRequests raw, Stopwatch watch, List<String> ids) {
+        List<RawRequests.Pending> chunks = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
+            ObjectNode body = raw.object();
+            strings(
+                    body.putArray("ids"),
+                    ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK)));
+            chunks.add(
+                    raw.send(
+                            "POST",
+                            "/" + TraceIndex.LOTS.alias() + "/_mget",
+                            Map.of("_source_includes", String.join(",", Documents.LOT_FIELDS)),
+                            body));
+        }
+        Map<String, LotSummary> found = new TreeMap<>();
+        for (RawRequests.Pending chunk : chunks) {
+            JsonNode docs =
+                    answered(TraceIndex.LOTS, watch.time(TraceIndex.LOTS, chunk::await))
+                            .path("docs");
+            for (JsonNode doc : docs.values()) {
+                if (doc.has("error")) {
+                    throw failure(TraceIndex.LOTS, Documents.text(doc.path("error"), "type"), null);
+                }
+                if (doc.path("found").asBoolean(false) && doc.has("_source")) {
+                    String id = doc.path("_id").asString();
+                    found.put(id, Documents.lot(id, doc.path("_source")));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * An error answer of a request sent through {@link RawRequests} ({@code {"error": {"type": ...,
+     * "reason": ...}, "status": ...}}), worded as {@link #failure} words the typed client's.
+     */
+    private TraceQueryException rawFailure(TraceIndex index, int status, JsonNode answer) {
+        JsonNode error = answer.path("error");
+        String type =
+                error.isObject() ? Documents.text(error, "type") : Documents.text(answer, "error");
+        String detail =
+                error.isObject()
+                        ? type + ": " + Documents.text(error, "reason")
+                        : "status " + status;
+        if ("index_not_found_exception".equals(type)) {
+            return failure(index, type, null);
+        }
+        if ((status == 401 || status == 403) && settings != null) {
+            return new TraceQueryException(
+                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                    ElasticsearchClients.authFailureMessage(settings, status, detail)
+                            + " (reading "
+                            + index.alias()
+                            + "; the keys go in the --config file)",
+                    null);
+        }
+        if (status == 401 || status == 403) {
+            return new TraceQueryException(
+                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                    "Elasticsearch at "
+                            + where
+                            + " refused the request ("
+                            + detail
+                            + "): check elasticsearch.api-key or elasticsearch.username/password"
+                            + " in the --config file, and that the user may read "
+                            + index.alias(),
+                    null);
+        }
+        return new TraceQueryException(
+                TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                "Elasticsearch at "
+                        + where
+                        + " failed to answer a query on "
+                        + index.alias()
+                        + ": "
+                        + detail,
+                null);
+    }
+
     /**
      * What went into the lot: its document, then every ancestor of its closure in one mget.
      *
@@ -108,51 +509,92 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         TraceIndex.LOTS,
                         () ->
-                                client.get(
-                                        g ->
-                                                g.index(TraceIndex.LOTS.alias())
-                                                        .id(lotCode)
-                                                        .sourceIncludes(rootLotFields()),
-                                        JsonNode.class));
+                                client().get(
+                                                g ->
+                                                        g.index(TraceIndex.LOTS.alias())
+                                                                .id(lotCode)
+                                                                .sourceIncludes(rootLotFields()),
+                                                JsonNode.class));
         if (!root.found() || root.source() == null) {
             throw lotNotFound(lotCode);
         }
-        LotSummary lot = Documents.lot(lotCode, root.source());
+        return backwardFrom(lotCode, root.source(), elasticsearch, this::mget);
+    }
+
+    /** Reads lot documents by code: the found ones as summaries, by code. */
+    @FunctionalInterface
+    private interface LotReader {
+        Map<String, LotSummary> read(Stopwatch elasticsearch, List<String> lotCodes);
+    }
+
+    /**
+     * The backward trace from the lot's document ({@link #rootLotFields()}): the members of the
+     * hubs in its closure, then every ancestor read by {@code reader}.
+     */
+    private BackwardTrace backwardFrom(
+            String lotCode, JsonNode rootSource, Stopwatch elasticsearch, LotReader reader) {
+        LotSummary lot = Documents.lot(lotCode, rootSource);
         Set<String> ancestorCodes =
-                new TreeSet<>(Documents.strings(root.source(), "ancestorLotCodes"));
+                new TreeSet<>(Documents.strings(rootSource, "ancestorLotCodes"));
         // direct inputs belong to the closure even while the closure lags behind the edges
         ancestorCodes.addAll(lot.inputLotCodes());
         // hubs (silos) keep their closures in trace-closures: their members, at the hub's depth
         // plus theirs
         Map<String, Integer> hubDepths = new TreeMap<>();
-        Documents.ancestorDepths(root.source())
+        Documents.ancestorDepths(rootSource)
                 .forEach(
                         (code, depth) -> {
-                            if (Documents.strings(root.source(), "ancestorHubs").contains(code)) {
+                            if (Documents.strings(rootSource, "ancestorHubs").contains(code)) {
                                 hubDepths.put(code, depth);
                             }
                         });
-        if (root.source().path("hub").asBoolean(false)) {
+        if (rootSource.path("hub").asBoolean(false)) {
             hubDepths.put(lotCode, 0);
         }
-        Map<String, Integer> memberDepths = hubMembers(elasticsearch, hubDepths);
+        Map<String, Integer> memberDepths =
+                hubDepths.isEmpty() ? Map.of() : hubMembers(elasticsearch, hubDepths);
         ancestorCodes.addAll(memberDepths.keySet());
         ancestorCodes.remove(lotCode);
 
+        Map<String, LotSummary> found =
+                ancestorCodes.isEmpty()
+                        ? Map.of()
+                        : reader.read(elasticsearch, List.copyOf(ancestorCodes));
+
+        Map<String, List<String>> inputs = new TreeMap<>();
+        inputs.put(lotCode, lot.inputLotCodes());
+        found.values().forEach(a -> inputs.put(a.lotCode(), a.inputLotCodes()));
+        Map<String, Integer> levels = Genealogy.levels(lotCode, inputs, ancestorCodes);
+        // where a chain is broken (an intermediate lot not indexed yet), the depth the pipeline
+        // stored in the lot's nested ancestors still gives the level
+        Documents.ancestorDepths(rootSource).forEach(levels::putIfAbsent);
+        memberDepths.forEach(levels::putIfAbsent);
+        List<LotSummary> ancestors =
+                found.values().stream()
+                        .map(a -> a.withLevel(levels.get(a.lotCode())))
+                        .sorted(BY_LEVEL_THEN_CODE)
+                        .toList();
+        List<String> notIndexed =
+                ancestorCodes.stream().filter(code -> !found.containsKey(code)).toList();
+        return new BackwardTrace(lot, ancestors, notIndexed, elasticsearch.millis());
+    }
+
+    /** Lot summaries by code: mget in chunks (a lot can have thousands of ancestors). */
+    private Map<String, LotSummary> mget(Stopwatch elasticsearch, List<String> ids) {
         Map<String, LotSummary> found = new TreeMap<>();
-        List<String> ids = List.copyOf(ancestorCodes);
         for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK));
             MgetResponse<JsonNode> docs =
                     elasticsearch.time(
                             TraceIndex.LOTS,
                             () ->
-                                    client.mget(
-                                            m ->
-                                                    m.index(TraceIndex.LOTS.alias())
-                                                            .ids(chunk)
-                                                            .sourceIncludes(Documents.LOT_FIELDS),
-                                            JsonNode.class));
+                                    client().mget(
+                                                    m ->
+                                                            m.index(TraceIndex.LOTS.alias())
+                                                                    .ids(chunk)
+                                                                    .sourceIncludes(
+                                                                            Documents.LOT_FIELDS),
+                                                    JsonNode.class));
             for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
                 if (item.isFailure()) {
                     throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
@@ -164,23 +606,7 @@ public final class TraceQueries implements AutoCloseable {
                 }
             }
         }
-
-        Map<String, List<String>> inputs = new TreeMap<>();
-        inputs.put(lotCode, lot.inputLotCodes());
-        found.values().forEach(a -> inputs.put(a.lotCode(), a.inputLotCodes()));
-        Map<String, Integer> levels = Genealogy.levels(lotCode, inputs, ancestorCodes);
-        // where a chain is broken (an intermediate lot not indexed yet), the depth the pipeline
-        // stored in the lot's nested ancestors still gives the level
-        Documents.ancestorDepths(root.source()).forEach(levels::putIfAbsent);
-        memberDepths.forEach(levels::putIfAbsent);
-        List<LotSummary> ancestors =
-                found.values().stream()
-                        .map(a -> a.withLevel(levels.get(a.lotCode())))
-                        .sorted(BY_LEVEL_THEN_CODE)
-                        .toList();
-        List<String> notIndexed =
-                ancestorCodes.stream().filter(code -> !found.containsKey(code)).toList();
-        return new BackwardTrace(lot, ancestors, notIndexed, elasticsearch.millis());
+        return found;
     }
 
     /**
@@ -386,12 +812,12 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         TraceIndex.LOTS,
                         () ->
-                                client.get(
-                                        g ->
-                                                g.index(TraceIndex.LOTS.alias())
-                                                        .id(lotCode)
-                                                        .sourceIncludes(lotFields),
-                                        JsonNode.class));
+                                client().get(
+                                                g ->
+                                                        g.index(TraceIndex.LOTS.alias())
+                                                                .id(lotCode)
+                                                                .sourceIncludes(lotFields),
+                                                JsonNode.class));
         if (!root.found() || root.source() == null) {
             throw lotNotFound(lotCode);
         }
@@ -525,12 +951,12 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             TraceIndex.LOTS,
                             () ->
-                                    client.mget(
-                                            m ->
-                                                    m.index(TraceIndex.LOTS.alias())
-                                                            .ids(chunk)
-                                                            .sourceIncludes(fields),
-                                            JsonNode.class));
+                                    client().mget(
+                                                    m ->
+                                                            m.index(TraceIndex.LOTS.alias())
+                                                                    .ids(chunk)
+                                                                    .sourceIncludes(fields),
+                                                    JsonNode.class));
             for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
                 if (item.isFailure()) {
                     throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
@@ -635,36 +1061,37 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             TraceIndex.ALERTS,
                             () ->
-                                    client.search(
-                                            s ->
-                                                    s.index(TraceIndex.ALERTS.alias())
-                                                            .query(
-                                                                    Query.of(
-                                                                            x ->
-                                                                                    x.exists(
-                                                                                            e ->
-                                                                                                    e
-                                                                                                            .field(
-                                                                                                                    field))))
-                                                            .size(max)
-                                                            .sort(
-                                                                    o ->
-                                                                            o.field(
-                                                                                    f ->
-                                                                                            f.field(
-                                                                                                            field)
-                                                                                                    .order(
-                                                                                                            SortOrder
-                                                                                                                    .Desc)))
-                                                            .source(
-                                                                    src ->
-                                                                            src.filter(
-                                                                                    f ->
-                                                                                            f
-                                                                                                    .includes(
-                                                                                                            Documents
-                                                                                                                    .ALERT_FIELDS))),
-                                            JsonNode.class));
+                                    client().search(
+                                                    s ->
+                                                            s.index(TraceIndex.ALERTS.alias())
+                                                                    .query(
+                                                                            Query.of(
+                                                                                    x ->
+                                                                                            x
+                                                                                                    .exists(
+                                                                                                            e ->
+                                                                                                                    e
+                                                                                                                            .field(
+                                                                                                                                    field))))
+                                                                    .size(max)
+                                                                    .sort(
+                                                                            o ->
+                                                                                    o.field(
+                                                                                            f ->
+                                                                                                    f.field(
+                                                                                                                    field)
+                                                                                                            .order(
+                                                                                                                    SortOrder
+                                                                                                                            .Desc)))
+                                                                    .source(
+                                                                            src ->
+                                                                                    src.filter(
+                                                                                            f ->
+                                                                                                    f
+                                                                                                            .includes(
+                                                                                                                    Documents
+                                                                                                                            .ALERT_FIELDS))),
+                                                    JsonNode.class));
             for (Hit<JsonNode> hit : page.hits().hits()) {
                 RecallAlert alert = Documents.alert(hit.id(), hit.source());
                 alerts.putIfAbsent(alert.alertId(), alert);
@@ -691,19 +1118,21 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         index,
                         () ->
-                                client.search(
-                                        s ->
-                                                s.index(index.alias())
-                                                        .query(query)
-                                                        .size(max)
-                                                        .trackTotalHits(t -> t.enabled(true))
-                                                        .source(
-                                                                src ->
-                                                                        src.filter(
-                                                                                f ->
-                                                                                        f.includes(
-                                                                                                fields))),
-                                        JsonNode.class));
+                                client().search(
+                                                s ->
+                                                        s.index(index.alias())
+                                                                .query(query)
+                                                                .size(max)
+                                                                .trackTotalHits(
+                                                                        t -> t.enabled(true))
+                                                                .source(
+                                                                        src ->
+                                                                                src.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .includes(
+                                                                                                                fields))),
+                                                JsonNode.class));
         page.hits().hits().forEach(onHit);
         return page.hits().total() == null
                 ? page.hits().hits().size()
@@ -739,8 +1168,24 @@ public final class TraceQueries implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (ownsClient) {
-            client.close();
+            ElasticsearchClient typed;
+            synchronized (this) {
+                typed = client;
+            }
+            if (typed != null) {
+                typed.close();
+            } else {
+                rest.close();
+            }
         }
+    }
+
+    /** The typed client, made over {@link #rest} at the first call when not given. */
+    private synchronized ElasticsearchClient client() {
+        if (client == null) {
+            client = ElasticsearchClients.create(rest);
+        }
+        return client;
     }
 
     private static final Comparator<LotSummary> BY_LEVEL_THEN_CODE =
@@ -762,7 +1207,7 @@ public final class TraceQueries implements AutoCloseable {
                         .time(
                                 TraceIndex.LOTS,
                                 () ->
-                                        client.exists(
+                                        client().exists(
                                                         e ->
                                                                 e.index(TraceIndex.LOTS.alias())
                                                                         .id(lotCode))
@@ -1136,25 +1581,28 @@ public final class TraceQueries implements AutoCloseable {
                 elasticsearch.time(
                         TraceIndex.SHIPMENTS,
                         () ->
-                                client.search(
-                                        s ->
-                                                s.index(TraceIndex.SHIPMENTS.alias())
-                                                        .query(query)
-                                                        .size(limit)
-                                                        .trackTotalHits(t -> t.enabled(true))
-                                                        .sort(ascending("customerId"))
-                                                        .sort(ascending("shippedAt"))
-                                                        .sort(ascending("dispatchId"))
-                                                        .source(
-                                                                src ->
-                                                                        src.filter(
-                                                                                f ->
-                                                                                        f.includes(
-                                                                                                fields)))
-                                                        .aggregations(
-                                                                CUSTOMERS_AGGREGATION,
-                                                                CustomerTotals.aggregation()),
-                                        JsonNode.class));
+                                client().search(
+                                                s ->
+                                                        s.index(TraceIndex.SHIPMENTS.alias())
+                                                                .query(query)
+                                                                .size(limit)
+                                                                .trackTotalHits(
+                                                                        t -> t.enabled(true))
+                                                                .sort(ascending("customerId"))
+                                                                .sort(ascending("shippedAt"))
+                                                                .sort(ascending("dispatchId"))
+                                                                .source(
+                                                                        src ->
+                                                                                src.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .includes(
+                                                                                                                fields)))
+                                                                .aggregations(
+                                                                        CUSTOMERS_AGGREGATION,
+                                                                        CustomerTotals
+                                                                                .aggregation()),
+                                                JsonNode.class));
         page.hits().hits().forEach(onHit);
         long total =
                 page.hits().total() == null
@@ -1196,32 +1644,33 @@ public final class TraceQueries implements AutoCloseable {
                     elasticsearch.time(
                             index,
                             () ->
-                                    client.search(
-                                            s -> {
-                                                s.index(index.alias())
-                                                        .query(query)
-                                                        .size(pageSize)
-                                                        .sort(
-                                                                o ->
-                                                                        o.field(
-                                                                                f ->
-                                                                                        f.field(
-                                                                                                        keyField)
-                                                                                                .order(
-                                                                                                        SortOrder
-                                                                                                                .Asc)))
-                                                        .source(
-                                                                src ->
-                                                                        src.filter(
-                                                                                f ->
-                                                                                        f.includes(
-                                                                                                fields)));
-                                                if (searchAfter != null) {
-                                                    s.searchAfter(searchAfter);
-                                                }
-                                                return s;
-                                            },
-                                            JsonNode.class));
+                                    client().search(
+                                                    s -> {
+                                                        s.index(index.alias())
+                                                                .query(query)
+                                                                .size(pageSize)
+                                                                .sort(
+                                                                        o ->
+                                                                                o.field(
+                                                                                        f ->
+                                                                                                f.field(
+                                                                                                                keyField)
+                                                                                                        .order(
+                                                                                                                SortOrder
+                                                                                                                        .Asc)))
+                                                                .source(
+                                                                        src ->
+                                                                                src.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .includes(
+                                                                                                                fields)));
+                                                        if (searchAfter != null) {
+                                                            s.searchAfter(searchAfter);
+                                                        }
+                                                        return s;
+                                                    },
+                                                    JsonNode.class));
             List<Hit<JsonNode>> hits = page.hits().hits();
             hits.forEach(onHit);
             if (hits.size() < pageSize) {
@@ -1249,6 +1698,9 @@ public final class TraceQueries implements AutoCloseable {
                 throw failure(index, e.error() == null ? null : e.error().type(), e);
             } catch (TransportException e) {
                 throw failure(index, "status " + e.statusCode(), e);
+            } catch (ResponseException e) {
+                // an error status of a request sent through RawRequests
+                throw rawFailure(index, e.getResponse().getStatusCode(), RawRequests.errorBody(e));
             } catch (IOException e) {
                 throw unreachable(e);
             } finally {

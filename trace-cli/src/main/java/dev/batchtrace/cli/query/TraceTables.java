@@ -1,6 +1,7 @@
 package dev.batchtrace.cli.query;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -12,6 +13,13 @@ public final class TraceTables {
     /** Backward and forward trace of a lot. */
     public static String lot(LotTrace trace) {
         return backward(trace.backward()) + "\n" + forward(trace.forward());
+    }
+
+    /**
+     * Backward trace and a page of the forward trace of a lot ({@code trace lot} without --all).
+     */
+    public static String lot(LotPage page) {
+        return backward(page.backward()) + "\n" + forward(page.forward());
     }
 
     /** Heading with the lot's origin, then its ancestors by level. */
@@ -88,10 +96,76 @@ public final class TraceTables {
                         count(trace.shipmentCount(), "shipment"),
                         count(trace.customers().size(), "customer"),
                         trace.tookMs()));
+        text.append(madeLots(trace.lots()));
+        if (trace.customers().isEmpty()) {
+            text.append("  not shipped: no dispatch note carries it or a lot made from it\n");
+        } else {
+            text.append('\n').append(shipments(trace.customers(), "VIA LOTS"));
+        }
+        return text.toString();
+    }
+
+    /**
+     * A page of the lots made from the lot (with the count at each level), then every customer's
+     * totals and a page of the shipments when not all are shown.
+     */
+    public static String forward(ForwardPage page) {
+        StringBuilder text = new StringBuilder();
+        text.append(
+                String.format(
+                        "Forward trace: %s made from %s, %s to %s (%d ms)%n",
+                        count(page.lotCount(), "lot"),
+                        page.lotCode(),
+                        count(page.shipmentCount(), "shipment"),
+                        count(page.customerTotals().size(), "customer"),
+                        page.tookMs()));
+        if (!page.lotsByLevel().isEmpty()) {
+            StringBuilder levels = new StringBuilder("Lots by level:");
+            page.lotsByLevel()
+                    .forEach(
+                            (level, lots) ->
+                                    levels.append(
+                                                    String.format(
+                                                            Locale.ROOT, " %d: %,d", level, lots))
+                                            .append(','));
+            levels.setLength(levels.length() - 1);
+            text.append(levels).append('\n');
+        }
+        if (!page.allLotsShown()) {
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Showing %,d of %,d lots made from %s (by level, then lot code);"
+                                    + " --limit N or --all for more:%n",
+                            page.lots().size(),
+                            page.lotCount(),
+                            page.lotCode()));
+        }
+        text.append(madeLots(page.lots()));
+        if (page.shipmentCount() == 0) {
+            text.append("  not shipped: no dispatch note carries it or a lot made from it\n");
+        } else if (page.allShipmentsShown()) {
+            text.append('\n').append(shipments(page.customers(), "VIA LOTS"));
+        } else {
+            text.append('\n').append(customerTotals(page.customerTotals()));
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nShowing %,d of %,d shipments (by customer, then oldest first);"
+                                    + " --limit N or --all for more:%n",
+                            page.shownShipmentCount(),
+                            page.shipmentCount()));
+            text.append(shipments(page.customers(), "VIA LOTS"));
+        }
+        return text.toString();
+    }
+
+    /** The lots table of a forward trace; nothing when there are none. */
+    private static String madeLots(List<LotSummary> made) {
         TextTable lots =
                 new TextTable(
                         "LEVEL", "LOT", "KIND", "MATERIAL", "WORK ORDER", "PRODUCED", "INPUTS");
-        for (LotSummary lot : trace.lots()) {
+        for (LotSummary lot : made) {
             lots.row(
                     lot.level(),
                     lot.lotCode(),
@@ -101,15 +175,20 @@ public final class TraceTables {
                     lot.producedAt(),
                     lot.inputLotCodes());
         }
-        if (!lots.isEmpty()) {
-            text.append(lots.render());
+        return lots.isEmpty() ? "" : lots.render();
+    }
+
+    /** Every customer of an answer: shipments, first and last shipped. */
+    private static String customerTotals(List<CustomerTotal> customers) {
+        TextTable totals = new TextTable("CUSTOMER", "SHIPMENTS", "FIRST SHIPPED", "LAST SHIPPED");
+        for (CustomerTotal customer : customers) {
+            totals.row(
+                    named(customer.customerName(), customer.customerId()),
+                    customer.shipments(),
+                    customer.firstShipped(),
+                    customer.lastShipped());
         }
-        if (trace.customers().isEmpty()) {
-            text.append("  not shipped: no dispatch note carries it or a lot made from it\n");
-        } else {
-            text.append('\n').append(shipments(trace.customers(), "VIA LOTS"));
-        }
-        return text.toString();
+        return totals.render();
     }
 
     /** Customers who received product made from a supplier lot or one of our lots. */
@@ -131,16 +210,7 @@ public final class TraceTables {
             text.append("  none: no dispatch note carries product made from it\n");
         } else if (!answer.complete()) {
             // a large answer: every customer in full, then a page of the shipments
-            TextTable totals =
-                    new TextTable("CUSTOMER", "SHIPMENTS", "FIRST SHIPPED", "LAST SHIPPED");
-            for (CustomerTotal customer : answer.customerTotals()) {
-                totals.row(
-                        named(customer.customerName(), customer.customerId()),
-                        customer.shipments(),
-                        customer.firstShipped(),
-                        customer.lastShipped());
-            }
-            text.append(totals.render())
+            text.append(customerTotals(answer.customerTotals()))
                     .append(
                             String.format(
                                     "%nThe first %d of %d shipments (by customer, then oldest"
@@ -210,7 +280,7 @@ public final class TraceTables {
         return name != null ? name : code;
     }
 
-    static String count(int n, String noun) {
+    static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -134,7 +134,7 @@ class HubQueriesITCase {
         return ids;
     }
 
-    private static GoodsReceipt receipt(String lot, String supplier, String supplierLot) {
+    static GoodsReceipt receipt(String lot, String supplier, String supplierLot) {
         return GoodsReceipt.newBuilder()
                 .setReceiptId("GR-" + lot)
                 .setLotCode(lot)
@@ -150,7 +150,7 @@ class HubQueriesITCase {
                 .build();
     }
 
-    private static WorkOrderEvent wo(String eventId, String wo, boolean consumed, String lot) {
+    static WorkOrderEvent wo(String eventId, String wo, boolean consumed, String lot) {
         return WorkOrderEvent.newBuilder()
                 .setEventId(eventId)
                 .setWorkOrderId(wo)
@@ -170,7 +170,7 @@ class HubQueriesITCase {
                 .build();
     }
 
-    private static DispatchNote dispatch(String id, String customer, String lot) {
+    static DispatchNote dispatch(String id, String customer, String lot) {
         return DispatchNote.newBuilder()
                 .setDispatchId(id)
                 .setCustomerId(customer)

@@ -420,8 +420,17 @@ class TraceQueriesITCase {
         assertEquals(
                 List.of("lot", "ancestors", "notIndexedLotCodes", "tookMs"),
                 names(json.get("backward")));
+        // the fields of a forward trace, then the counts of the page (LotPageITCase)
         assertEquals(
-                List.of("lotCode", "lots", "customers", "shipmentCount", "tookMs"),
+                List.of(
+                        "lotCode",
+                        "lots",
+                        "customers",
+                        "shipmentCount",
+                        "tookMs",
+                        "lotCount",
+                        "lotsByLevel",
+                        "customerTotals"),
                 names(json.get("forward")));
         JsonNode ancestor = json.get("backward").get("ancestors").get(0);
         assertEquals(

@@ -48,6 +48,19 @@ public final class ElasticsearchClients {
     private ElasticsearchClients() {}
 
     public static ElasticsearchClient create(ElasticsearchSettings settings) {
+        return create(restClient(settings));
+    }
+
+    /** The typed client over a low-level client of {@link #restClient}; closing it closes both. */
+    public static ElasticsearchClient create(Rest5Client restClient) {
+        return new ElasticsearchClient(new Rest5ClientTransport(restClient, jsonpMapper()));
+    }
+
+    /**
+     * The low-level client alone (transport, auth, TLS and timeouts from the settings): for
+     * requests written as JSON, without the typed client's set-up (a query waited for at a prompt).
+     */
+    public static Rest5Client restClient(ElasticsearchSettings settings) {
         Rest5ClientBuilder builder = Rest5Client.builder(settings.hostUris());
         List<Header> headers = new ArrayList<>();
         if (settings.apiKey() != null) {
@@ -80,8 +93,7 @@ public final class ElasticsearchClients {
         // httpclient5 by default re-sends a request once after 1 s on 429/503, outside any
         // policy we configure and unseen by the sink's counters: retries belong to the sink
         builder.setHttpClientConfigCallback(h -> h.disableAutomaticRetries());
-        Rest5Client restClient = builder.build();
-        return new ElasticsearchClient(new Rest5ClientTransport(restClient, jsonpMapper()));
+        return builder.build();
     }
 
     /** How the settings authenticate, for messages: never the secret itself. */
