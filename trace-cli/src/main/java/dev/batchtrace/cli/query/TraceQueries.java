@@ -466,26 +466,8 @@ public final class TraceQueries implements AutoCloseable {
         if ("index_not_found_exception".equals(type)) {
             return failure(index, type, null);
         }
-        if ((status == 401 || status == 403) && settings != null) {
-            return new TraceQueryException(
-                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
-                    ElasticsearchClients.authFailureMessage(settings, status, detail)
-                            + " (reading "
-                            + index.alias()
-                            + "; the keys go in the --config file)",
-                    null);
-        }
         if (status == 401 || status == 403) {
-            return new TraceQueryException(
-                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
-                    "Elasticsearch at "
-                            + where
-                            + " refused the request ("
-                            + detail
-                            + "): check elasticsearch.api-key or elasticsearch.username/password"
-                            + " in the --config file, and that the user may read "
-                            + index.alias(),
-                    null);
+            return refused(index, status, detail, detail, null);
         }
         return new TraceQueryException(
                 TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
@@ -1755,30 +1737,14 @@ public final class TraceQueries implements AutoCloseable {
                 e instanceof ElasticsearchException es
                         ? es.status()
                         : e instanceof TransportException t ? t.statusCode() : -1;
-        if ((status == 401 || status == 403) && settings != null) {
-            return new TraceQueryException(
-                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
-                    ElasticsearchClients.authFailureMessage(
-                                    settings,
-                                    status,
-                                    e instanceof ElasticsearchException es && es.error() != null
-                                            ? es.error().type() + ": " + es.error().reason()
-                                            : e.getMessage())
-                            + " (reading "
-                            + index.alias()
-                            + "; the keys go in the --config file)",
-                    e);
-        }
         if (status == 401 || status == 403) {
-            return new TraceQueryException(
-                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
-                    "Elasticsearch at "
-                            + where
-                            + " refused the request ("
-                            + (e.getMessage() == null ? type : e.getMessage())
-                            + "): check elasticsearch.api-key or elasticsearch.username/password"
-                            + " in the --config file, and that the user may read "
-                            + index.alias(),
+            return refused(
+                    index,
+                    status,
+                    e instanceof ElasticsearchException es && es.error() != null
+                            ? es.error().type() + ": " + es.error().reason()
+                            : e.getMessage(),
+                    e.getMessage() == null ? type : e.getMessage(),
                     e);
         }
         return new TraceQueryException(
@@ -1790,5 +1756,35 @@ public final class TraceQueries implements AutoCloseable {
                         + ": "
                         + (e == null || e.getMessage() == null ? type : e.getMessage()),
                 e);
+    }
+
+    /**
+     * A 401/403: with settings, the message names the user or key ({@link
+     * ElasticsearchClients#authFailureMessage}); without, what to check.
+     *
+     * @param detail the server's error, for the message with settings
+     * @param refusal the refusal as the client saw it, for the message without
+     */
+    private TraceQueryException refused(
+            TraceIndex index, int status, String detail, String refusal, Exception cause) {
+        if (settings != null) {
+            return new TraceQueryException(
+                    TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                    ElasticsearchClients.authFailureMessage(settings, status, detail)
+                            + " (reading "
+                            + index.alias()
+                            + "; the keys go in the --config file)",
+                    cause);
+        }
+        return new TraceQueryException(
+                TraceQueryException.Reason.ELASTICSEARCH_UNAVAILABLE,
+                "Elasticsearch at "
+                        + where
+                        + " refused the request ("
+                        + refusal
+                        + "): check elasticsearch.api-key or elasticsearch.username/password"
+                        + " in the --config file, and that the user may read "
+                        + index.alias(),
+                cause);
     }
 }
