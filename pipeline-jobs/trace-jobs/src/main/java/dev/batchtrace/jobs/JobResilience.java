@@ -8,6 +8,8 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -26,7 +28,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       infrastructure;
  *   <li>incremental RocksDB checkpoints: a checkpoint uploads the files written since the last one,
  *       not the whole state (the soak benchmark saw every 1 s checkpoint copy all of it, its
- *       duration growing with the plant's history).
+ *       duration growing with the plant's history);
+ *   <li>timers on the heap, not in RocksDB: the node stage registers a timer per changed node and
+ *       almost every one fires after a barrier did its work; with RocksDB timers, inserting and
+ *       polling them (an iterator seek per refill) was 13 % of that stage's CPU in a bulk replay
+ *       (issue 9). A task holds at most the nodes changed in the last few seconds, a small heap.
  * </ul>
  */
 public final class JobResilience {
@@ -47,6 +53,7 @@ public final class JobResilience {
         wanted.put(CheckpointingOptions.CHECKPOINTING_TIMEOUT, CHECKPOINT_TIMEOUT);
         wanted.put(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, TOLERABLE_CHECKPOINT_FAILURES);
         wanted.put(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        wanted.put(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.HEAP);
         Configuration out = new Configuration();
         wanted.forEach((option, value) -> setIfAbsent(configured, out, option, value));
         if (configured.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {

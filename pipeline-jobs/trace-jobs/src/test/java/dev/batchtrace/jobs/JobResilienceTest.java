@@ -7,6 +7,8 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,9 @@ class JobResilienceTest {
         assertEquals(
                 true, env.getConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
         assertEquals(
+                PriorityQueueStateType.HEAP,
+                env.getConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY));
+        assertEquals(
                 "exponential-delay",
                 env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
         assertEquals(
@@ -41,12 +46,14 @@ class JobResilienceTest {
         cluster.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(2));
         cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         cluster.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        cluster.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB);
 
         Configuration defaults = JobResilience.defaults(cluster);
 
         assertFalse(defaults.getOptional(CheckpointingOptions.CHECKPOINTING_TIMEOUT).isPresent());
         assertFalse(defaults.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent());
         assertFalse(defaults.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent());
+        assertFalse(defaults.getOptional(RocksDBOptions.TIMER_SERVICE_FACTORY).isPresent());
         assertEquals(3, defaults.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER));
 
         StreamExecutionEnvironment env =
