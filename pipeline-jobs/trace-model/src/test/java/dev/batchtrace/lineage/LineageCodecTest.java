@@ -2,6 +2,7 @@ package dev.batchtrace.lineage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,21 @@ class LineageCodecTest {
                         "\"producedAt\":([0-9.]+)",
                         "\"producedAt\":\"" + facts.producedAt() + "\"");
         assertEquals(facts, LineageCodec.decodeValue(iso.getBytes(UTF_8), LotFacts.class));
+    }
+
+    @Test
+    void valuesKeyedByManyDistinctLotCodesRoundTripWithoutAnInternedNameTable() {
+        // lot codes as map keys are unbounded field names: interning them overflowed Jackson's
+        // shared table and made every parse copy it (issue 9); names are read per value instead
+        assertFalse(LineageCodec.canonicalizesFieldNames());
+        for (int value = 0; value < 3_000; value++) {
+            Map<String, Integer> byLot = new TreeMap<>();
+            for (int lot = 0; lot < 4; lot++) {
+                byLot.put("L3-" + value + "-" + lot + "-ü", value * 4 + lot);
+            }
+            byte[] bytes = LineageCodec.encodeValue(byLot);
+            assertEquals(byLot, new TreeMap<>(LineageCodec.decodeValue(bytes, Map.class)));
+        }
     }
 
     @Test
