@@ -4,8 +4,10 @@ import dev.batchtrace.lineage.closure.AncestorEntry;
 import dev.batchtrace.lineage.closure.Announcement;
 import dev.batchtrace.lineage.closure.ClosureSlot;
 import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotSource;
@@ -26,8 +28,8 @@ import java.util.TreeSet;
  * (issue 9: Jackson's Smile binding of these records was about a quarter of the node stage's CPU; a
  * hand-written layout, because these few records are the hot path and a schema library would add a
  * second model of them), and for the next-hottest: a lot's facts ({@link LotFacts}, {@link
- * LotSource}, {@link LineageMessage.LotFactsUpdate}). Every other value stays Smile ({@link
- * LineageCodec}).
+ * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
+ * {@link LineageMessage.EdgeChange}). Every other value stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
@@ -52,6 +54,8 @@ final class CompactCodec {
     private static final byte LOT_FACTS = 5;
     private static final byte LOT_SOURCE = 6;
     private static final byte LOT_FACTS_UPDATE = 7;
+    private static final byte LINK = 8;
+    private static final byte EDGE_CHANGE = 9;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -92,7 +96,9 @@ final class CompactCodec {
                 || value instanceof Announcement
                 || value instanceof LotFacts
                 || value instanceof LotSource
-                || value instanceof LineageMessage.LotFactsUpdate;
+                || value instanceof LineageMessage.LotFactsUpdate
+                || value instanceof Link
+                || value instanceof LineageMessage.EdgeChange;
     }
 
     static byte[] encode(Object value) {
@@ -145,6 +151,27 @@ final class CompactCodec {
             out.writeByte(LOT_FACTS_UPDATE);
             out.writeNodeKey(u.target());
             out.writeLotFacts(u.facts());
+        } else if (value instanceof Link l) {
+            out.writeByte(LINK);
+            out.writeInt(nonNullValues(l.vias()));
+            for (Map.Entry<String, ViaState> v : l.vias().entrySet()) {
+                if (v.getValue() != null) {
+                    out.writeString(v.getKey());
+                    out.writeLong(v.getValue().seq());
+                    out.writeBoolean(v.getValue().present());
+                    out.writeString(v.getValue().customerId());
+                }
+            }
+        } else if (value instanceof LineageMessage.EdgeChange e) {
+            out.writeByte(EDGE_CHANGE);
+            // the target is always one of the two ends (its constructor says so): which one
+            out.writeBoolean(!e.target().equals(e.parent()));
+            out.writeNodeKey(e.parent());
+            out.writeNodeKey(e.child());
+            out.writeString(e.via());
+            out.writeLong(e.seq());
+            out.writeBoolean(e.added());
+            out.writeString(e.customerId());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -229,6 +256,29 @@ final class CompactCodec {
             case LOT_SOURCE -> in.readLotSource(0);
             case LOT_FACTS_UPDATE ->
                     new LineageMessage.LotFactsUpdate(in.readNodeKey(), in.readLotFacts(0));
+            case LINK -> {
+                int n = in.readCount();
+                TreeMap<String, ViaState> vias = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    vias.put(
+                            in.readKey(),
+                            new ViaState(in.readLong(), in.readBoolean(), in.readString()));
+                }
+                yield new Link(vias);
+            }
+            case EDGE_CHANGE -> {
+                boolean toChild = in.readBoolean();
+                NodeKey parent = in.readNodeKey();
+                NodeKey child = in.readNodeKey();
+                yield new LineageMessage.EdgeChange(
+                        toChild ? child : parent,
+                        parent,
+                        child,
+                        in.readString(),
+                        in.readLong(),
+                        in.readBoolean(),
+                        in.readString());
+            }
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }

@@ -10,8 +10,10 @@ import dev.batchtrace.lineage.closure.AncestorEntry;
 import dev.batchtrace.lineage.closure.Announcement;
 import dev.batchtrace.lineage.closure.ClosureSlot;
 import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotSource;
@@ -46,7 +48,9 @@ class CompactCodecTest {
                             announcement(r),
                             facts(r),
                             source(r),
-                            factsUpdate(r))) {
+                            factsUpdate(r),
+                            link(r),
+                            edgeChange(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -95,7 +99,9 @@ class CompactCodecTest {
                         CompactCodecTest::announcement,
                         CompactCodecTest::facts,
                         CompactCodecTest::source,
-                        CompactCodecTest::factsUpdate);
+                        CompactCodecTest::factsUpdate,
+                        CompactCodecTest::link,
+                        CompactCodecTest::edgeChange);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -263,6 +269,38 @@ class CompactCodecTest {
                             path));
         }
         return holds;
+    }
+
+    private static Link link(Random r) {
+        if (r.nextInt(6) == 0) {
+            return r.nextBoolean() ? Link.NONE : Link.NONE.apply(code(r), 1, true, text(r));
+        }
+        TreeMap<String, ViaState> vias = new TreeMap<>();
+        for (int i = 1 + r.nextInt(3); i > 0; i--) {
+            vias.put(code(r), new ViaState(seq(r), r.nextBoolean(), text(r)));
+        }
+        return new Link(vias);
+    }
+
+    private static LineageMessage.EdgeChange edgeChange(Random r) {
+        NodeKey parent = NodeKey.lot(code(r));
+        NodeKey child =
+                switch (r.nextInt(4)) {
+                    case 0 -> parent; // both ends one node (bad data, but the record allows it)
+                    case 1 -> NodeKey.shipment(code(r));
+                    default -> NodeKey.lot(code(r));
+                };
+        return LineageMessage.EdgeChange.toBothEnds(
+                        parent, child, code(r), seq(r), r.nextBoolean(), text(r))
+                .get(r.nextInt(2));
+    }
+
+    private static long seq(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> r.nextLong();
+            case 1 -> Long.MAX_VALUE - r.nextInt(3);
+            default -> r.nextInt(1000);
+        };
     }
 
     private static LineageMessage.LotFactsUpdate factsUpdate(Random r) {
