@@ -9,8 +9,11 @@ import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotSource;
+import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentLine;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +32,9 @@ import java.util.TreeSet;
  * hand-written layout, because these few records are the hot path and a schema library would add a
  * second model of them), and for the next-hottest: a lot's facts ({@link LotFacts}, {@link
  * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
- * {@link LineageMessage.EdgeChange}). Every other value stays Smile ({@link LineageCodec}).
+ * {@link LineageMessage.EdgeChange}) and what was taken out of a lot ({@link LotUsage}, its {@link
+ * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}). Every
+ * other value stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
@@ -56,6 +61,10 @@ final class CompactCodec {
     private static final byte LOT_FACTS_UPDATE = 7;
     private static final byte LINK = 8;
     private static final byte EDGE_CHANGE = 9;
+    private static final byte LOT_USAGE = 10;
+    private static final byte CONSUMPTION = 11;
+    private static final byte DISPATCH_LINES = 12;
+    private static final byte LOT_USAGE_UPDATE = 13;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -98,7 +107,11 @@ final class CompactCodec {
                 || value instanceof LotSource
                 || value instanceof LineageMessage.LotFactsUpdate
                 || value instanceof Link
-                || value instanceof LineageMessage.EdgeChange;
+                || value instanceof LineageMessage.EdgeChange
+                || value instanceof LotUsage
+                || value instanceof Consumption
+                || value instanceof LotUsage.DispatchLines
+                || value instanceof LineageMessage.LotUsageUpdate;
     }
 
     static byte[] encode(Object value) {
@@ -172,6 +185,20 @@ final class CompactCodec {
             out.writeLong(e.seq());
             out.writeBoolean(e.added());
             out.writeString(e.customerId());
+        } else if (value instanceof LotUsage u) {
+            out.writeByte(LOT_USAGE);
+            out.writeLotUsage(u);
+        } else if (value instanceof Consumption c) {
+            out.writeByte(CONSUMPTION);
+            out.writeConsumption(c);
+        } else if (value instanceof LotUsage.DispatchLines d) {
+            out.writeByte(DISPATCH_LINES);
+            out.writeLong(d.seq());
+            out.writeLines(d.lines());
+        } else if (value instanceof LineageMessage.LotUsageUpdate u) {
+            out.writeByte(LOT_USAGE_UPDATE);
+            out.writeNodeKey(u.target());
+            out.writeLotUsage(u.usage());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -279,6 +306,11 @@ final class CompactCodec {
                         in.readBoolean(),
                         in.readString());
             }
+            case LOT_USAGE -> in.readLotUsage();
+            case CONSUMPTION -> in.readConsumption();
+            case DISPATCH_LINES -> new LotUsage.DispatchLines(in.readLong(), in.readLines());
+            case LOT_USAGE_UPDATE ->
+                    new LineageMessage.LotUsageUpdate(in.readNodeKey(), in.readLotUsage());
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }
@@ -414,6 +446,47 @@ final class CompactCodec {
             writeBoolean(s.facts() != null);
             if (s.facts() != null) {
                 writeLotFacts(s.facts());
+            }
+        }
+
+        void writeLotUsage(LotUsage u) {
+            writeInt(nonNullValues(u.consumed()));
+            for (Map.Entry<String, Consumption> c : u.consumed().entrySet()) {
+                if (c.getValue() != null) {
+                    writeString(c.getKey());
+                    writeConsumption(c.getValue());
+                }
+            }
+            writeStrings(u.reversed());
+            writeInt(u.shipped().size()); // never a null list: the record makes it empty
+            for (Map.Entry<String, List<ShipmentLine>> s : u.shipped().entrySet()) {
+                writeString(s.getKey());
+                writeLines(s.getValue());
+            }
+            writeInt(nonNullValues(u.shippedSeqs()));
+            for (Map.Entry<String, Long> s : u.shippedSeqs().entrySet()) {
+                if (s.getValue() != null) {
+                    writeString(s.getKey());
+                    writeLong(s.getValue());
+                }
+            }
+        }
+
+        void writeConsumption(Consumption c) {
+            writeString(c.lotCode());
+            writeDouble(c.quantity());
+            writeString(c.unit());
+            writeString(c.workOrderId());
+        }
+
+        void writeLines(List<ShipmentLine> lines) {
+            writeInt(lines.size());
+            for (ShipmentLine line : lines) {
+                writeString(line.lotCode());
+                writeString(line.productCode());
+                writeDouble(line.quantity());
+                writeString(line.unit());
+                writeStrings(line.serials());
             }
         }
 
@@ -640,6 +713,51 @@ final class CompactCodec {
             boolean reversed = readBoolean();
             LotFacts facts = readBoolean() ? readLotFacts(depth) : null;
             return new LotSource(revision, reversed, facts);
+        }
+
+        LotUsage readLotUsage() {
+            int nc = readCount();
+            TreeMap<String, Consumption> consumed = new TreeMap<>();
+            for (int i = 0; i < nc; i++) {
+                consumed.put(readKey(), readConsumption());
+            }
+            SortedSet<String> reversed = readStringSet();
+            int ns = readCount();
+            TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>();
+            for (int i = 0; i < ns; i++) {
+                shipped.put(readKey(), readLines());
+            }
+            int nq = readCount();
+            TreeMap<String, Long> shippedSeqs = new TreeMap<>();
+            for (int i = 0; i < nq; i++) {
+                shippedSeqs.put(readKey(), readLong());
+            }
+            return new LotUsage(consumed, reversed, shipped, shippedSeqs);
+        }
+
+        Consumption readConsumption() {
+            return new Consumption(readString(), readDouble(), readString(), readString());
+        }
+
+        List<ShipmentLine> readLines() {
+            int n = readCount();
+            List<ShipmentLine> lines = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String lotCode = readString();
+                String productCode = readString();
+                Double quantity = readDouble();
+                if (quantity == null) {
+                    throw new IllegalArgumentException("compact lineage bytes: null line quantity");
+                }
+                String unit = readString();
+                int serialCount = readCount();
+                List<String> serials = new ArrayList<>(serialCount);
+                for (int j = 0; j < serialCount; j++) {
+                    serials.add(readKey());
+                }
+                lines.add(new ShipmentLine(lotCode, productCode, quantity, unit, serials));
+            }
+            return lines;
         }
 
         NodeKey readNodeKey() {

@@ -15,8 +15,8 @@ import java.util.Map;
  * Byte encoding of {@link LineageMessage}s for the feedback topic and between operators, and of the
  * state pieces: Smile (Jackson's binary JSON: the same fields and names as JSON, times as epoch
  * numbers, nulls left out), except the closure messages and closure state the node stage reads and
- * writes on every message, a lot's facts and links and edge changes, which have a fixed layout
- * ({@link CompactCodec}, told apart by its first byte). Documents stay UTF-8 JSON ({@link
+ * writes on every message, and a lot's facts, links, edge changes and usage, which have a fixed
+ * layout ({@link CompactCodec}, told apart by its first byte). Documents stay UTF-8 JSON ({@link
  * #toJson}). Issue 9: parsing text JSON was most of the node stage's CPU; Smile with generated
  * accessors (Blackbird) is several times cheaper and about a third of the bytes. {@link
  * #toReadableJson} turns any of these bytes into JSON for people (a feedback record in a console

@@ -15,8 +15,11 @@ import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotSource;
+import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentLine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +53,11 @@ class CompactCodecTest {
                             source(r),
                             factsUpdate(r),
                             link(r),
-                            edgeChange(r))) {
+                            edgeChange(r),
+                            usage(r),
+                            consumption(r),
+                            dispatchLines(r),
+                            usageUpdate(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -101,7 +108,11 @@ class CompactCodecTest {
                         CompactCodecTest::source,
                         CompactCodecTest::factsUpdate,
                         CompactCodecTest::link,
-                        CompactCodecTest::edgeChange);
+                        CompactCodecTest::edgeChange,
+                        CompactCodecTest::usage,
+                        CompactCodecTest::consumption,
+                        CompactCodecTest::dispatchLines,
+                        CompactCodecTest::usageUpdate);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -269,6 +280,69 @@ class CompactCodecTest {
                             path));
         }
         return holds;
+    }
+
+    private static LineageMessage.LotUsageUpdate usageUpdate(Random r) {
+        return new LineageMessage.LotUsageUpdate(NodeKey.lot(code(r)), usage(r));
+    }
+
+    private static LotUsage usage(Random r) {
+        switch (r.nextInt(8)) {
+            case 0:
+                return LotUsage.NONE;
+            case 1:
+                return LotUsage.consumption(code(r), consumption(r));
+            case 2:
+                return LotUsage.reversal(code(r));
+            case 3:
+                return LotUsage.shipment(code(r), seq(r), lines(r));
+            default:
+                break;
+        }
+        TreeMap<String, Consumption> consumed = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            consumed.put(code(r), consumption(r));
+        }
+        TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>();
+        TreeMap<String, Long> seqs = new TreeMap<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            String dispatchId = code(r);
+            shipped.put(dispatchId, r.nextInt(4) == 0 ? null : lines(r));
+            if (r.nextBoolean()) {
+                seqs.put(dispatchId, seq(r));
+            }
+        }
+        return new LotUsage(
+                r.nextInt(5) == 0 ? null : consumed,
+                strings(r),
+                r.nextInt(5) == 0 ? null : shipped,
+                r.nextInt(5) == 0 ? null : seqs);
+    }
+
+    private static Consumption consumption(Random r) {
+        return new Consumption(code(r), r.nextInt(4) == 0 ? null : number(r), text(r), text(r));
+    }
+
+    private static LotUsage.DispatchLines dispatchLines(Random r) {
+        return new LotUsage.DispatchLines(seq(r), r.nextInt(5) == 0 ? null : lines(r));
+    }
+
+    private static List<ShipmentLine> lines(Random r) {
+        List<ShipmentLine> lines = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            List<String> serials = new ArrayList<>();
+            for (int j = r.nextInt(3) == 0 ? r.nextInt(4) : 0; j > 0; j--) {
+                serials.add(code(r));
+            }
+            lines.add(
+                    new ShipmentLine(
+                            code(r),
+                            text(r),
+                            number(r),
+                            text(r),
+                            r.nextInt(4) == 0 ? null : serials));
+        }
+        return lines;
     }
 
     private static Link link(Random r) {
