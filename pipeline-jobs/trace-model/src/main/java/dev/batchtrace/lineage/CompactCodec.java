@@ -4,29 +4,45 @@ import dev.batchtrace.lineage.closure.AncestorEntry;
 import dev.batchtrace.lineage.closure.Announcement;
 import dev.batchtrace.lineage.closure.ClosureSlot;
 import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.stock.Consumption;
+import dev.batchtrace.lineage.stock.LotFacts;
+import dev.batchtrace.lineage.stock.LotSource;
+import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentLine;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A fixed binary layout for the values the node stage reads and writes on every closure message:
  * {@link LineageMessage.Closure}, {@link NodeHeader}, {@link ClosureSlot} and {@link Announcement}
  * (issue 9: Jackson's Smile binding of these records was about a quarter of the node stage's CPU; a
  * hand-written layout, because these few records are the hot path and a schema library would add a
- * second model of them). Every other value stays Smile ({@link LineageCodec}).
+ * second model of them), and for the next-hottest: a lot's facts ({@link LotFacts}, {@link
+ * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
+ * {@link LineageMessage.EdgeChange}) and what was taken out of a lot ({@link LotUsage}, its {@link
+ * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}). Every
+ * other value stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
  * strings as length + 1 (0 for null) and UTF-8, lists as a count and their elements, an optional
- * value behind a presence byte, instants as seconds and nanoseconds. A reader meets a newer version
- * only if it runs older code than the writer, and then fails with a message saying so.
+ * value behind a presence byte, instants as seconds and nanoseconds, doubles behind a tag byte (see
+ * {@link Out#writeDouble}); sorted maps and sets as a count and their entries in order, a map's
+ * null values left out as its Smile leaves them out. A reader meets a newer version only if it runs
+ * older code than the writer, and then fails with a message saying so.
  */
 final class CompactCodec {
 
@@ -40,10 +56,42 @@ final class CompactCodec {
     private static final byte NODE_HEADER = 2;
     private static final byte CLOSURE_SLOT = 3;
     private static final byte ANNOUNCEMENT = 4;
+    private static final byte LOT_FACTS = 5;
+    private static final byte LOT_SOURCE = 6;
+    private static final byte LOT_FACTS_UPDATE = 7;
+    private static final byte LINK = 8;
+    private static final byte EDGE_CHANGE = 9;
+    private static final byte LOT_USAGE = 10;
+    private static final byte CONSUMPTION = 11;
+    private static final byte DISPATCH_LINES = 12;
+    private static final byte LOT_USAGE_UPDATE = 13;
+
+    /**
+     * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
+     * nests once (a source's facts are flat), so this only stops damaged bytes from overflowing the
+     * stack.
+     */
+    private static final int MAX_NESTING = 16;
 
     private static final NodeKey.Kind[] KINDS = NodeKey.Kind.values();
 
+    private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
+    /** Whole doubles below this in size are varints of at most 8 bytes (zigzag: 56 bits). */
+    private static final long WHOLE_LIMIT = 1L << 55;
+
     private CompactCodec() {}
+
+    /** Entries a map is written with: its null values are left out, as by its Smile. */
+    private static int nonNullValues(Map<?, ?> map) {
+        int n = 0;
+        for (Object v : map.values()) {
+            if (v != null) {
+                n++;
+            }
+        }
+        return n;
+    }
 
     static boolean isCompact(byte[] bytes) {
         return bytes.length >= 3 && bytes[0] == TAG;
@@ -54,7 +102,16 @@ final class CompactCodec {
         return value instanceof LineageMessage.Closure
                 || value instanceof NodeHeader
                 || value instanceof ClosureSlot
-                || value instanceof Announcement;
+                || value instanceof Announcement
+                || value instanceof LotFacts
+                || value instanceof LotSource
+                || value instanceof LineageMessage.LotFactsUpdate
+                || value instanceof Link
+                || value instanceof LineageMessage.EdgeChange
+                || value instanceof LotUsage
+                || value instanceof Consumption
+                || value instanceof LotUsage.DispatchLines
+                || value instanceof LineageMessage.LotUsageUpdate;
     }
 
     static byte[] encode(Object value) {
@@ -97,6 +154,51 @@ final class CompactCodec {
             out.writeLong(a.version());
             out.writeEntries(a.entries());
             out.writeHolds(a.holds());
+        } else if (value instanceof LotFacts f) {
+            out.writeByte(LOT_FACTS);
+            out.writeLotFacts(f);
+        } else if (value instanceof LotSource s) {
+            out.writeByte(LOT_SOURCE);
+            out.writeLotSource(s);
+        } else if (value instanceof LineageMessage.LotFactsUpdate u) {
+            out.writeByte(LOT_FACTS_UPDATE);
+            out.writeNodeKey(u.target());
+            out.writeLotFacts(u.facts());
+        } else if (value instanceof Link l) {
+            out.writeByte(LINK);
+            out.writeInt(nonNullValues(l.vias()));
+            for (Map.Entry<String, ViaState> v : l.vias().entrySet()) {
+                if (v.getValue() != null) {
+                    out.writeString(v.getKey());
+                    out.writeLong(v.getValue().seq());
+                    out.writeBoolean(v.getValue().present());
+                    out.writeString(v.getValue().customerId());
+                }
+            }
+        } else if (value instanceof LineageMessage.EdgeChange e) {
+            out.writeByte(EDGE_CHANGE);
+            // the target is always one of the two ends (its constructor says so): which one
+            out.writeBoolean(!e.target().equals(e.parent()));
+            out.writeNodeKey(e.parent());
+            out.writeNodeKey(e.child());
+            out.writeString(e.via());
+            out.writeLong(e.seq());
+            out.writeBoolean(e.added());
+            out.writeString(e.customerId());
+        } else if (value instanceof LotUsage u) {
+            out.writeByte(LOT_USAGE);
+            out.writeLotUsage(u);
+        } else if (value instanceof Consumption c) {
+            out.writeByte(CONSUMPTION);
+            out.writeConsumption(c);
+        } else if (value instanceof LotUsage.DispatchLines d) {
+            out.writeByte(DISPATCH_LINES);
+            out.writeLong(d.seq());
+            out.writeLines(d.lines());
+        } else if (value instanceof LineageMessage.LotUsageUpdate u) {
+            out.writeByte(LOT_USAGE_UPDATE);
+            out.writeNodeKey(u.target());
+            out.writeLotUsage(u.usage());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -118,49 +220,17 @@ final class CompactCodec {
                             + "); run the same version of the job on both ends");
         }
         In in = new In(bytes, 3);
-        Object value =
-                switch (bytes[2]) {
-                    case CLOSURE -> {
-                        NodeKey target = in.readNodeKey();
-                        NodeKey from = in.readNodeKey();
-                        long version = in.readLong();
-                        long baseVersion = in.readLong();
-                        boolean full = in.readBoolean();
-                        List<AncestorEntry> entries = in.readEntries();
-                        int removedCount = in.readCount();
-                        List<String> removed = new ArrayList<>(removedCount);
-                        for (int i = 0; i < removedCount; i++) {
-                            removed.add(in.readString());
-                        }
-                        yield new LineageMessage.Closure(
-                                target, from, version, baseVersion, full, entries, removed);
-                    }
-                    case NODE_HEADER -> {
-                        long version = in.readLong();
-                        AncestorEntry self = in.readBoolean() ? in.readEntry() : null;
-                        yield new NodeHeader(
-                                version,
-                                self,
-                                in.readInt(),
-                                in.readInt(),
-                                in.readBoolean(),
-                                in.readBoolean());
-                    }
-                    case CLOSURE_SLOT -> {
-                        AncestorEntry entry = in.readEntry();
-                        int n = in.readCount();
-                        TreeMap<Integer, Integer> counts = new TreeMap<>();
-                        for (int i = 0; i < n; i++) {
-                            counts.put(in.readInt(), in.readInt());
-                        }
-                        yield new ClosureSlot(entry, counts);
-                    }
-                    case ANNOUNCEMENT ->
-                            new Announcement(in.readLong(), in.readEntries(), in.readHolds());
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "unknown compact lineage kind " + bytes[2]);
-                };
+        Object value;
+        try {
+            value = decode(in, bytes[2]);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a record's own check (a null where it wants none, an instant out of range...) on
+            // damaged bytes: reported as damaged bytes like every other error here
+            throw new IllegalArgumentException(
+                    "compact lineage bytes of kind " + bytes[2] + " are damaged: " + e, e);
+        }
         if (in.pos != bytes.length) {
             throw new IllegalArgumentException(
                     "compact lineage bytes: "
@@ -169,6 +239,80 @@ final class CompactCodec {
                             + value.getClass().getSimpleName());
         }
         return value;
+    }
+
+    private static Object decode(In in, byte kind) {
+        return switch (kind) {
+            case CLOSURE -> {
+                NodeKey target = in.readNodeKey();
+                NodeKey from = in.readNodeKey();
+                long version = in.readLong();
+                long baseVersion = in.readLong();
+                boolean full = in.readBoolean();
+                List<AncestorEntry> entries = in.readEntries();
+                int removedCount = in.readCount();
+                List<String> removed = new ArrayList<>(removedCount);
+                for (int i = 0; i < removedCount; i++) {
+                    removed.add(in.readString());
+                }
+                yield new LineageMessage.Closure(
+                        target, from, version, baseVersion, full, entries, removed);
+            }
+            case NODE_HEADER -> {
+                long version = in.readLong();
+                AncestorEntry self = in.readBoolean() ? in.readEntry() : null;
+                yield new NodeHeader(
+                        version,
+                        self,
+                        in.readInt(),
+                        in.readInt(),
+                        in.readBoolean(),
+                        in.readBoolean());
+            }
+            case CLOSURE_SLOT -> {
+                AncestorEntry entry = in.readEntry();
+                int n = in.readCount();
+                TreeMap<Integer, Integer> counts = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    counts.put(in.readInt(), in.readInt());
+                }
+                yield new ClosureSlot(entry, counts);
+            }
+            case ANNOUNCEMENT -> new Announcement(in.readLong(), in.readEntries(), in.readHolds());
+            case LOT_FACTS -> in.readLotFacts(0);
+            case LOT_SOURCE -> in.readLotSource(0);
+            case LOT_FACTS_UPDATE ->
+                    new LineageMessage.LotFactsUpdate(in.readNodeKey(), in.readLotFacts(0));
+            case LINK -> {
+                int n = in.readCount();
+                TreeMap<String, ViaState> vias = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    vias.put(
+                            in.readKey(),
+                            new ViaState(in.readLong(), in.readBoolean(), in.readString()));
+                }
+                yield new Link(vias);
+            }
+            case EDGE_CHANGE -> {
+                boolean toChild = in.readBoolean();
+                NodeKey parent = in.readNodeKey();
+                NodeKey child = in.readNodeKey();
+                yield new LineageMessage.EdgeChange(
+                        toChild ? child : parent,
+                        parent,
+                        child,
+                        in.readString(),
+                        in.readLong(),
+                        in.readBoolean(),
+                        in.readString());
+            }
+            case LOT_USAGE -> in.readLotUsage();
+            case CONSUMPTION -> in.readConsumption();
+            case DISPATCH_LINES -> new LotUsage.DispatchLines(in.readLong(), in.readLines());
+            case LOT_USAGE_UPDATE ->
+                    new LineageMessage.LotUsageUpdate(in.readNodeKey(), in.readLotUsage());
+            default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
+        };
     }
 
     /** A growing byte buffer (not a stream: no synchronization, no checked exceptions). */
@@ -222,6 +366,127 @@ final class CompactCodec {
             if (t != null) {
                 writeLong(t.getEpochSecond());
                 writeInt(t.getNano());
+            }
+        }
+
+        /**
+         * A double behind a tag: 0 null, 1 a whole number as a varint (quantities are mostly whole:
+         * 100.0 takes 2 bytes, not 8; only while that is no longer than 8 bytes), 2 its IEEE bits
+         * (anything else, -0.0 and NaN included, so every double reads back {@code equals}).
+         */
+        void writeDouble(Double d) {
+            if (d == null) {
+                writeByte(0);
+                return;
+            }
+            double v = d;
+            long whole = (long) v;
+            if ((double) whole == v
+                    && whole > -WHOLE_LIMIT
+                    && whole < WHOLE_LIMIT
+                    && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO) {
+                writeByte(1);
+                writeLong(whole);
+                return;
+            }
+            writeByte(2);
+            long bits = Double.doubleToRawLongBits(v);
+            ensure(8);
+            for (int i = 0; i < 8; i++) {
+                bytes[size++] = (byte) (bits >>> (8 * i));
+            }
+        }
+
+        void writeStrings(Collection<String> strings) {
+            writeInt(strings.size());
+            for (String s : strings) {
+                writeString(s);
+            }
+        }
+
+        void writeLotFacts(LotFacts f) {
+            writeString(f.kind());
+            writeString(f.materialCode());
+            writeString(f.materialName());
+            writeString(f.supplierId());
+            writeString(f.supplierName());
+            writeString(f.supplierLotCode());
+            writeInt(nonNullValues(f.quantities()));
+            for (Map.Entry<String, Double> q : f.quantities().entrySet()) {
+                if (q.getValue() != null) {
+                    writeString(q.getKey());
+                    writeDouble(q.getValue());
+                }
+            }
+            writeString(f.unit());
+            writeString(f.site());
+            writeInstant(f.receivedAt());
+            writeInstant(f.expiresAt());
+            writeInstant(f.producedAt());
+            writeString(f.workOrderId());
+            writeStrings(f.operatorIds());
+            writeStrings(f.machineIds());
+            writeString(f.lineId());
+            writeInstant(f.workOrderStartedAt());
+            writeInstant(f.workOrderCompletedAt());
+            writeDouble(f.unitCost());
+            writeString(f.currency());
+            writeInt(nonNullValues(f.sources()));
+            for (Map.Entry<String, LotSource> e : f.sources().entrySet()) {
+                if (e.getValue() != null) {
+                    writeString(e.getKey());
+                    writeLotSource(e.getValue());
+                }
+            }
+        }
+
+        void writeLotSource(LotSource s) {
+            writeInt(s.revision());
+            writeBoolean(s.reversed());
+            writeBoolean(s.facts() != null);
+            if (s.facts() != null) {
+                writeLotFacts(s.facts());
+            }
+        }
+
+        void writeLotUsage(LotUsage u) {
+            writeInt(nonNullValues(u.consumed()));
+            for (Map.Entry<String, Consumption> c : u.consumed().entrySet()) {
+                if (c.getValue() != null) {
+                    writeString(c.getKey());
+                    writeConsumption(c.getValue());
+                }
+            }
+            writeStrings(u.reversed());
+            writeInt(u.shipped().size()); // never a null list: the record makes it empty
+            for (Map.Entry<String, List<ShipmentLine>> s : u.shipped().entrySet()) {
+                writeString(s.getKey());
+                writeLines(s.getValue());
+            }
+            writeInt(nonNullValues(u.shippedSeqs()));
+            for (Map.Entry<String, Long> s : u.shippedSeqs().entrySet()) {
+                if (s.getValue() != null) {
+                    writeString(s.getKey());
+                    writeLong(s.getValue());
+                }
+            }
+        }
+
+        void writeConsumption(Consumption c) {
+            writeString(c.lotCode());
+            writeDouble(c.quantity());
+            writeString(c.unit());
+            writeString(c.workOrderId());
+        }
+
+        void writeLines(List<ShipmentLine> lines) {
+            writeInt(lines.size());
+            for (ShipmentLine line : lines) {
+                writeString(line.lotCode());
+                writeString(line.productCode());
+                writeDouble(line.quantity());
+                writeString(line.unit());
+                writeStrings(line.serials());
             }
         }
 
@@ -339,6 +604,160 @@ final class CompactCodec {
 
         Instant readInstant() {
             return readBoolean() ? Instant.ofEpochSecond(readLong(), readInt()) : null;
+        }
+
+        /** A map key or set element: never null (a TreeMap or TreeSet would refuse it). */
+        String readKey() {
+            String s = readString();
+            if (s == null) {
+                throw new IllegalArgumentException("compact lineage bytes: null key");
+            }
+            return s;
+        }
+
+        Double readDouble() {
+            byte tag = next();
+            return switch (tag) {
+                case 0 -> null;
+                case 1 -> (double) readLong();
+                case 2 -> {
+                    if (bytes.length - pos < 8) {
+                        throw new IllegalArgumentException(
+                                "compact lineage bytes end early (" + bytes.length + " bytes)");
+                    }
+                    long bits = 0;
+                    for (int i = 0; i < 8; i++) {
+                        bits |= (bytes[pos++] & 0xFFL) << (8 * i);
+                    }
+                    yield Double.longBitsToDouble(bits);
+                }
+                default ->
+                        throw new IllegalArgumentException(
+                                "compact lineage bytes: bad number tag " + tag);
+            };
+        }
+
+        SortedSet<String> readStringSet() {
+            int n = readCount();
+            TreeSet<String> set = new TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                set.add(readKey());
+            }
+            return set;
+        }
+
+        LotFacts readLotFacts(int depth) {
+            if (depth > MAX_NESTING) {
+                throw new IllegalArgumentException("compact lineage bytes: facts nested too deep");
+            }
+            String kind = readString();
+            String materialCode = readString();
+            String materialName = readString();
+            String supplierId = readString();
+            String supplierName = readString();
+            String supplierLotCode = readString();
+            int nq = readCount();
+            TreeMap<String, Double> quantities = new TreeMap<>();
+            for (int i = 0; i < nq; i++) {
+                String key = readKey();
+                Double q = readDouble();
+                if (q == null) {
+                    throw new IllegalArgumentException("compact lineage bytes: null quantity");
+                }
+                quantities.put(key, q);
+            }
+            String unit = readString();
+            String site = readString();
+            Instant receivedAt = readInstant();
+            Instant expiresAt = readInstant();
+            Instant producedAt = readInstant();
+            String workOrderId = readString();
+            SortedSet<String> operatorIds = readStringSet();
+            SortedSet<String> machineIds = readStringSet();
+            String lineId = readString();
+            Instant workOrderStartedAt = readInstant();
+            Instant workOrderCompletedAt = readInstant();
+            Double unitCost = readDouble();
+            String currency = readString();
+            int ns = readCount();
+            TreeMap<String, LotSource> sources = new TreeMap<>();
+            for (int i = 0; i < ns; i++) {
+                sources.put(readKey(), readLotSource(depth + 1));
+            }
+            return new LotFacts(
+                    kind,
+                    materialCode,
+                    materialName,
+                    supplierId,
+                    supplierName,
+                    supplierLotCode,
+                    quantities,
+                    unit,
+                    site,
+                    receivedAt,
+                    expiresAt,
+                    producedAt,
+                    workOrderId,
+                    operatorIds,
+                    machineIds,
+                    lineId,
+                    workOrderStartedAt,
+                    workOrderCompletedAt,
+                    unitCost,
+                    currency,
+                    sources);
+        }
+
+        LotSource readLotSource(int depth) {
+            int revision = readInt();
+            boolean reversed = readBoolean();
+            LotFacts facts = readBoolean() ? readLotFacts(depth) : null;
+            return new LotSource(revision, reversed, facts);
+        }
+
+        LotUsage readLotUsage() {
+            int nc = readCount();
+            TreeMap<String, Consumption> consumed = new TreeMap<>();
+            for (int i = 0; i < nc; i++) {
+                consumed.put(readKey(), readConsumption());
+            }
+            SortedSet<String> reversed = readStringSet();
+            int ns = readCount();
+            TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>();
+            for (int i = 0; i < ns; i++) {
+                shipped.put(readKey(), readLines());
+            }
+            int nq = readCount();
+            TreeMap<String, Long> shippedSeqs = new TreeMap<>();
+            for (int i = 0; i < nq; i++) {
+                shippedSeqs.put(readKey(), readLong());
+            }
+            return new LotUsage(consumed, reversed, shipped, shippedSeqs);
+        }
+
+        Consumption readConsumption() {
+            return new Consumption(readString(), readDouble(), readString(), readString());
+        }
+
+        List<ShipmentLine> readLines() {
+            int n = readCount();
+            List<ShipmentLine> lines = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String lotCode = readString();
+                String productCode = readString();
+                Double quantity = readDouble();
+                if (quantity == null) {
+                    throw new IllegalArgumentException("compact lineage bytes: null line quantity");
+                }
+                String unit = readString();
+                int serialCount = readCount();
+                List<String> serials = new ArrayList<>(serialCount);
+                for (int j = 0; j < serialCount; j++) {
+                    serials.add(readKey());
+                }
+                lines.add(new ShipmentLine(lotCode, productCode, quantity, unit, serials));
+            }
+            return lines;
         }
 
         NodeKey readNodeKey() {

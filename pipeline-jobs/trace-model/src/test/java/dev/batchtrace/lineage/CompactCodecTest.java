@@ -10,15 +10,26 @@ import dev.batchtrace.lineage.closure.AncestorEntry;
 import dev.batchtrace.lineage.closure.Announcement;
 import dev.batchtrace.lineage.closure.ClosureSlot;
 import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.stock.Consumption;
+import dev.batchtrace.lineage.stock.LotFacts;
+import dev.batchtrace.lineage.stock.LotSource;
+import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentLine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The fixed layout of the node stage's hot values against their Smile/JSON form. */
@@ -32,7 +43,21 @@ class CompactCodecTest {
     void randomValuesRoundTripAndReadTheSameAsTheirSmileForm() {
         for (int seed = 1; seed <= 500; seed++) {
             Random r = new Random(seed);
-            for (Object value : List.of(closure(r), header(r), slot(r), announcement(r))) {
+            for (Object value :
+                    List.of(
+                            closure(r),
+                            header(r),
+                            slot(r),
+                            announcement(r),
+                            facts(r),
+                            source(r),
+                            factsUpdate(r),
+                            link(r),
+                            edgeChange(r),
+                            usage(r),
+                            consumption(r),
+                            dispatchLines(r),
+                            usageUpdate(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -76,23 +101,47 @@ class CompactCodecTest {
 
     @Test
     void damagedBytesFailWithAClearErrorNeverAnotherException() {
+        List<Function<Random, Object>> kinds =
+                List.of(
+                        CompactCodecTest::announcement,
+                        CompactCodecTest::facts,
+                        CompactCodecTest::source,
+                        CompactCodecTest::factsUpdate,
+                        CompactCodecTest::link,
+                        CompactCodecTest::edgeChange,
+                        CompactCodecTest::usage,
+                        CompactCodecTest::consumption,
+                        CompactCodecTest::dispatchLines,
+                        CompactCodecTest::usageUpdate);
         Random r = new Random(11);
-        for (int i = 0; i < 300; i++) {
-            byte[] good = LineageCodec.encodeValue(announcement(r));
-            // cut short anywhere after the kind byte
-            byte[] cut = Arrays.copyOf(good, 3 + r.nextInt(Math.max(1, good.length - 3)));
-            if (cut.length < good.length) {
-                assertThrows(
-                        IllegalArgumentException.class,
-                        () -> LineageCodec.decodeValue(cut, Announcement.class));
-            }
-            // trailing garbage
-            byte[] longer = Arrays.copyOf(good, good.length + 1);
-            IllegalArgumentException e =
+        for (Function<Random, Object> kind : kinds) {
+            for (int i = 0; i < 300; i++) {
+                Object value = kind.apply(r);
+                Class<?> type = value.getClass();
+                byte[] good = LineageCodec.encodeValue(value);
+                // cut short anywhere after the kind byte
+                byte[] cut = Arrays.copyOf(good, 3 + r.nextInt(Math.max(1, good.length - 3)));
+                if (cut.length < good.length) {
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> LineageCodec.decodeValue(longer, Announcement.class));
-            assertTrue(e.getMessage().contains("left after"), e.getMessage());
+                            () -> LineageCodec.decodeValue(cut, type));
+                }
+                // trailing garbage
+                byte[] longer = Arrays.copyOf(good, good.length + 1);
+                IllegalArgumentException e =
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () -> LineageCodec.decodeValue(longer, type));
+                assertTrue(e.getMessage().contains("left after"), e.getMessage());
+                // a byte changed: a clear error or some value, never another exception
+                byte[] flipped = good.clone();
+                flipped[3 + r.nextInt(good.length - 3)] ^= (byte) (1 << r.nextInt(8));
+                try {
+                    LineageCodec.decodeValue(flipped, Object.class);
+                } catch (IllegalArgumentException expected) {
+                    // the clear error
+                }
+            }
         }
         byte[] header = LineageCodec.encodeValue(header(new Random(3)));
         IllegalArgumentException wrongType =
@@ -107,6 +156,40 @@ class CompactCodecTest {
                         IllegalArgumentException.class,
                         () -> LineageCodec.decodeValue(future, NodeHeader.class));
         assertTrue(newer.getMessage().contains("version 2"), newer.getMessage());
+    }
+
+    @Test
+    void nullMapValuesAreLeftOutAsTheirSmileLeavesThemOut() {
+        TreeMap<String, Double> quantities = new TreeMap<>();
+        quantities.put("a", null);
+        quantities.put("b", 2.0);
+        TreeMap<String, LotSource> sources = new TreeMap<>();
+        sources.put("s", null);
+        sources.put("t", LotSource.REVERSED);
+        LotFacts facts = factsWith(new Random(5), quantities, sources);
+        LotFacts compact =
+                LineageCodec.decodeValue(LineageCodec.encodeValue(facts), LotFacts.class);
+        assertEquals(LineageCodec.decodeValue(smile(facts), LotFacts.class), compact);
+        assertEquals(List.of("b"), List.copyOf(compact.quantities().keySet()));
+        assertEquals(List.of("t"), List.copyOf(compact.sources().keySet()));
+    }
+
+    @Test
+    void factsNestedDeeperThanTheModelNestsAreRefusedNotAStackOverflow() {
+        LotFacts facts = factsWith(new Random(6), null, null);
+        for (int i = 0; i < 40; i++) {
+            facts =
+                    factsWith(
+                            new Random(i),
+                            null,
+                            new TreeMap<>(Map.of("k", LotSource.of(0, facts))));
+        }
+        byte[] bytes = LineageCodec.encodeValue(facts);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LineageCodec.decodeValue(bytes, LotFacts.class));
+        assertTrue(e.getMessage().contains("nested too deep"), e.getMessage());
     }
 
     private static byte[] smile(Object value) {
@@ -197,6 +280,218 @@ class CompactCodecTest {
                             path));
         }
         return holds;
+    }
+
+    private static LineageMessage.LotUsageUpdate usageUpdate(Random r) {
+        return new LineageMessage.LotUsageUpdate(NodeKey.lot(code(r)), usage(r));
+    }
+
+    private static LotUsage usage(Random r) {
+        switch (r.nextInt(8)) {
+            case 0:
+                return LotUsage.NONE;
+            case 1:
+                return LotUsage.consumption(code(r), consumption(r));
+            case 2:
+                return LotUsage.reversal(code(r));
+            case 3:
+                return LotUsage.shipment(code(r), seq(r), lines(r));
+            default:
+                break;
+        }
+        TreeMap<String, Consumption> consumed = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            consumed.put(code(r), consumption(r));
+        }
+        TreeMap<String, List<ShipmentLine>> shipped = new TreeMap<>();
+        TreeMap<String, Long> seqs = new TreeMap<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            String dispatchId = code(r);
+            shipped.put(dispatchId, r.nextInt(4) == 0 ? null : lines(r));
+            if (r.nextBoolean()) {
+                seqs.put(dispatchId, seq(r));
+            }
+        }
+        return new LotUsage(
+                r.nextInt(5) == 0 ? null : consumed,
+                strings(r),
+                r.nextInt(5) == 0 ? null : shipped,
+                r.nextInt(5) == 0 ? null : seqs);
+    }
+
+    private static Consumption consumption(Random r) {
+        return new Consumption(code(r), r.nextInt(4) == 0 ? null : number(r), text(r), text(r));
+    }
+
+    private static LotUsage.DispatchLines dispatchLines(Random r) {
+        return new LotUsage.DispatchLines(seq(r), r.nextInt(5) == 0 ? null : lines(r));
+    }
+
+    private static List<ShipmentLine> lines(Random r) {
+        List<ShipmentLine> lines = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            List<String> serials = new ArrayList<>();
+            for (int j = r.nextInt(3) == 0 ? r.nextInt(4) : 0; j > 0; j--) {
+                serials.add(code(r));
+            }
+            lines.add(
+                    new ShipmentLine(
+                            code(r),
+                            text(r),
+                            number(r),
+                            text(r),
+                            r.nextInt(4) == 0 ? null : serials));
+        }
+        return lines;
+    }
+
+    private static Link link(Random r) {
+        if (r.nextInt(6) == 0) {
+            return r.nextBoolean() ? Link.NONE : Link.NONE.apply(code(r), 1, true, text(r));
+        }
+        TreeMap<String, ViaState> vias = new TreeMap<>();
+        for (int i = 1 + r.nextInt(3); i > 0; i--) {
+            vias.put(code(r), new ViaState(seq(r), r.nextBoolean(), text(r)));
+        }
+        return new Link(vias);
+    }
+
+    private static LineageMessage.EdgeChange edgeChange(Random r) {
+        NodeKey parent = NodeKey.lot(code(r));
+        NodeKey child =
+                switch (r.nextInt(4)) {
+                    case 0 -> parent; // both ends one node (bad data, but the record allows it)
+                    case 1 -> NodeKey.shipment(code(r));
+                    default -> NodeKey.lot(code(r));
+                };
+        return LineageMessage.EdgeChange.toBothEnds(
+                        parent, child, code(r), seq(r), r.nextBoolean(), text(r))
+                .get(r.nextInt(2));
+    }
+
+    private static long seq(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> r.nextLong();
+            case 1 -> Long.MAX_VALUE - r.nextInt(3);
+            default -> r.nextInt(1000);
+        };
+    }
+
+    private static LineageMessage.LotFactsUpdate factsUpdate(Random r) {
+        return new LineageMessage.LotFactsUpdate(NodeKey.lot(code(r)), facts(r));
+    }
+
+    /** Facts as the model derives them from sources, or any facts (older state: flat ones). */
+    private static LotFacts facts(Random r) {
+        TreeMap<String, LotSource> sources = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            sources.put(r.nextInt(5) == 0 ? "" : code(r), source(r));
+        }
+        return r.nextBoolean()
+                ? LotFacts.of(sources)
+                : factsWith(r, quantities(r), r.nextInt(3) == 0 ? null : sources);
+    }
+
+    private static LotSource source(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> LotSource.REVERSED;
+            case 1 -> LotSource.moved(r.nextInt(5));
+            case 2 ->
+                    new LotSource(
+                            r.nextInt(),
+                            r.nextBoolean(),
+                            r.nextBoolean() ? factsWith(r, quantities(r), null) : null);
+            default -> LotSource.of(r.nextInt(3), factsWith(r, quantities(r), null));
+        };
+    }
+
+    private static LotFacts factsWith(
+            Random r, SortedMap<String, Double> quantities, SortedMap<String, LotSource> sources) {
+        return new LotFacts(
+                r.nextBoolean() ? LotFacts.PURCHASED : text(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                quantities,
+                text(r),
+                text(r),
+                instant(r),
+                instant(r),
+                instant(r),
+                text(r),
+                strings(r),
+                strings(r),
+                text(r),
+                instant(r),
+                instant(r),
+                r.nextBoolean() ? null : number(r),
+                text(r),
+                sources);
+    }
+
+    private static SortedMap<String, Double> quantities(Random r) {
+        if (r.nextInt(5) == 0) {
+            return null;
+        }
+        TreeMap<String, Double> q = new TreeMap<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            q.put(r.nextInt(6) == 0 ? "" : code(r), number(r));
+        }
+        return q;
+    }
+
+    private static final double[] NUMBERS = {
+        0.0,
+        -0.0,
+        1.0,
+        100.0,
+        12.5,
+        -3.0,
+        1e-9,
+        1e15,
+        0x1p55,
+        -0x1p55,
+        0x1p55 - 1,
+        0x1p63,
+        -0x1p63,
+        Double.MAX_VALUE,
+        -Double.MAX_VALUE,
+        Double.MIN_VALUE,
+        Long.MAX_VALUE
+    };
+
+    private static double number(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> NUMBERS[r.nextInt(NUMBERS.length)];
+            case 1 -> r.nextInt(100_000);
+            case 2 -> r.nextDouble() * 1000;
+            default -> Double.longBitsToDouble(r.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL);
+        };
+    }
+
+    private static TreeSet<String> strings(Random r) {
+        if (r.nextInt(4) == 0) {
+            return null;
+        }
+        TreeSet<String> set = new TreeSet<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            set.add(code(r));
+        }
+        return set;
+    }
+
+    private static Instant instant(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> null;
+            case 1 -> Instant.ofEpochSecond(253_402_300_799L, 999_999_999); // 9999-12-31
+            case 2 -> Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000));
+            default ->
+                    Instant.ofEpochSecond(
+                            r.nextInt(Integer.MAX_VALUE) - (long) Integer.MAX_VALUE / 2,
+                            r.nextInt(1_000_000_000));
+        };
     }
 
     private static String code(Random r) {
