@@ -11,9 +11,11 @@ import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
 import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
+import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
 import dev.batchtrace.lineage.stock.ShipmentLine;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +67,7 @@ final class CompactCodec {
     private static final byte CONSUMPTION = 11;
     private static final byte DISPATCH_LINES = 12;
     private static final byte LOT_USAGE_UPDATE = 13;
+    private static final byte LOT_FACTS_SUMMARY = 14;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -111,7 +114,8 @@ final class CompactCodec {
                 || value instanceof LotUsage
                 || value instanceof Consumption
                 || value instanceof LotUsage.DispatchLines
-                || value instanceof LineageMessage.LotUsageUpdate;
+                || value instanceof LineageMessage.LotUsageUpdate
+                || value instanceof LotFactsSummary;
     }
 
     static byte[] encode(Object value) {
@@ -199,6 +203,14 @@ final class CompactCodec {
             out.writeByte(LOT_USAGE_UPDATE);
             out.writeNodeKey(u.target());
             out.writeLotUsage(u.usage());
+        } else if (value instanceof LotFactsSummary f) {
+            out.writeByte(LOT_FACTS_SUMMARY);
+            out.writeBoolean(f.facts() != null);
+            if (f.facts() != null) {
+                out.writeLotFacts(f.facts());
+            }
+            // the exact sum as BigDecimal's own text: scale and digits round trip as they are
+            out.writeString(f.quantity() == null ? null : f.quantity().toString());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -311,6 +323,13 @@ final class CompactCodec {
             case DISPATCH_LINES -> new LotUsage.DispatchLines(in.readLong(), in.readLines());
             case LOT_USAGE_UPDATE ->
                     new LineageMessage.LotUsageUpdate(in.readNodeKey(), in.readLotUsage());
+            case LOT_FACTS_SUMMARY -> {
+                LotFacts facts = in.readBoolean() ? in.readLotFacts(0) : null;
+                String quantity = in.readString();
+                // a malformed number is a NumberFormatException: an IllegalArgumentException
+                yield new LotFactsSummary(
+                        facts, quantity == null ? null : new BigDecimal(quantity));
+            }
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }

@@ -17,9 +17,11 @@ import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.HoldEntry;
 import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
+import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
 import dev.batchtrace.lineage.stock.ShipmentLine;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +59,8 @@ class CompactCodecTest {
                             usage(r),
                             consumption(r),
                             dispatchLines(r),
-                            usageUpdate(r))) {
+                            usageUpdate(r),
+                            factsSummary(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -112,7 +115,8 @@ class CompactCodecTest {
                         CompactCodecTest::usage,
                         CompactCodecTest::consumption,
                         CompactCodecTest::dispatchLines,
-                        CompactCodecTest::usageUpdate);
+                        CompactCodecTest::usageUpdate,
+                        CompactCodecTest::factsSummary);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -375,6 +379,19 @@ class CompactCodecTest {
             case 1 -> Long.MAX_VALUE - r.nextInt(3);
             default -> r.nextInt(1000);
         };
+    }
+
+    private static LotFactsSummary factsSummary(Random r) {
+        BigDecimal quantity =
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> BigDecimal.valueOf(r.nextInt(100_000));
+                    case 2 -> new BigDecimal(r.nextLong()).movePointLeft(r.nextInt(30));
+                    default ->
+                            BigDecimal.valueOf(r.nextDouble() * 1000)
+                                    .multiply(BigDecimal.TEN.pow(40));
+                };
+        return new LotFactsSummary(r.nextInt(5) == 0 ? null : facts(r), quantity);
     }
 
     private static LineageMessage.LotFactsUpdate factsUpdate(Random r) {
