@@ -21,7 +21,6 @@ import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
 import dev.batchtrace.lineage.stock.ShipmentLine;
-import dev.batchtrace.lineage.stock.WorkOrderFacts;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,8 +60,7 @@ class CompactCodecTest {
                             consumption(r),
                             dispatchLines(r),
                             usageUpdate(r),
-                            factsSummary(r),
-                            workOrderFacts(r))) {
+                            factsSummary(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -118,8 +116,7 @@ class CompactCodecTest {
                         CompactCodecTest::consumption,
                         CompactCodecTest::dispatchLines,
                         CompactCodecTest::usageUpdate,
-                        CompactCodecTest::factsSummary,
-                        CompactCodecTest::workOrderFacts);
+                        CompactCodecTest::factsSummary);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -382,20 +379,6 @@ class CompactCodecTest {
             case 1 -> Long.MAX_VALUE - r.nextInt(3);
             default -> r.nextInt(1000);
         };
-    }
-
-    private static WorkOrderFacts workOrderFacts(Random r) {
-        return new WorkOrderFacts(
-                code(r),
-                r.nextBoolean() ? text(r) : null,
-                r.nextBoolean() ? text(r) : null,
-                r.nextBoolean() ? text(r) : null,
-                r.nextBoolean() ? text(r) : null,
-                r.nextBoolean() ? strings(r) : null,
-                r.nextBoolean() ? strings(r) : null,
-                instant(r),
-                instant(r),
-                instant(r));
     }
 
     private static LotFactsSummary factsSummary(Random r) {
