@@ -1,6 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A trace document as the lineage functions emit it, on its way to the documents topic: Kafka key
@@ -11,6 +12,7 @@ import java.util.Objects;
  * @param id the deterministic document id (lot code, work order id, dispatch id)
  * @param json the document body, a JSON object; null deletes the document (a Kafka tombstone)
  */
+@TypeInfo(DocumentUpdateTypeInfo.Factory.class)
 public record DocumentUpdate(String index, String id, String json) {
 
     public DocumentUpdate {
