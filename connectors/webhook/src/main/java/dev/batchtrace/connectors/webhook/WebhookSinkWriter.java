@@ -37,11 +37,13 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing here waits for a receiver: deliveries not yet answered 2xx are part of the writer's
  * state ({@link #snapshotState}) and are sent again after a restore, so a checkpoint completes at
  * once however slow or absent the receivers are, and the job they run in (the lineage job) keeps
- * flowing (issue 13: a receiver taking 10 s per request stalled every genealogy hop). Transient
- * failures (connection errors, timeouts, 408/425/429/5xx, and 401/403/404, which a fixed
- * configuration cures) are retried for as long as it takes at the capped backoff; only a receiver
- * that refuses the payload itself (400, 413, 415, 422) gives up that delivery, logged and counted
- * as {@value #REJECTED}.
+ * flowing (issue 13: a receiver taking 10 s per request stalled every genealogy hop). Only {@link
+ * #close} waits, at most a request's timeouts, for the requests already on the wire, so that a 2xx
+ * a receiver gives while the task fails is in the ledger before the restore. Transient failures
+ * (connection errors, timeouts, 408/425/429/5xx, and 401/403/404, which a fixed configuration
+ * cures) are retried for as long as it takes at the capped backoff; only a receiver that refuses
+ * the payload itself (400, 413, 415, 422) gives up that delivery, logged and counted as {@value
+ * #REJECTED}.
  */
 final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingDelivery> {
 
@@ -82,8 +84,15 @@ final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingD
 
     private int inFlight; // guarded by lock; sent or waiting for a retry
 
+    private int onTheWire; // guarded by lock; requests sent and not answered yet
+
     private final AtomicReference<WebhookDeliveryException> failure = new AtomicReference<>();
-    private volatile boolean closed;
+    private volatile boolean closed; // written under lock: nothing is sent once it is set
+
+    /** Guards the ledger against a record after {@link #close} closed it. */
+    private final Object ledgerLock = new Object();
+
+    private boolean ledgerClosed; // guarded by ledgerLock
 
     WebhookSinkWriter(
             WebhookSettings settings, DeliveryLedger ledger, MetricGroup metricGroup, int subtask) {
@@ -186,13 +195,47 @@ final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingD
         }
     }
 
-    /** Deliveries still pending are dropped here: the last checkpoint holds them. */
+    /**
+     * Sends nothing more and drops the deliveries still pending (the last checkpoint holds them),
+     * but first waits for the requests already on the wire, at most the connect plus the request
+     * timeout: a receiver may have taken one already, and its 2xx must be in the ledger before a
+     * restored writer reads the ledger, or the restore sends that alert again (a task failure
+     * closes the writer, the JVM stays; only a crash leaves the window the Idempotency-Key covers).
+     */
     @Override
     public void close() {
-        closed = true;
         retryScheduler.shutdownNow();
+        long deadline =
+                System.nanoTime()
+                        + settings.connectTimeout().plus(settings.requestTimeout()).toNanos();
+        boolean interrupted = false;
         synchronized (lock) {
+            closed = true;
             lock.notifyAll();
+            if (onTheWire > 0) {
+                LOG.info("Webhook sink closing: waits for {} request(s) on the wire", onTheWire);
+            }
+            while (onTheWire > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn(
+                            "Webhook sink closed with {} request(s) unanswered: a receiver that"
+                                    + " took one gets it again after a restore",
+                            onTheWire);
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    interrupted = true; // a cancelled task: the wait is bounded, finish it
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (ledgerLock) {
+            ledgerClosed = true;
         }
         ledger.close();
     }
@@ -260,14 +303,18 @@ final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingD
     }
 
     private void send(Delivery delivery) {
-        if (closed) {
-            return;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            onTheWire++;
         }
         delivery.attempts++;
         try {
             client.sendAsync(request(delivery), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, error) -> onAnswerSafely(delivery, response, error));
         } catch (RuntimeException e) {
+            offTheWire();
             // also runs on the retry thread, where an exception would vanish and flush hang
             fail(
                     new WebhookDeliveryException(
@@ -293,12 +340,23 @@ final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingD
                                     + ": "
                                     + e,
                             e));
+        } finally {
+            offTheWire();
+        }
+    }
+
+    /** A request sent is answered (or failed): {@link #close} may stop waiting for it. */
+    private void offTheWire() {
+        synchronized (lock) {
+            onTheWire--;
+            lock.notifyAll();
         }
     }
 
     private void onAnswer(Delivery delivery, HttpResponse<String> response, Throwable error) {
-        if (closed) {
-            return;
+        boolean ok = error == null && response.statusCode() >= 200 && response.statusCode() < 300;
+        if (closed && !ok) {
+            return; // not retried: the last checkpoint holds it, or the input is replayed
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
@@ -323,8 +381,14 @@ final class WebhookSinkWriter implements StatefulSinkWriter<TraceAlert, PendingD
             return;
         }
         int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            ledger.record(delivery.deliveryKey);
+        if (ok) {
+            // also while closing: a restored writer must find it in the ledger
+            synchronized (ledgerLock) {
+                if (ledgerClosed) {
+                    return; // close gave up waiting for it
+                }
+                ledger.record(delivery.deliveryKey);
+            }
             delivered.inc();
             done(delivery);
         } else if (RetryPolicy.isRetryable(status)

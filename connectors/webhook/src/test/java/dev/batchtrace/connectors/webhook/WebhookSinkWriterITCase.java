@@ -195,6 +195,36 @@ class WebhookSinkWriterITCase {
     }
 
     @Test
+    void anAnswerStillOnTheWireWhenTheTaskFailsIsInTheLedgerOfTheRestoredWriter() throws Exception {
+        // the first attempt is answered 200 after 2 s: the task fails while that answer is on its
+        // way, after the receiver got the alert
+        try (WebhookReceiver receiver =
+                WebhookReceiver.start((key, attempt) -> attempt == 1 ? Answer.SLOW : Answer.OK)) {
+            WebhookSettings settings = WebhookSettings.forUrls(receiver.url("/alerts"));
+            MemoryLedger ledger = new MemoryLedger();
+            WebhookSinkWriter writer = writer(settings, ledger.open(0));
+            writer.write(Alerts.shipment("A-1"), null);
+            List<PendingDelivery> state = writer.snapshotState(1); // the checkpoint holds it
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (receiver.requests().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, receiver.requests().size(), "the receiver got A-1");
+            writer.close(); // the task fails
+
+            WebhookSinkWriter restored = writer(settings, ledger.open(0));
+            restored.resume(state);
+            restored.write(Alerts.shipment("A-1"), null); // replayed from the checkpoint
+            restored.flush(true);
+            restored.close();
+
+            assertEquals(1, receiver.requests().size(), "A-1 reached the receiver once");
+            assertEquals(1, writer.delivered(), "the 200 on the wire counts");
+            assertEquals(2, restored.alreadyDelivered());
+        }
+    }
+
+    @Test
     void aRestoredDeliveryForAWebhookNoLongerConfiguredIsDropped() throws Exception {
         PendingDelivery gone =
                 new PendingDelivery(
@@ -254,5 +284,50 @@ class WebhookSinkWriterITCase {
     private static WebhookSinkWriter writer(WebhookSettings settings) {
         return new WebhookSinkWriter(
                 settings, DeliveryLedger.NONE, new UnregisteredMetricsGroup(), 0);
+    }
+
+    private static WebhookSinkWriter writer(WebhookSettings settings, DeliveryLedger ledger) {
+        return new WebhookSinkWriter(settings, ledger, new UnregisteredMetricsGroup(), 0);
+    }
+
+    /**
+     * A ledger kept in memory the way {@link KafkaDeliveryLedger} keeps it in a topic: each writer
+     * reads it whole when it opens, records go through to it, and once closed it records nothing.
+     */
+    private static final class MemoryLedger implements DeliveryLedger.Factory {
+        private static final long serialVersionUID = 1L;
+        private final java.util.Set<String> durable =
+                java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public DeliveryLedger open(int subtask) {
+            java.util.Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            read.addAll(durable);
+            return new DeliveryLedger() {
+                private volatile boolean closed;
+
+                @Override
+                public boolean contains(String deliveryKey) {
+                    return read.contains(deliveryKey);
+                }
+
+                @Override
+                public void record(String deliveryKey) {
+                    if (closed) {
+                        throw new IllegalStateException("ledger closed");
+                    }
+                    read.add(deliveryKey);
+                    durable.add(deliveryKey);
+                }
+
+                @Override
+                public void flush() {}
+
+                @Override
+                public void close() {
+                    closed = true;
+                }
+            };
+        }
     }
 }
