@@ -8,7 +8,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -35,7 +34,7 @@ public class DispatchNoteFunction
 
     /** lot code -> DispatchLotEmission: what was last sent for that lot. */
     public static final MapStateDescriptor<String, byte[]> LOTS =
-            new MapStateDescriptor<>("dispatch-note-lots", Types.STRING, BYTES);
+            new MapStateDescriptor<>("dispatch-note-lots", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** Side output: the units on the note (issue 10), to the unit stage. */
     public static final org.apache.flink.util.OutputTag<dev.batchtrace.lineage.units.UnitUpdate>
@@ -46,7 +45,7 @@ public class DispatchNoteFunction
 
     /** unit key -> UnitShipment: what was last sent to that unit. */
     public static final MapStateDescriptor<String, byte[]> UNITS_SENT =
-            new MapStateDescriptor<>("dispatch-note-units", Types.STRING, BYTES);
+            new MapStateDescriptor<>("dispatch-note-units", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     private transient FlinkDispatchStore store;
 

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -300,14 +299,14 @@ public final class LineageJob {
                         .filter(QcRouting::routes)
                         .uid(UID_QC_PRODUCED_LOTS)
                         .name("produced lots (for QC routing)")
-                        .keyBy(WorkOrderEvent::getLotCode, Types.STRING)
+                        .keyBy(WorkOrderEvent::getLotCode, Utf8StringTypeInfo.INSTANCE)
                         .connect(
                                 qcResults
                                         .records()
                                         .filter(QcRouting::routes)
                                         .uid(UID_QC_UNTAGGED_CHECKS)
                                         .name("QC results without work order")
-                                        .keyBy(QcResult::getLotCode, Types.STRING))
+                                        .keyBy(QcResult::getLotCode, Utf8StringTypeInfo.INSTANCE))
                         .process(
                                 new QcRoutingFunction(),
                                 ModelTypeInfo.of(WorkOrderAttachment.class))
@@ -340,17 +339,18 @@ public final class LineageJob {
                                 receipts.records().getType())
                         .uid(UID_STATE_VERSION_GUARD)
                         .name("state version guard")
-                        .keyBy(GoodsReceipt::getReceiptId, Types.STRING)
+                        .keyBy(GoodsReceipt::getReceiptId, Utf8StringTypeInfo.INSTANCE)
                         .process(new GoodsReceiptFacts(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_GOODS_RECEIPT_FACTS)
                         .name("goods receipt -> lot facts");
         SingleOutputStreamOperator<LineageMessage> workOrderLinks =
                 workOrders
                         .records()
-                        .keyBy(WorkOrderEvent::getWorkOrderId, Types.STRING)
+                        .keyBy(WorkOrderEvent::getWorkOrderId, Utf8StringTypeInfo.INSTANCE)
                         .connect(
                                 workOrderAttachments.keyBy(
-                                        WorkOrderAttachment::workOrderId, Types.STRING))
+                                        WorkOrderAttachment::workOrderId,
+                                        Utf8StringTypeInfo.INSTANCE))
                         .process(
                                 new WorkOrderLinksFunction(coalesceDelay, true),
                                 LineageMessageTypeInfo.INSTANCE)
@@ -359,7 +359,7 @@ public final class LineageJob {
         SingleOutputStreamOperator<LineageMessage> dispatchLinks =
                 dispatches
                         .records()
-                        .keyBy(DispatchNote::getDispatchId, Types.STRING)
+                        .keyBy(DispatchNote::getDispatchId, Utf8StringTypeInfo.INSTANCE)
                         .process(new DispatchNoteFunction(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_DISPATCH_NOTE_REVISIONS)
                         .name(
@@ -395,7 +395,7 @@ public final class LineageJob {
                                 workOrderUsages,
                                 lotChecks,
                                 feedback)
-                        .keyBy(message -> message.target().toString(), Types.STRING)
+                        .keyBy(message -> message.target().toString(), Utf8StringTypeInfo.INSTANCE)
                         .transform(
                                 "lineage node: closure protocol",
                                 LineageMessageTypeInfo.INSTANCE,
@@ -410,13 +410,13 @@ public final class LineageJob {
         // Alerts (and their trace-alerts documents) through the quiet period of stock alerts.
         SingleOutputStreamOperator<TraceAlert> alerts =
                 nodes.getSideOutput(LineageNodeFunction.ALERTS)
-                        .keyBy(TraceAlert::getAlertId, Types.STRING)
+                        .keyBy(TraceAlert::getAlertId, Utf8StringTypeInfo.INSTANCE)
                         .connect(
                                 nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
                                         .filter(AlertQuietPeriodFunction::isAlertDocument)
                                         .uid(UID_ALERT_DOCUMENTS_FILTER)
                                         .name("trace-alerts documents")
-                                        .keyBy(DocumentUpdate::id, Types.STRING))
+                                        .keyBy(DocumentUpdate::id, Utf8StringTypeInfo.INSTANCE))
                         .process(
                                 new AlertQuietPeriodFunction(alertQuietPeriod),
                                 TypeInformation.of(TraceAlert.class))
@@ -431,12 +431,12 @@ public final class LineageJob {
                         .filter(OutputSerials::routes)
                         .uid(UID_OUTPUT_SERIALS_FILTER)
                         .name("outputs with serials and output reversals")
-                        .keyBy(OutputSerials::key, Types.STRING)
+                        .keyBy(OutputSerials::key, Utf8StringTypeInfo.INSTANCE)
                         .process(new OutputSerialsFunction(), ModelTypeInfo.of(UnitUpdate.class))
                         .uid(UID_OUTPUT_SERIALS)
                         .name("output -> its units (reversal takes them back)")
                         .union(dispatchLinks.getSideOutput(DispatchNoteFunction.UNITS))
-                        .keyBy(UnitUpdate::key, Types.STRING)
+                        .keyBy(UnitUpdate::key, Utf8StringTypeInfo.INSTANCE)
                         .process(new UnitFunction(), TypeInformation.of(DocumentUpdate.class))
                         .uid(UID_UNITS)
                         .name("unit: lot, work order, shipment -> trace-units");

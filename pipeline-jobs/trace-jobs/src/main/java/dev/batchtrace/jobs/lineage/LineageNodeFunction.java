@@ -84,22 +84,22 @@ public class LineageNodeFunction
 
     /** source key (receiptId, output eventId) -> LotSource: one entry per source (issue 9). */
     public static final MapStateDescriptor<String, byte[]> LOT_SOURCES =
-            new MapStateDescriptor<>("lot-sources", Types.STRING, BYTES);
+            new MapStateDescriptor<>("lot-sources", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     public static final ValueStateDescriptor<byte[]> SHIPMENT_FACTS =
             new ValueStateDescriptor<>("shipment-facts", BYTES);
 
     /** parent node key -> Link (vias); the edge exists while a via is present. */
     public static final MapStateDescriptor<String, byte[]> PARENTS =
-            new MapStateDescriptor<>("parents", Types.STRING, BYTES);
+            new MapStateDescriptor<>("parents", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** child node key -> Link (vias). */
     public static final MapStateDescriptor<String, byte[]> CHILDREN =
-            new MapStateDescriptor<>("children", Types.STRING, BYTES);
+            new MapStateDescriptor<>("children", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** sender node key -> its newest Announcement (waits here until the sender is a parent). */
     public static final MapStateDescriptor<String, byte[]> CONTRIBUTIONS =
-            new MapStateDescriptor<>("contributions", Types.STRING, BYTES);
+            new MapStateDescriptor<>("contributions", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** NodeHeader: announcement version, the lot's own entry, parent and closure counts. */
     public static final ValueStateDescriptor<byte[]> HEADER =
@@ -107,11 +107,11 @@ public class LineageNodeFunction
 
     /** lot code -> ClosureSlot: the node's closure, one entry per ancestor lot. */
     public static final MapStateDescriptor<String, byte[]> CLOSURE =
-            new MapStateDescriptor<>("closure", Types.STRING, BYTES);
+            new MapStateDescriptor<>("closure", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** hold key -> HoldCount: holds carried by closure entries, counted. */
     public static final MapStateDescriptor<String, byte[]> INHERITED_HOLDS =
-            new MapStateDescriptor<>("inherited-holds", Types.STRING, BYTES);
+            new MapStateDescriptor<>("inherited-holds", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** FlagHistory: the lot's newest RELEASE and the HOLDs after it (only a flagged lot). */
     public static final ValueStateDescriptor<byte[]> FLAG_HISTORY =
@@ -119,7 +119,7 @@ public class LineageNodeFunction
 
     /** LotUsage: consumptions, reversals and dispatch lines of the lot (for AFFECTED_STOCK). */
     public static final MapStateDescriptor<String, byte[]> LOT_USAGE =
-            new MapStateDescriptor<>("lot-usage-items", Types.STRING, BYTES);
+            new MapStateDescriptor<>("lot-usage-items", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** QcChecks: the lot's QC checks by checkId (issue 5). */
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
@@ -131,18 +131,19 @@ public class LineageNodeFunction
 
     /** alertId -> RaisedAlert: the alerts this node has sent as OPEN and not resolved. */
     public static final MapStateDescriptor<String, byte[]> RAISED_ALERTS =
-            new MapStateDescriptor<>("raised-alerts", Types.STRING, BYTES);
+            new MapStateDescriptor<>("raised-alerts", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** processing time of the pending fallback timer; null when nothing is pending. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
     /** lot code -> true: closure entries changed since the node last sent its children a diff. */
     public static final MapStateDescriptor<String, Boolean> UNANNOUNCED =
-            new MapStateDescriptor<>("unannounced-entries", Types.STRING, Types.BOOLEAN);
+            new MapStateDescriptor<>(
+                    "unannounced-entries", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
 
     /** child node key -> true: children waiting for the node's whole announcement. */
     public static final MapStateDescriptor<String, Boolean> WHOLES_OWED =
-            new MapStateDescriptor<>("wholes-owed", Types.STRING, Types.BOOLEAN);
+            new MapStateDescriptor<>("wholes-owed", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
 
     private final Duration coalesceDelay;
     private final int hubFanIn;

@@ -28,13 +28,14 @@ public class QcRoutingFunction
 
     /** set of the work orders that produced the lot. */
     public static final MapStateDescriptor<String, Boolean> PRODUCERS =
-            new MapStateDescriptor<>("qc-lot-producers", Types.STRING, Types.BOOLEAN);
+            new MapStateDescriptor<>(
+                    "qc-lot-producers", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
 
     /** checkId -> QcCheck: the lot's checks that name no work order. */
     public static final MapStateDescriptor<String, byte[]> UNTAGGED_CHECKS =
             new MapStateDescriptor<>(
                     "qc-untagged-checks",
-                    Types.STRING,
+                    Utf8StringTypeInfo.INSTANCE,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private transient FlinkQcRouteStore store;

@@ -51,19 +51,20 @@ public class WorkOrderLinksFunction
 
     /** consumption eventId -> Consumption (lot, quantity, unit). */
     public static final MapStateDescriptor<String, byte[]> CONSUMPTIONS =
-            new MapStateDescriptor<>("consumptions", Types.STRING, BYTES);
+            new MapStateDescriptor<>("consumptions", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** set of reversed consumption eventIds. */
     public static final MapStateDescriptor<String, Boolean> REVERSED =
-            new MapStateDescriptor<>("reversed-consumptions", Types.STRING, Types.BOOLEAN);
+            new MapStateDescriptor<>(
+                    "reversed-consumptions", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
 
     /** set of the lot codes any output named (reversed ones included). */
     public static final MapStateDescriptor<String, Boolean> PRODUCED =
-            new MapStateDescriptor<>("produced-lots", Types.STRING, Types.BOOLEAN);
+            new MapStateDescriptor<>("produced-lots", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
 
     /** "parentLot\nchildLot" -> EdgeEmission: what was last emitted for that edge. */
     public static final MapStateDescriptor<String, byte[]> EDGES =
-            new MapStateDescriptor<>("emitted-edges", Types.STRING, BYTES);
+            new MapStateDescriptor<>("emitted-edges", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** QcChecks: the QC checks that name this work order (issue 5). */
     public static final ValueStateDescriptor<byte[]> QC_CHECKS =
@@ -75,19 +76,20 @@ public class WorkOrderLinksFunction
 
     /** "outputEventId\nlot" -> lot: the outputs (issue 10, so OUTPUT_REVERSED can find them). */
     public static final MapStateDescriptor<String, byte[]> OUTPUTS =
-            new MapStateDescriptor<>("outputs", Types.STRING, BYTES);
+            new MapStateDescriptor<>("outputs", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** set of reversed output eventIds (OUTPUT_REVERSED; may arrive before its output). */
     public static final MapStateDescriptor<String, Boolean> REVERSED_OUTPUTS =
-            new MapStateDescriptor<>("reversed-outputs", Types.STRING, Types.BOOLEAN);
+            new MapStateDescriptor<>(
+                    "reversed-outputs", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
 
     /** consumed lot code -> consumptions of it not reversed (issue 9: no scan per event). */
     public static final MapStateDescriptor<String, Integer> ACTIVE_CONSUMPTIONS =
-            new MapStateDescriptor<>("active-consumptions", Types.STRING, Types.INT);
+            new MapStateDescriptor<>("active-consumptions", Utf8StringTypeInfo.INSTANCE, Types.INT);
 
     /** produced lot code -> outputs naming it not reversed. */
     public static final MapStateDescriptor<String, Integer> ACTIVE_OUTPUTS =
-            new MapStateDescriptor<>("active-outputs", Types.STRING, Types.INT);
+            new MapStateDescriptor<>("active-outputs", Utf8StringTypeInfo.INSTANCE, Types.INT);
 
     /** processing time of the pending document timer; null when the document is not dirty. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();

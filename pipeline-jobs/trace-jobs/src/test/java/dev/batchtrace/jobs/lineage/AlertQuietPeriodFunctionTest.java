@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -50,7 +49,7 @@ class AlertQuietPeriodFunctionTest {
                         new KeyedCoProcessOperator<>(new AlertQuietPeriodFunction(quiet)),
                         TraceAlert::getAlertId,
                         DocumentUpdate::id,
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
         }

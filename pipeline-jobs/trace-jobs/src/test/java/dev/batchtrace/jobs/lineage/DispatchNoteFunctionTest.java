@@ -13,7 +13,6 @@ import dev.batchtrace.lineage.closure.LineageMessage.ShipmentFactsUpdate;
 import dev.batchtrace.lineage.closure.NodeKey;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -31,7 +30,7 @@ class DispatchNoteFunctionTest {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new DispatchNoteFunction()),
                         DispatchNote::getDispatchId,
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
         return harness;
     }

@@ -45,7 +45,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -331,7 +330,7 @@ class LineageNodeFunctionHoldsTest {
                 new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
                         new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> message.target().toString(),
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         h.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
         return h;
     }

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -55,7 +54,7 @@ class LineageNodeFunctionTest {
                 new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
                         new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> message.target().toString(),
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         h.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
         return h;
     }
@@ -340,7 +339,7 @@ class LineageNodeFunctionTest {
                 new KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage>(
                         new LineageNodeOperator(new LineageNodeFunction(COALESCE)),
                         message -> "lot:ELSEWHERE",
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         try {
             misrouted.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
             misrouted.open();

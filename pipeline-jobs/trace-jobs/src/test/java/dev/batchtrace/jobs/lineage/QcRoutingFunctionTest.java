@@ -10,7 +10,6 @@ import dev.batchtrace.lineage.quality.QcCheck;
 import dev.batchtrace.lineage.quality.WorkOrderAttachment;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -26,7 +25,7 @@ class QcRoutingFunctionTest {
                         new KeyedCoProcessOperator<>(new QcRoutingFunction()),
                         WorkOrderEvent::getLotCode,
                         QcResult::getLotCode,
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         harness.setup(ModelTypeInfo.of(WorkOrderAttachment.class).createSerializer(null));
         return harness;
     }

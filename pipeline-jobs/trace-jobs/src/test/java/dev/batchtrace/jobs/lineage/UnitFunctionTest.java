@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -30,7 +29,9 @@ class UnitFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, UnitUpdate, DocumentUpdate>
             newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new UnitFunction()), UnitUpdate::key, Types.STRING);
+                new KeyedProcessOperator<>(new UnitFunction()),
+                UnitUpdate::key,
+                Utf8StringTypeInfo.INSTANCE);
     }
 
     @BeforeEach

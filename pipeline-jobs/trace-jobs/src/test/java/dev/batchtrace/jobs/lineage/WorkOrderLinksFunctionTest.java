@@ -29,7 +29,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -56,7 +55,7 @@ class WorkOrderLinksFunctionTest {
                         new KeyedCoProcessOperator<>(new WorkOrderLinksFunction(COALESCE)),
                         WorkOrderEvent::getWorkOrderId,
                         WorkOrderAttachment::workOrderId,
-                        Types.STRING);
+                        Utf8StringTypeInfo.INSTANCE);
         harness.setup(LineageMessageTypeInfo.Serializer.INSTANCE);
         return harness;
     }
