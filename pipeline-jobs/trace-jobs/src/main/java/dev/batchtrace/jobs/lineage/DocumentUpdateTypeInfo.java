@@ -10,7 +10,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,7 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * char at a time: that was a quarter of the node stage's samples in a silo replay (documents are
  * kilobytes, a hub's much more), and the same again to read them in the documents writer.
  */
-public final class DocumentUpdateTypeInfo extends TypeInformation<DocumentUpdate> {
+public final class DocumentUpdateTypeInfo extends SingleValueTypeInfo<DocumentUpdate> {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,33 +35,8 @@ public final class DocumentUpdateTypeInfo extends TypeInformation<DocumentUpdate
     }
 
     @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
     public Class<DocumentUpdate> getTypeClass() {
         return DocumentUpdate.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
     }
 
     @Override
@@ -75,52 +49,12 @@ public final class DocumentUpdateTypeInfo extends TypeInformation<DocumentUpdate
         return "DocumentUpdate(UTF-8)";
     }
 
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof DocumentUpdateTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return DocumentUpdateTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object other) {
-        return other instanceof DocumentUpdateTypeInfo;
-    }
-
     /** Index, id and body, each as length-prefixed UTF-8 (length -1: a deletion's null body). */
-    public static final class Serializer extends TypeSerializerSingleton<DocumentUpdate> {
+    public static final class Serializer extends ImmutableSerializer<DocumentUpdate> {
 
         private static final long serialVersionUID = 1L;
 
         public static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
-        public DocumentUpdate createInstance() {
-            return null;
-        }
-
-        @Override
-        public DocumentUpdate copy(DocumentUpdate from) {
-            return from;
-        }
-
-        @Override
-        public DocumentUpdate copy(DocumentUpdate from, DocumentUpdate reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
 
         @Override
         public void serialize(DocumentUpdate update, DataOutputView target) throws IOException {
@@ -134,12 +68,6 @@ public final class DocumentUpdateTypeInfo extends TypeInformation<DocumentUpdate
             String index = read(source);
             String id = read(source);
             return new DocumentUpdate(index, id, read(source));
-        }
-
-        @Override
-        public DocumentUpdate deserialize(DocumentUpdate reuse, DataInputView source)
-                throws IOException {
-            return deserialize(source);
         }
 
         @Override

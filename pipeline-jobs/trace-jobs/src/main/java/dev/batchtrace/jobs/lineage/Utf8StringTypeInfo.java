@@ -3,11 +3,9 @@ package dev.batchtrace.jobs.lineage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,33 +17,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * the heap timers at each checkpoint another sixth. Partitioning is unchanged: Flink assigns key
  * groups from {@link String#hashCode()}, not from these bytes.
  */
-public final class Utf8StringTypeInfo extends TypeInformation<String> {
+public final class Utf8StringTypeInfo extends SingleValueTypeInfo<String> {
 
     private static final long serialVersionUID = 1L;
 
     public static final Utf8StringTypeInfo INSTANCE = new Utf8StringTypeInfo();
 
     private Utf8StringTypeInfo() {}
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
 
     @Override
     public Class<String> getTypeClass() {
@@ -67,51 +45,16 @@ public final class Utf8StringTypeInfo extends TypeInformation<String> {
         return "String(UTF-8)";
     }
 
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Utf8StringTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return Utf8StringTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object other) {
-        return other instanceof Utf8StringTypeInfo;
-    }
-
     /** Varint length, then UTF-8; no nulls (a key is never null). */
-    public static final class Serializer extends TypeSerializerSingleton<String> {
+    public static final class Serializer extends ImmutableSerializer<String> {
 
         private static final long serialVersionUID = 1L;
 
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
         public String createInstance() {
             return "";
-        }
-
-        @Override
-        public String copy(String from) {
-            return from;
-        }
-
-        @Override
-        public String copy(String from, String reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -126,11 +69,6 @@ public final class Utf8StringTypeInfo extends TypeInformation<String> {
             byte[] bytes = new byte[readLength(source)];
             source.readFully(bytes);
             return new String(bytes, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String deserialize(String reuse, DataInputView source) throws IOException {
-            return deserialize(source);
         }
 
         @Override
