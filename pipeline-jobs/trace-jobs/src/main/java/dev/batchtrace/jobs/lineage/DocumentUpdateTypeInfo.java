@@ -16,7 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * Flink type information for {@link DocumentUpdate}: the strings travel as length-prefixed UTF-8.
  * As a record Flink would take it for a POJO and write its JSON body with {@code StringValue}, one
- * char at a time: that was a quarter of the node stage's samples in a silo replay (documents are
+ * char at a time: that was a fifth of the node stage's samples in a silo replay (documents are
  * kilobytes, a hub's much more), and the same again to read them in the documents writer.
  */
 public final class DocumentUpdateTypeInfo extends SingleValueTypeInfo<DocumentUpdate> {
