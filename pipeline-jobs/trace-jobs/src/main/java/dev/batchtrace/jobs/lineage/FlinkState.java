@@ -101,6 +101,14 @@ final class FlinkState {
         }
     }
 
+    static void unmark(MapState<String, Boolean> state, String key) {
+        try {
+            state.remove(key);
+        } catch (Exception e) {
+            throw failure("write", e);
+        }
+    }
+
     /** The keys of a set-like MapState, copied (callers may write while they iterate). */
     static List<String> keys(MapState<String, Boolean> state) {
         try {

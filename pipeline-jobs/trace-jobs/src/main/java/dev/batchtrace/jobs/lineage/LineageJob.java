@@ -14,6 +14,9 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.JobResilience;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.closure.NodeProtocol;
+import dev.batchtrace.lineage.holds.LotEntryHolds;
+import dev.batchtrace.lineage.holds.ShipmentHoldChange;
+import dev.batchtrace.lineage.holds.ShipmentReachChange;
 import dev.batchtrace.lineage.quality.QcRouting;
 import dev.batchtrace.lineage.quality.WorkOrderAttachment;
 import dev.batchtrace.lineage.units.OutputSerials;
@@ -49,6 +52,9 @@ import org.slf4j.LoggerFactory;
  *              \---> QcResultWorkOrderChecks ----+--> work-order stage, 2nd input (attachments)
  *  machine summaries -> MachineSummaryAttachments +    (runs also go on to the produced lots)
  *  feedback topic (read_committed) --------------------------------+   documents, alerts (side outputs)
+ *     shipments' reach, lots' entry holds -> keyBy(lot) AffectedShipmentsFunction --+
+ *     shipments' facts and closure holds ----------------------------------------+--> keyBy(dispatch)
+ *                                                          ShipmentAlertsFunction --> alerts
  *                                                     --> documents topic (exactly once, key index/id)
  *                                                     --> trace.alerts (exactly once, key alertId)
  *  outputs with serials -> keyBy(wo+output) OutputSerialsFunction --+--> keyBy(unit) UnitFunction
@@ -96,6 +102,8 @@ public final class LineageJob {
     public static final String UID_WORK_ORDER_LOT_USAGES = "work-order-lot-usages";
     public static final String UID_ALERTS_SINK = "trace-alerts-sink";
     public static final String UID_ALERT_QUIET_PERIOD = "alert-quiet-period";
+    public static final String UID_AFFECTED_SHIPMENTS = "affected-shipments-index";
+    public static final String UID_SHIPMENT_ALERTS = "shipment-alerts";
     public static final String UID_STATE_VERSION_GUARD = "state-version-guard";
 
     /**
@@ -104,7 +112,7 @@ public final class LineageJob {
      * an older version must then be refused). Local runs (trace-cli) do not resume checkpoints of
      * another version at all.
      */
-    public static final int STATE_VERSION = 9;
+    public static final int STATE_VERSION = 10;
 
     public static final String UID_ALERT_DOCUMENTS_FILTER = "alert-documents-filter";
     public static final String UID_OTHER_DOCUMENTS_FILTER = "non-alert-documents-filter";
@@ -407,15 +415,42 @@ public final class LineageJob {
                         .uid(UID_LINEAGE_NODES)
                         .name("lineage node: closure protocol");
         nodes.sinkTo(sinks.feedback()).uid(UID_FEEDBACK_SINK).name("lineage feedback sink");
+        // Shipment alerts: the affected-shipments index hands a lot's holds to every shipment that
+        // reaches it one barrier after the flag; the closure path brings the same holds later.
+        SingleOutputStreamOperator<ShipmentHoldChange> indexHolds =
+                nodes.getSideOutput(LineageNodeFunction.SHIPMENT_REACH)
+                        .keyBy(ShipmentReachChange::lotCode, Utf8StringTypeInfo.INSTANCE)
+                        .connect(
+                                nodes.getSideOutput(LineageNodeFunction.LOT_ENTRY_HOLDS)
+                                        .keyBy(LotEntryHolds::lotCode, Utf8StringTypeInfo.INSTANCE))
+                        .process(
+                                new AffectedShipmentsFunction(),
+                                ModelTypeInfo.of(ShipmentHoldChange.class))
+                        .uid(UID_AFFECTED_SHIPMENTS)
+                        .name("affected-shipments index: a lot's holds -> its shipments");
+        SingleOutputStreamOperator<TraceAlert> shipmentAlerts =
+                nodes.getSideOutput(LineageNodeFunction.SHIPMENT_HOLD_VIEWS)
+                        .keyBy(ShipmentHoldView::dispatchId, Utf8StringTypeInfo.INSTANCE)
+                        .connect(
+                                indexHolds.keyBy(
+                                        ShipmentHoldChange::dispatchId,
+                                        Utf8StringTypeInfo.INSTANCE))
+                        .process(new ShipmentAlertsFunction(), TypeInformation.of(TraceAlert.class))
+                        .uid(UID_SHIPMENT_ALERTS)
+                        .name("shipment alerts: closure and index holds");
         // Alerts (and their trace-alerts documents) through the quiet period of stock alerts.
         SingleOutputStreamOperator<TraceAlert> alerts =
                 nodes.getSideOutput(LineageNodeFunction.ALERTS)
+                        .union(shipmentAlerts)
                         .keyBy(TraceAlert::getAlertId, Utf8StringTypeInfo.INSTANCE)
                         .connect(
                                 nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
                                         .filter(AlertQuietPeriodFunction::isAlertDocument)
                                         .uid(UID_ALERT_DOCUMENTS_FILTER)
                                         .name("trace-alerts documents")
+                                        .union(
+                                                shipmentAlerts.getSideOutput(
+                                                        ShipmentAlertsFunction.DOCUMENTS))
                                         .keyBy(DocumentUpdate::id, Utf8StringTypeInfo.INSTANCE))
                         .process(
                                 new AlertQuietPeriodFunction(alertQuietPeriod),

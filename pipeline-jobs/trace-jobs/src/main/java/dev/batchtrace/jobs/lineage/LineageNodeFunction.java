@@ -1,24 +1,32 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.TraceAlert;
+import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.lineage.closure.NodeSnapshot;
 import dev.batchtrace.lineage.documents.TraceDocuments;
-import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldAlerts;
+import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.holds.LotEntryHolds;
+import dev.batchtrace.lineage.holds.ShipmentReachChange;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -42,11 +50,15 @@ import org.apache.flink.util.OutputTag;
  * when no barrier came first (no checkpointing, or a restore that forgot which nodes were pending).
  *
  * <p>Quality holds (issue 4): lot flags and lot usages arrive as messages like the rest; the holds
- * travel with the closures. On the same timer the node derives its hold alerts ({@link
+ * travel with the closures. On the same timer a lot derives its stock alerts ({@link
  * HoldAlerts#of}), compares them with the alerts it has raised (state {@link #RAISED_ALERTS}) and
  * sends the difference: new ids OPEN, vanished ids RESOLVED, as Avro records to {@link #ALERTS} and
  * as {@code trace-alerts} documents to {@link #DOCUMENTS}. Alert ids are deterministic and the
- * raised set is checkpointed with the output, so a restore or a replay sends no alert twice.
+ * raised set is checkpointed with the output, so a restore or a replay sends no alert twice. A
+ * shipment's alerts are raised by {@link ShipmentAlertsFunction} from what the shipment sends
+ * ({@link #SHIPMENT_HOLD_VIEWS}) and from the affected-shipments index ({@link
+ * AffectedShipmentsFunction}: {@link #SHIPMENT_REACH}, {@link #LOT_ENTRY_HOLDS}), so that a flag
+ * reaches every shipment one barrier after it, not one checkpoint per level.
  *
  * <p>State kept forever (no TTL, by design): facts, parent and child links (including removed-via
  * tombstones), the contributions of current parents (a removed parent's is deleted), the closure
@@ -129,9 +141,41 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<byte[]> MACHINE_RUNS =
             new ValueStateDescriptor<>("machine-runs", BYTES);
 
-    /** alertId -> RaisedAlert: the alerts this node has sent as OPEN and not resolved. */
+    /**
+     * alertId -> RaisedAlert: the stock alerts this lot has sent as OPEN and not resolved (a
+     * shipment's until state version 9; {@link ShipmentAlertsFunction} raises them since).
+     */
     public static final MapStateDescriptor<String, byte[]> RAISED_ALERTS =
             new MapStateDescriptor<>("raised-alerts", Utf8StringTypeInfo.INSTANCE, BYTES);
+
+    /**
+     * Side output: the affected-shipments index's entries, from shipments ({@link
+     * AffectedShipmentsFunction}, keyed by lot code).
+     */
+    public static final OutputTag<ShipmentReachChange> SHIPMENT_REACH =
+            new OutputTag<>("shipment-reach", ModelTypeInfo.of(ShipmentReachChange.class));
+
+    /** Side output: a lot's entry carries other holds now (to the affected-shipments index). */
+    public static final OutputTag<LotEntryHolds> LOT_ENTRY_HOLDS =
+            new OutputTag<>("lot-entry-holds", ModelTypeInfo.of(LotEntryHolds.class));
+
+    /**
+     * Side output: a shipment's facts and closure holds changed ({@link ShipmentAlertsFunction}).
+     */
+    public static final OutputTag<ShipmentHoldView> SHIPMENT_HOLD_VIEWS =
+            new OutputTag<>("shipment-hold-views", ModelTypeInfo.of(ShipmentHoldView.class));
+
+    /** A shipment: "lot code\tshipped lot" -> true, the index entries it has sent. */
+    public static final MapStateDescriptor<String, Boolean> INDEXED_REACH =
+            new MapStateDescriptor<>("indexed-reach", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
+
+    /** A lot: LotEntryHolds last sent to the index; absent when none. */
+    public static final ValueStateDescriptor<byte[]> SENT_ENTRY_HOLDS =
+            new ValueStateDescriptor<>("sent-entry-holds", BYTES);
+
+    /** A shipment: the ShipmentHoldView last sent (encoded), to send only changes. */
+    public static final ValueStateDescriptor<byte[]> SENT_HOLD_VIEW =
+            new ValueStateDescriptor<>("sent-hold-view", BYTES);
 
     /** processing time of the pending fallback timer; null when nothing is pending. */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
@@ -152,6 +196,9 @@ public class LineageNodeFunction
     private transient FlinkNodeStore store;
     private transient DocumentTimer documentTimer;
     private transient MapState<String, byte[]> raisedAlerts;
+    private transient MapState<String, Boolean> indexedReach;
+    private transient ValueState<byte[]> sentEntryHolds;
+    private transient ValueState<byte[]> sentHoldView;
 
     /**
      * While documents wait, at most this share of the task's time between two barriers goes to
@@ -233,6 +280,9 @@ public class LineageNodeFunction
                 new DocumentTimer(
                         getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay, paced);
         raisedAlerts = getRuntimeContext().getMapState(RAISED_ALERTS);
+        indexedReach = getRuntimeContext().getMapState(INDEXED_REACH);
+        sentEntryHolds = getRuntimeContext().getState(SENT_ENTRY_HOLDS);
+        sentHoldView = getRuntimeContext().getState(SENT_HOLD_VIEW);
         due = new LinkedHashMap<>();
         DecodedValues decoded = store.decodedValues();
         getRuntimeContext().getMetricGroup().gauge("stateDecodeHits", decoded::hits);
@@ -429,36 +479,93 @@ public class LineageNodeFunction
 
     /**
      * Alerts are re-derived only when the node signalled a change (the document timer), which the
-     * model guarantees covers every change of its alerts.
+     * model guarantees covers every change of its alerts. A lot raises its stock alerts here and
+     * tells the affected-shipments index what its entry's holds are; a shipment tells the index
+     * which lots it reaches and the alert stage its facts and closure holds ({@link
+     * ShipmentAlertsFunction} raises its alerts).
      */
     private void sendAlertChanges(
             NodeKey node, NodeSnapshot snapshot, Instant now, Outputs context) {
-        Map<String, RaisedAlert> raised = new TreeMap<>();
-        for (Map.Entry<String, RaisedAlert> entry :
-                FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
-            raised.put(entry.getKey(), entry.getValue());
+        if (node.isShipment()) {
+            sendShipmentHolds(node, snapshot, context);
+            return;
         }
-        Map<String, HoldAlert> raisedById = new TreeMap<>();
-        raised.forEach((id, r) -> raisedById.put(id, r.alert()));
-        List<HoldAlert> current = HoldAlerts.of(node, snapshot);
-        for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
-            if (change.isOpen()) {
-                FlinkState.put(raisedAlerts, change.alertId(), new RaisedAlert(change, now));
-                context.side(ALERTS, change.toTraceAlert(now));
-                context.side(DOCUMENTS, DocumentUpdate.of(change.toDocument(now, null)));
-            } else {
-                Instant raisedAt = raised.get(change.alertId()).raisedAt();
-                FlinkState.put(raisedAlerts, change.alertId(), null);
-                context.side(ALERTS, change.toTraceAlert(raisedAt));
-                context.side(DOCUMENTS, DocumentUpdate.of(change.toDocument(raisedAt, now)));
+        AlertLedger.send(
+                raisedAlerts,
+                HoldAlerts.of(node, snapshot),
+                now,
+                new AlertLedger.Sink() {
+                    @Override
+                    public void alert(TraceAlert alert) {
+                        context.side(ALERTS, alert);
+                    }
+
+                    @Override
+                    public void document(DocumentUpdate document) {
+                        context.side(DOCUMENTS, document);
+                    }
+                });
+        if (node.isLot()) {
+            List<HoldEntry> holds = HoldAlerts.entryHolds(node, snapshot);
+            LotEntryHolds sent = FlinkState.value(sentEntryHolds, LotEntryHolds.class);
+            if (!(sent == null ? List.of() : sent.holds()).equals(holds)) {
+                LotEntryHolds update = new LotEntryHolds(node.code(), holds);
+                FlinkState.update(sentEntryHolds, holds.isEmpty() ? null : update);
+                context.side(LOT_ENTRY_HOLDS, update);
             }
         }
-        // Same id, new content (less stock left, another route): the document follows, the
-        // topic does not repeat the alert.
-        for (HoldAlert update : HoldAlerts.updates(raisedById, current)) {
-            Instant raisedAt = raised.get(update.alertId()).raisedAt();
-            FlinkState.put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt));
-            context.side(DOCUMENTS, DocumentUpdate.of(update.toDocument(raisedAt, null)));
+    }
+
+    /** The shipment's entries of the affected-shipments index, and its view for its alerts. */
+    private void sendShipmentHolds(NodeKey node, NodeSnapshot snapshot, Outputs context) {
+        SortedSet<String> reach = HoldAlerts.shipmentReach(snapshot);
+        List<String> indexed = FlinkState.keys(indexedReach);
+        for (String key : indexed) {
+            if (!reach.contains(key)) {
+                FlinkState.unmark(indexedReach, key);
+                context.side(SHIPMENT_REACH, reachChange(node, key, false));
+            }
         }
+        Set<String> before = new HashSet<>(indexed);
+        for (String key : reach) {
+            if (!before.contains(key)) {
+                FlinkState.mark(indexedReach, key);
+                context.side(SHIPMENT_REACH, reachChange(node, key, true));
+            }
+        }
+        ShipmentHoldView view =
+                new ShipmentHoldView(
+                        node.code(),
+                        snapshot.shipmentFacts(),
+                        HoldAlerts.shipmentHolds(snapshot),
+                        null);
+        // alerts this node raised itself before state version 10 go over to the alert stage
+        List<RaisedAlert> adopted = new ArrayList<>();
+        for (Map.Entry<String, RaisedAlert> raised :
+                FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
+            adopted.add(raised.getValue());
+        }
+        byte[] encoded = LineageCodec.encodeValue(view);
+        try {
+            if (adopted.isEmpty() && Arrays.equals(encoded, sentHoldView.value())) {
+                return;
+            }
+            sentHoldView.update(encoded);
+            raisedAlerts.clear();
+        } catch (Exception e) {
+            throw new IllegalStateException("lineage state write failed: " + e, e);
+        }
+        context.side(
+                SHIPMENT_HOLD_VIEWS,
+                adopted.isEmpty()
+                        ? view
+                        : new ShipmentHoldView(
+                                view.dispatchId(), view.facts(), view.closureHolds(), adopted));
+    }
+
+    private static ShipmentReachChange reachChange(NodeKey shipment, String key, boolean present) {
+        int tab = key.indexOf('\t');
+        return new ShipmentReachChange(
+                key.substring(0, tab), shipment.code(), key.substring(tab + 1), present);
     }
 }

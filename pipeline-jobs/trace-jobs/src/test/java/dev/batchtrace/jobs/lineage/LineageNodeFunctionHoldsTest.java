@@ -25,6 +25,7 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.closure.NodeKey;
+import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.lineage.holds.FlagHistory;
 import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldEntry;
@@ -55,9 +56,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The node function with lot flags: the harness plays the whole node stage (closures to children
- * are fed back in, as the feedback topic does), stage 1 is the model's stateless functions. Each
- * case checks the alert records of the {@link LineageNodeFunction#ALERTS} side output against the
- * batch reference ({@link LineageReference#withHolds}) and the node state behind them.
+ * are fed back in, as the feedback topic does), stage 1 is the model's stateless functions, and the
+ * shipment alert stages behind it ({@link ShipmentAlertStages}). Each case checks the alert records
+ * of the {@link LineageNodeFunction#ALERTS} side output and of {@link ShipmentAlertsFunction}
+ * against the batch reference ({@link LineageReference#withHolds}) and the state behind them.
  */
 class LineageNodeFunctionHoldsTest {
 
@@ -67,6 +69,8 @@ class LineageNodeFunctionHoldsTest {
     private KeyedOneInputStreamOperatorTestHarness<String, LineageMessage, LineageMessage> harness;
     private final List<SpecificRecordBase> events = new ArrayList<>();
     private final Map<String, InMemoryWorkOrderStore> workOrders = new HashMap<>();
+    private ShipmentAlertStages stages;
+    private boolean nodeHarnessReplaced;
     private int fedBack;
     private long now;
     private long checkpoint;
@@ -76,11 +80,14 @@ class LineageNodeFunctionHoldsTest {
         harness = newHarness();
         harness.open();
         harness.setProcessingTime(0);
+        stages = new ShipmentAlertStages();
+        stages.setProcessingTime(0);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         harness.close();
+        stages.close();
     }
 
     @Test
@@ -268,6 +275,54 @@ class LineageNodeFunctionHoldsTest {
     }
 
     @Test
+    void aFlagReachesAShipmentThreeLevelsDownAtTheFirstBarrierThroughTheIndex() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "INT-1"),
+                consumed("C-2", "WO-2", "INT-1"),
+                produced("P-2", "WO-2", "INT-2"),
+                consumed("C-3", "WO-3", "INT-2"),
+                produced("P-3", "WO-3", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        assertTrue(alerts().isEmpty());
+
+        // the flag and one barrier; nothing the barrier sent to the feedback topic comes back yet
+        LotFlag flag = hold("FLAG-1", "RM-1", AFTER_SHIPPING);
+        events.add(flag);
+        List<LineageMessage> stage1 = new ArrayList<>();
+        stage1(flag, stage1::add);
+        for (LineageMessage message : stage1) {
+            harness.processElement(message, 0);
+        }
+        harness.prepareSnapshotPreBarrier(++checkpoint);
+        drainToStages();
+        List<TraceAlert> early =
+                stages.sent().stream()
+                        .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_SHIPMENT)
+                        .toList();
+        assertEquals(1, early.size(), "raised before the closure path caught up: " + alerts());
+        assertEquals("DN-1", early.get(0).getDispatchId());
+        assertEquals(List.of("RM-1", "FG-1"), early.get(0).getPath());
+        assertEquals(TraceAlertStatus.OPEN, early.get(0).getStatus());
+        assertNull(
+                NodeProtocol.holdsOf(NodeKey.lot("FG-1"), storeOf(NodeKey.lot("FG-1"))).stream()
+                        .findAny()
+                        .orElse(null),
+                "the closure path has not brought the hold to FG-1 yet");
+
+        // the closure path catches up: the same alert, not raised twice; stock alerts join
+        propagate();
+        settle();
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertEquals(
+                early.get(0).getAlertId(),
+                only(open, TraceAlertKind.AFFECTED_SHIPMENT).getAlertId());
+        assertEquals(
+                3, open.size(), "the shipment, RM-1's and FG-1's stock (INT-* used up): " + open);
+    }
+
+    @Test
     void dispatchAfterTheHoldIsShippedWhileOnHoldAndCritical() throws Exception {
         publish(
                 receipt("RM-1", "SUP-1", "S-1"),
@@ -310,11 +365,16 @@ class LineageNodeFunctionHoldsTest {
         }
         settle();
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        OperatorSubtaskState[] stageSnapshots = stages.snapshot(1);
         harness.close();
+        stages.close();
         harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
         harness.setProcessingTime(now);
+        stages = new ShipmentAlertStages(stageSnapshots[0], stageSnapshots[1]);
+        stages.setProcessingTime(now);
+        nodeHarnessReplaced = true;
         fedBack = 0;
         publish(flag);
         assertTrue(alerts().isEmpty(), "after the restore nothing is raised again: " + alerts());
@@ -364,6 +424,14 @@ class LineageNodeFunctionHoldsTest {
                 break;
             }
         }
+        drainToStages();
+    }
+
+    /** What the node stage sent the shipment alert stages, there (they feed nothing back). */
+    private void drainToStages() throws Exception {
+        stages.setProcessingTime(now);
+        stages.drain(harness, nodeHarnessReplaced);
+        nodeHarnessReplaced = false;
     }
 
     private void stage1(SpecificRecordBase event, Consumer<LineageMessage> out) {
@@ -387,6 +455,7 @@ class LineageNodeFunctionHoldsTest {
     private void settle() throws Exception {
         now += COALESCE.toMillis();
         harness.setProcessingTime(now);
+        drainToStages();
         assertEquals(0, harness.numProcessingTimeTimers(), "every dirty node was emitted");
     }
 
@@ -441,6 +510,7 @@ class LineageNodeFunctionHoldsTest {
         if (side != null) {
             side.forEach(r -> out.add(r.getValue()));
         }
+        out.addAll(stages.sent());
         return out;
     }
 
@@ -452,6 +522,11 @@ class LineageNodeFunctionHoldsTest {
                 if (r.getValue().index().equals(index) && r.getValue().id().equals(id)) {
                     last = r.getValue();
                 }
+            }
+        }
+        for (DocumentUpdate d : stages.documents()) {
+            if (d.index().equals(index) && d.id().equals(id)) {
+                last = d;
             }
         }
         assertNotNull(last, "a document " + index + "/" + id);
@@ -477,6 +552,9 @@ class LineageNodeFunctionHoldsTest {
         TreeSet<String> ids = new TreeSet<>();
         for (String id : map(backend, LineageNodeFunction.RAISED_ALERTS).keys()) {
             ids.add(id);
+        }
+        if (node.isShipment()) {
+            ids.addAll(stages.raisedIds(node.code()));
         }
         return ids;
     }

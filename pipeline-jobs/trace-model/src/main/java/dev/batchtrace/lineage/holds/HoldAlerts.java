@@ -46,8 +46,15 @@ public final class HoldAlerts {
             }
             return stockAlerts(node.code(), store.lotFacts(), store.lotUsage(), holds);
         }
-        // per shipped lot, the holds its announcement carries (its own entry and, unless it is
-        // a hub, its closure's entries)
+        return shipmentAlerts(node.code(), store.shipmentFacts(), shipmentHolds(store));
+    }
+
+    /**
+     * A shipment's holds as its closure brings them: per shipped lot, the holds its announcement
+     * carries (its own entry and, unless it is a hub, its closure's entries), one per (hold,
+     * shipped lot), with the route from the flagged lot to the shipped lot.
+     */
+    public static List<HoldEntry> shipmentHolds(NodeStore store) {
         TreeMap<String, HoldEntry> holds = new TreeMap<>();
         for (Map.Entry<NodeKey, Link> parent : store.parents()) {
             if (!parent.getValue().isPresent() || !parent.getKey().isLot()) {
@@ -60,12 +67,77 @@ public final class HoldAlerts {
             }
             for (AncestorEntry e : contribution.entries()) {
                 for (HoldEntry h : e.holds()) {
-                    holds.putIfAbsent(
-                            h.holdKey() + "\n" + shipped, h.withPath(route(h.lotCode(), shipped)));
+                    holds.putIfAbsent(reachKey(h.holdKey(), shipped), reaching(h, shipped));
                 }
             }
         }
-        return shipmentAlerts(node.code(), store.shipmentFacts(), holds.values());
+        return new ArrayList<>(holds.values());
+    }
+
+    /**
+     * Where holds can reach a shipment from: {@link #reachKey}(entry lot, shipped lot) for every
+     * entry of every present shipped lot's announcement (the shipped lot itself, its closure, a hub
+     * as one entry). A hold on the lot of such an entry, or carried by it (a hub), reaches the
+     * shipment through that shipped lot; the affected-shipments index is built from these.
+     */
+    public static java.util.SortedSet<String> shipmentReach(NodeStore store) {
+        java.util.TreeSet<String> reach = new java.util.TreeSet<>();
+        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
+            if (!parent.getValue().isPresent() || !parent.getKey().isLot()) {
+                continue;
+            }
+            String shipped = parent.getKey().code();
+            Announcement contribution = store.contribution(parent.getKey());
+            if (contribution == null) {
+                continue;
+            }
+            for (AncestorEntry e : contribution.entries()) {
+                reach.add(reachKey(e.lotCode(), shipped));
+            }
+        }
+        return reach;
+    }
+
+    /**
+     * The holds a lot's own entry carries to its descendants: its own active holds, and for a hub
+     * every hold of its closure. Empty for a shipment or a lot without an entry yet.
+     */
+    public static List<HoldEntry> entryHolds(NodeKey node, NodeStore store) {
+        if (!node.isLot() || store.header() == null || store.header().self() == null) {
+            return List.of();
+        }
+        return store.header().self().holds();
+    }
+
+    /** "first" and "second" joined by a tab (lot codes and hold keys hold no tab). */
+    public static String reachKey(String first, String second) {
+        return first + "\t" + second;
+    }
+
+    /** The hold as a shipment sees it through one shipped lot: route flagged lot -> shipped lot. */
+    public static HoldEntry reaching(HoldEntry hold, String shippedLot) {
+        return hold.withPath(route(hold.lotCode(), shippedLot));
+    }
+
+    /**
+     * A shipment's alerts from two sources of its holds that converge to the same set: its
+     * closure's ({@link #shipmentHolds}) and the affected-shipments index's, which reaches it one
+     * barrier after the flag instead of one checkpoint per level. Their union, one per (hold,
+     * shipped lot), the preferred of two copies.
+     */
+    public static List<HoldAlert> shipmentAlerts(
+            String dispatchId,
+            ShipmentFacts facts,
+            Collection<HoldEntry> closureHolds,
+            Collection<HoldEntry> indexHolds) {
+        TreeMap<String, HoldEntry> union = new TreeMap<>();
+        for (HoldEntry h : closureHolds) {
+            union.merge(reachKey(h.holdKey(), h.lastLot()), h, HoldEntry::preferred);
+        }
+        for (HoldEntry h : indexHolds) {
+            union.merge(reachKey(h.holdKey(), h.lastLot()), h, HoldEntry::preferred);
+        }
+        return shipmentAlerts(dispatchId, facts, union.values());
     }
 
     /**
