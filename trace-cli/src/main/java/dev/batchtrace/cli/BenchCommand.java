@@ -1224,36 +1224,47 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The bytes of the regular files under {@code folder}. Flink removes subsumed checkpoints
+     * (files and whole folders) while this walks: what vanished is skipped, not an error (a walk
+     * that restarted on each vanished entry failed five times in a row during a flag's wave).
+     */
     static long folderSize(Path folder) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return sizeOnce(folder);
-            } catch (java.io.UncheckedIOException | IOException e) {
-                // Flink removed a subsumed checkpoint while we walked: walk again
-                if (attempt == 5) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static long sizeOnce(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile)
-                    .mapToLong(
-                            f -> {
-                                try {
-                                    return Files.size(f);
-                                } catch (IOException e) {
-                                    return 0; // a checkpoint being subsumed: gone between listing
-                                    // and size
-                                }
-                            })
-                    .sum();
-        }
+        long[] bytes = {0};
+        Files.walkFileTree(
+                folder,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(
+                            Path file, java.nio.file.attribute.BasicFileAttributes attributes) {
+                        if (attributes.isRegularFile()) {
+                            bytes[0] += attributes.size();
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof java.nio.file.NoSuchFileException) {
+                            return java.nio.file.FileVisitResult.CONTINUE; // subsumed meanwhile
+                        }
+                        throw e;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e)
+                            throws IOException {
+                        if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                            throw e;
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+        return bytes[0];
     }
 
     static void deleteFolder(Path folder) throws IOException {

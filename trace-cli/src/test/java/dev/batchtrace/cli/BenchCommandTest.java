@@ -98,4 +98,15 @@ class BenchCommandTest {
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("--bulk takes 2 numbers"), run.err());
     }
+
+    @Test
+    void theCheckpointFolderSizeCountsRegularFilesAndAMissingFolderIsEmpty() throws Exception {
+        Path checkpoints = dir.resolve("checkpoints");
+        java.nio.file.Files.createDirectories(checkpoints.resolve("job/chk-3"));
+        java.nio.file.Files.createDirectories(checkpoints.resolve("job/shared"));
+        java.nio.file.Files.write(checkpoints.resolve("job/chk-3/_metadata"), new byte[1000]);
+        java.nio.file.Files.write(checkpoints.resolve("job/shared/000012.sst"), new byte[234]);
+        assertEquals(1234, BenchCommand.folderSize(checkpoints));
+        assertEquals(0, BenchCommand.folderSize(dir.resolve("never-made")));
+    }
 }

@@ -2,7 +2,9 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.lineage.LineageCodec;
+import dev.batchtrace.lineage.closure.Announcement;
 import dev.batchtrace.lineage.closure.LineageMessage;
+import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.lineage.closure.NodeSnapshot;
@@ -21,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -165,9 +166,9 @@ public class LineageNodeFunction
     public static final OutputTag<ShipmentHoldView> SHIPMENT_HOLD_VIEWS =
             new OutputTag<>("shipment-hold-views", ModelTypeInfo.of(ShipmentHoldView.class));
 
-    /** A shipment: "lot code\tshipped lot" -> true, the index entries it has sent. */
-    public static final MapStateDescriptor<String, Boolean> INDEXED_REACH =
-            new MapStateDescriptor<>("indexed-reach", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
+    /** A shipment: shipped lot -> IndexedReach, the index entries it has sent through it. */
+    public static final MapStateDescriptor<String, byte[]> INDEXED_REACH =
+            new MapStateDescriptor<>("indexed-reach", Utf8StringTypeInfo.INSTANCE, BYTES);
 
     /** A lot: LotEntryHolds last sent to the index; absent when none. */
     public static final ValueStateDescriptor<byte[]> SENT_ENTRY_HOLDS =
@@ -196,7 +197,7 @@ public class LineageNodeFunction
     private transient FlinkNodeStore store;
     private transient DocumentTimer documentTimer;
     private transient MapState<String, byte[]> raisedAlerts;
-    private transient MapState<String, Boolean> indexedReach;
+    private transient MapState<String, byte[]> indexedReach;
     private transient ValueState<byte[]> sentEntryHolds;
     private transient ValueState<byte[]> sentHoldView;
 
@@ -518,20 +519,44 @@ public class LineageNodeFunction
 
     /** The shipment's entries of the affected-shipments index, and its view for its alerts. */
     private void sendShipmentHolds(NodeKey node, NodeSnapshot snapshot, Outputs context) {
-        SortedSet<String> reach = HoldAlerts.shipmentReach(snapshot);
-        List<String> indexed = FlinkState.keys(indexedReach);
-        for (String key : indexed) {
-            if (!reach.contains(key)) {
-                FlinkState.unmark(indexedReach, key);
-                context.side(SHIPMENT_REACH, reachChange(node, key, false));
+        // per shipped lot: only when its announcement moved, only the entry lots added or gone
+        for (Map.Entry<NodeKey, Link> parent : snapshot.parents()) {
+            if (!parent.getKey().isLot()) {
+                continue;
             }
-        }
-        Set<String> before = new HashSet<>(indexed);
-        for (String key : reach) {
-            if (!before.contains(key)) {
-                FlinkState.mark(indexedReach, key);
-                context.side(SHIPMENT_REACH, reachChange(node, key, true));
+            String shipped = parent.getKey().code();
+            Announcement contribution =
+                    parent.getValue().isPresent() ? snapshot.contribution(parent.getKey()) : null;
+            IndexedReach sent = FlinkState.get(indexedReach, shipped, IndexedReach.class);
+            if (contribution == null && sent == null
+                    || contribution != null
+                            && sent != null
+                            && sent.version() == contribution.version()) {
+                continue;
             }
+            List<String> before = sent == null ? List.of() : sent.entryLots();
+            List<String> after =
+                    contribution == null ? List.of() : HoldAlerts.entryLots(contribution);
+            Set<String> kept = new HashSet<>(after);
+            for (String lot : before) {
+                if (!kept.contains(lot)) {
+                    context.side(
+                            SHIPMENT_REACH,
+                            new ShipmentReachChange(lot, node.code(), shipped, false));
+                }
+            }
+            Set<String> had = new HashSet<>(before);
+            for (String lot : after) {
+                if (!had.contains(lot)) {
+                    context.side(
+                            SHIPMENT_REACH,
+                            new ShipmentReachChange(lot, node.code(), shipped, true));
+                }
+            }
+            FlinkState.put(
+                    indexedReach,
+                    shipped,
+                    contribution == null ? null : new IndexedReach(contribution.version(), after));
         }
         ShipmentHoldView view =
                 new ShipmentHoldView(
@@ -539,33 +564,33 @@ public class LineageNodeFunction
                         snapshot.shipmentFacts(),
                         HoldAlerts.shipmentHolds(snapshot),
                         null);
-        // alerts this node raised itself before state version 10 go over to the alert stage
-        List<RaisedAlert> adopted = new ArrayList<>();
-        for (Map.Entry<String, RaisedAlert> raised :
-                FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
-            adopted.add(raised.getValue());
-        }
         byte[] encoded = LineageCodec.encodeValue(view);
         try {
-            if (adopted.isEmpty() && Arrays.equals(encoded, sentHoldView.value())) {
+            byte[] sentView = sentHoldView.value();
+            // alerts this node raised itself before state version 10 go over to the alert stage
+            // with the first view it sends (raised-alerts of a shipment is empty from then on)
+            List<RaisedAlert> adopted = new ArrayList<>();
+            if (sentView == null) {
+                for (Map.Entry<String, RaisedAlert> raised :
+                        FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
+                    adopted.add(raised.getValue());
+                }
+            }
+            if (adopted.isEmpty() && Arrays.equals(encoded, sentView)) {
                 return;
             }
             sentHoldView.update(encoded);
-            raisedAlerts.clear();
+            if (!adopted.isEmpty()) {
+                raisedAlerts.clear();
+            }
+            context.side(
+                    SHIPMENT_HOLD_VIEWS,
+                    adopted.isEmpty()
+                            ? view
+                            : new ShipmentHoldView(
+                                    view.dispatchId(), view.facts(), view.closureHolds(), adopted));
         } catch (Exception e) {
             throw new IllegalStateException("lineage state write failed: " + e, e);
         }
-        context.side(
-                SHIPMENT_HOLD_VIEWS,
-                adopted.isEmpty()
-                        ? view
-                        : new ShipmentHoldView(
-                                view.dispatchId(), view.facts(), view.closureHolds(), adopted));
-    }
-
-    private static ShipmentReachChange reachChange(NodeKey shipment, String key, boolean present) {
-        int tab = key.indexOf('\t');
-        return new ShipmentReachChange(
-                key.substring(0, tab), shipment.code(), key.substring(tab + 1), present);
     }
 }

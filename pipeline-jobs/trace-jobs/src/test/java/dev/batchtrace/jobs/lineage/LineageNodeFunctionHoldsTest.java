@@ -9,6 +9,7 @@ import static dev.batchtrace.lineage.Events.hold;
 import static dev.batchtrace.lineage.Events.produced;
 import static dev.batchtrace.lineage.Events.receipt;
 import static dev.batchtrace.lineage.Events.release;
+import static dev.batchtrace.lineage.Events.reversed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -320,6 +321,44 @@ class LineageNodeFunctionHoldsTest {
                 only(open, TraceAlertKind.AFFECTED_SHIPMENT).getAlertId());
         assertEquals(
                 3, open.size(), "the shipment, RM-1's and FG-1's stock (INT-* used up): " + open);
+    }
+
+    @Test
+    void aReversedConsumptionTakesTheShipmentOutOfTheIndexAndResolvesItsAlert() throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                receipt("RM-2", "SUP-2", "S-2"),
+                consumed("C-1", "WO-1", "RM-1"),
+                consumed("C-2", "WO-1", "RM-2"),
+                produced("P-1", "WO-1", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        publish(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
+        TraceAlert shipment = only(checkAgainstReference(), TraceAlertKind.AFFECTED_SHIPMENT);
+
+        now += 1000;
+        publish(reversed("C-1R", "WO-1", "RM-1", "C-1")); // RM-1 was not used after all
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertTrue(
+                open.values().stream().noneMatch(a -> a.getDispatchId() != null),
+                "no shipment affected any more: " + open.values());
+        assertEquals(
+                "RESOLVED", lastDocument(HoldAlert.INDEX, shipment.getAlertId()).get("status"));
+        // the index forgot DN-1 under RM-1, so a later hold on RM-1 names no shipment
+        assertTrue(
+                stages.indexChanges().stream()
+                        .anyMatch(
+                                c ->
+                                        c.dispatchId().equals("DN-1")
+                                                && c.lotCode().equals("RM-1")
+                                                && !c.present()),
+                "the index lifted RM-1's hold from DN-1: " + stages.indexChanges());
+        publish(hold("FLAG-2", "RM-1", AFTER_SHIPPING.plusSeconds(60)));
+        checkAgainstReference();
+        assertTrue(
+                alerts().stream()
+                        .noneMatch(
+                                a -> "FLAG-2".equals(a.getFlagId()) && a.getDispatchId() != null),
+                "RM-1 no longer reaches DN-1: " + alerts());
     }
 
     @Test

@@ -75,27 +75,17 @@ public final class HoldAlerts {
     }
 
     /**
-     * Where holds can reach a shipment from: {@link #reachKey}(entry lot, shipped lot) for every
-     * entry of every present shipped lot's announcement (the shipped lot itself, its closure, a hub
-     * as one entry). A hold on the lot of such an entry, or carried by it (a hub), reaches the
-     * shipment through that shipped lot; the affected-shipments index is built from these.
+     * Where holds can reach a shipment from through one shipped lot: the lot codes of every entry
+     * of that lot's announcement (the shipped lot itself, its closure, a hub as one entry), sorted
+     * and distinct. A hold on such a lot, or carried by its entry (a hub), reaches the shipment
+     * through that shipped lot; the affected-shipments index is built from these.
      */
-    public static java.util.SortedSet<String> shipmentReach(NodeStore store) {
-        java.util.TreeSet<String> reach = new java.util.TreeSet<>();
-        for (Map.Entry<NodeKey, Link> parent : store.parents()) {
-            if (!parent.getValue().isPresent() || !parent.getKey().isLot()) {
-                continue;
-            }
-            String shipped = parent.getKey().code();
-            Announcement contribution = store.contribution(parent.getKey());
-            if (contribution == null) {
-                continue;
-            }
-            for (AncestorEntry e : contribution.entries()) {
-                reach.add(reachKey(e.lotCode(), shipped));
-            }
+    public static List<String> entryLots(Announcement shippedLotAnnouncement) {
+        java.util.TreeSet<String> lots = new java.util.TreeSet<>();
+        for (AncestorEntry e : shippedLotAnnouncement.entries()) {
+            lots.add(e.lotCode());
         }
-        return reach;
+        return new ArrayList<>(lots);
     }
 
     /**
