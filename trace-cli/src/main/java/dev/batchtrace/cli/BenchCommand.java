@@ -492,6 +492,19 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (converged.isPresent()) {
                 say("== Canonical questions: %d timed queries each on Elasticsearch", queries);
+                Duration waited =
+                        es.waitUntilQuiet(
+                                "trace-*", Duration.ofSeconds(3), Duration.ofSeconds(120));
+                report.put(
+                        "questions",
+                        "elasticsearch timed on",
+                        waited != null
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "a quiet index: nothing indexed or merged for 3 s (waited"
+                                                + " %.1f s)",
+                                        waited.toMillis() / 1000.0)
+                                : "an index still being written (not quiet within 120 s)");
                 QueryTargets targets = QueryTargets.pick(graph, history.parameters().seed());
                 timeElasticsearch(es, targets, report);
                 peer(graph, targets, runId, report);

@@ -108,6 +108,10 @@ class BenchITCase {
         JsonNode questions = report.path("elasticsearch questions");
         assertEquals(3, questions.size(), questions.toString());
         questions.forEach(q -> assertTrue(q.asText().contains("took p50"), q.asText()));
+        String timedOn = report.path("questions").path("elasticsearch timed on").asText();
+        assertTrue(
+                timedOn.startsWith("a quiet index") || timedOn.startsWith("an index still"),
+                timedOn);
         JsonNode peer = report.path("postgresql");
         // either the peer answered all three questions, or it says why it was skipped
         assertTrue(

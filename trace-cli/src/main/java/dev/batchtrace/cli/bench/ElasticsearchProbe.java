@@ -163,6 +163,44 @@ public final class ElasticsearchProbe {
         return sizes;
     }
 
+    /**
+     * Waits until the indices under {@code pattern} are quiet: no document indexed and no merge
+     * running for {@code quietFor} (polled every 500 ms), at most {@code max}. Query timings taken
+     * during a write burst (a flag's wave rewrites thousands of documents) measure the burst.
+     *
+     * @return the time waited, or null if they were not quiet within {@code max}
+     */
+    public Duration waitUntilQuiet(String pattern, Duration quietFor, Duration max)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long quietSince = -1;
+        long lastIndexed = -1;
+        while (System.nanoTime() - start < max.toNanos()) {
+            HttpResponse<String> response =
+                    send(
+                            "GET",
+                            "/"
+                                    + pattern
+                                    + "/_stats/indexing,merge?filter_path="
+                                    + "_all.total.indexing.index_total,_all.total.merges.current",
+                            null);
+            JsonNode total = JSON.readTree(response.body()).path("_all").path("total");
+            long indexed = total.path("indexing").path("index_total").asLong();
+            boolean merging = total.path("merges").path("current").asLong() > 0;
+            long now = System.nanoTime();
+            if (indexed != lastIndexed || merging) {
+                quietSince = -1;
+            } else if (quietSince < 0) {
+                quietSince = now;
+            } else if (now - quietSince >= quietFor.toNanos()) {
+                return Duration.ofNanos(now - start);
+            }
+            lastIndexed = indexed;
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
     /** Deletes indices (for a benchmark that starts from an empty read model). */
     public void delete(String indices) throws IOException, InterruptedException {
         HttpResponse<String> response =
