@@ -96,24 +96,21 @@ public final class AffectedShipmentsFunction
         // lists every affected line
         for (Map.Entry<String, List<String>> shipment : shipments().entrySet()) {
             for (HoldEntry hold : lifted) {
-                out.collect(
-                        new ShipmentHoldChange(
-                                shipment.getKey(),
-                                update.lotCode(),
-                                hold,
-                                shipment.getValue(),
-                                false));
+                out.collect(change(shipment, update.lotCode(), hold, false));
             }
             for (HoldEntry hold : added) {
-                out.collect(
-                        new ShipmentHoldChange(
-                                shipment.getKey(),
-                                update.lotCode(),
-                                hold,
-                                shipment.getValue(),
-                                true));
+                out.collect(change(shipment, update.lotCode(), hold, true));
             }
         }
+    }
+
+    private static ShipmentHoldChange change(
+            Map.Entry<String, List<String>> shipment,
+            String lotCode,
+            HoldEntry hold,
+            boolean present) {
+        return new ShipmentHoldChange(
+                shipment.getKey(), lotCode, hold, shipment.getValue(), present);
     }
 
     private List<HoldEntry> holds() {

@@ -517,6 +517,23 @@ public class LineageNodeFunction
         }
     }
 
+    /** An index entry for each of {@code lots} not in {@code except}: present or gone. */
+    private static void sendReach(
+            Outputs context,
+            String dispatchId,
+            String shipped,
+            List<String> lots,
+            List<String> except,
+            boolean present) {
+        Set<String> skip = new HashSet<>(except);
+        for (String lot : lots) {
+            if (!skip.contains(lot)) {
+                context.side(
+                        SHIPMENT_REACH, new ShipmentReachChange(lot, dispatchId, shipped, present));
+            }
+        }
+    }
+
     /** The shipment's entries of the affected-shipments index, and its view for its alerts. */
     private void sendShipmentHolds(NodeKey node, NodeSnapshot snapshot, Outputs context) {
         // per shipped lot: only when its announcement moved, only the entry lots added or gone
@@ -537,22 +554,8 @@ public class LineageNodeFunction
             List<String> before = sent == null ? List.of() : sent.entryLots();
             List<String> after =
                     contribution == null ? List.of() : HoldAlerts.entryLots(contribution);
-            Set<String> kept = new HashSet<>(after);
-            for (String lot : before) {
-                if (!kept.contains(lot)) {
-                    context.side(
-                            SHIPMENT_REACH,
-                            new ShipmentReachChange(lot, node.code(), shipped, false));
-                }
-            }
-            Set<String> had = new HashSet<>(before);
-            for (String lot : after) {
-                if (!had.contains(lot)) {
-                    context.side(
-                            SHIPMENT_REACH,
-                            new ShipmentReachChange(lot, node.code(), shipped, true));
-                }
-            }
+            sendReach(context, node.code(), shipped, before, after, false);
+            sendReach(context, node.code(), shipped, after, before, true);
             FlinkState.put(
                     indexedReach,
                     shipped,

@@ -9,10 +9,8 @@ import dev.batchtrace.lineage.holds.LotEntryHolds;
 import dev.batchtrace.lineage.holds.ShipmentHoldChange;
 import dev.batchtrace.lineage.holds.ShipmentReachChange;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -32,12 +30,7 @@ class AffectedShipmentsFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new AffectedShipmentsFunction()),
-                        ShipmentReachChange::lotCode,
-                        LotEntryHolds::lotCode,
-                        Utf8StringTypeInfo.INSTANCE);
+        harness = ShipmentAlertStages.indexHarness();
         harness.open();
     }
 
@@ -126,13 +119,7 @@ class AffectedShipmentsFunctionTest {
 
     /** What the index sent since the last call. */
     private List<ShipmentHoldChange> sent() {
-        List<ShipmentHoldChange> out = new ArrayList<>();
-        int i = 0;
-        for (Object record : harness.getOutput()) {
-            if (record instanceof StreamRecord<?> stream && i++ >= seen) {
-                out.add((ShipmentHoldChange) stream.getValue());
-            }
-        }
+        List<ShipmentHoldChange> out = ShipmentAlertStages.records(harness, seen);
         seen += out.size();
         return out;
     }

@@ -43,18 +43,8 @@ final class ShipmentAlertStages implements AutoCloseable {
     /** Restored from two snapshots of an earlier instance ({@link #snapshot}) if not null. */
     ShipmentAlertStages(OperatorSubtaskState indexState, OperatorSubtaskState alertState)
             throws Exception {
-        index =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new AffectedShipmentsFunction()),
-                        ShipmentReachChange::lotCode,
-                        LotEntryHolds::lotCode,
-                        Utf8StringTypeInfo.INSTANCE);
-        alerts =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new ShipmentAlertsFunction()),
-                        ShipmentHoldView::dispatchId,
-                        ShipmentHoldChange::dispatchId,
-                        Utf8StringTypeInfo.INSTANCE);
+        index = indexHarness();
+        alerts = alertHarness();
         if (indexState != null) {
             index.initializeState(indexState);
         }
@@ -63,6 +53,58 @@ final class ShipmentAlertStages implements AutoCloseable {
         }
         index.open();
         alerts.open();
+    }
+
+    /** {@link AffectedShipmentsFunction} keyed as the job keys it (not yet opened). */
+    static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ShipmentReachChange, LotEntryHolds, ShipmentHoldChange>
+            indexHarness() throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new AffectedShipmentsFunction()),
+                ShipmentReachChange::lotCode,
+                LotEntryHolds::lotCode,
+                Utf8StringTypeInfo.INSTANCE);
+    }
+
+    /** {@link ShipmentAlertsFunction} keyed as the job keys it (not yet opened). */
+    static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ShipmentHoldView, ShipmentHoldChange, TraceAlert>
+            alertHarness() throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new ShipmentAlertsFunction()),
+                ShipmentHoldView::dispatchId,
+                ShipmentHoldChange::dispatchId,
+                Utf8StringTypeInfo.INSTANCE);
+    }
+
+    /** The records a harness emitted so far, from the {@code from}-th on. */
+    @SuppressWarnings("unchecked")
+    static <T> List<T> records(AbstractStreamOperatorTestHarness<T> harness, int from) {
+        List<T> out = new ArrayList<>();
+        int i = 0;
+        for (Object record : harness.getOutput()) {
+            if (record instanceof StreamRecord<?> stream && i++ >= from) {
+                out.add((T) stream.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** The alert ids {@link ShipmentAlertsFunction} keeps as raised for {@code dispatchId}. */
+    static TreeSet<String> raisedIds(
+            AbstractStreamOperatorTestHarness<?> alertStage, String dispatchId) throws Exception {
+        @SuppressWarnings("unchecked")
+        KeyedStateBackend<String> backend =
+                (KeyedStateBackend<String>)
+                        (KeyedStateBackend<?>) alertStage.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(dispatchId);
+        TreeSet<String> ids = new TreeSet<>();
+        for (String id :
+                WorkOrderLinksFunctionTest.map(backend, ShipmentAlertsFunction.RAISED_ALERTS)
+                        .keys()) {
+            ids.add(id);
+        }
+        return ids;
     }
 
     void setProcessingTime(long now) throws Exception {
@@ -105,26 +147,13 @@ final class ShipmentAlertStages implements AutoCloseable {
     }
 
     /** Every change the index sent so far. */
-    @SuppressWarnings("unchecked")
     List<ShipmentHoldChange> indexChanges() {
-        List<ShipmentHoldChange> out = new ArrayList<>();
-        for (Object record : index.getOutput()) {
-            if (record instanceof StreamRecord<?> stream) {
-                out.add((ShipmentHoldChange) stream.getValue());
-            }
-        }
-        return out;
+        return records(index, 0);
     }
 
     /** The alert records the shipment stage sent so far. */
     List<TraceAlert> sent() {
-        List<TraceAlert> out = new ArrayList<>();
-        for (Object record : alerts.getOutput()) {
-            if (record instanceof StreamRecord<?> stream) {
-                out.add((TraceAlert) stream.getValue());
-            }
-        }
-        return out;
+        return records(alerts, 0);
     }
 
     /** The trace-alerts documents the shipment stage sent so far. */
@@ -139,18 +168,7 @@ final class ShipmentAlertStages implements AutoCloseable {
 
     /** The alert ids the shipment stage keeps as raised for {@code dispatchId}. */
     TreeSet<String> raisedIds(String dispatchId) throws Exception {
-        @SuppressWarnings("unchecked")
-        KeyedStateBackend<String> backend =
-                (KeyedStateBackend<String>)
-                        (KeyedStateBackend<?>) alerts.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(dispatchId);
-        TreeSet<String> ids = new TreeSet<>();
-        for (String id :
-                WorkOrderLinksFunctionTest.map(backend, ShipmentAlertsFunction.RAISED_ALERTS)
-                        .keys()) {
-            ids.add(id);
-        }
-        return ids;
+        return raisedIds(alerts, dispatchId);
     }
 
     /**

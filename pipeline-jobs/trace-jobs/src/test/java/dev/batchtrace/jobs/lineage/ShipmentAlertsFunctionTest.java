@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -46,12 +44,7 @@ class ShipmentAlertsFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new ShipmentAlertsFunction()),
-                        ShipmentHoldView::dispatchId,
-                        ShipmentHoldChange::dispatchId,
-                        Utf8StringTypeInfo.INSTANCE);
+        harness = ShipmentAlertStages.alertHarness();
         harness.open();
         harness.setProcessingTime(1_000);
     }
@@ -171,13 +164,7 @@ class ShipmentAlertsFunctionTest {
 
     /** The alert records sent since the last call. */
     private List<TraceAlert> sent() {
-        List<TraceAlert> out = new ArrayList<>();
-        int i = 0;
-        for (Object record : harness.getOutput()) {
-            if (record instanceof StreamRecord<?> stream && i++ >= seen) {
-                out.add((TraceAlert) stream.getValue());
-            }
-        }
+        List<TraceAlert> out = ShipmentAlertStages.records(harness, seen);
         seen += out.size();
         return out;
     }
@@ -192,17 +179,6 @@ class ShipmentAlertsFunctionTest {
     }
 
     private TreeSet<String> raisedIds(String dispatchId) throws Exception {
-        @SuppressWarnings("unchecked")
-        KeyedStateBackend<String> backend =
-                (KeyedStateBackend<String>)
-                        (KeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(dispatchId);
-        TreeSet<String> ids = new TreeSet<>();
-        for (String id :
-                WorkOrderLinksFunctionTest.map(backend, ShipmentAlertsFunction.RAISED_ALERTS)
-                        .keys()) {
-            ids.add(id);
-        }
-        return ids;
+        return ShipmentAlertStages.raisedIds(harness, dispatchId);
     }
 }
