@@ -262,7 +262,7 @@ final class Documents {
                 text(source, "workOrderId"),
                 time(source, "receivedAt"),
                 time(source, "producedAt"),
-                strings(source, "inputLotCodes"),
+                codes(source, "inputLotCodes"),
                 bool(source, "onHold"),
                 text(source, "qcStatus"));
     }
@@ -275,7 +275,7 @@ final class Documents {
                 text(source, "customerName"),
                 text(source, "destination"),
                 time(source, "shippedAt"),
-                strings(source, "lotCodes"),
+                codes(source, "lotCodes"),
                 matchedLotCodes);
     }
 
@@ -333,6 +333,14 @@ final class Documents {
     }
 
     /** A keyword list; a single value (Elasticsearch accepts both) counts as a list of one. */
+    /**
+     * A set of codes, sorted as the job writes it: the same whether read from {@code _source} or
+     * from doc values ({@link DocValueHits}).
+     */
+    static List<String> codes(JsonNode source, String field) {
+        return strings(source, field).stream().sorted().distinct().toList();
+    }
+
     static List<String> strings(JsonNode source, String field) {
         JsonNode value = source == null ? null : source.get(field);
         if (value == null || value.isNull()) {

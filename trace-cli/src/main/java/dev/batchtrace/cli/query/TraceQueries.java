@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
@@ -1559,33 +1560,47 @@ public final class TraceQueries implements AutoCloseable {
                     });
             return new ShipmentPage(Math.toIntExact(count[0]), null);
         }
+        boolean docValues = readsDocValues(fields, "dispatchId");
         SearchResponse<JsonNode> page =
                 elasticsearch.time(
                         TraceIndex.SHIPMENTS,
                         () ->
                                 client().search(
                                                 s ->
-                                                        s.index(TraceIndex.SHIPMENTS.alias())
-                                                                .query(query)
-                                                                .size(limit)
-                                                                .trackTotalHits(
-                                                                        t -> t.enabled(true))
-                                                                .sort(ascending("customerId"))
-                                                                .sort(ascending("shippedAt"))
-                                                                .sort(ascending("dispatchId"))
-                                                                .source(
-                                                                        src ->
-                                                                                src.filter(
-                                                                                        f ->
-                                                                                                f
-                                                                                                        .includes(
-                                                                                                                fields)))
-                                                                .aggregations(
-                                                                        CUSTOMERS_AGGREGATION,
-                                                                        CustomerTotals
-                                                                                .aggregation()),
+                                                        fetch(
+                                                                s.index(
+                                                                                TraceIndex.SHIPMENTS
+                                                                                        .alias())
+                                                                        .query(query)
+                                                                        .size(limit)
+                                                                        .trackTotalHits(
+                                                                                t ->
+                                                                                        t.enabled(
+                                                                                                true))
+                                                                        .sort(
+                                                                                ascending(
+                                                                                        "customerId"))
+                                                                        .sort(
+                                                                                ascending(
+                                                                                        "shippedAt"))
+                                                                        .sort(
+                                                                                ascending(
+                                                                                        "dispatchId"))
+                                                                        .aggregations(
+                                                                                CUSTOMERS_AGGREGATION,
+                                                                                CustomerTotals
+                                                                                        .aggregation()),
+                                                                fields,
+                                                                docValues),
                                                 JsonNode.class));
-        page.hits().hits().forEach(onHit);
+        summaries(
+                        elasticsearch,
+                        TraceIndex.SHIPMENTS,
+                        page.hits().hits(),
+                        fields,
+                        "dispatchId",
+                        docValues)
+                .forEach(onHit);
         long total =
                 page.hits().total() == null
                         ? page.hits().hits().size()
@@ -1596,6 +1611,94 @@ public final class TraceQueries implements AutoCloseable {
     }
 
     private static final String CUSTOMERS_AGGREGATION = "customers";
+
+    /** Whether a page reads its fields from doc values ({@link DocValueHits}). */
+    private static boolean readsDocValues(List<String> fields, String keyField) {
+        return DocValueHits.covers(fields) && fields.contains(keyField);
+    }
+
+    /** What each hit brings: its doc values (no stored fields at all), or its filtered source. */
+    private static SearchRequest.Builder fetch(
+            SearchRequest.Builder search, List<String> fields, boolean docValues) {
+        if (docValues) {
+            return search.source(src -> src.fetch(false))
+                    .storedFields("_none_")
+                    .docvalueFields(DocValueHits.columns(fields));
+        }
+        return search.source(src -> src.filter(f -> f.includes(fields)));
+    }
+
+    /**
+     * The page's hits with their fields as {@code source}: built from doc values, except the few
+     * whose text value is over the keyword cap, read from their source in one request.
+     */
+    private List<Hit<JsonNode>> summaries(
+            Stopwatch elasticsearch,
+            TraceIndex index,
+            List<Hit<JsonNode>> hits,
+            List<String> fields,
+            String keyField,
+            boolean docValues) {
+        if (!docValues) {
+            return hits;
+        }
+        List<Hit<JsonNode>> built = new ArrayList<>(hits.size());
+        List<String> unsure = new ArrayList<>();
+        for (Hit<JsonNode> hit : hits) {
+            Hit<JsonNode> summary = DocValueHits.withSource(hit, fields, keyField);
+            built.add(summary);
+            if (DocValueHits.needsSource(summary.source(), fields)) {
+                unsure.add(summary.id());
+            }
+        }
+        if (unsure.isEmpty()) {
+            return built;
+        }
+        Map<String, JsonNode> sources = sources(elasticsearch, index, unsure, fields);
+        List<Hit<JsonNode>> read = new ArrayList<>(built.size());
+        for (Hit<JsonNode> hit : built) {
+            JsonNode source = sources.get(hit.id());
+            read.add(
+                    source == null
+                            ? hit
+                            : Hit.of(
+                                    h ->
+                                            h.index(hit.index())
+                                                    .id(hit.id())
+                                                    .score(hit.score())
+                                                    .sort(hit.sort())
+                                                    .source(source)));
+        }
+        return read;
+    }
+
+    /** The filtered sources of documents by id. */
+    private Map<String, JsonNode> sources(
+            Stopwatch elasticsearch, TraceIndex index, List<String> ids, List<String> fields) {
+        Map<String, JsonNode> found = new TreeMap<>();
+        for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK));
+            MgetResponse<JsonNode> docs =
+                    elasticsearch.time(
+                            index,
+                            () ->
+                                    client().mget(
+                                                    m ->
+                                                            m.index(index.alias())
+                                                                    .ids(chunk)
+                                                                    .sourceIncludes(fields),
+                                                    JsonNode.class));
+            for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
+                if (item.isFailure()) {
+                    throw failure(index, item.failure().error().type(), null);
+                }
+                if (item.result().found() && item.result().source() != null) {
+                    found.put(item.result().id(), item.result().source());
+                }
+            }
+        }
+        return found;
+    }
 
     private static SortOptions ascending(String field) {
         return SortOptions.of(o -> o.field(f -> f.field(field).order(SortOrder.Asc)));
@@ -1620,6 +1723,7 @@ public final class TraceQueries implements AutoCloseable {
             List<String> fields,
             Consumer<Hit<JsonNode>> onHit) {
         List<FieldValue> after = null;
+        boolean docValues = readsDocValues(fields, keyField);
         while (true) {
             List<FieldValue> searchAfter = after;
             SearchResponse<JsonNode> page =
@@ -1639,14 +1743,8 @@ public final class TraceQueries implements AutoCloseable {
                                                                                                                 keyField)
                                                                                                         .order(
                                                                                                                 SortOrder
-                                                                                                                        .Asc)))
-                                                                .source(
-                                                                        src ->
-                                                                                src.filter(
-                                                                                        f ->
-                                                                                                f
-                                                                                                        .includes(
-                                                                                                                fields)));
+                                                                                                                        .Asc)));
+                                                        fetch(s, fields, docValues);
                                                         if (searchAfter != null) {
                                                             s.searchAfter(searchAfter);
                                                         }
@@ -1654,7 +1752,7 @@ public final class TraceQueries implements AutoCloseable {
                                                     },
                                                     JsonNode.class));
             List<Hit<JsonNode>> hits = page.hits().hits();
-            hits.forEach(onHit);
+            summaries(elasticsearch, index, hits, fields, keyField, docValues).forEach(onHit);
             if (hits.size() < pageSize) {
                 return;
             }

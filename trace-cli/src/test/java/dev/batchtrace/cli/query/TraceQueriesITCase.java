@@ -59,6 +59,8 @@ class TraceQueriesITCase {
     private static TraceQueries queries;
     private static String url;
 
+    private static final String LONG_NAME = "Long name " + "x".repeat(300);
+
     /** Purchased lots: code -> {supplierId, supplierLotCode, materialCode}. */
     private static final Map<String, String[]> PURCHASED = new LinkedHashMap<>();
 
@@ -78,6 +80,7 @@ class TraceQueriesITCase {
         PURCHASED.put("R6", new String[] {"S4", "L2", "OIL"});
         PURCHASED.put("R7", new String[] {"S4", "L2", "OIL"});
         PURCHASED.put("R8", new String[] {"S5", "L3", "FLOUR"});
+        PURCHASED.put("R10", new String[] {"S6", "L4", "WAX"});
         for (String lot : PURCHASED.keySet()) {
             String[] origin = PURCHASED.get(lot);
             Map<String, Object> doc = lotDoc(lot, "PURCHASED", origin[2], null, List.of());
@@ -140,6 +143,17 @@ class TraceQueriesITCase {
         anonymous.remove("customerId");
         anonymous.remove("customerName");
         put(TraceIndex.SHIPMENTS, "D9", anonymous);
+        // names over the keyword sub-fields' 256 characters: pages read them from the source
+        Map<String, Object> longNames = lotDoc("R10", "PURCHASED", "WAX", null, List.of());
+        longNames.put("supplierId", P + "S6");
+        longNames.put("supplierName", LONG_NAME);
+        longNames.put("supplierLotCode", "L4");
+        longNames.put("receivedAt", DAY.toString());
+        put(TraceIndex.LOTS, "R10", longNames);
+        put(TraceIndex.LOTS, "G1", lotDoc("G1", "PRODUCED", "CANDLE", "WO-7", List.of("R10")));
+        Map<String, Object> longCustomer = shipment("D10", "C7", 17, List.of("G1"), "R10");
+        longCustomer.put("customerName", LONG_NAME);
+        put(TraceIndex.SHIPMENTS, "D10", longCustomer);
 
         client.indices()
                 .refresh(r -> r.index(TraceIndex.LOTS.alias(), TraceIndex.SHIPMENTS.alias()));
@@ -288,6 +302,32 @@ class TraceQueriesITCase {
         assertTrue(enough.complete());
         assertEquals(dispatchIds(all), dispatchIds(enough));
         assertEquals(all.customerTotals(), enough.customerTotals());
+    }
+
+    @Test
+    @Order(3)
+    void namesOverTheKeywordCapAreShownInFull() {
+        // pages read summaries from doc values, which drop text over 256 characters
+        CustomersAnswer page = queries.customersOfLot(P + "R10", 10);
+        assertEquals(List.of(P + "D10"), dispatchIds(page));
+        assertEquals(LONG_NAME, page.customers().get(0).customerName());
+        assertEquals(LONG_NAME, page.customers().get(0).shipments().get(0).customerName());
+        assertEquals("Ulm", page.customers().get(0).shipments().get(0).destination());
+
+        ForwardTrace forward = queries.forward(P + "R10");
+        assertEquals(List.of(P + "G1"), forward.lots().stream().map(LotSummary::lotCode).toList());
+        assertEquals("Candle", forward.lots().get(0).materialName());
+        LotSummary wax = queries.lotsOfProduct("WAX", null, null).get(0);
+        assertEquals(P + "R10", wax.lotCode());
+        assertEquals(LONG_NAME, wax.supplierName());
+        assertEquals(DAY, wax.receivedAt());
+        assertEquals(LONG_NAME, forward.customers().get(0).shipments().get(0).customerName());
+        assertEquals(
+                LONG_NAME,
+                queries.customersOfSupplierLot(P + "S6", "L4", 10)
+                        .customers()
+                        .get(0)
+                        .customerName());
     }
 
     @Test
