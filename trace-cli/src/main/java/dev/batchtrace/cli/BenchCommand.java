@@ -9,6 +9,7 @@ import dev.batchtrace.cli.bench.HistoryGraph;
 import dev.batchtrace.cli.bench.Percentiles;
 import dev.batchtrace.cli.bench.PostgresPeer;
 import dev.batchtrace.cli.bench.TopicSizes;
+import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
@@ -281,7 +282,9 @@ final class BenchCommand implements Callable<Integer> {
                             + " checkpoint.interval=2s or lineage.hub-fan-in=500, to compare"
                             + " settings on the same history; flink.KEY=VALUE sets KEY in the"
                             + " local Flink's configuration (e.g."
-                            + " flink.taskmanager.network.memory.buffer-debloat.enabled=true).")
+                            + " flink.taskmanager.network.memory.buffer-debloat.enabled=true);"
+                            + " elasticsearch.bulk.KEY=VALUE the documents' bulk writes (e.g."
+                            + " elasticsearch.bulk.flush-interval=1s).")
     Map<String, String> jobSettings = new TreeMap<>();
 
     @Option(
@@ -711,7 +714,10 @@ final class BenchCommand implements Callable<Integer> {
         jobSettings.forEach(
                 (key, value) -> {
                     boolean flink = key.startsWith(LocalLineageRun.FLINK_PREFIX);
+                    // the documents' bulk writes are the sink's to tune; hosts come from the stack
+                    boolean bulk = key.startsWith(ElasticsearchSettings.PREFIX + "bulk.");
                     if (!flink
+                            && !bulk
                             && (key.startsWith("topic.")
                                     || key.equals(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY)
                                     || !LineageJobConfig.KNOWN_KEYS.contains(key))) {
@@ -721,7 +727,9 @@ final class BenchCommand implements Callable<Integer> {
                                         + key
                                         + ": not a lineage job setting a bench run may change"
                                         + " (the run names its own topics and transactions;"
-                                        + " flink.KEY=VALUE for the local Flink's settings)");
+                                        + " flink.KEY=VALUE for the local Flink's settings,"
+                                        + " elasticsearch.bulk.KEY=VALUE for the documents'"
+                                        + " bulk writes)");
                     }
                     settings.put(key, value);
                 });
@@ -1132,13 +1140,18 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A term query returning up to 100 hits with only the fields the answer shows. */
-    private static String termQuery(String field, String value, String... source) {
+    /**
+     * A term query returning up to 100 hits with only the fields the answer shows, read from doc
+     * values as the query commands read a page (a hit's source holds its whole closure).
+     */
+    private static String termQuery(String field, String value, String... fields) {
         com.fasterxml.jackson.databind.node.ObjectNode body =
                 new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         body.put("size", 100);
         body.put("track_total_hits", true);
-        java.util.Arrays.stream(source).forEach(body.putArray("_source")::add);
+        body.put("_source", false);
+        body.put("stored_fields", "_none_");
+        java.util.Arrays.stream(fields).forEach(body.putArray("docvalue_fields")::add);
         body.putObject("query").putObject("term").put(field, value);
         return body.toString();
     }

@@ -81,7 +81,16 @@ class BenchCommandTest {
                         java.util.Map.of(
                                 "flink.taskmanager.network.memory.buffer-debloat.enabled", "true"));
         assertEquals("true", flink.get("flink.taskmanager.network.memory.buffer-debloat.enabled"));
-        for (String refused : List.of("topic.documents", "bootstrap.servers", "lineage.typo")) {
+        var bulk =
+                BenchCommand.runSettings(
+                        "bench-x", java.util.Map.of("elasticsearch.bulk.flush-interval", "1s"));
+        assertEquals("1s", bulk.get("elasticsearch.bulk.flush-interval"));
+        for (String refused :
+                List.of(
+                        "topic.documents",
+                        "bootstrap.servers",
+                        "lineage.typo",
+                        "elasticsearch.hosts")) {
             var error =
                     org.junit.jupiter.api.Assertions.assertThrows(
                             picocli.CommandLine.ParameterException.class,

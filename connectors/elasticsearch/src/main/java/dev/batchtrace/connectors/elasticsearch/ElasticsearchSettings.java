@@ -30,7 +30,7 @@ import java.util.Properties;
  *   <tr><td>elasticsearch.tls.ca-fingerprint</td><td>none (SHA-256 hex of the CA certificate)</td></tr>
  *   <tr><td>elasticsearch.bulk.max-actions</td><td>1000</td></tr>
  *   <tr><td>elasticsearch.bulk.max-bytes</td><td>5mb</td></tr>
- *   <tr><td>elasticsearch.bulk.flush-interval</td><td>1s</td></tr>
+ *   <tr><td>elasticsearch.bulk.flush-interval</td><td>200ms</td></tr>
  *   <tr><td>elasticsearch.bulk.max-concurrent-requests</td><td>2</td></tr>
  *   <tr><td>elasticsearch.retry.max-attempts</td><td>8</td></tr>
  *   <tr><td>elasticsearch.retry.initial-backoff</td><td>100ms</td></tr>
@@ -87,7 +87,8 @@ public record ElasticsearchSettings(
 
     public static final int DEFAULT_BULK_MAX_ACTIONS = 1000;
     public static final long DEFAULT_BULK_MAX_BYTES = 5L * 1024 * 1024;
-    public static final Duration DEFAULT_BULK_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    // a partial bulk waits at most this long: most of a quiet document's trip to being searchable
+    public static final Duration DEFAULT_BULK_FLUSH_INTERVAL = Duration.ofMillis(200);
     public static final int DEFAULT_BULK_MAX_CONCURRENT_REQUESTS = 2;
     public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 8;
     public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);

@@ -27,7 +27,7 @@ class ElasticsearchSettingsTest {
         assertEquals(List.of(URI.create("http://127.0.0.1:9200")), s.hostUris());
         assertEquals(1000, s.bulkMaxActions());
         assertEquals(5L * 1024 * 1024, s.bulkMaxBytes());
-        assertEquals(Duration.ofSeconds(1), s.bulkFlushInterval());
+        assertEquals(Duration.ofMillis(200), s.bulkFlushInterval());
         assertEquals(2, s.bulkMaxConcurrentRequests());
         assertEquals(8, s.retryMaxAttempts());
         assertEquals(Duration.ofMillis(100), s.retryInitialBackoff());
