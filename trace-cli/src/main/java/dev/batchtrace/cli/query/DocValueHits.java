@@ -67,10 +67,15 @@ final class DocValueHits {
     static Hit<JsonNode> withSource(Hit<JsonNode> hit, List<String> fields, String keyField) {
         ObjectNode source = source(hit.fields(), fields);
         JsonNode key = source.get(keyField);
+        return withSource(hit, key == null ? hit.id() : key.asString(), source);
+    }
+
+    /** The hit (its index, score and sort values) with another id and source. */
+    static Hit<JsonNode> withSource(Hit<JsonNode> hit, String id, JsonNode source) {
         return Hit.of(
                 h ->
                         h.index(hit.index())
-                                .id(key == null ? hit.id() : key.asString())
+                                .id(id)
                                 .score(hit.score())
                                 .sort(hit.sort())
                                 .source(source));

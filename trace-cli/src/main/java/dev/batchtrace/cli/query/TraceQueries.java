@@ -565,30 +565,8 @@ public final class TraceQueries implements AutoCloseable {
     /** Lot summaries by code: mget in chunks (a lot can have thousands of ancestors). */
     private Map<String, LotSummary> mget(Stopwatch elasticsearch, List<String> ids) {
         Map<String, LotSummary> found = new TreeMap<>();
-        for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK));
-            MgetResponse<JsonNode> docs =
-                    elasticsearch.time(
-                            TraceIndex.LOTS,
-                            () ->
-                                    client().mget(
-                                                    m ->
-                                                            m.index(TraceIndex.LOTS.alias())
-                                                                    .ids(chunk)
-                                                                    .sourceIncludes(
-                                                                            Documents.LOT_FIELDS),
-                                                    JsonNode.class));
-            for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
-                if (item.isFailure()) {
-                    throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
-                }
-                if (item.result().found() && item.result().source() != null) {
-                    found.put(
-                            item.result().id(),
-                            Documents.lot(item.result().id(), item.result().source()));
-                }
-            }
-        }
+        sources(elasticsearch, TraceIndex.LOTS, ids, Documents.LOT_FIELDS)
+                .forEach((id, source) -> found.put(id, Documents.lot(id, source)));
         return found;
     }
 
@@ -928,37 +906,19 @@ public final class TraceQueries implements AutoCloseable {
         fields.addAll(List.of("quantity", "unit", "site", "lineId", "balance", "receiptIds"));
         List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(lotCodes));
         Map<String, LotRecord> found = new java.util.HashMap<>();
-        for (int from = 0; from < ids.size(); from += MGET_CHUNK) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MGET_CHUNK));
-            MgetResponse<JsonNode> docs =
-                    elasticsearch.time(
-                            TraceIndex.LOTS,
-                            () ->
-                                    client().mget(
-                                                    m ->
-                                                            m.index(TraceIndex.LOTS.alias())
-                                                                    .ids(chunk)
-                                                                    .sourceIncludes(fields),
-                                                    JsonNode.class));
-            for (MultiGetResponseItem<JsonNode> item : docs.docs()) {
-                if (item.isFailure()) {
-                    throw failure(TraceIndex.LOTS, item.failure().error().type(), null);
-                }
-                JsonNode source = item.result().source();
-                if (item.result().found() && source != null) {
-                    found.put(
-                            item.result().id(),
-                            new LotRecord(
-                                    Documents.lot(item.result().id(), source),
-                                    Documents.number(source, "quantity"),
-                                    Documents.text(source, "unit"),
-                                    Documents.text(source, "site"),
-                                    Documents.text(source, "lineId"),
-                                    Documents.balance(source),
-                                    Documents.strings(source, "receiptIds")));
-                }
-            }
-        }
+        sources(elasticsearch, TraceIndex.LOTS, ids, fields)
+                .forEach(
+                        (id, source) ->
+                                found.put(
+                                        id,
+                                        new LotRecord(
+                                                Documents.lot(id, source),
+                                                Documents.number(source, "quantity"),
+                                                Documents.text(source, "unit"),
+                                                Documents.text(source, "site"),
+                                                Documents.text(source, "lineId"),
+                                                Documents.balance(source),
+                                                Documents.strings(source, "receiptIds"))));
         return ids.stream().map(found::get).filter(r -> r != null).toList();
     }
 
@@ -1658,16 +1618,7 @@ public final class TraceQueries implements AutoCloseable {
         List<Hit<JsonNode>> read = new ArrayList<>(built.size());
         for (Hit<JsonNode> hit : built) {
             JsonNode source = sources.get(hit.id());
-            read.add(
-                    source == null
-                            ? hit
-                            : Hit.of(
-                                    h ->
-                                            h.index(hit.index())
-                                                    .id(hit.id())
-                                                    .score(hit.score())
-                                                    .sort(hit.sort())
-                                                    .source(source)));
+            read.add(source == null ? hit : DocValueHits.withSource(hit, hit.id(), source));
         }
         return read;
     }
