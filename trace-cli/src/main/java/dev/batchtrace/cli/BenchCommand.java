@@ -29,9 +29,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -1315,7 +1317,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void say(String format, Object... args) {
-        progress.printf(Locale.ROOT, format + "%n", args);
+        String line = String.format(Locale.ROOT, format, args);
+        if (line.startsWith("== ")) {
+            // a phase's start, with the wall-clock time to line it up with profiles and metrics
+            line += " [" + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + " UTC]";
+        }
+        progress.println(line);
         progress.flush();
     }
 }

@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.batchtrace.cli.bench.ElasticsearchProbe;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +127,54 @@ class BenchITCase {
                 peer.toString());
         // progress lines went to stderr, so stdout is the JSON alone
         assertTrue(bench.err().contains("documents right:"), bench.err());
+
+        searchIdsSeesADocumentOnlyAfterARefresh("http://127.0.0.1:" + ports.get(3));
+    }
+
+    /**
+     * The freshness probe's look: a document counts once a search finds it (as for the query
+     * commands), not when the realtime multi-get already returns it before the refresh.
+     */
+    private static void searchIdsSeesADocumentOnlyAfterARefresh(String elasticsearch)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String index = "freshness-look-check";
+        assertEquals(
+                200,
+                send(
+                        http,
+                        "PUT",
+                        elasticsearch + "/" + index,
+                        "{\"settings\":{\"index\":{\"refresh_interval\":\"-1\","
+                                + "\"number_of_replicas\":0}}}"));
+        assertEquals(
+                201,
+                send(
+                        http,
+                        "PUT",
+                        elasticsearch + "/" + index + "/_doc/LOT-1",
+                        "{\"lotCode\":\"LOT-1\"}"));
+        ElasticsearchProbe es = new ElasticsearchProbe(elasticsearch);
+        List<String> ids = List.of("LOT-1", "LOT-2");
+        assertEquals(Set.of("LOT-1"), es.get(index, ids, List.of("lotCode")).keySet());
+        assertEquals(Set.of(), es.searchIds(index, ids, List.of("lotCode")).keySet());
+        assertEquals(200, send(http, "POST", elasticsearch + "/" + index + "/_refresh", ""));
+        Map<String, JsonNode> found = es.searchIds(index, ids, List.of("lotCode"));
+        assertEquals(Set.of("LOT-1"), found.keySet());
+        assertEquals("LOT-1", found.get("LOT-1").path("lotCode").asText());
+        assertEquals(200, send(http, "DELETE", elasticsearch + "/" + index, null));
+    }
+
+    private static int send(HttpClient http, String method, String url, String json)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+        request.method(
+                method,
+                json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static List<Integer> freePorts(int count) throws Exception {

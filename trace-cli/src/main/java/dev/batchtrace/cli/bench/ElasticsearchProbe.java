@@ -42,7 +42,10 @@ public final class ElasticsearchProbe {
         return total;
     }
 
-    /** The stored sources of {@code ids}, by id (missing ones absent). */
+    /**
+     * The stored sources of {@code ids}, by id (missing ones absent). Realtime: a document is
+     * returned before a refresh makes it searchable.
+     */
     public Map<String, JsonNode> get(String index, List<String> ids, List<String> fields)
             throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
@@ -59,6 +62,34 @@ public final class ElasticsearchProbe {
         for (JsonNode doc : JSON.readTree(response.body()).path("docs")) {
             if (doc.path("found").asBoolean(false)) {
                 found.put(doc.path("_id").asText(), doc.path("_source"));
+            }
+        }
+        return found;
+    }
+
+    /** Ids per search of {@link #searchIds} (below the index's 10,000 result window). */
+    static final int IDS_PER_SEARCH = 5_000;
+
+    /**
+     * The sources ({@code fields} only) of those of {@code ids} a search finds now, by id. Unlike
+     * {@link #get}, whose multi-get is realtime (it sees a document before the index's refresh),
+     * this is what the query commands see: a document counts once a refresh made it searchable.
+     */
+    public Map<String, JsonNode> searchIds(String index, List<String> ids, List<String> fields)
+            throws IOException, InterruptedException {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + IDS_PER_SEARCH));
+            ObjectNode body = JSON.createObjectNode();
+            body.put("size", batch.size());
+            batch.forEach(body.putObject("query").putObject("ids").putArray("values")::add);
+            fields.forEach(body.putArray("_source")::add);
+            HttpResponse<String> response = send("POST", "/" + index + "/_search", body.toString());
+            if (response.statusCode() != 200) {
+                continue; // not there yet (the index is created by the job)
+            }
+            for (JsonNode hit : JSON.readTree(response.body()).path("hits").path("hits")) {
+                found.put(hit.path("_id").asText(), hit.path("_source"));
             }
         }
         return found;

@@ -21,8 +21,9 @@ import org.apache.avro.specific.SpecificRecordBase;
  * probe is a goods receipt of a new lot and a dispatch note shipping it, sent together at {@code
  * rate} events/s: the lot's document is its receipt's effect (one hop), the shipment's document
  * with the lot among its {@code ancestorLotCodes} is the genealogy's (the lot's closure announced
- * to the shipment). Elasticsearch is asked for the documents not seen yet every {@link #POLL}, so a
- * figure is late by up to that much.
+ * to the shipment). Elasticsearch is searched for the documents not seen yet every {@link #POLL}
+ * (an ids query, as the query commands see documents: after the index's refresh; a multi-get would
+ * see them before it), so a figure is late by up to that much.
  */
 public final class FreshnessProbe {
 
@@ -190,7 +191,7 @@ public final class FreshnessProbe {
         long now = System.nanoTime();
         if (!pendingLots.isEmpty()) {
             for (String id :
-                    es.get(lots, new ArrayList<>(pendingLots.keySet()), List.of("lotCode"))
+                    es.searchIds(lots, new ArrayList<>(pendingLots.keySet()), List.of("lotCode"))
                             .keySet()) {
                 int i = pendingLots.get(id);
                 lotSeen.put(i, (now - sentAt[i]) / 1e6);
@@ -198,7 +199,7 @@ public final class FreshnessProbe {
         }
         if (!pendingShipments.isEmpty()) {
             Map<String, JsonNode> found =
-                    es.get(
+                    es.searchIds(
                             shipments,
                             new ArrayList<>(pendingShipments.keySet()),
                             List.of("ancestorLotCodes"));
