@@ -227,6 +227,13 @@ public class LineageNodeFunction
     /** System.nanoTime() at the end of the last barrier; 0 before the first. */
     private transient long lastBarrierNanos;
 
+    /** Gauges (read by the metrics thread): the last barrier's deferred documents and times. */
+    private transient volatile int documentsWaiting;
+
+    private transient volatile long barrierDocumentNanos;
+
+    private transient volatile long barrierNanos;
+
     private double documentShare = DOCUMENT_SHARE;
     private long minDocumentNanos = MIN_DOCUMENT_NANOS;
 
@@ -288,6 +295,12 @@ public class LineageNodeFunction
         DecodedValues decoded = store.decodedValues();
         getRuntimeContext().getMetricGroup().gauge("stateDecodeHits", decoded::hits);
         getRuntimeContext().getMetricGroup().gauge("stateDecodeMisses", decoded::misses);
+        // what a barrier left for later, and what it cost: where a document's wait comes from
+        getRuntimeContext().getMetricGroup().gauge("documentsWaiting", () -> documentsWaiting);
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("barrierDocumentMillis", () -> barrierDocumentNanos / 1_000_000);
+        getRuntimeContext().getMetricGroup().gauge("barrierMillis", () -> barrierNanos / 1_000_000);
     }
 
     @Override
@@ -345,6 +358,7 @@ public class LineageNodeFunction
                                 minDocumentNanos,
                                 (long) (documentShare * (started - lastBarrierNanos)));
         long spent = 0;
+        int waiting = 0;
         for (Iterator<Map.Entry<String, Integer>> it = due.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Integer> entry = it.next();
             String key = entry.getKey();
@@ -354,6 +368,7 @@ public class LineageNodeFunction
             boolean write = document && spent < budget && !documentTimer.isPaced(key, now);
             boolean alerts = !write && (bits & URGENT) != 0;
             if (!announce && !write && !alerts) {
+                waiting += document ? 1 : 0;
                 continue;
             }
             setKey.accept(key);
@@ -372,12 +387,21 @@ public class LineageNodeFunction
             }
             if (document && !write) {
                 entry.setValue(DOCUMENT); // at a later barrier
+                waiting++;
             } else {
                 it.remove();
                 documentTimer.fired();
             }
         }
         lastBarrierNanos = System.nanoTime();
+        documentsWaiting = waiting;
+        barrierDocumentNanos = spent;
+        barrierNanos = lastBarrierNanos - started;
+    }
+
+    /** Documents the last barrier left for later (gauge {@code documentsWaiting}). */
+    int documentsWaitingAfterBarrier() {
+        return documentsWaiting;
     }
 
     /** Whether documents wait that {@link #drainDocuments} may write. */

@@ -220,6 +220,7 @@ class LineageNodeFunctionTest {
                 toShipment.entries().stream().anyMatch(e -> e.lotCode().equals("LOT-A")),
                 "the difference goes at the barrier: " + toShipment);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "no budget: the document waits");
+        assertEquals(1, nodeFunction().documentsWaitingAfterBarrier(), "the gauge counts it");
 
         // its fallback timer leaves it to the barriers but keeps a timer for a restore
         harness.setProcessingTime(COALESCE.toMillis());
@@ -270,6 +271,7 @@ class LineageNodeFunctionTest {
         harness.setProcessingTime(10 * LineageNodeOperator.IDLE_TICK_MILLIS);
         harness.prepareSnapshotPreBarrier(3);
         assertEquals(after, documents().size(), "each waiting document written once");
+        assertEquals(0, nodeFunction().documentsWaitingAfterBarrier());
     }
 
     @Test
