@@ -99,6 +99,21 @@ final class LocalLineageRun {
         return LineageJobConfig.fromMap(settings(endpoints, runId, overrides));
     }
 
+    /**
+     * The local jobs' parallelism: half the machine's cores, at least 1. A node-stage subtask wants
+     * a core of its own; Kafka, the registry, Elasticsearch and the other stages share the rest. On
+     * 2 cores, parallelism 2 oversubscribed the machine: the bulk history replayed in 234-279 s
+     * with 500-575 CPU-s, against 174 s and 313 CPU-s at 1 (BENCHMARKS.md, 2026-12-06 afternoon).
+     * {@code lineage.parallelism} in the config file or a job setting wins.
+     */
+    static int localParallelism() {
+        return localParallelism(Runtime.getRuntime().availableProcessors());
+    }
+
+    static int localParallelism(int cores) {
+        return Math.max(1, cores / 2);
+    }
+
     /** The job's settings as keys and values (also read by the alert notifier). */
     static Map<String, String> settings(
             Endpoints endpoints, String runId, Map<String, String> overrides) {
@@ -107,7 +122,7 @@ final class LocalLineageRun {
         settings.put(KafkaSettings.BOOTSTRAP_SERVERS, endpoints.kafkaBootstrapServers());
         settings.put(RegistrySettings.URL, endpoints.schemaRegistryUrl());
         settings.put(ElasticsearchSettings.HOSTS, endpoints.elasticsearchUrl());
-        settings.put(LineageJobConfig.PARALLELISM_KEY, "2");
+        settings.put(LineageJobConfig.PARALLELISM_KEY, String.valueOf(localParallelism()));
         settings.put(KafkaSettings.GROUP_ID_PREFIX, "batchtrace-local-" + runId);
         settings.put(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY, "batchtrace-lineage-" + runId);
         settings.put(LineageJobConfig.TOPIC_FEEDBACK_KEY, defaults.feedback() + "." + runId);

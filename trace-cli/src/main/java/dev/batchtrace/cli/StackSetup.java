@@ -15,7 +15,10 @@ import java.util.List;
 
 /** Brings the local stack up and makes it ready for the pipeline: topics and index templates. */
 final class StackSetup {
-    /** Two partitions per topic: the local Flink runs with parallelism 2. */
+    /**
+     * Two partitions per topic: enough for the local jobs' parallelism on a small machine (half the
+     * cores, {@link LocalLineageRun#localParallelism()}); a source reads several partitions.
+     */
     static final int LOCAL_PARTITIONS = 2;
 
     private StackSetup() {}

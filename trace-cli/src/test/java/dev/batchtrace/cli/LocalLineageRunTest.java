@@ -101,4 +101,22 @@ class LocalLineageRunTest {
         LocalLineageRun.config(endpoints, "run-1", settings);
         LocalLineageRun.machineConfig(all);
     }
+
+    @Test
+    void localJobsRunOnHalfTheCoresAndASettingWins() {
+        assertEquals(1, LocalLineageRun.localParallelism(1));
+        assertEquals(1, LocalLineageRun.localParallelism(2));
+        assertEquals(1, LocalLineageRun.localParallelism(3));
+        assertEquals(4, LocalLineageRun.localParallelism(8));
+        var endpoints =
+                new Endpoints("localhost:9092", "http://localhost:8081", "http://localhost:9200");
+        assertEquals(
+                LocalLineageRun.localParallelism(),
+                LocalLineageRun.config(endpoints, "run-1", java.util.Map.of()).parallelism());
+        assertEquals(
+                3,
+                LocalLineageRun.config(
+                                endpoints, "run-1", java.util.Map.of("lineage.parallelism", "3"))
+                        .parallelism());
+    }
 }
