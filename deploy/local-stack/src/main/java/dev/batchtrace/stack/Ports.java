@@ -6,6 +6,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Port checks on the loopback interface the servers bind to. */
 public final class Ports {
@@ -34,14 +39,65 @@ public final class Ports {
         }
     }
 
-    /** A port the OS considers free right now (another process may still take it before use). */
+    /**
+     * A port free right now, chosen below the OS's ephemeral range: a port from the ephemeral range
+     * (what binding port 0 returns) can be taken by any outgoing connection before the server binds
+     * it, which made an Elasticsearch node of a test fail to start in CI. Never the same port twice
+     * in one JVM; another process may still take it before use.
+     */
     public static int freePort(String host) {
+        int[] range = choosableRange();
+        int size = range[1] - range[0];
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int i = 0; i < size; i++) {
+            int port = range[0] + (start + i) % size;
+            if (HANDED_OUT.contains(port) || !isBindable(host, port)) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new UncheckedIOException(
+                new IOException(
+                        "no free port on " + host + " in " + range[0] + "-" + (range[1] - 1)));
+    }
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * [from, to) outside the ephemeral range; Linux says where that is (a /proc file reads as empty
+     * with Files.readString: its size is 0), elsewhere below 32768.
+     */
+    static int[] choosableRange() {
+        // Linux's default; below it is below IANA's dynamic range (49152-65535) too
+        int low = 32768;
+        int high = 60999;
+        try {
+            String[] parts =
+                    Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                            .get(0)
+                            .trim()
+                            .split("\\s+");
+            low = Integer.parseInt(parts[0]);
+            high = Integer.parseInt(parts[1]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux (or /proc not readable): keep the default
+        }
+        if (low - 1024 >= 2000) {
+            return new int[] {Math.max(1024, Math.min(10000, low - 2000)), low};
+        }
+        return new int[] {high + 1, 65536};
+    }
+
+    /** Bindable without SO_REUSEADDR: nothing listens and no connection holds the port. */
+    private static boolean isBindable(String host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-            return socket.getLocalPort();
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + host, e);
+            return false;
         }
     }
 
