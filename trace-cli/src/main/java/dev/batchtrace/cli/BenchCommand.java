@@ -810,7 +810,7 @@ final class BenchCommand implements Callable<Integer> {
                 percentiles(result.shipmentMillis()));
         report.put("freshness", "probes not searchable in time", result.missing());
         say(
-                "  lot p50 %s, shipment %s, %d not searchable in time",
+                "  lot %s, shipment %s, %d not searchable in time",
                 percentiles(result.lotMillis()),
                 percentiles(result.shipmentMillis()),
                 result.missing());

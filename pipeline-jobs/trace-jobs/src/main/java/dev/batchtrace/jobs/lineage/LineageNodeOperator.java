@@ -1,6 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.closure.LineageMessage;
+import java.util.function.LongSupplier;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
@@ -13,9 +14,13 @@ import org.apache.flink.util.OutputTag;
  * no hook there, hence the operator.
  *
  * <p>When a barrier leaves documents waiting (over its budget), a tick every {@link
- * #IDLE_TICK_MILLIS} that finds no record arrived since the barrier or the last tick writes them
- * for up to {@link #IDLE_DRAIN_NANOS} (so a barrier waits at most that long for it): idle time goes
- * to documents instead of waiting for the next barrier.
+ * #IDLE_TICK_MILLIS} writes them for as long as the task waited for records since the last tick
+ * (gaps between records over {@link #IDLE_GAP_NANOS}), at most {@link #IDLE_DRAIN_NANOS} (so a
+ * barrier waits at most that long for it): idle time goes to documents instead of waiting for the
+ * next barrier. In a replay records come back to back and the tick writes nothing; at a steady rate
+ * the task waits between records most of the time, and before 2026-12-06 evening, when only a tick
+ * with no record at all since the last one wrote, thousands of documents waited seconds for their
+ * barrier while the task idled between probes.
  */
 public final class LineageNodeOperator
         extends KeyedProcessOperator<String, LineageMessage, LineageMessage> {
@@ -25,14 +30,21 @@ public final class LineageNodeOperator
     static final long IDLE_TICK_MILLIS = 100;
     static final long IDLE_DRAIN_NANOS = 50_000_000L;
 
+    /** A longer gap between two records is time the task waited for input (a backlog: µs). */
+    static final long IDLE_GAP_NANOS = 1_000_000L;
+
     private transient LineageNodeFunction.Outputs outputs;
 
-    /** Records processed, and that count at the last tick: equal means idle since then. */
-    private transient long records;
-
-    private transient long recordsAtLastTick;
-
     private transient boolean tickPending;
+
+    /** System.nanoTime(), replaceable in tests. */
+    private transient LongSupplier nanoClock;
+
+    /** When the task last finished work of its own (a record, a tick, a barrier). */
+    private transient long workEndedNanos;
+
+    /** Time waited for records since the last tick: the gaps over {@link #IDLE_GAP_NANOS}. */
+    private transient long idleNanos;
 
     public LineageNodeOperator(LineageNodeFunction function) {
         super(function);
@@ -41,6 +53,10 @@ public final class LineageNodeOperator
     @Override
     public void open() throws Exception {
         super.open();
+        if (nanoClock == null) {
+            nanoClock = System::nanoTime;
+        }
+        workEndedNanos = nanoClock.getAsLong();
         outputs =
                 new LineageNodeFunction.Outputs() {
                     @Override
@@ -55,10 +71,23 @@ public final class LineageNodeOperator
                 };
     }
 
+    /** Another clock for the idle time (tests). */
+    LineageNodeOperator withNanoClock(LongSupplier clock) {
+        this.nanoClock = clock;
+        this.workEndedNanos = clock.getAsLong();
+        return this;
+    }
+
     @Override
     public void processElement(StreamRecord<LineageMessage> element) throws Exception {
-        records++;
+        idleNanos += idleSince(workEndedNanos);
         super.processElement(element);
+        workEndedNanos = nanoClock.getAsLong();
+    }
+
+    private long idleSince(long nanos) {
+        long gap = nanoClock.getAsLong() - nanos;
+        return gap > IDLE_GAP_NANOS ? gap : 0;
     }
 
     /** After a barrier that left documents waiting: one tick, again while they wait. */
@@ -67,7 +96,6 @@ public final class LineageNodeOperator
             return;
         }
         tickPending = true;
-        recordsAtLastTick = records;
         ProcessingTimeService time = getProcessingTimeService();
         time.registerTimer(time.getCurrentProcessingTime() + IDLE_TICK_MILLIS, this::tick);
     }
@@ -75,9 +103,13 @@ public final class LineageNodeOperator
     private void tick(long now) {
         tickPending = false;
         LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
-        if (records == recordsAtLastTick) {
-            function.drainDocuments(now, this::setCurrentKey, outputs, IDLE_DRAIN_NANOS);
+        long idle = idleNanos + idleSince(workEndedNanos);
+        idleNanos = 0;
+        if (idle > 0) {
+            function.drainDocuments(
+                    now, this::setCurrentKey, outputs, Math.min(IDLE_DRAIN_NANOS, idle));
         }
+        workEndedNanos = nanoClock.getAsLong();
         if (function.documentsWait()) {
             scheduleTick();
         }
@@ -89,6 +121,7 @@ public final class LineageNodeOperator
         LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
         long now = getProcessingTimeService().getCurrentProcessingTime();
         function.barrier(now, this::setCurrentKey, outputs);
+        workEndedNanos = nanoClock.getAsLong();
         if (function.documentsWait()) {
             scheduleTick();
         }

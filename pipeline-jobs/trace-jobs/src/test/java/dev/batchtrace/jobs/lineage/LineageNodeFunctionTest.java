@@ -241,8 +241,10 @@ class LineageNodeFunctionTest {
     }
 
     @Test
-    void documentsOverTheBarriersBudgetAreWrittenWhenTheTaskIsIdleBetweenBarriers()
+    void documentsOverTheBarriersBudgetAreWrittenForTheTimeTheTaskWaitedForRecords()
             throws Exception {
+        long[] clock = {0};
+        ((LineageNodeOperator) harness.getOperator()).withNanoClock(() -> clock[0]);
         int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
         // a budget so small that a barrier writes no document, but documents are not held back
         nodeFunction().withDocumentBudget(1e-12, 0);
@@ -253,21 +255,32 @@ class LineageNodeFunctionTest {
         harness.prepareSnapshotPreBarrier(2);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "over the budget: the document waits");
 
-        // a record arrived since the barrier: the task is busy, the first tick writes nothing
+        // records back to back (a backlog): the task never waited, the tick writes nothing
         List<LineageMessage> other = new ArrayList<>();
         GoodsReceipts.apply(Events.receipt("LOT-B", "SUP-1", "S-LOT-2"), other::add);
+        GoodsReceipts.apply(Events.receipt("LOT-C", "SUP-1", "S-LOT-3"), other::add);
         harness.processElement(other.get(0), 0);
         harness.setProcessingTime(LineageNodeOperator.IDLE_TICK_MILLIS);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "busy: the document still waits");
 
-        // nothing arrived since that tick: the next one writes the waiting documents, oldest first
+        // gaps of up to a millisecond between records are still a backlog's
+        clock[0] += LineageNodeOperator.IDLE_GAP_NANOS;
+        harness.processElement(other.get(1), 0);
         harness.setProcessingTime(2 * LineageNodeOperator.IDLE_TICK_MILLIS);
-        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "idle: written between barriers");
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "a backlog: it still waits");
+
+        // the task waited 60 ms for its next record (a steady rate, not a backlog): that time goes
+        // to the waiting documents, oldest first
+        clock[0] += 60_000_000L;
+        harness.processElement(other.get(0), 0); // a duplicate: nothing new to write
+        harness.setProcessingTime(3 * LineageNodeOperator.IDLE_TICK_MILLIS);
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "written between barriers");
         assertEquals(List.of("LOT-A"), lastDocument("LOT-P").get("ancestorLotCodes"));
-        assertTrue(documentsOf("LOT-B1") + documentsOf("LOT-B") > 0, "the newer one too");
+        assertTrue(documentsOf("LOT-B1") + documentsOf("LOT-B") > 0, "the newer ones too");
 
         // nothing waits any more: no tick, and the next barrier writes nothing again
         int after = documents().size();
+        clock[0] += 60_000_000L;
         harness.setProcessingTime(10 * LineageNodeOperator.IDLE_TICK_MILLIS);
         harness.prepareSnapshotPreBarrier(3);
         assertEquals(after, documents().size(), "each waiting document written once");
@@ -314,6 +327,49 @@ class LineageNodeFunctionTest {
         harness.prepareSnapshotPreBarrier(3);
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "written at the next barrier");
         assertEquals(true, lastDocument("LOT-P").get("onHold"));
+    }
+
+    @Test
+    void aDocumentEqualToTheOneWrittenLastIsNotWrittenAgainNorAfterARestore() throws Exception {
+        int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
+        NodeKey s2 = NodeKey.shipment("DN-2");
+
+        // P ships in DN-2 and the dispatch line is reversed before the next barrier: P was marked
+        // for a document twice, and its document is the one written at the first barrier
+        harness.processElement(edge(P, s2, "DN-2", true).get(0), 0);
+        harness.processElement(edge(P, s2, "DN-2", false).get(0), 0);
+        harness.prepareSnapshotPreBarrier(2);
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "nothing new to write");
+
+        // a real change is written
+        NodeKey s3 = NodeKey.shipment("DN-3");
+        harness.processElement(edge(P, s3, "DN-3", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(3);
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"));
+        assertEquals(List.of("DN-1", "DN-3"), lastDocument("LOT-P").get("shipmentIds"));
+
+        // the same back-and-forth waits over the budget; after a restore the task no longer knows
+        // whether the document changed, and the fingerprint (restored with it) says it did not
+        nodeFunction().withDocumentBudget(0, 0);
+        NodeKey s4 = NodeKey.shipment("DN-4");
+        harness.processElement(edge(P, s4, "DN-4", true).get(0), 0);
+        harness.processElement(edge(P, s4, "DN-4", false).get(0), 0);
+        harness.prepareSnapshotPreBarrier(4);
+        assertEquals(1, nodeFunction().documentsWaitingAfterBarrier());
+        OperatorSubtaskState snapshot = harness.snapshot(4, 0);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
+        assertEquals(0, harness.numProcessingTimeTimers(), "the restored timer fired");
+        assertEquals(0, documentsOf("LOT-P"), "and found the document written already");
+
+        // a change after the restore is written
+        NodeKey s5 = NodeKey.shipment("DN-5");
+        harness.processElement(edge(P, s5, "DN-5", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(5);
+        assertEquals(List.of("DN-1", "DN-3", "DN-5"), lastDocument("LOT-P").get("shipmentIds"));
     }
 
     /** LOT-P between LOT-A and shipment DN-1, after the first barrier (no budget limit). */
