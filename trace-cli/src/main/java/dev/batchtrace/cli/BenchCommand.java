@@ -286,7 +286,9 @@ final class BenchCommand implements Callable<Integer> {
                             + " local Flink's configuration (e.g."
                             + " flink.taskmanager.network.memory.buffer-debloat.enabled=true);"
                             + " elasticsearch.bulk.KEY=VALUE the documents' bulk writes (e.g."
-                            + " elasticsearch.bulk.flush-interval=1s).")
+                            + " elasticsearch.bulk.flush-interval=1s);"
+                            + " elasticsearch.index.refresh-interval=500ms how often the trace"
+                            + " indices make documents searchable.")
     Map<String, String> jobSettings = new TreeMap<>();
 
     @Option(
@@ -716,8 +718,11 @@ final class BenchCommand implements Callable<Integer> {
         jobSettings.forEach(
                 (key, value) -> {
                     boolean flink = key.startsWith(LocalLineageRun.FLINK_PREFIX);
-                    // the documents' bulk writes are the sink's to tune; hosts come from the stack
-                    boolean bulk = key.startsWith(ElasticsearchSettings.PREFIX + "bulk.");
+                    // the documents' bulk writes and the indices' refresh are the run's to tune;
+                    // hosts come from the stack
+                    boolean bulk =
+                            key.startsWith(ElasticsearchSettings.PREFIX + "bulk.")
+                                    || key.equals(ElasticsearchSettings.INDEX_REFRESH_INTERVAL);
                     if (!flink
                             && !bulk
                             && (key.startsWith("topic.")
@@ -731,7 +736,7 @@ final class BenchCommand implements Callable<Integer> {
                                         + " (the run names its own topics and transactions;"
                                         + " flink.KEY=VALUE for the local Flink's settings,"
                                         + " elasticsearch.bulk.KEY=VALUE for the documents'"
-                                        + " bulk writes)");
+                                        + " bulk writes, elasticsearch.index.refresh-interval)");
                     }
                     settings.put(key, value);
                 });

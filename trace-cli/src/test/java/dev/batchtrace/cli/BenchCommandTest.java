@@ -85,6 +85,11 @@ class BenchCommandTest {
                 BenchCommand.runSettings(
                         "bench-x", java.util.Map.of("elasticsearch.bulk.flush-interval", "1s"));
         assertEquals("1s", bulk.get("elasticsearch.bulk.flush-interval"));
+        var refresh =
+                BenchCommand.runSettings(
+                        "bench-x",
+                        java.util.Map.of("elasticsearch.index.refresh-interval", "500ms"));
+        assertEquals("500ms", refresh.get("elasticsearch.index.refresh-interval"));
         for (String refused :
                 List.of(
                         "topic.documents",

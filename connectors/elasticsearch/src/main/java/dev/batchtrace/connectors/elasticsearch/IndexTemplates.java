@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,19 +32,64 @@ public final class IndexTemplates {
      */
     public static List<String> install(ElasticsearchClient client, Consumer<String> progress)
             throws IOException {
+        return install(client, progress, null);
+    }
+
+    /**
+     * @param refreshInterval when not null, every trace index gets this {@code refresh_interval}
+     *     (setting {@link ElasticsearchSettings#INDEX_REFRESH_INTERVAL}); null leaves them as they
+     *     are
+     */
+    public static List<String> install(
+            ElasticsearchClient client, Consumer<String> progress, Duration refreshInterval)
+            throws IOException {
         List<String> changes = new ArrayList<>();
         for (TraceIndex index : TraceIndex.values()) {
             installTemplate(client, index, progress, changes);
             installIndexAndAlias(client, index, progress, changes);
+            if (refreshInterval != null) {
+                applyRefreshInterval(client, index, refreshInterval, progress, changes);
+            }
         }
         return changes;
+    }
+
+    /** Puts the refresh interval on the index when it has another (a dynamic setting). */
+    private static void applyRefreshInterval(
+            ElasticsearchClient client,
+            TraceIndex index,
+            Duration refreshInterval,
+            Consumer<String> progress,
+            List<String> changes)
+            throws IOException {
+        String concrete = index.concreteIndex();
+        String wanted = refreshInterval.toMillis() + "ms";
+        var settings = client.indices().getSettings(g -> g.index(concrete)).get(concrete);
+        var current =
+                settings == null
+                                || settings.settings() == null
+                                || settings.settings().index() == null
+                        ? null
+                        : settings.settings().index().refreshInterval();
+        String before = current == null ? "1s (default)" : current.time();
+        if (wanted.equals(before)) {
+            return;
+        }
+        client.indices()
+                .putSettings(
+                        p ->
+                                p.index(concrete)
+                                        .settings(x -> x.refreshInterval(t -> t.time(wanted))));
+        String change = "refresh_interval of " + concrete + ": " + before + " -> " + wanted;
+        changes.add(change);
+        progress.accept(change);
     }
 
     /** Same, with a client built from {@code settings} and closed afterwards. */
     public static List<String> install(ElasticsearchSettings settings, Consumer<String> progress)
             throws IOException {
         try (ElasticsearchClient client = ElasticsearchClients.create(settings)) {
-            return install(client, progress);
+            return install(client, progress, settings.indexRefreshInterval());
         } catch (ElasticsearchException | co.elastic.clients.transport.TransportException e) {
             throw ElasticsearchClients.explain(settings, e);
         } catch (IOException e) {

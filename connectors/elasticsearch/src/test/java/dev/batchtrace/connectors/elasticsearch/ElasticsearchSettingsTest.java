@@ -188,4 +188,18 @@ class ElasticsearchSettingsTest {
             assertEquals(s, in.readObject());
         }
     }
+
+    @Test
+    void theIndexRefreshIntervalIsUnsetUnlessGivenAndMustBePositive() {
+        Map<String, String> config = new java.util.HashMap<>();
+        config.put(ElasticsearchSettings.HOSTS, "http://127.0.0.1:9200");
+        assertEquals(null, ElasticsearchSettings.fromMap(config).indexRefreshInterval());
+        config.put(ElasticsearchSettings.INDEX_REFRESH_INTERVAL, "500ms");
+        assertEquals(
+                Duration.ofMillis(500),
+                ElasticsearchSettings.fromMap(config).indexRefreshInterval());
+        config.put(ElasticsearchSettings.INDEX_REFRESH_INTERVAL, "0s");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ElasticsearchSettings.fromMap(config));
+    }
 }

@@ -134,6 +134,41 @@ class IndexTemplatesITCase {
     }
 
     @Test
+    void aRefreshIntervalSettingIsPutOnEveryTraceIndexOnceAndNoneLeavesThemAlone()
+            throws Exception {
+        IndexTemplates.install(client, line -> {});
+
+        List<String> first =
+                IndexTemplates.install(client, line -> {}, java.time.Duration.ofMillis(500));
+        assertEquals(TraceIndex.values().length, first.size(), first.toString());
+        for (TraceIndex index : TraceIndex.values()) {
+            assertEquals("500ms", refreshInterval(index), index.toString());
+            String prefix = "refresh_interval of " + index.concreteIndex() + ": ";
+            assertTrue(
+                    first.stream().anyMatch(c -> c.startsWith(prefix) && c.endsWith(" -> 500ms")),
+                    first.toString());
+        }
+        assertEquals(
+                List.of(),
+                IndexTemplates.install(client, line -> {}, java.time.Duration.ofMillis(500)));
+        assertEquals(List.of(), IndexTemplates.install(client, line -> {}, null));
+        assertEquals("500ms", refreshInterval(TraceIndex.LOTS), "no setting: left as it is");
+
+        IndexTemplates.install(client, line -> {}, java.time.Duration.ofSeconds(1));
+        assertEquals("1000ms", refreshInterval(TraceIndex.LOTS));
+    }
+
+    private static String refreshInterval(TraceIndex index) throws Exception {
+        return client.indices()
+                .getSettings(g -> g.index(index.concreteIndex()))
+                .get(index.concreteIndex())
+                .settings()
+                .index()
+                .refreshInterval()
+                .time();
+    }
+
+    @Test
     void combinedSupplierLotKeysCannotBeFooledByTwoSuppliers() throws Exception {
         IndexTemplates.install(client, line -> {});
         // shipment containing supplier S1's lot L9 and supplier S2's lot L1
