@@ -196,14 +196,14 @@ class MonitoringTest {
                                 + constant(deadLetters, "REASON_GROUP")
                                 + "_"
                                 + constant(deadLetters, "METRIC")));
-        for (Field field : MachineAttributionFunction.class.getFields()) {
-            if (field.getName().startsWith("METRIC_")) {
-                metrics.add(
-                        prometheus(
-                                OPERATOR
-                                        + constant(
-                                                MachineAttributionFunction.class,
-                                                field.getName())));
+        for (Class<?> function :
+                List.of(
+                        MachineAttributionFunction.class,
+                        load("dev.batchtrace.jobs.lineage.LineageNodeFunction"))) {
+            for (Field field : function.getFields()) {
+                if (field.getName().startsWith("METRIC_")) {
+                    metrics.add(prometheus(OPERATOR + constant(function, field.getName())));
+                }
             }
         }
         return metrics;

@@ -89,6 +89,17 @@ public class LineageNodeFunction
     public static final OutputTag<TraceAlert> ALERTS =
             new OutputTag<>("hold-alerts", TypeInformation.of(TraceAlert.class));
 
+    /** Gauge: documents the last barrier left for a later one. */
+    public static final String METRIC_DOCUMENTS_WAITING = "documentsWaiting";
+
+    /** Gauge: how long the last barrier's flush took, and the documents' part of it (ms). */
+    public static final String METRIC_BARRIER_MILLIS = "barrierMillis";
+
+    public static final String METRIC_BARRIER_DOCUMENT_MILLIS = "barrierDocumentMillis";
+
+    /** Counter: documents built and equal to the node's last written one, so not sent. */
+    public static final String METRIC_DOCUMENTS_UNCHANGED = "documentsUnchanged";
+
     private static final TypeInformation<byte[]> BYTES =
             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
 
@@ -307,13 +318,18 @@ public class LineageNodeFunction
         getRuntimeContext().getMetricGroup().gauge("stateDecodeHits", decoded::hits);
         getRuntimeContext().getMetricGroup().gauge("stateDecodeMisses", decoded::misses);
         // what a barrier left for later, and what it cost: where a document's wait comes from
-        getRuntimeContext().getMetricGroup().gauge("documentsWaiting", () -> documentsWaiting);
         getRuntimeContext()
                 .getMetricGroup()
-                .gauge("barrierDocumentMillis", () -> barrierDocumentNanos / 1_000_000);
-        getRuntimeContext().getMetricGroup().gauge("barrierMillis", () -> barrierNanos / 1_000_000);
+                .gauge(METRIC_DOCUMENTS_WAITING, () -> documentsWaiting);
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge(METRIC_BARRIER_DOCUMENT_MILLIS, () -> barrierDocumentNanos / 1_000_000);
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge(METRIC_BARRIER_MILLIS, () -> barrierNanos / 1_000_000);
         // documents built and found equal to the one written last: not sent
-        documentsUnchanged = getRuntimeContext().getMetricGroup().counter("documentsUnchanged");
+        documentsUnchanged =
+                getRuntimeContext().getMetricGroup().counter(METRIC_DOCUMENTS_UNCHANGED);
     }
 
     @Override
