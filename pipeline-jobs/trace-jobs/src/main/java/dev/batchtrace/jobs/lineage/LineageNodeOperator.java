@@ -43,7 +43,10 @@ public final class LineageNodeOperator
     /** When the task last finished work of its own (a record, a tick, a barrier). */
     private transient long workEndedNanos;
 
-    /** Time waited for records since the last tick: the gaps over {@link #IDLE_GAP_NANOS}. */
+    /**
+     * Time waited for records since the last barrier or tick: the gaps over {@link
+     * #IDLE_GAP_NANOS}.
+     */
     private transient long idleNanos;
 
     public LineageNodeOperator(LineageNodeFunction function) {
@@ -122,6 +125,7 @@ public final class LineageNodeOperator
         long now = getProcessingTimeService().getCurrentProcessingTime();
         function.barrier(now, this::setCurrentKey, outputs);
         workEndedNanos = nanoClock.getAsLong();
+        idleNanos = 0; // the first tick counts from here, not from a quiet hour long past
         if (function.documentsWait()) {
             scheduleTick();
         }

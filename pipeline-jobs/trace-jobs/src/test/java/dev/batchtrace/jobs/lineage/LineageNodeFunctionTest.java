@@ -249,13 +249,15 @@ class LineageNodeFunctionTest {
         // a budget so small that a barrier writes no document, but documents are not held back
         nodeFunction().withDocumentBudget(1e-12, 0);
 
+        clock[0] += 3_600_000_000_000L; // a quiet hour: idle time before the barrier does not count
         harness.processElement(
                 Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
                 0);
         harness.prepareSnapshotPreBarrier(2);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "over the budget: the document waits");
 
-        // records back to back (a backlog): the task never waited, the tick writes nothing
+        // records back to back (a backlog): the task never waited since the barrier, the tick
+        // writes nothing
         List<LineageMessage> other = new ArrayList<>();
         GoodsReceipts.apply(Events.receipt("LOT-B", "SUP-1", "S-LOT-2"), other::add);
         GoodsReceipts.apply(Events.receipt("LOT-C", "SUP-1", "S-LOT-3"), other::add);
