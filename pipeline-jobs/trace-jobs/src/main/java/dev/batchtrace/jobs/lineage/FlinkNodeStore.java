@@ -49,14 +49,10 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, Boolean> unannounced;
     private final MapState<String, Boolean> wholesOwed;
 
-    /**
-     * The hot pieces (closure slots, links, contributions, header, lot facts) decoded once per
-     * distinct bytes; all are immutable records.
-     */
-    private final DecodedValues decoded = new DecodedValues(DECODED_BYTES);
-
-    /** Encoded bytes of the decoded values kept per task (the heap holds a few times that). */
-    static final long DECODED_BYTES = 16L * 1024 * 1024;
+    // No cache of decoded values (there was one until 2026-12-06 evening): with the compact
+    // layout, hashing the bytes and looking them up cost more than decoding them again (a JFR
+    // profile had the lookup at 18 % of the node stage, decoding at 4 %; 12-18 % less CPU
+    // without it in two paired bulk runs, BENCHMARKS.md).
 
     FlinkNodeStore(
             ValueState<byte[]> lotFacts,
@@ -91,14 +87,9 @@ final class FlinkNodeStore implements NodeStore {
         this.lotUsage = lotUsage;
     }
 
-    /** The cache of decoded values (its counts are the node stage's metrics). */
-    DecodedValues decodedValues() {
-        return decoded;
-    }
-
     @Override
     public LotFactsSummary lotFactsSummary() {
-        return FlinkState.value(lotFacts, LotFactsSummary.class, decoded);
+        return FlinkState.value(lotFacts, LotFactsSummary.class);
     }
 
     @Override
@@ -133,7 +124,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Link parent(NodeKey parent) {
-        return FlinkState.get(parents, parent.toString(), Link.class, decoded);
+        return FlinkState.get(parents, parent.toString(), Link.class);
     }
 
     @Override
@@ -143,12 +134,12 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Iterable<Map.Entry<NodeKey, Link>> parents() {
-        return byNodeKey(FlinkState.entries(parents, Link.class, decoded));
+        return byNodeKey(FlinkState.entries(parents, Link.class));
     }
 
     @Override
     public Link child(NodeKey child) {
-        return FlinkState.get(children, child.toString(), Link.class, decoded);
+        return FlinkState.get(children, child.toString(), Link.class);
     }
 
     @Override
@@ -158,7 +149,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Iterable<Map.Entry<NodeKey, Link>> children() {
-        return byNodeKey(FlinkState.entries(children, Link.class, decoded));
+        return byNodeKey(FlinkState.entries(children, Link.class));
     }
 
     /** Decodes only the links of shipment children (a bulk lot has thousands of lot children). */
@@ -171,7 +162,7 @@ final class FlinkNodeStore implements NodeStore {
                     shipments.add(
                             Map.entry(
                                     NodeKey.parse(e.getKey()),
-                                    decoded.decode(e.getValue(), Link.class)));
+                                    LineageCodec.decodeValue(e.getValue(), Link.class)));
                 }
             }
         } catch (Exception e) {
@@ -185,7 +176,7 @@ final class FlinkNodeStore implements NodeStore {
     public boolean hasPresentChild() {
         try {
             for (Map.Entry<String, byte[]> e : children.entries()) {
-                if (decoded.decode(e.getValue(), Link.class).isPresent()) {
+                if (LineageCodec.decodeValue(e.getValue(), Link.class).isPresent()) {
                     return true;
                 }
             }
@@ -199,7 +190,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Announcement contribution(NodeKey sender) {
-        return FlinkState.get(contributions, sender.toString(), Announcement.class, decoded);
+        return FlinkState.get(contributions, sender.toString(), Announcement.class);
     }
 
     @Override
@@ -239,7 +230,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public NodeHeader header() {
-        return FlinkState.value(header, NodeHeader.class, decoded);
+        return FlinkState.value(header, NodeHeader.class);
     }
 
     @Override
@@ -249,7 +240,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public ClosureSlot slot(String lotCode) {
-        return FlinkState.get(slots, lotCode, ClosureSlot.class, decoded);
+        return FlinkState.get(slots, lotCode, ClosureSlot.class);
     }
 
     @Override
@@ -259,7 +250,7 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public Iterable<Map.Entry<String, ClosureSlot>> slots() {
-        return FlinkState.entries(slots, ClosureSlot.class, decoded);
+        return FlinkState.entries(slots, ClosureSlot.class);
     }
 
     @Override

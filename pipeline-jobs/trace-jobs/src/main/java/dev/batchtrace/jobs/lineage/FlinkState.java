@@ -19,39 +19,9 @@ final class FlinkState {
     private FlinkState() {}
 
     static <T> T value(ValueState<byte[]> state, Class<T> type) {
-        return value(state, type, DecodedValues.NONE);
-    }
-
-    /** As {@link #value(ValueState, Class)}, decoding through {@code decoded}. */
-    static <T> T value(ValueState<byte[]> state, Class<T> type, DecodedValues decoded) {
         try {
             byte[] bytes = state.value();
-            return bytes == null ? null : decoded.decode(bytes, type);
-        } catch (Exception e) {
-            throw failure("read", e);
-        }
-    }
-
-    /** As {@link #get(MapState, String, Class)}, decoding through {@code decoded}. */
-    static <T> T get(
-            MapState<String, byte[]> state, String key, Class<T> type, DecodedValues decoded) {
-        try {
-            byte[] bytes = state.get(key);
-            return bytes == null ? null : decoded.decode(bytes, type);
-        } catch (Exception e) {
-            throw failure("read", e);
-        }
-    }
-
-    /** As {@link #entries(MapState, Class)}, decoding through {@code decoded}. */
-    static <T> List<Map.Entry<String, T>> entries(
-            MapState<String, byte[]> state, Class<T> type, DecodedValues decoded) {
-        try {
-            List<Map.Entry<String, T>> entries = new ArrayList<>();
-            for (Map.Entry<String, byte[]> entry : state.entries()) {
-                entries.add(Map.entry(entry.getKey(), decoded.decode(entry.getValue(), type)));
-            }
-            return entries;
+            return bytes == null ? null : LineageCodec.decodeValue(bytes, type);
         } catch (Exception e) {
             throw failure("read", e);
         }
@@ -70,7 +40,12 @@ final class FlinkState {
     }
 
     static <T> T get(MapState<String, byte[]> state, String key, Class<T> type) {
-        return get(state, key, type, DecodedValues.NONE);
+        try {
+            byte[] bytes = state.get(key);
+            return bytes == null ? null : LineageCodec.decodeValue(bytes, type);
+        } catch (Exception e) {
+            throw failure("read", e);
+        }
     }
 
     static void put(MapState<String, byte[]> state, String key, Object value) {
@@ -127,7 +102,17 @@ final class FlinkState {
      * walks it, which a RocksDB iterator does not promise to tolerate.
      */
     static <T> List<Map.Entry<String, T>> entries(MapState<String, byte[]> state, Class<T> type) {
-        return entries(state, type, DecodedValues.NONE);
+        try {
+            List<Map.Entry<String, T>> entries = new ArrayList<>();
+            for (Map.Entry<String, byte[]> entry : state.entries()) {
+                entries.add(
+                        Map.entry(
+                                entry.getKey(), LineageCodec.decodeValue(entry.getValue(), type)));
+            }
+            return entries;
+        } catch (Exception e) {
+            throw failure("read", e);
+        }
     }
 
     private static IllegalStateException failure(String what, Exception e) {

@@ -314,9 +314,6 @@ public class LineageNodeFunction
         sentHoldView = getRuntimeContext().getState(SENT_HOLD_VIEW);
         documentFingerprint = getRuntimeContext().getState(DOCUMENT_FINGERPRINT);
         due = new LinkedHashMap<>();
-        DecodedValues decoded = store.decodedValues();
-        getRuntimeContext().getMetricGroup().gauge("stateDecodeHits", decoded::hits);
-        getRuntimeContext().getMetricGroup().gauge("stateDecodeMisses", decoded::misses);
         // what a barrier left for later, and what it cost: where a document's wait comes from
         getRuntimeContext()
                 .getMetricGroup()
