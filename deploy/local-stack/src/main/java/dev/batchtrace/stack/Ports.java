@@ -18,10 +18,18 @@ public final class Ports {
 
     /** True when nothing listens on {@code host:port} and we could bind it ourselves. */
     public static boolean isFree(String host, int port) {
+        // SO_REUSEADDR like the servers themselves: only a listening socket makes a port taken,
+        // not connections of a stopped server lingering in TIME_WAIT
+        return canBind(host, port, true);
+    }
+
+    /**
+     * Whether a server socket binds {@code host:port}; without {@code reuseAddress} a connection
+     * still holding the port counts as taking it.
+     */
+    private static boolean canBind(String host, int port, boolean reuseAddress) {
         try (ServerSocket socket = new ServerSocket()) {
-            // SO_REUSEADDR like the servers themselves: only a listening socket makes a port taken,
-            // not connections of a stopped server lingering in TIME_WAIT
-            socket.setReuseAddress(true);
+            socket.setReuseAddress(reuseAddress);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             return true;
         } catch (IOException e) {
@@ -46,12 +54,12 @@ public final class Ports {
      * in one JVM; another process may still take it before use.
      */
     public static int freePort(String host) {
-        int[] range = choosableRange();
+        int[] range = CHOOSABLE;
         int size = range[1] - range[0];
         int start = ThreadLocalRandom.current().nextInt(size);
         for (int i = 0; i < size; i++) {
             int port = range[0] + (start + i) % size;
-            if (HANDED_OUT.contains(port) || !isBindable(host, port)) {
+            if (HANDED_OUT.contains(port) || !canBind(host, port, false)) {
                 continue;
             }
             if (HANDED_OUT.add(port)) {
@@ -64,6 +72,9 @@ public final class Ports {
     }
 
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /** {@link #choosableRange()}, read once. */
+    private static final int[] CHOOSABLE = choosableRange();
 
     /**
      * [from, to) outside the ephemeral range; Linux says where that is (a /proc file reads as empty
@@ -88,17 +99,6 @@ public final class Ports {
             return new int[] {Math.max(1024, Math.min(10000, low - 2000)), low};
         }
         return new int[] {high + 1, 65536};
-    }
-
-    /** Bindable without SO_REUSEADDR: nothing listens and no connection holds the port. */
-    private static boolean isBindable(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

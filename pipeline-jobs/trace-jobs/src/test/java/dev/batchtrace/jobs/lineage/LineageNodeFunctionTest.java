@@ -227,12 +227,7 @@ class LineageNodeFunctionTest {
         assertEquals(documentsBefore, documentsOf("LOT-P"));
         assertEquals(1, harness.numProcessingTimeTimers());
 
-        OperatorSubtaskState snapshot = harness.snapshot(3, 0);
-        harness.close();
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
-        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
+        restoreAndLetTheTimersFire(3);
         assertEquals(
                 List.of("LOT-A"),
                 lastDocument("LOT-P").get("ancestorLotCodes"),
@@ -358,12 +353,7 @@ class LineageNodeFunctionTest {
         harness.processElement(edge(P, s4, "DN-4", false).get(0), 0);
         harness.prepareSnapshotPreBarrier(4);
         assertEquals(1, nodeFunction().documentsWaitingAfterBarrier());
-        OperatorSubtaskState snapshot = harness.snapshot(4, 0);
-        harness.close();
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
-        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
+        restoreAndLetTheTimersFire(4);
         assertEquals(0, harness.numProcessingTimeTimers(), "the restored timer fired");
         assertEquals(0, documentsOf("LOT-P"), "and found the document written already");
 
@@ -382,6 +372,19 @@ class LineageNodeFunctionTest {
         int documents = documentsOf("LOT-P");
         assertTrue(documents > 0);
         return documents;
+    }
+
+    /**
+     * Snapshots checkpoint {@code checkpointId}, restores a new task from it and moves processing
+     * time far enough for the restored fallback timers to fire.
+     */
+    private void restoreAndLetTheTimersFire(long checkpointId) throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(checkpointId, 0);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
     }
 
     private LineageNodeFunction nodeFunction() {
