@@ -33,6 +33,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -49,7 +50,8 @@ import org.apache.flink.util.OutputTag;
  * and from several parents, a resin lot consumed 100 times a second) sends each child one
  * difference ({@link NodeProtocol#applyDeferred}) and writes its document once (side output {@link
  * #DOCUMENTS}). A processing-time timer {@code fallbackDelay} after the first change does the same
- * when no barrier came first (no checkpointing, or a restore that forgot which nodes were pending).
+ * when no barrier came first (no checkpointing, or a restore that forgot which nodes were pending);
+ * once barriers come, only a document a barrier leaves waiting has a timer (for a restore).
  *
  * <p>Quality holds (issue 4): lot flags and lot usages arrive as messages like the rest; the holds
  * travel with the closures. On the same timer a lot derives its stock alerts ({@link
@@ -238,10 +240,15 @@ public class LineageNodeFunction
     /** A hold reached or left the node: its alerts go at the barrier, whatever the budget. */
     private static final int URGENT = 4;
 
+    /** The node has a fallback timer and its marker ({@link #DOCUMENT_TIMER}) pending. */
+    private static final int TIMER = 8;
+
     /**
      * Nodes changed since their last flush: {@link #DOCUMENT} and/or {@link #ANNOUNCEMENT} bits, in
      * order of their first change. Per task, not in state: every barrier sends every announcement
-     * before the snapshot, and the fallback timers (in state) cover documents after a restore.
+     * before the snapshot, and the fallback timers (in state) cover documents after a restore. Once
+     * barriers come, only a document a barrier leaves waiting gets a timer (at that barrier, so the
+     * snapshot has it): a change after a barrier is replayed from the input after a restore.
      */
     private transient LinkedHashMap<String, Integer> due;
 
@@ -356,8 +363,16 @@ public class LineageNodeFunction
                         | (applied.holdsChanged() ? URGENT | DOCUMENT : 0);
         if (changed != 0) {
             String key = context.getCurrentKey();
-            due.merge(key, changed, (a, b) -> a | b);
-            documentTimer.changed(true, context.timerService(), key);
+            Integer before = due.get(key);
+            int bits = (before == null ? 0 : before) | changed;
+            if (lastBarrierNanos == 0 && (bits & TIMER) == 0) {
+                // no barrier yet (no checkpointing, or just restored): a fallback timer per node;
+                // after one, a timer per changed node cost a state read, write and delete and a
+                // timer queue entry for nothing (the barrier does the work: JFR, ~8 % of the stage)
+                documentTimer.changed(true, context.timerService(), key);
+                bits |= TIMER;
+            }
+            due.put(key, bits);
         }
     }
 
@@ -375,7 +390,7 @@ public class LineageNodeFunction
      * the budget (a flag must name every affected shipment within seconds); its document follows
      * within the budget. {@code setKey} makes a node the current key.
      */
-    void barrier(long now, Consumer<String> setKey, Outputs outputs) {
+    void barrier(long now, Consumer<String> setKey, Outputs outputs, TimerService timers) {
         long started = System.nanoTime();
         long budget =
                 lastBarrierNanos == 0
@@ -394,7 +409,10 @@ public class LineageNodeFunction
             boolean write = document && spent < budget && !documentTimer.isPaced(key, now);
             boolean alerts = !write && (bits & URGENT) != 0;
             if (!announce && !write && !alerts) {
-                waiting += document ? 1 : 0;
+                if (document) {
+                    keepAcrossARestore(entry, setKey, timers);
+                    waiting++;
+                }
                 continue;
             }
             setKey.accept(key);
@@ -412,17 +430,37 @@ public class LineageNodeFunction
                 sendAlertChanges(node, NodeSnapshot.of(store), Instant.ofEpochMilli(now), outputs);
             }
             if (document && !write) {
-                entry.setValue(DOCUMENT); // at a later barrier
+                entry.setValue(DOCUMENT | (bits & TIMER)); // at a later barrier
+                keepAcrossARestore(entry, setKey, timers);
                 waiting++;
             } else {
                 it.remove();
-                documentTimer.fired();
+                if ((bits & TIMER) != 0) {
+                    documentTimer.fired();
+                }
             }
         }
         lastBarrierNanos = System.nanoTime();
         documentsWaiting = waiting;
         barrierDocumentNanos = spent;
         barrierNanos = lastBarrierNanos - started;
+    }
+
+    /**
+     * A document the barrier leaves waiting: a fallback timer, registered before the snapshot, so
+     * that a restore from it writes the document. {@code entry}'s node need not be the current key.
+     */
+    private void keepAcrossARestore(
+            Map.Entry<String, Integer> entry, Consumer<String> setKey, TimerService timers) {
+        if ((entry.getValue() & TIMER) == 0) {
+            setKey.accept(entry.getKey());
+            try {
+                documentTimer.reschedule(timers);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("lineage state access failed: " + e, e);
+            }
+            entry.setValue(entry.getValue() | TIMER);
+        }
     }
 
     /** Documents the last barrier left for later (gauge {@code documentsWaiting}). */
@@ -475,9 +513,11 @@ public class LineageNodeFunction
             int rest = bits & ANNOUNCEMENT;
             if (rest == 0) {
                 it.remove();
-                documentTimer.fired();
+                if ((bits & TIMER) != 0) {
+                    documentTimer.fired();
+                }
             } else {
-                entry.setValue(rest);
+                entry.setValue(rest | (bits & TIMER));
             }
         }
         return written;

@@ -2,6 +2,9 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.closure.LineageMessage;
 import java.util.function.LongSupplier;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
@@ -35,6 +38,9 @@ public final class LineageNodeOperator
 
     private transient LineageNodeFunction.Outputs outputs;
 
+    /** The function's timers (the same service its context gives it), for the barrier. */
+    private transient TimerService timers;
+
     private transient boolean tickPending;
 
     /** System.nanoTime(), replaceable in tests. */
@@ -60,6 +66,10 @@ public final class LineageNodeOperator
             nanoClock = System::nanoTime;
         }
         workEndedNanos = nanoClock.getAsLong();
+        timers =
+                new SimpleTimerService(
+                        getInternalTimerService(
+                                "user-timers", VoidNamespaceSerializer.INSTANCE, this));
         outputs =
                 new LineageNodeFunction.Outputs() {
                     @Override
@@ -123,7 +133,7 @@ public final class LineageNodeOperator
         super.prepareSnapshotPreBarrier(checkpointId);
         LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        function.barrier(now, this::setCurrentKey, outputs);
+        function.barrier(now, this::setCurrentKey, outputs, timers);
         workEndedNanos = nanoClock.getAsLong();
         idleNanos = 0; // the first tick counts from here, not from a quiet hour long past
         if (function.documentsWait()) {

@@ -236,6 +236,48 @@ class LineageNodeFunctionTest {
     }
 
     @Test
+    void afterTheFirstBarrierOnlyADocumentLeftWaitingHasATimer() throws Exception {
+        int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
+        harness.setProcessingTime(COALESCE.toMillis()); // the first interval's timers fire
+        assertEquals(0, harness.numProcessingTimeTimers());
+
+        // changes after a barrier: the next barrier does the work, no timer and no marker
+        harness.processElement(edge(P, NodeKey.shipment("DN-2"), "DN-2", true).get(0), 0);
+        assertEquals(0, harness.numProcessingTimeTimers(), "a barrier will come");
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(P.toString());
+        assertNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
+        harness.prepareSnapshotPreBarrier(2);
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"));
+        assertEquals(0, harness.numProcessingTimeTimers());
+
+        // a document the barrier leaves waiting gets its timer there, once however long it waits
+        nodeFunction().withDocumentBudget(0, 0);
+        harness.processElement(edge(P, NodeKey.shipment("DN-3"), "DN-3", true).get(0), 0);
+        assertEquals(0, harness.numProcessingTimeTimers());
+        harness.prepareSnapshotPreBarrier(3);
+        assertEquals(1, harness.numProcessingTimeTimers(), "for a restore from this snapshot");
+        backend.setCurrentKey(P.toString());
+        assertNotNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
+        harness.processElement(edge(P, NodeKey.shipment("DN-4"), "DN-4", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(4);
+        assertEquals(1, harness.numProcessingTimeTimers());
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "still waiting");
+
+        // written at a barrier with budget: the marker goes, the timer finds nothing to do
+        nodeFunction().withDocumentBudget(0, Long.MAX_VALUE);
+        harness.prepareSnapshotPreBarrier(5);
+        assertEquals(
+                List.of("DN-1", "DN-2", "DN-3", "DN-4"), lastDocument("LOT-P").get("shipmentIds"));
+        backend.setCurrentKey(P.toString());
+        assertNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
+        int documents = documentsOf("LOT-P");
+        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
+        assertEquals(0, harness.numProcessingTimeTimers());
+        assertEquals(documents, documentsOf("LOT-P"), "nothing written twice");
+    }
+
+    @Test
     void documentsOverTheBarriersBudgetAreWrittenForTheTimeTheTaskWaitedForRecords()
             throws Exception {
         long[] clock = {0};
