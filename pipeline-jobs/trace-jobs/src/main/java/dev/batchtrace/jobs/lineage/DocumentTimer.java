@@ -82,14 +82,17 @@ final class DocumentTimer {
         return slow != null && now < slow[1] + delayMillis(coalesceMillis, slow[0]);
     }
 
-    /** A new timer for a pending key whose work a barrier will do (only a restore needs it). */
-    void reschedule(TimerService timers) throws IOException {
-        long at = timers.currentProcessingTime() + RESCHEDULE_FACTOR * coalesceMillis;
-        timers.registerProcessingTimeTimer(at);
-        pending.update(at);
+    /**
+     * Marks the key's work as owed without a timer (a barrier will do it; a restore reads the
+     * marks): no timer fires for it ({@link #isDue} is false).
+     */
+    void markOwed() {
+        try {
+            pending.update(Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("document mark write failed: " + e, e);
+        }
     }
-
-    static final long RESCHEDULE_FACTOR = 5;
 
     /** How long the key's document took to build and send, at processing time {@code now}. */
     void built(Object key, long millis, long now) {

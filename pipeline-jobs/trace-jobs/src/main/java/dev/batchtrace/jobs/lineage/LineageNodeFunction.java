@@ -33,7 +33,6 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -50,8 +49,9 @@ import org.apache.flink.util.OutputTag;
  * and from several parents, a resin lot consumed 100 times a second) sends each child one
  * difference ({@link NodeProtocol#applyDeferred}) and writes its document once (side output {@link
  * #DOCUMENTS}). A processing-time timer {@code fallbackDelay} after the first change does the same
- * when no barrier came first (no checkpointing, or a restore that forgot which nodes were pending);
- * once barriers come, only a document a barrier leaves waiting has a timer (for a restore).
+ * when no barrier came first (no checkpointing). Once barriers come, no node has a timer: a
+ * document a barrier leaves waiting is marked in state instead ({@link #DOCUMENT_TIMER}), and a
+ * restore finds the marked nodes ({@link #owed}).
  *
  * <p>Quality holds (issue 4): lot flags and lot usages arrive as messages like the rest; the holds
  * travel with the closures. On the same timer a lot derives its stock alerts ({@link
@@ -240,15 +240,17 @@ public class LineageNodeFunction
     /** A hold reached or left the node: its alerts go at the barrier, whatever the budget. */
     private static final int URGENT = 4;
 
-    /** The node has a fallback timer and its marker ({@link #DOCUMENT_TIMER}) pending. */
+    /**
+     * The node's mark ({@link #DOCUMENT_TIMER}) is set: a fallback timer, or a waiting document.
+     */
     private static final int TIMER = 8;
 
     /**
      * Nodes changed since their last flush: {@link #DOCUMENT} and/or {@link #ANNOUNCEMENT} bits, in
      * order of their first change. Per task, not in state: every barrier sends every announcement
-     * before the snapshot, and the fallback timers (in state) cover documents after a restore. Once
-     * barriers come, only a document a barrier leaves waiting gets a timer (at that barrier, so the
-     * snapshot has it): a change after a barrier is replayed from the input after a restore.
+     * before the snapshot, and a document a barrier leaves waiting is marked in state at that
+     * barrier (the snapshot has the mark; a restore reads the marks, {@link #owed}); a change after
+     * the barrier is replayed from the input after a restore.
      */
     private transient LinkedHashMap<String, Integer> due;
 
@@ -366,9 +368,9 @@ public class LineageNodeFunction
             Integer before = due.get(key);
             int bits = (before == null ? 0 : before) | changed;
             if (lastBarrierNanos == 0 && (bits & TIMER) == 0) {
-                // no barrier yet (no checkpointing, or just restored): a fallback timer per node;
-                // after one, a timer per changed node cost a state read, write and delete and a
-                // timer queue entry for nothing (the barrier does the work: JFR, ~8 % of the stage)
+                // no barrier yet (no checkpointing?): a fallback timer per node; after one, a
+                // timer per changed node cost a state read, write and delete and a timer queue
+                // entry for nothing (the barrier does the work: JFR, ~8 % of the stage)
                 documentTimer.changed(true, context.timerService(), key);
                 bits |= TIMER;
             }
@@ -390,7 +392,7 @@ public class LineageNodeFunction
      * the budget (a flag must name every affected shipment within seconds); its document follows
      * within the budget. {@code setKey} makes a node the current key.
      */
-    void barrier(long now, Consumer<String> setKey, Outputs outputs, TimerService timers) {
+    void barrier(long now, Consumer<String> setKey, Outputs outputs) {
         long started = System.nanoTime();
         long budget =
                 lastBarrierNanos == 0
@@ -410,7 +412,7 @@ public class LineageNodeFunction
             boolean alerts = !write && (bits & URGENT) != 0;
             if (!announce && !write && !alerts) {
                 if (document) {
-                    keepAcrossARestore(entry, setKey, timers);
+                    keepAcrossARestore(entry, setKey);
                     waiting++;
                 }
                 continue;
@@ -431,7 +433,7 @@ public class LineageNodeFunction
             }
             if (document && !write) {
                 entry.setValue(DOCUMENT | (bits & TIMER)); // at a later barrier
-                keepAcrossARestore(entry, setKey, timers);
+                keepAcrossARestore(entry, setKey);
                 waiting++;
             } else {
                 it.remove();
@@ -447,20 +449,27 @@ public class LineageNodeFunction
     }
 
     /**
-     * A document the barrier leaves waiting: a fallback timer, registered before the snapshot, so
-     * that a restore from it writes the document. {@code entry}'s node need not be the current key.
+     * A document the barrier leaves waiting: its mark, written before the snapshot, so that a
+     * restore from it writes the document ({@link #owed}). Not a timer: Flink writes every heap
+     * timer into every checkpoint synchronously, and with thousands of documents waiting in a
+     * replay that was 14 % of the node stage (JFR, 2026-12-06 night). {@code entry}'s node need not
+     * be the current key.
      */
-    private void keepAcrossARestore(
-            Map.Entry<String, Integer> entry, Consumer<String> setKey, TimerService timers) {
+    private void keepAcrossARestore(Map.Entry<String, Integer> entry, Consumer<String> setKey) {
         if ((entry.getValue() & TIMER) == 0) {
             setKey.accept(entry.getKey());
-            try {
-                documentTimer.reschedule(timers);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("lineage state access failed: " + e, e);
-            }
+            documentTimer.markOwed();
             entry.setValue(entry.getValue() | TIMER);
         }
+    }
+
+    /**
+     * After a restore: the nodes whose document the snapshot's barrier left waiting (or that had a
+     * fallback timer pending), read from their marks by the operator. The first barrier writes them
+     * (it has no budget limit).
+     */
+    void owed(java.util.stream.Stream<String> markedKeys) {
+        markedKeys.forEach(key -> due.merge(key, DOCUMENT | TIMER, (a, b) -> a | b));
     }
 
     /** Documents the last barrier left for later (gauge {@code documentsWaiting}). */
@@ -532,9 +541,7 @@ public class LineageNodeFunction
         }
         Integer bits = due.get(key);
         if (bits != null && lastBarrierNanos != 0) {
-            // barriers write this node when its document fits: a timer only for a restore
-            documentTimer.reschedule(context.timerService());
-            return;
+            return; // barriers write this node when its document fits; its mark stays till then
         }
         documentTimer.fired();
         due.remove(key);

@@ -2,9 +2,8 @@ package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.lineage.closure.LineageMessage;
 import java.util.function.LongSupplier;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.SimpleTimerService;
-import org.apache.flink.streaming.api.TimerService;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
@@ -38,9 +37,6 @@ public final class LineageNodeOperator
 
     private transient LineageNodeFunction.Outputs outputs;
 
-    /** The function's timers (the same service its context gives it), for the barrier. */
-    private transient TimerService timers;
-
     private transient boolean tickPending;
 
     /** System.nanoTime(), replaceable in tests. */
@@ -66,10 +62,14 @@ public final class LineageNodeOperator
             nanoClock = System::nanoTime;
         }
         workEndedNanos = nanoClock.getAsLong();
-        timers =
-                new SimpleTimerService(
-                        getInternalTimerService(
-                                "user-timers", VoidNamespaceSerializer.INSTANCE, this));
+        // the documents a restored snapshot's barrier left waiting (their marks)
+        try (Stream<String> owed =
+                this.<String>getKeyedStateBackend()
+                        .getKeys(
+                                LineageNodeFunction.DOCUMENT_TIMER.getName(),
+                                VoidNamespace.INSTANCE)) {
+            ((LineageNodeFunction) getUserFunction()).owed(owed);
+        }
         outputs =
                 new LineageNodeFunction.Outputs() {
                     @Override
@@ -133,7 +133,7 @@ public final class LineageNodeOperator
         super.prepareSnapshotPreBarrier(checkpointId);
         LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        function.barrier(now, this::setCurrentKey, outputs, timers);
+        function.barrier(now, this::setCurrentKey, outputs);
         workEndedNanos = nanoClock.getAsLong();
         idleNanos = 0; // the first tick counts from here, not from a quiet hour long past
         if (function.documentsWait()) {

@@ -205,7 +205,7 @@ class LineageNodeFunctionTest {
     }
 
     @Test
-    void documentsOverTheBarriersBudgetWaitWhileDifferencesGoAndATimerKeepsThemAcrossARestore()
+    void documentsOverTheBarriersBudgetWaitWhileDifferencesGoAndAMarkKeepsThemAcrossARestore()
             throws Exception {
         int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
         nodeFunction().withDocumentBudget(0, 0);
@@ -222,21 +222,28 @@ class LineageNodeFunctionTest {
         assertEquals(documentsBefore, documentsOf("LOT-P"), "no budget: the document waits");
         assertEquals(1, nodeFunction().documentsWaitingAfterBarrier(), "the gauge counts it");
 
-        // its fallback timer leaves it to the barriers but keeps a timer for a restore
+        // no timer writes it: the barriers will, and its mark keeps it for a restore
         harness.setProcessingTime(COALESCE.toMillis());
         assertEquals(documentsBefore, documentsOf("LOT-P"));
-        assertEquals(1, harness.numProcessingTimeTimers());
+        assertEquals(0, harness.numProcessingTimeTimers());
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(P.toString());
+        assertNotNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
 
-        restoreAndLetTheTimersFire(3);
+        restoreAndBarrier(3);
         assertEquals(
                 List.of("LOT-A"),
                 lastDocument("LOT-P").get("ancestorLotCodes"),
-                "after the restore the timer writes it");
-        assertEquals(0, harness.numProcessingTimeTimers());
+                "after the restore the first barrier writes it");
+        backend = backend();
+        backend.setCurrentKey(P.toString());
+        assertNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value(), "mark cleared");
+        restoreAndBarrier(4);
+        assertEquals(0, documentsOf("LOT-P"), "and a restore after that owes nothing");
     }
 
     @Test
-    void afterTheFirstBarrierOnlyADocumentLeftWaitingHasATimer() throws Exception {
+    void afterTheFirstBarrierNoNodeHasATimerAndADocumentLeftWaitingIsMarked() throws Exception {
         int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
         harness.setProcessingTime(COALESCE.toMillis()); // the first interval's timers fire
         assertEquals(0, harness.numProcessingTimeTimers());
@@ -251,17 +258,15 @@ class LineageNodeFunctionTest {
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"));
         assertEquals(0, harness.numProcessingTimeTimers());
 
-        // a document the barrier leaves waiting gets its timer there, once however long it waits
+        // a document the barrier leaves waiting is marked there (no timer), for a restore
         nodeFunction().withDocumentBudget(0, 0);
         harness.processElement(edge(P, NodeKey.shipment("DN-3"), "DN-3", true).get(0), 0);
-        assertEquals(0, harness.numProcessingTimeTimers());
         harness.prepareSnapshotPreBarrier(3);
-        assertEquals(1, harness.numProcessingTimeTimers(), "for a restore from this snapshot");
+        assertEquals(0, harness.numProcessingTimeTimers(), "no timer in the snapshot");
         backend.setCurrentKey(P.toString());
         assertNotNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
         harness.processElement(edge(P, NodeKey.shipment("DN-4"), "DN-4", true).get(0), 0);
         harness.prepareSnapshotPreBarrier(4);
-        assertEquals(1, harness.numProcessingTimeTimers());
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "still waiting");
 
         // written at a barrier with budget: the marker goes, the timer finds nothing to do
@@ -271,10 +276,7 @@ class LineageNodeFunctionTest {
                 List.of("DN-1", "DN-2", "DN-3", "DN-4"), lastDocument("LOT-P").get("shipmentIds"));
         backend.setCurrentKey(P.toString());
         assertNull(value(backend, LineageNodeFunction.DOCUMENT_TIMER).value());
-        int documents = documentsOf("LOT-P");
-        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
         assertEquals(0, harness.numProcessingTimeTimers());
-        assertEquals(documents, documentsOf("LOT-P"), "nothing written twice");
     }
 
     @Test
@@ -395,14 +397,13 @@ class LineageNodeFunctionTest {
         harness.processElement(edge(P, s4, "DN-4", false).get(0), 0);
         harness.prepareSnapshotPreBarrier(4);
         assertEquals(1, nodeFunction().documentsWaitingAfterBarrier());
-        restoreAndLetTheTimersFire(4);
-        assertEquals(0, harness.numProcessingTimeTimers(), "the restored timer fired");
-        assertEquals(0, documentsOf("LOT-P"), "and found the document written already");
+        restoreAndBarrier(5);
+        assertEquals(0, documentsOf("LOT-P"), "the owed document equals the one written already");
 
         // a change after the restore is written
         NodeKey s5 = NodeKey.shipment("DN-5");
         harness.processElement(edge(P, s5, "DN-5", true).get(0), 0);
-        harness.prepareSnapshotPreBarrier(5);
+        harness.prepareSnapshotPreBarrier(6);
         assertEquals(List.of("DN-1", "DN-3", "DN-5"), lastDocument("LOT-P").get("shipmentIds"));
     }
 
@@ -417,16 +418,16 @@ class LineageNodeFunctionTest {
     }
 
     /**
-     * Snapshots checkpoint {@code checkpointId}, restores a new task from it and moves processing
-     * time far enough for the restored fallback timers to fire.
+     * Snapshots checkpoint {@code checkpointId - 1}, restores a new task from it and passes the
+     * first barrier after the restore, {@code checkpointId}.
      */
-    private void restoreAndLetTheTimersFire(long checkpointId) throws Exception {
-        OperatorSubtaskState snapshot = harness.snapshot(checkpointId, 0);
+    private void restoreAndBarrier(long checkpointId) throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(checkpointId - 1, 0);
         harness.close();
         harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
-        harness.setProcessingTime(10 * DocumentTimer.RESCHEDULE_FACTOR * COALESCE.toMillis());
+        harness.prepareSnapshotPreBarrier(checkpointId);
     }
 
     private LineageNodeFunction nodeFunction() {
