@@ -29,10 +29,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>incremental RocksDB checkpoints: a checkpoint uploads the files written since the last one,
  *       not the whole state (the soak benchmark saw every 1 s checkpoint copy all of it, its
  *       duration growing with the plant's history);
- *   <li>timers on the heap, not in RocksDB: the node stage registers a timer per changed node and
- *       almost every one fires after a barrier did its work; with RocksDB timers, inserting and
- *       polling them (an iterator seek per refill) was 13 % of that stage's CPU in a bulk replay
- *       (issue 9). A task holds at most the nodes changed in the last few seconds, a small heap.
+ *   <li>timers on the heap, not in RocksDB: the work-order stage registers a timer per changed work
+ *       order (the node stage only before its first barrier); with RocksDB timers, inserting and
+ *       polling them (an iterator seek per refill) was 13 % of the node stage's CPU in a bulk
+ *       replay (issue 9). A task holds at most the keys changed in the last few seconds, a small
+ *       heap (heap timers are written into every checkpoint synchronously, so they must stay few).
  * </ul>
  */
 public final class JobResilience {

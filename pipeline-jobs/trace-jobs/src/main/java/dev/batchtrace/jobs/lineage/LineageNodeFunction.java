@@ -199,7 +199,10 @@ public class LineageNodeFunction
     public static final ValueStateDescriptor<Long> DOCUMENT_FINGERPRINT =
             new ValueStateDescriptor<>("document-fingerprint", Types.LONG);
 
-    /** processing time of the pending fallback timer; null when nothing is pending. */
+    /**
+     * The node owes work: the processing time of its fallback timer (before the first barrier), or
+     * {@link Long#MAX_VALUE} for a document a barrier left waiting; null when nothing is owed.
+     */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
     /** lot code -> true: closure entries changed since the node last sent its children a diff. */

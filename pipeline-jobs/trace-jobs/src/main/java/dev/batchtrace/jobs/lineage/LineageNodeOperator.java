@@ -19,10 +19,12 @@ import org.apache.flink.util.OutputTag;
  * #IDLE_TICK_MILLIS} writes them for as long as the task waited for records since the last tick
  * (gaps between records over {@link #IDLE_GAP_NANOS}), at most {@link #IDLE_DRAIN_NANOS} (so a
  * barrier waits at most that long for it): idle time goes to documents instead of waiting for the
- * next barrier. In a replay records come back to back and the tick writes nothing; at a steady rate
- * the task waits between records most of the time, and before 2026-12-06 evening, when only a tick
- * with no record at all since the last one wrote, thousands of documents waited seconds for their
- * barrier while the task idled between probes.
+ * next barrier. A tick with no record since the last one (a quiet input) writes for {@link
+ * #IDLE_DRAIN_NANOS} and ticks again at once: the replay's tail and a lull go to documents whole.
+ * In a replay records come back to back and the tick writes nothing; at a steady rate the task
+ * waits between records most of the time, and before 2026-12-06 evening, when only a tick with no
+ * record at all since the last one wrote, thousands of documents waited seconds for their barrier
+ * while the task idled between probes.
  */
 public final class LineageNodeOperator
         extends KeyedProcessOperator<String, LineageMessage, LineageMessage> {
@@ -38,6 +40,12 @@ public final class LineageNodeOperator
     private transient LineageNodeFunction.Outputs outputs;
 
     private transient boolean tickPending;
+
+    /** Whether a record came since the last tick (else the input is quiet). */
+    private transient boolean recordSinceTick;
+
+    /** A quiet task's next tick comes this soon: its time goes to the waiting documents. */
+    static final long QUIET_TICK_MILLIS = 1;
 
     /** System.nanoTime(), replaceable in tests. */
     private transient LongSupplier nanoClock;
@@ -94,6 +102,7 @@ public final class LineageNodeOperator
     @Override
     public void processElement(StreamRecord<LineageMessage> element) throws Exception {
         idleNanos += idleSince(workEndedNanos);
+        recordSinceTick = true;
         super.processElement(element);
         workEndedNanos = nanoClock.getAsLong();
     }
@@ -104,13 +113,14 @@ public final class LineageNodeOperator
     }
 
     /** After a barrier that left documents waiting: one tick, again while they wait. */
-    private void scheduleTick() {
+    private void scheduleTick(long delayMillis) {
         if (tickPending) {
             return;
         }
         tickPending = true;
+        recordSinceTick = false;
         ProcessingTimeService time = getProcessingTimeService();
-        time.registerTimer(time.getCurrentProcessingTime() + IDLE_TICK_MILLIS, this::tick);
+        time.registerTimer(time.getCurrentProcessingTime() + delayMillis, this::tick);
     }
 
     private void tick(long now) {
@@ -118,13 +128,16 @@ public final class LineageNodeOperator
         LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
         long idle = idleNanos + idleSince(workEndedNanos);
         idleNanos = 0;
-        if (idle > 0) {
-            function.drainDocuments(
-                    now, this::setCurrentKey, outputs, Math.min(IDLE_DRAIN_NANOS, idle));
+        // no record since the last tick: the input is quiet (a replay's tail, a lull), and the
+        // waiting documents get the task's whole time, in slices so a record waits at most one
+        boolean quiet = !recordSinceTick;
+        long budget = quiet ? IDLE_DRAIN_NANOS : Math.min(IDLE_DRAIN_NANOS, idle);
+        if (budget > 0) {
+            function.drainDocuments(now, this::setCurrentKey, outputs, budget);
         }
         workEndedNanos = nanoClock.getAsLong();
         if (function.documentsWait()) {
-            scheduleTick();
+            scheduleTick(quiet ? QUIET_TICK_MILLIS : IDLE_TICK_MILLIS);
         }
     }
 
@@ -137,7 +150,7 @@ public final class LineageNodeOperator
         workEndedNanos = nanoClock.getAsLong();
         idleNanos = 0; // the first tick counts from here, not from a quiet hour long past
         if (function.documentsWait()) {
-            scheduleTick();
+            scheduleTick(IDLE_TICK_MILLIS);
         }
     }
 }

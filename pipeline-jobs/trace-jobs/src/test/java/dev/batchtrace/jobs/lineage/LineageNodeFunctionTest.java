@@ -196,7 +196,7 @@ class LineageNodeFunctionTest {
                 List.of("LOT-A1", "LOT-A2", "LOT-A3"),
                 lastDocument("LOT-P").get("ancestorLotCodes"));
 
-        // the fallback timers find nothing left to do
+        // the first interval's fallback timers find nothing left to do
         harness.setProcessingTime(COALESCE.toMillis());
         assertEquals(2, closures(messages()).size());
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"));
@@ -325,6 +325,27 @@ class LineageNodeFunctionTest {
         harness.setProcessingTime(10 * LineageNodeOperator.IDLE_TICK_MILLIS);
         harness.prepareSnapshotPreBarrier(3);
         assertEquals(after, documents().size(), "each waiting document written once");
+        assertEquals(0, nodeFunction().documentsWaitingAfterBarrier());
+    }
+
+    @Test
+    void documentsOverTheBarriersBudgetGetAQuietInputsWholeTime() throws Exception {
+        long[] clock = {0};
+        ((LineageNodeOperator) harness.getOperator()).withNanoClock(() -> clock[0]);
+        int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
+        nodeFunction().withDocumentBudget(1e-12, 0);
+        harness.processElement(
+                Closure.whole(P, A, 1, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
+                0);
+        harness.prepareSnapshotPreBarrier(2);
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "over the budget: the document waits");
+
+        // no record after the barrier (the clock says the task never waited: the quiet input is
+        // what counts), so the tick writes the waiting documents
+        harness.setProcessingTime(LineageNodeOperator.IDLE_TICK_MILLIS);
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "written in the lull");
+        assertEquals(List.of("LOT-A"), lastDocument("LOT-P").get("ancestorLotCodes"));
+        harness.prepareSnapshotPreBarrier(3);
         assertEquals(0, nodeFunction().documentsWaitingAfterBarrier());
     }
 
