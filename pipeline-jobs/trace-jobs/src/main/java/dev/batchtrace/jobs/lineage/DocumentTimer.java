@@ -1,6 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class DocumentTimer {
         try {
             pending.update(Long.MAX_VALUE);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("document mark write failed: " + e, e);
+            throw new UncheckedIOException("document mark write failed: " + e, e);
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -440,9 +441,7 @@ public class LineageNodeFunction
                 waiting++;
             } else {
                 it.remove();
-                if ((bits & TIMER) != 0) {
-                    documentTimer.fired();
-                }
+                clearMark(bits);
             }
         }
         lastBarrierNanos = System.nanoTime();
@@ -466,12 +465,19 @@ public class LineageNodeFunction
         }
     }
 
+    /** A node's work is done (barrier or drain): its mark goes, if it has one. */
+    private void clearMark(int bits) {
+        if ((bits & TIMER) != 0) {
+            documentTimer.fired();
+        }
+    }
+
     /**
      * After a restore: the nodes whose document the snapshot's barrier left waiting (or that had a
      * fallback timer pending), read from their marks by the operator. The first barrier writes them
      * (it has no budget limit).
      */
-    void owed(java.util.stream.Stream<String> markedKeys) {
+    void owed(Stream<String> markedKeys) {
         markedKeys.forEach(key -> due.merge(key, DOCUMENT | TIMER, (a, b) -> a | b));
     }
 
@@ -525,9 +531,7 @@ public class LineageNodeFunction
             int rest = bits & ANNOUNCEMENT;
             if (rest == 0) {
                 it.remove();
-                if ((bits & TIMER) != 0) {
-                    documentTimer.fired();
-                }
+                clearMark(bits);
             } else {
                 entry.setValue(rest | (bits & TIMER));
             }
