@@ -132,12 +132,12 @@ public final class LineageNodeOperator
         // waiting documents get the task's whole time, in slices so a record waits at most one
         boolean quiet = !recordSinceTick;
         long budget = quiet ? IDLE_DRAIN_NANOS : Math.min(IDLE_DRAIN_NANOS, idle);
-        if (budget > 0) {
-            function.drainDocuments(now, this::setCurrentKey, outputs, budget);
-        }
+        int written =
+                budget > 0 ? function.drainDocuments(now, this::setCurrentKey, outputs, budget) : 0;
         workEndedNanos = nanoClock.getAsLong();
         if (function.documentsWait()) {
-            scheduleTick(quiet ? QUIET_TICK_MILLIS : IDLE_TICK_MILLIS);
+            // only paced documents left (none written): no 1 ms ticks while they wait their pace
+            scheduleTick(quiet && written > 0 ? QUIET_TICK_MILLIS : IDLE_TICK_MILLIS);
         }
     }
 
