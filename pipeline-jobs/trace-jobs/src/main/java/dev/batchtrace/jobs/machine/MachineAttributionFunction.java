@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -55,16 +54,18 @@ import org.apache.flink.util.OutputTag;
  * {@code duplicateMachineEvents}. A timer reads and writes one bucket per emit interval of event
  * time its events fall into (one for on-time events), never a state entry per event.
  *
- * <p>State per machine, all small: the waiting events and boundaries (each a ring of {@link #SLOTS}
- * lists by timer, so a timer reads only its own; an item waits about the grace plus the watermark's
- * bound); the machine's runs ({@link MachineRuns}); per open run or idle bucket an aggregate
- * ({@link OpenSummary}); 8 bytes per event with an id within the allowed lateness (the applied
- * ids). A summary whose run ended (COMPLETED, or another run's STARTED) or whose bucket ended more
- * than the allowed lateness before the watermark is removed after its last emission, and so is its
- * run. A run whose COMPLETED never comes is held until another STARTED on the machine.
+ * <p>State per machine, all small: the waiting events and boundaries (one list per timer tick, so a
+ * timer reads exactly its own items once; an item waits about the grace plus the watermark's bound,
+ * longer while a replay's watermark trails the read); the machine's runs ({@link MachineRuns}); per
+ * open run or idle bucket an aggregate ({@link OpenSummary}); 8 bytes per event with an id within
+ * the allowed lateness (the applied ids). A summary whose run ended (COMPLETED, or another run's
+ * STARTED) or whose bucket ended more than the allowed lateness before the watermark is removed
+ * after its last emission, and so is its run. A run whose COMPLETED never comes is held until
+ * another STARTED on the machine.
  *
- * <p>Emissions are coalesced: at most one per summary and timer (emit interval of event time);
- * consumers keep {@link MachineRunSummary#merge}.
+ * <p>Emissions are coalesced: a changed summary is sent at the next checkpoint barrier, its newest
+ * version only ({@link #barrier}; the exactly-once sink makes nothing visible before the checkpoint
+ * anyway), and a retiring one when it retires; consumers keep {@link MachineRunSummary#merge}.
  */
 public class MachineAttributionFunction
         extends KeyedCoProcessFunction<String, MachineEvent, RunBoundary, MachineSummaryUpdate> {
@@ -79,26 +80,37 @@ public class MachineAttributionFunction
             new OutputTag<>("too-late-machine-events", TypeInformation.of(DeadLetter.class));
 
     /**
-     * Waiting machine events, in a ring of lists by the timer that applies them, so that a timer
-     * reads only its own events (appending to a list is a cheap RocksDB merge; reading one list per
-     * timer is one get).
+     * Waiting machine events, one list per timer tick (the list's namespace is the tick): a timer
+     * reads exactly its own events once, and appending is a cheap RocksDB merge. Namespaced state
+     * is reached through {@link MachineAttributionOperator}.
      */
-    public static final int SLOTS = 16;
+    public static final ListStateDescriptor<MachineEvent> WAITING_EVENTS =
+            new ListStateDescriptor<>(
+                    "waiting-machine-events", TypeInformation.of(MachineEvent.class));
 
-    public static final List<ListStateDescriptor<MachineEvent>> PENDING_EVENTS = pendingSlots();
-
-    /**
-     * Waiting run boundaries, in the same ring by timer as the events (issue 9: one list read by
-     * every timer made a replay quadratic in the boundaries waiting).
-     */
-    public static final List<ListStateDescriptor<RunBoundary>> PENDING_BOUNDARY_SLOTS =
-            boundarySlots();
+    /** Waiting run boundaries, one list per timer tick like the events. */
+    public static final ListStateDescriptor<RunBoundary> WAITING_BOUNDARIES =
+            new ListStateDescriptor<>(
+                    "waiting-run-boundaries", TypeInformation.of(RunBoundary.class));
 
     /**
-     * Boundaries as versions before the ring kept them: read once after an upgrade, moved into the
-     * ring, cleared.
+     * Waiting items as versions before 2026-12-07 kept them: a ring of 16 lists by timer (each
+     * timer read its slot whole, items of later ticks included: in a replay, where the watermark
+     * trails the read by hours, every event was read and rewritten many times). {@link
+     * MachineAttributionOperator} moves them to the lists by tick on restore.
      */
-    public static final ListStateDescriptor<RunBoundary> PENDING_BOUNDARIES =
+    static final int OLDER_SLOTS = 16;
+
+    static final List<ListStateDescriptor<MachineEvent>> OLDER_EVENT_SLOTS =
+            olderSlots("pending-machine-events-", MachineEvent.class);
+
+    static final List<ListStateDescriptor<RunBoundary>> OLDER_BOUNDARY_SLOTS =
+            olderSlots("pending-run-boundaries-", RunBoundary.class);
+
+    /**
+     * Boundaries as versions before the ring kept them (one list); moved on restore like the ring.
+     */
+    static final ListStateDescriptor<RunBoundary> OLDER_BOUNDARIES =
             new ListStateDescriptor<>(
                     "pending-run-boundaries", TypeInformation.of(RunBoundary.class));
 
@@ -148,9 +160,10 @@ public class MachineAttributionFunction
     private final long graceMillis;
     private final String sourceTopic;
 
-    private transient List<ListState<MachineEvent>> pendingEvents;
-    private transient List<ListState<RunBoundary>> pendingBoundarySlots;
-    private transient ListState<RunBoundary> pendingBoundaries;
+    /** Set by {@link MachineAttributionOperator} (namespaced state is an operator's). */
+    private transient TickLists<MachineEvent> waitingEvents;
+
+    private transient TickLists<RunBoundary> waitingBoundaries;
     private transient ValueState<byte[]> runsState;
     private transient MapState<String, byte[]> summaries;
     private transient MapState<Long, long[]> appliedEventIds;
@@ -165,6 +178,13 @@ public class MachineAttributionFunction
      * event (not state: after a restore a timer is simply registered again, which is harmless).
      */
     private transient Map<String, Long> lastTimer;
+
+    /**
+     * Per machine, the summaries changed since the last barrier and not yet sent (not state: the
+     * barrier sends them before its snapshot, and after a restore the replayed input changes them
+     * again).
+     */
+    private transient Map<String, java.util.Set<String>> unsent;
 
     /**
      * @param allowedLateness how far behind the watermark an event is still attributed
@@ -200,15 +220,6 @@ public class MachineAttributionFunction
 
     @Override
     public void open(OpenContext context) {
-        pendingEvents = new ArrayList<>();
-        for (ListStateDescriptor<MachineEvent> d : PENDING_EVENTS) {
-            pendingEvents.add(getRuntimeContext().getListState(d));
-        }
-        pendingBoundarySlots = new ArrayList<>();
-        for (ListStateDescriptor<RunBoundary> d : PENDING_BOUNDARY_SLOTS) {
-            pendingBoundarySlots.add(getRuntimeContext().getListState(d));
-        }
-        pendingBoundaries = getRuntimeContext().getListState(PENDING_BOUNDARIES);
         runsState = getRuntimeContext().getState(RUNS);
         summaries = getRuntimeContext().getMapState(SUMMARIES);
         appliedEventIds = getRuntimeContext().getMapState(APPLIED_EVENT_IDS);
@@ -219,6 +230,31 @@ public class MachineAttributionFunction
         tooLateBoundaries = metrics.counter(METRIC_TOO_LATE_BOUNDARIES);
         duplicateEvents = metrics.counter(METRIC_DUPLICATE_EVENTS);
         lastTimer = new HashMap<>();
+        unsent = new HashMap<>();
+    }
+
+    /** The lists of waiting items by tick ({@link MachineAttributionOperator#open}). */
+    void useTickLists(TickLists<MachineEvent> events, TickLists<RunBoundary> boundaries) {
+        this.waitingEvents = events;
+        this.waitingBoundaries = boundaries;
+    }
+
+    /**
+     * Puts a machine event an earlier version kept waiting into the list of the tick it is due at
+     * (the current key's); returns that tick, for its timer. Late items wait for their on-time
+     * tick: after a restore the watermark starts over, so its timer fires with the next one.
+     */
+    long waitAgain(MachineEvent event) throws Exception {
+        long at = applyAt(event.getOccurredAt().toEpochMilli(), Long.MIN_VALUE);
+        waitingEvents.add(at, event);
+        return at;
+    }
+
+    /** {@link #waitAgain(MachineEvent)} for a run boundary. */
+    long waitAgain(RunBoundary boundary) throws Exception {
+        long at = applyAt(boundary.at(), Long.MIN_VALUE);
+        waitingBoundaries.add(at, boundary);
+        return at;
     }
 
     /** Too-late machine events so far in this task (also the metric). */
@@ -257,7 +293,7 @@ public class MachineAttributionFunction
             lateEvents.inc(); // applied by the next timer, like any other waiting event
         }
         long at = applyAt(t, watermark);
-        pendingEvents.get(slot(at)).add(event);
+        waitingEvents.add(at, event);
         registerTick(context.getCurrentKey(), at, timers);
     }
 
@@ -275,44 +311,62 @@ public class MachineAttributionFunction
             lateBoundaries.inc();
         }
         long at = applyAt(boundary.at(), watermark);
-        pendingBoundarySlots.get(slot(at)).add(boundary);
+        waitingBoundaries.add(at, boundary);
         timers.registerEventTimeTimer(at);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<MachineSummaryUpdate> out)
             throws Exception {
-        long watermark = context.timerService().currentWatermark();
+        TimerService timers = context.timerService();
+        if (timestamp != tick(timestamp)) {
+            // a timer of a version before 2026-12-07, off the grid: its work is the grid tick's
+            timers.registerEventTimeTimer(tick(timestamp));
+            return;
+        }
         String machine = context.getCurrentKey();
-        long settled = settled(watermark);
-        long horizon = horizon(watermark);
-        Batch batch = new Batch(machine, context.timerService());
-
+        Batch batch = new Batch(machine, timers);
         // Boundaries first: the runs must know every STARTED / COMPLETED up to an event's time
         // (ownerAt is a function of time, so the order of applying does not matter otherwise).
-        // A boundary due by an event's time waits in the same slot or an earlier timer's.
-        moveOlderBoundaries(batch, settled, watermark, context.timerService());
-        // Only items of this tick or earlier: a slot also holds later ticks' items (the ring wraps)
-        // whose boundaries may wait in other slots until their own timers.
-        applyBoundarySlot(batch, slot(timestamp), settled, timestamp);
-        // Then the events of this timer's slot.
-        applySlot(batch, slot(timestamp), settled, timestamp);
-        // Before anything is retired, every waiting event it may own must be in (after a jump
-        // of the watermark, later timers have not fired yet): then read the whole ring.
-        List<String> retiring = retiring(machine, batch, horizon);
-        if (!retiring.isEmpty()) {
-            for (int i = 0; i < SLOTS; i++) {
-                applyBoundarySlot(batch, i, settled, Long.MAX_VALUE);
-            }
-            for (int i = 0; i < SLOTS; i++) {
-                applySlot(batch, i, settled, Long.MAX_VALUE);
-            }
-            retiring = retiring(machine, batch, horizon);
+        // A boundary due by an event's time waits in this tick's list or an earlier tick's.
+        for (RunBoundary b : waitingBoundaries.take(timestamp)) {
+            batch.apply(b);
         }
+        for (MachineEvent e : waitingEvents.take(timestamp)) {
+            if (batch.firstApplication(e)) {
+                batch.add(e);
+            } else {
+                duplicateEvents.inc();
+            }
+        }
+        // What ended the allowed lateness before this tick: every item it may own has been
+        // applied (an accepted item of time t waits at most until tick(t + lateness + 1), and
+        // the timers of earlier ticks fired before this one), even after a jump of the watermark.
+        long horizon = horizon(timestamp);
+        List<String> retiring = retiring(machine, batch, horizon);
 
         batch.save();
-        for (OpenSummary s : batch.touched.values()) {
-            out.collect(MachineSummaryUpdate.of(summary(machine, batch.runs(), s)));
+        // A changed summary goes out at the next barrier (its newest version only: the sink
+        // commits on checkpoints anyway); one that retires now goes out now, its last version.
+        java.util.Set<String> unsentHere = unsent.get(machine);
+        for (String key : retiring) {
+            if (unsentHere != null && unsentHere.remove(key)) {
+                batch.touch(key);
+            }
+        }
+        for (Map.Entry<String, OpenSummary> s : batch.touched.entrySet()) {
+            if (retiring.contains(s.getKey())) {
+                out.collect(MachineSummaryUpdate.of(summary(machine, batch.runs(), s.getValue())));
+            } else {
+                if (unsentHere == null) {
+                    unsentHere = new java.util.HashSet<>();
+                    unsent.put(machine, unsentHere);
+                }
+                unsentHere.add(s.getKey());
+            }
+        }
+        if (unsentHere != null && unsentHere.isEmpty()) {
+            unsent.remove(machine);
         }
         if (!retiring.isEmpty()) {
             retire(batch.runs(), retiring, horizon);
@@ -326,89 +380,47 @@ public class MachineAttributionFunction
     }
 
     /**
-     * Applies the boundaries of one slot that are due by {@code lastTick}; keeps the others (a
-     * later tick's).
+     * Emits the newest version of every summary changed since the last barrier (called just before
+     * a checkpoint barrier leaves, and when the input ends). In a replay, where a timer fires for
+     * every emit interval of a day's event time within seconds, this sends a summary once per
+     * checkpoint instead of once per interval.
+     *
+     * @param keyContext sets the current key (the machine) for the state reads
      */
-    private void applyBoundarySlot(Batch batch, int index, long settled, long lastTick)
+    void barrier(
+            java.util.function.Consumer<String> keyContext, Collector<MachineSummaryUpdate> out)
             throws Exception {
-        ListState<RunBoundary> slot = pendingBoundarySlots.get(index);
-        List<RunBoundary> later = new ArrayList<>();
-        boolean applied = false;
-        for (RunBoundary b : orEmpty(slot.get())) {
-            if (b.at() <= settled && tick(saturatedAdd(b.at(), graceMillis)) <= lastTick) {
-                batch.apply(b);
-                applied = true;
-            } else {
-                later.add(b);
-            }
-        }
-        if (applied) {
-            if (later.isEmpty()) {
-                slot.clear();
-            } else {
-                slot.update(later);
-            }
-        }
-    }
-
-    /** Boundaries kept by an older version in one list: due ones applied, the rest to the ring. */
-    private void moveOlderBoundaries(Batch batch, long settled, long watermark, TimerService timers)
-            throws Exception {
-        Iterable<RunBoundary> older = pendingBoundaries.get();
-        if (older == null || !older.iterator().hasNext()) {
-            return;
-        }
-        for (RunBoundary b : older) {
-            if (b.at() <= settled) {
-                batch.apply(b);
-            } else {
-                long at = applyAt(b.at(), watermark);
-                pendingBoundarySlots.get(slot(at)).add(b);
-                timers.registerEventTimeTimer(at);
-            }
-        }
-        pendingBoundaries.clear();
-    }
-
-    /**
-     * Applies the events of one slot that are due by {@code lastTick}; keeps the others (a later
-     * tick's).
-     */
-    private void applySlot(Batch batch, int index, long settled, long lastTick) throws Exception {
-        ListState<MachineEvent> slot = pendingEvents.get(index);
-        List<MachineEvent> later = new ArrayList<>();
-        boolean applied = false;
-        for (MachineEvent e : orEmpty(slot.get())) {
-            long t = e.getOccurredAt().toEpochMilli();
-            if (t <= settled && tick(saturatedAdd(t, graceMillis)) <= lastTick) {
-                if (batch.firstApplication(e)) {
-                    batch.add(e);
-                } else {
-                    duplicateEvents.inc();
+        for (Map.Entry<String, java.util.Set<String>> machine : unsent.entrySet()) {
+            keyContext.accept(machine.getKey());
+            MachineRuns runs = null;
+            for (String key : machine.getValue()) {
+                byte[] bytes = summaries.get(key);
+                if (bytes == null) {
+                    continue; // retired, and sent then
                 }
-                applied = true;
-            } else {
-                later.add(e);
+                if (runs == null) {
+                    byte[] stored = runsState.value();
+                    runs =
+                            stored == null
+                                    ? new MachineRuns()
+                                    : LineageCodec.decodeValue(stored, MachineRuns.class);
+                }
+                OpenSummary s = LineageCodec.decodeValue(bytes, OpenSummary.class);
+                out.collect(MachineSummaryUpdate.of(summary(machine.getKey(), runs, s)));
             }
         }
-        if (applied) {
-            if (later.isEmpty()) {
-                slot.clear();
-            } else {
-                slot.update(later);
-            }
-        }
+        unsent.clear();
+    }
+
+    /** Whether summaries wait for the next barrier (tests). */
+    boolean summariesUnsent() {
+        return !unsent.isEmpty();
     }
 
     /** The timer at which an item of time {@code t} is applied: on the grid, after the grace. */
     private long applyAt(long t, long watermark) {
         long due = Math.max(saturatedAdd(t, graceMillis), saturatedAdd(watermark, 1));
         return tick(due);
-    }
-
-    /** The list of the ring that holds the items applied at timer {@code at}. */
-    private int slot(long at) {
-        return (int) Math.floorMod(Math.floorDiv(at, emitIntervalMillis), (long) SLOTS);
     }
 
     /**
@@ -501,7 +513,7 @@ public class MachineAttributionFunction
         final Map<String, OpenSummary> touched = new HashMap<>();
 
         /**
-         * Hashes of the event ids applied by this timer (a gateway's retry waiting in the same slot
+         * Hashes of the event ids applied by this timer (a gateway's retry waiting in the same tick
          * as its original counts once, whatever its time).
          */
         private final java.util.Set<Long> eventIds = new java.util.HashSet<>();
@@ -573,8 +585,10 @@ public class MachineAttributionFunction
                     } else {
                         s = OpenSummary.idle(bucket * IDLE_BUCKET_MILLIS);
                         timers.registerEventTimeTimer(
-                                saturatedAdd(
-                                        (bucket + 1) * IDLE_BUCKET_MILLIS, allowedLatenessMillis));
+                                tick(
+                                        saturatedAdd(
+                                                (bucket + 1) * IDLE_BUCKET_MILLIS,
+                                                allowedLatenessMillis)));
                     }
                 }
                 touched.put(key, s);
@@ -605,7 +619,8 @@ public class MachineAttributionFunction
                     touch(runKey(run.workOrderId, machine));
                     Long end = runs.ownsNothingFrom(run);
                     if (end != null) {
-                        timers.registerEventTimeTimer(saturatedAdd(end, allowedLatenessMillis));
+                        timers.registerEventTimeTimer(
+                                tick(saturatedAdd(end, allowedLatenessMillis)));
                     }
                 }
             }
@@ -714,22 +729,10 @@ public class MachineAttributionFunction
         }
     }
 
-    private static List<ListStateDescriptor<MachineEvent>> pendingSlots() {
-        List<ListStateDescriptor<MachineEvent>> slots = new ArrayList<>();
-        for (int i = 0; i < SLOTS; i++) {
-            slots.add(
-                    new ListStateDescriptor<>(
-                            "pending-machine-events-" + i, TypeInformation.of(MachineEvent.class)));
-        }
-        return List.copyOf(slots);
-    }
-
-    private static List<ListStateDescriptor<RunBoundary>> boundarySlots() {
-        List<ListStateDescriptor<RunBoundary>> slots = new ArrayList<>();
-        for (int i = 0; i < SLOTS; i++) {
-            slots.add(
-                    new ListStateDescriptor<>(
-                            "pending-run-boundaries-" + i, TypeInformation.of(RunBoundary.class)));
+    private static <T> List<ListStateDescriptor<T>> olderSlots(String prefix, Class<T> type) {
+        List<ListStateDescriptor<T>> slots = new ArrayList<>();
+        for (int i = 0; i < OLDER_SLOTS; i++) {
+            slots.add(new ListStateDescriptor<>(prefix + i, TypeInformation.of(type)));
         }
         return List.copyOf(slots);
     }

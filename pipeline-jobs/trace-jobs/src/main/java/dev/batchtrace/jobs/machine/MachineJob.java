@@ -156,15 +156,16 @@ public final class MachineJob {
                         .records()
                         .keyBy(MachineEvent::getMachineId, Types.STRING)
                         .connect(boundaries.keyBy(RunBoundary::machineId, Types.STRING))
-                        .process(
-                                new MachineAttributionFunction(
-                                        config.allowedLateness(),
-                                        config.workOrderGrace(),
-                                        config.emitInterval(),
-                                        config.topics().machineEvents()),
-                                TypeInformation.of(MachineSummaryUpdate.class))
-                        .uid(UID_ATTRIBUTION)
-                        .name("machine events -> run and idle summaries");
+                        .transform(
+                                "machine events -> run and idle summaries",
+                                TypeInformation.of(MachineSummaryUpdate.class),
+                                new MachineAttributionOperator(
+                                        new MachineAttributionFunction(
+                                                config.allowedLateness(),
+                                                config.workOrderGrace(),
+                                                config.emitInterval(),
+                                                config.topics().machineEvents())))
+                        .uid(UID_ATTRIBUTION);
         summaries.sinkTo(sinks.summaries()).uid(UID_SUMMARIES_SINK).name("machine summaries");
 
         DataStream<DeadLetter> deadLetters =

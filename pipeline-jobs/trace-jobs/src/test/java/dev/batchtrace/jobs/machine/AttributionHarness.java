@@ -19,7 +19,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -35,6 +34,7 @@ final class AttributionHarness implements AutoCloseable {
                     String, MachineEvent, RunBoundary, MachineSummaryUpdate>
             harness;
     private final Map<String, Set<String>> startedOn = new HashMap<>();
+    private long checkpointId;
     private final Map<String, Long> completedWithoutMachine = new HashMap<>();
 
     AttributionHarness(Duration allowedLateness, Duration emitInterval) throws Exception {
@@ -63,7 +63,7 @@ final class AttributionHarness implements AutoCloseable {
                         allowedLateness, workOrderGrace, emitInterval, "plc.machine-events");
         harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(function),
+                        new MachineAttributionOperator(function),
                         MachineEvent::getMachineId,
                         RunBoundary::machineId,
                         Types.STRING);
@@ -88,20 +88,39 @@ final class AttributionHarness implements AutoCloseable {
     }
 
     /**
-     * The boundaries of a WorkOrderEvent as a version before the ring kept them: in the one list
-     * {@link MachineAttributionFunction#PENDING_BOUNDARIES}, with their timers.
+     * An event as a version before 2026-12-07 kept it waiting (the operator's restore moves it): a
+     * machine event or a work order's boundaries in the ring of 16 lists by timer, or, with {@code
+     * oneList}, the boundaries in the one list of the versions before the ring. Their timers are
+     * not registered: the restore registers them.
      */
-    void sendToOlderBoundaryList(WorkOrderEvent w) throws Exception {
+    void keepAsAnOlderVersion(Object event, boolean oneList) throws Exception {
         var operator = harness.getOperator();
-        for (RunBoundary b : boundaries(w)) {
-            operator.setCurrentKey(b.machineId());
-            operator.getKeyedStateBackend()
-                    .getPartitionedState(
+        var backend = operator.getKeyedStateBackend();
+        if (event instanceof MachineEvent m) {
+            operator.setCurrentKey(m.getMachineId());
+            backend.getPartitionedState(
                             VoidNamespace.INSTANCE,
                             VoidNamespaceSerializer.INSTANCE,
-                            MachineAttributionFunction.PENDING_BOUNDARIES)
-                    .add(b);
+                            MachineAttributionFunction.OLDER_EVENT_SLOTS.get(
+                                    olderSlot(m.getOccurredAt().toEpochMilli())))
+                    .add(m);
+        } else if (event instanceof WorkOrderEvent w) {
+            for (RunBoundary b : boundaries(w)) {
+                operator.setCurrentKey(b.machineId());
+                backend.getPartitionedState(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                oneList
+                                        ? MachineAttributionFunction.OLDER_BOUNDARIES
+                                        : MachineAttributionFunction.OLDER_BOUNDARY_SLOTS.get(
+                                                olderSlot(b.at())))
+                        .add(b);
+            }
         }
+    }
+
+    private static int olderSlot(long t) {
+        return (int) Math.floorMod(t / 10_000, MachineAttributionFunction.OLDER_SLOTS);
     }
 
     void sendAll(List<?> events) throws Exception {
@@ -110,8 +129,18 @@ final class AttributionHarness implements AutoCloseable {
         }
     }
 
+    /** A watermark, then a checkpoint barrier (which sends the changed summaries). */
     void watermark(long millis) throws Exception {
+        watermarkWithoutBarrier(millis);
+        barrier();
+    }
+
+    void watermarkWithoutBarrier(long millis) throws Exception {
         harness.processBothWatermarks(new Watermark(millis));
+    }
+
+    void barrier() throws Exception {
+        harness.prepareSnapshotPreBarrier(++checkpointId);
     }
 
     void watermark(Instant at) throws Exception {
@@ -158,6 +187,16 @@ final class AttributionHarness implements AutoCloseable {
 
     OperatorSubtaskState snapshot() throws Exception {
         return harness.snapshot(1L, 1L);
+    }
+
+    /** How many keys hold an entry of the state {@code name} (without a namespace). */
+    long keysIn(String name) {
+        try (var keys =
+                harness.getOperator()
+                        .getKeyedStateBackend()
+                        .getKeys(name, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
     }
 
     int stateEntries() {

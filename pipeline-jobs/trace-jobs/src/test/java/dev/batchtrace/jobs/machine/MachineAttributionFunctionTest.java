@@ -67,29 +67,6 @@ class MachineAttributionFunctionTest {
     }
 
     @Test
-    void boundariesAnOlderVersionKeptInOneListAreAppliedAfterAnUpgrade() throws Exception {
-        WorkOrderEvent start = started("WO-1", "M-1", at(100));
-        WorkOrderEvent end = completed("WO-1", "M-1", at(200));
-        h.sendToOlderBoundaryList(start);
-        h.sendToOlderBoundaryList(end);
-        List<Object> machineEvents =
-                List.of(
-                        cycle("M-1", at(10)),
-                        cycle("M-1", at(100)),
-                        cycle("M-1", at(150)),
-                        cycle("M-1", at(250)));
-        h.sendAll(machineEvents);
-        h.watermark(Long.MAX_VALUE);
-
-        List<Object> all = new ArrayList<>(machineEvents);
-        all.add(start);
-        all.add(end);
-        Map<String, MachineRunSummary> merged = h.merged();
-        assertEquals(reference(all), merged);
-        assertEquals(2, merged.get("wo:WO-1|M-1").eventCount());
-    }
-
-    @Test
     void outOfOrderAndLateEventsAroundTheBoundariesLandInTheRightRun() throws Exception {
         List<Object> events = new ArrayList<>();
         events.add(started("WO-1", "M-1", at(100)));
@@ -314,6 +291,44 @@ class MachineAttributionFunctionTest {
         int emissions = h.emitted().size();
         assertTrue(emissions <= 7, "one per 10 s emit interval, was " + emissions);
         assertEquals(5_000, h.merged().get("wo:WO-1|M-1").eventCount());
+    }
+
+    @Test
+    void aSummaryChangedByManyTimersBetweenTwoBarriersIsSentOnceAtTheBarrier() throws Exception {
+        h.send(started("WO-1", "M-1", at(0)));
+        for (int i = 0; i < 100; i++) {
+            h.send(cycle("M-1", at(i))); // 100 s: ten timers of the 10 s grid
+        }
+        h.watermarkWithoutBarrier(at(200).toEpochMilli()); // a replay's watermark jump
+        assertEquals(List.of(), h.emitted(), "nothing before the barrier");
+        assertTrue(h.function.summariesUnsent());
+
+        h.barrier();
+        List<MachineRunSummary> sent = h.emitted();
+        assertEquals(1, sent.size(), "one version, the newest: " + sent);
+        assertEquals(100, sent.get(0).eventCount());
+        h.barrier();
+        assertEquals(1, h.emitted().size(), "an unchanged summary is not sent again");
+    }
+
+    @Test
+    void aSummaryRetiringBetweenTwoBarriersIsSentWithItsLastVersionBeforeItsStateGoes()
+            throws Exception {
+        List<Object> events =
+                List.of(
+                        started("WO-1", "M-1", at(0)),
+                        cycle("M-1", at(5)),
+                        cycle("M-1", at(25)),
+                        completed("WO-1", "M-1", at(30)));
+        h.sendAll(events);
+        h.watermarkWithoutBarrier(at(20).toEpochMilli()); // the first cycle applied, unsent
+        assertTrue(h.function.summariesUnsent());
+        h.watermarkWithoutBarrier(Long.MAX_VALUE); // applied and retired: no barrier came
+
+        assertEquals(reference(events), h.merged());
+        assertEquals(1, h.emitted().size(), "sent once, when it retired: " + h.emitted());
+        assertEquals(0, h.stateEntries());
+        assertTrue(!h.function.summariesUnsent());
     }
 
     @Test
