@@ -2,7 +2,6 @@ package dev.batchtrace.jobs.machine;
 
 import dev.batchtrace.events.DeadLetter;
 import dev.batchtrace.events.MachineEvent;
-import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.machine.MachineReference;
 import dev.batchtrace.machine.MachineRunSummary;
 import dev.batchtrace.machine.MachineRuns;
@@ -114,11 +113,11 @@ public class MachineAttributionFunction
             new ListStateDescriptor<>(
                     "pending-run-boundaries", TypeInformation.of(RunBoundary.class));
 
-    /** {@link MachineRuns} as JSON. */
+    /** {@link MachineRuns} ({@link MachineStateCodec}; older versions: Smile). */
     public static final ValueStateDescriptor<byte[]> RUNS =
             new ValueStateDescriptor<>("machine-runs", BYTES);
 
-    /** Summary key -> {@link OpenSummary} as JSON. */
+    /** Summary key -> {@link OpenSummary} ({@link MachineStateCodec}; older versions: Smile). */
     public static final MapStateDescriptor<String, byte[]> SUMMARIES =
             new MapStateDescriptor<>("open-summaries", Types.STRING, BYTES);
 
@@ -148,6 +147,8 @@ public class MachineAttributionFunction
 
     private static final long IDLE_BUCKET_MILLIS = MachineReference.IDLE_BUCKET.toMillis();
 
+    private static final long EXPIRY_INTERVAL_MILLIS = 60_000;
+
     private final long allowedLatenessMillis;
     private final long emitIntervalMillis;
 
@@ -156,6 +157,13 @@ public class MachineAttributionFunction
      * the next multiple of the emit interval (a copy accepted at the latest is applied by then).
      */
     private final long idsKeptMillis;
+
+    /**
+     * The grid of the applied ids' expiry timers: about a minute of emit intervals, so a machine
+     * that sends an event or two per interval (a replay of slow machines) has one expiry timer a
+     * minute, not one per interval (each a full timer: half of all timers, 2026-12-07).
+     */
+    private final long expiryIntervalMillis;
 
     private final long graceMillis;
     private final String sourceTopic;
@@ -216,6 +224,8 @@ public class MachineAttributionFunction
         this.emitIntervalMillis = emitInterval.toMillis();
         this.sourceTopic = sourceTopic;
         this.idsKeptMillis = tick(saturatedAdd(allowedLatenessMillis, 1));
+        this.expiryIntervalMillis =
+                emitIntervalMillis * Math.max(1, EXPIRY_INTERVAL_MILLIS / emitIntervalMillis);
     }
 
     @Override
@@ -371,11 +381,18 @@ public class MachineAttributionFunction
         if (!retiring.isEmpty()) {
             retire(batch.runs(), retiring, horizon);
         }
-        // This timer may be a bucket's last: no copy of its events can be applied any more (an
-        // accepted one waited at most for this timer, and has just been applied above).
-        if (Math.floorMod(timestamp, emitIntervalMillis) == 0
-                && timestamp >= Long.MIN_VALUE + idsKeptMillis) {
-            appliedEventIds.remove(timestamp - idsKeptMillis);
+        // Buckets whose copies can no longer be applied (an accepted one waited at most for the
+        // tick at idsKept after its bucket, and that timer has fired or is this one): this tick's
+        // own, and at an expiry tick those of the whole expiry interval, whose timer this is.
+        if (timestamp >= Long.MIN_VALUE + idsKeptMillis + expiryIntervalMillis) {
+            long newest = timestamp - idsKeptMillis;
+            long oldest =
+                    Math.floorMod(timestamp, expiryIntervalMillis) == 0
+                            ? newest - expiryIntervalMillis + emitIntervalMillis
+                            : newest;
+            for (long bucket = oldest; bucket <= newest; bucket += emitIntervalMillis) {
+                appliedEventIds.remove(bucket);
+            }
         }
     }
 
@@ -403,9 +420,9 @@ public class MachineAttributionFunction
                     runs =
                             stored == null
                                     ? new MachineRuns()
-                                    : LineageCodec.decodeValue(stored, MachineRuns.class);
+                                    : MachineStateCodec.decodeRuns(stored);
                 }
-                OpenSummary s = LineageCodec.decodeValue(bytes, OpenSummary.class);
+                OpenSummary s = MachineStateCodec.decodeSummary(bytes);
                 out.collect(MachineSummaryUpdate.of(summary(machine.getKey(), runs, s)));
             }
         }
@@ -481,7 +498,7 @@ public class MachineAttributionFunction
             if (runs.runs.isEmpty()) {
                 runsState.clear();
             } else {
-                runsState.update(LineageCodec.encodeValue(runs));
+                runsState.update(MachineStateCodec.encode(runs));
             }
         }
     }
@@ -532,10 +549,7 @@ public class MachineAttributionFunction
         MachineRuns runs() throws IOException {
             if (runs == null) {
                 byte[] bytes = runsState.value();
-                runs =
-                        bytes == null
-                                ? new MachineRuns()
-                                : LineageCodec.decodeValue(bytes, MachineRuns.class);
+                runs = bytes == null ? new MachineRuns() : MachineStateCodec.decodeRuns(bytes);
             }
             return runs;
         }
@@ -608,12 +622,12 @@ public class MachineAttributionFunction
 
         private OpenSummary load(String key) throws Exception {
             byte[] bytes = summaries.get(key);
-            return bytes == null ? null : LineageCodec.decodeValue(bytes, OpenSummary.class);
+            return bytes == null ? null : MachineStateCodec.decodeSummary(bytes);
         }
 
         void save() throws Exception {
             if (runsChanged) {
-                runsState.update(LineageCodec.encodeValue(runs));
+                runsState.update(MachineStateCodec.encode(runs));
                 for (MachineRuns.Run run : runs.runs.values()) {
                     // a changed run changes its summary (times), and may end: retire it in time
                     touch(runKey(run.workOrderId, machine));
@@ -626,7 +640,7 @@ public class MachineAttributionFunction
             }
             if (!touched.isEmpty()) {
                 Map<String, byte[]> encoded = new HashMap<>();
-                touched.forEach((k, v) -> encoded.put(k, LineageCodec.encodeValue(v)));
+                touched.forEach((k, v) -> encoded.put(k, MachineStateCodec.encode(v)));
                 summaries.putAll(encoded);
             }
             for (Map.Entry<Long, AppliedIds> bucket : appliedIds.entrySet()) {
@@ -634,8 +648,12 @@ public class MachineAttributionFunction
                 if (all != null) {
                     appliedEventIds.put(bucket.getKey(), all);
                     if (bucket.getValue().earlier == null) {
-                        // a stored bucket has its timer since it was first written
-                        timers.registerEventTimeTimer(saturatedAdd(bucket.getKey(), idsKeptMillis));
+                        // a stored bucket has its timer since it was first written: the expiry
+                        // tick at or after its last copy's tick, shared by a minute of buckets
+                        timers.registerEventTimeTimer(
+                                onGrid(
+                                        saturatedAdd(bucket.getKey(), idsKeptMillis),
+                                        expiryIntervalMillis));
                     }
                 }
             }
@@ -751,8 +769,13 @@ public class MachineAttributionFunction
 
     /** The timer grid: the next multiple of the emit interval at or after {@code t}. */
     private long tick(long t) {
-        long r = Math.floorMod(t, emitIntervalMillis);
-        return r == 0 ? t : saturatedAdd(t - r, emitIntervalMillis);
+        return onGrid(t, emitIntervalMillis);
+    }
+
+    /** The next multiple of {@code grid} at or after {@code t}. */
+    private static long onGrid(long t, long grid) {
+        long r = Math.floorMod(t, grid);
+        return r == 0 ? t : saturatedAdd(t - r, grid);
     }
 
     private static long saturatedAdd(long a, long b) {

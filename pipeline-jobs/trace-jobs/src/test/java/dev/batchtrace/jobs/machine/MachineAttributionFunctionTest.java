@@ -181,6 +181,25 @@ class MachineAttributionFunctionTest {
     }
 
     @Test
+    void aSlowMachinesAppliedIdsShareOneExpiryTimerAMinute() throws Exception {
+        // one event per 10 s interval for 2 minutes: 12 buckets of applied ids
+        for (int i = 0; i < 12; i++) {
+            MachineEvent e = cycle("M-1", at(5 + i * 10L));
+            e.setEventId("PLC-M-1-" + i);
+            h.send(e);
+        }
+        h.watermark(at(130)); // every event applied: what waits now are expiry timers
+        // the buckets end at 10..120 s and may go 70 s later (the 60 s lateness + 1 ms, up to
+        // the 10 s grid), at 80..190 s: on the minute grid that is 120 (fired), 180 and 240 s,
+        // and the idle hour's own timer at 07:01 is the third (one per bucket: seven)
+        assertEquals(3, h.harness.numEventTimeTimers());
+        h.watermark(at(240));
+        h.watermark(at(3600 + 60));
+        assertEquals(0, h.stateEntries(), "every bucket removed by the shared timers");
+        assertEquals(12, h.merged().get("idle:M-1|2026-11-02T06:00:00Z").eventCount());
+    }
+
+    @Test
     void eventIdHashesOfSimilarIdsDiffer() {
         java.util.Set<Long> hashes = new java.util.HashSet<>();
         int n = 0;
