@@ -188,6 +188,15 @@ public class MachineAttributionFunction
     private transient Map<String, Long> lastTimer;
 
     /**
+     * Per machine, the earliest end (run or idle bucket) that has not retired yet, as the last look
+     * at all its summaries and runs found it: a timer whose horizon is before it skips that look
+     * (about a seventh of the attribution's time in a replay). Not state: after a restore a
+     * machine's first timer looks again. Only a changed run or a new idle bucket can bring an
+     * earlier end, and either makes the timer look.
+     */
+    private transient Map<String, Long> firstEnd;
+
+    /**
      * Per machine, the summaries changed since the last barrier and not yet sent (not state: the
      * barrier sends them before its snapshot, and after a restore the replayed input changes them
      * again).
@@ -241,6 +250,7 @@ public class MachineAttributionFunction
         duplicateEvents = metrics.counter(METRIC_DUPLICATE_EVENTS);
         lastTimer = new HashMap<>();
         unsent = new HashMap<>();
+        firstEnd = new HashMap<>();
     }
 
     /** The lists of waiting items by tick ({@link MachineAttributionOperator#open}). */
@@ -353,7 +363,11 @@ public class MachineAttributionFunction
         // applied (an accepted item of time t waits at most until tick(t + lateness + 1), and
         // the timers of earlier ticks fired before this one), even after a jump of the watermark.
         long horizon = horizon(timestamp);
-        List<String> retiring = retiring(machine, batch, horizon);
+        Long earliestEnd = firstEnd.get(machine);
+        List<String> retiring =
+                earliestEnd != null && horizon < earliestEnd && !batch.endsMayHaveMoved()
+                        ? List.of() // nothing can retire yet: no need to read every summary
+                        : retiring(machine, batch, horizon);
 
         batch.save();
         // A changed summary goes out at the next barrier (its newest version only: the sink
@@ -451,6 +465,7 @@ public class MachineAttributionFunction
             keys.add(key);
         }
         List<String> retiring = new ArrayList<>();
+        long next = Long.MAX_VALUE;
         for (String key : keys) {
             Long end;
             if (key.startsWith(IDLE_PREFIX)) {
@@ -464,15 +479,23 @@ public class MachineAttributionFunction
             }
             if (end != null && end <= horizon) {
                 retiring.add(key);
+            } else if (end != null) {
+                next = Math.min(next, end);
             }
         }
+        boolean runRetires = false;
         for (MachineRuns.Run run : runs.runs.values()) {
             Long end = runs.ownsNothingFrom(run);
             if (end != null && end <= horizon) {
-                retiring.add(RUNS_MARKER);
-                break;
+                runRetires = true;
+            } else if (end != null) {
+                next = Math.min(next, end);
             }
         }
+        if (runRetires) {
+            retiring.add(RUNS_MARKER);
+        }
+        firstEnd.put(machine, next);
         return retiring;
     }
 
@@ -527,6 +550,13 @@ public class MachineAttributionFunction
         private final TimerService timers;
         private MachineRuns runs;
         private boolean runsChanged;
+        private boolean newIdleBucket;
+
+        /** Whether an end may have come that the last look did not see. */
+        boolean endsMayHaveMoved() {
+            return runsChanged || newIdleBucket;
+        }
+
         final Map<String, OpenSummary> touched = new HashMap<>();
 
         /**
@@ -598,6 +628,7 @@ public class MachineAttributionFunction
                         s = OpenSummary.run(owner.workOrderId);
                     } else {
                         s = OpenSummary.idle(bucket * IDLE_BUCKET_MILLIS);
+                        newIdleBucket = true;
                         timers.registerEventTimeTimer(
                                 tick(
                                         saturatedAdd(
