@@ -100,6 +100,10 @@ class MachineAttributionBenchmark {
                                     "replay, watermark 30 min behind the read",
                                     inOrder,
                                     Duration.ofMinutes(30).toMillis()))) {
+                if (!scenario.name()
+                        .contains(System.getProperty("machine.benchmark.scenario", ""))) {
+                    continue; // -Dmachine.benchmark.scenario=replay runs the replay only
+                }
                 measure(backend, scenario, machineEvents, 1, false, expected); // warm-up
                 for (int round = 1; round <= ROUNDS; round++) {
                     measure(backend, scenario, machineEvents, round, true, expected);
