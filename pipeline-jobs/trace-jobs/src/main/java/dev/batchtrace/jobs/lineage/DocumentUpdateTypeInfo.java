@@ -1,8 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
+import dev.batchtrace.jobs.NullableUtf8;
 import java.io.IOException;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
@@ -58,16 +58,16 @@ public final class DocumentUpdateTypeInfo extends SingleValueTypeInfo<DocumentUp
 
         @Override
         public void serialize(DocumentUpdate update, DataOutputView target) throws IOException {
-            write(update.index(), target);
-            write(update.id(), target);
-            write(update.json(), target);
+            NullableUtf8.write(target, update.index());
+            NullableUtf8.write(target, update.id());
+            NullableUtf8.write(target, update.json());
         }
 
         @Override
         public DocumentUpdate deserialize(DataInputView source) throws IOException {
-            String index = read(source);
-            String id = read(source);
-            return new DocumentUpdate(index, id, read(source));
+            String index = NullableUtf8.read(source);
+            String id = NullableUtf8.read(source);
+            return new DocumentUpdate(index, id, NullableUtf8.read(source));
         }
 
         @Override
@@ -87,26 +87,6 @@ public final class DocumentUpdateTypeInfo extends SingleValueTypeInfo<DocumentUp
         @Override
         public TypeSerializerSnapshot<DocumentUpdate> snapshotConfiguration() {
             return new Snapshot();
-        }
-
-        private static void write(String value, DataOutputView target) throws IOException {
-            if (value == null) {
-                target.writeInt(-1);
-                return;
-            }
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            target.writeInt(bytes.length);
-            target.write(bytes);
-        }
-
-        private static String read(DataInputView source) throws IOException {
-            int length = source.readInt();
-            if (length < 0) {
-                return null;
-            }
-            byte[] bytes = new byte[length];
-            source.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 

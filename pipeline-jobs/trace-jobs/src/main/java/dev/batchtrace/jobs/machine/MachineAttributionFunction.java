@@ -423,21 +423,13 @@ public class MachineAttributionFunction
             throws Exception {
         for (Map.Entry<String, java.util.Set<String>> machine : unsent.entrySet()) {
             keyContext.accept(machine.getKey());
-            MachineRuns runs = null;
+            Batch stored = new Batch(machine.getKey(), null); // reads only: no timers
             for (String key : machine.getValue()) {
-                byte[] bytes = summaries.get(key);
-                if (bytes == null) {
-                    continue; // retired, and sent then
+                OpenSummary s = stored.load(key);
+                if (s != null) { // else retired, and sent then
+                    out.collect(
+                            MachineSummaryUpdate.of(summary(machine.getKey(), stored.runs(), s)));
                 }
-                if (runs == null) {
-                    byte[] stored = runsState.value();
-                    runs =
-                            stored == null
-                                    ? new MachineRuns()
-                                    : MachineStateCodec.decodeRuns(stored);
-                }
-                OpenSummary s = MachineStateCodec.decodeSummary(bytes);
-                out.collect(MachineSummaryUpdate.of(summary(machine.getKey(), runs, s)));
             }
         }
         unsent.clear();

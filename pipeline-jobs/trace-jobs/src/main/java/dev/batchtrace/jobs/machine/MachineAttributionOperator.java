@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.FunctionWithException;
 
 /**
  * Runs {@link MachineAttributionFunction} with its waiting items in one list per timer tick (keyed
@@ -87,10 +88,6 @@ public final class MachineAttributionOperator
                 getOrCreateKeyedState(LongSerializer.INSTANCE, descriptor);
     }
 
-    private interface WaitAgain<T> {
-        long waitAgain(T item) throws Exception;
-    }
-
     /**
      * The items of a restored older list, every key's, into the lists by tick with their timers;
      * the older list is cleared. A state this task never had is not created.
@@ -98,7 +95,7 @@ public final class MachineAttributionOperator
     private <T> void moveOlder(
             ListStateDescriptor<T> older,
             InternalTimerService<VoidNamespace> timers,
-            WaitAgain<T> waitAgain)
+            FunctionWithException<T, Long, Exception> waitAgain)
             throws Exception {
         List<String> keys;
         try (Stream<String> stored =
@@ -118,8 +115,7 @@ public final class MachineAttributionOperator
             Iterable<T> items = list.get();
             if (items != null) {
                 for (T item : items) {
-                    timers.registerEventTimeTimer(
-                            VoidNamespace.INSTANCE, waitAgain.waitAgain(item));
+                    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, waitAgain.apply(item));
                 }
             }
             list.clear();

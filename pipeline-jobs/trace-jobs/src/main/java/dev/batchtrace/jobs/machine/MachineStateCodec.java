@@ -1,5 +1,6 @@
 package dev.batchtrace.jobs.machine;
 
+import dev.batchtrace.jobs.NullableUtf8;
 import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.machine.AlarmSummary;
 import dev.batchtrace.machine.MachineActivity;
@@ -11,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
@@ -23,9 +23,9 @@ import java.util.Map;
  * LineageCodec}) still decode.
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{'), a kind byte, then the fields in
- * declaration order: numbers as Java's fixed-width big-endian, strings as a length (-1 for null)
- * and UTF-8, optional numbers behind a presence byte, instants as seconds and nanoseconds, sorted
- * maps as a count and their entries in order.
+ * declaration order: numbers as Java's fixed-width big-endian, strings as {@link NullableUtf8},
+ * optional numbers behind a presence byte, instants as seconds and nanoseconds, sorted maps as a
+ * count and their entries in order.
  */
 final class MachineStateCodec {
 
@@ -41,30 +41,30 @@ final class MachineStateCodec {
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(TAG);
             out.writeByte(OPEN_SUMMARY);
-            writeString(out, summary.workOrderId);
+            NullableUtf8.write(out, summary.workOrderId);
             writeLong(out, summary.bucketStart);
             MachineActivity a = summary.activity;
             out.writeLong(a.eventCount);
             out.writeLong(a.cycles);
-            writeString(out, a.lineId);
+            NullableUtf8.write(out, a.lineId);
             out.writeInt(a.alarms.size());
             for (Map.Entry<String, AlarmSummary> e : a.alarms.entrySet()) {
-                writeString(out, e.getKey());
+                NullableUtf8.write(out, e.getKey());
                 AlarmSummary s = e.getValue();
                 out.writeLong(s.count());
                 writeInstant(out, s.firstAt());
                 writeInstant(out, s.lastAt());
-                writeString(out, s.highestSeverity());
+                NullableUtf8.write(out, s.highestSeverity());
             }
             out.writeInt(a.measurements.size());
             for (Map.Entry<String, MeasurementSummary> e : a.measurements.entrySet()) {
-                writeString(out, e.getKey());
+                NullableUtf8.write(out, e.getKey());
                 MeasurementSummary m = e.getValue();
                 out.writeLong(m.count());
                 out.writeDouble(m.min());
                 out.writeDouble(m.max());
                 out.writeDouble(m.sum());
-                writeString(out, m.unit());
+                NullableUtf8.write(out, m.unit());
                 writeDouble(out, m.lowerLimit());
                 writeDouble(out, m.upperLimit());
                 out.writeLong(m.outsideLimits());
@@ -72,7 +72,7 @@ final class MachineStateCodec {
             out.writeInt(a.stateChanges.size());
             for (Map.Entry<Long, String> e : a.stateChanges.entrySet()) {
                 out.writeLong(e.getKey());
-                writeString(out, e.getValue());
+                NullableUtf8.write(out, e.getValue());
             }
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -87,33 +87,36 @@ final class MachineStateCodec {
         try {
             DataInputStream in = open(bytes, OPEN_SUMMARY);
             OpenSummary summary = new OpenSummary();
-            summary.workOrderId = readString(in);
+            summary.workOrderId = NullableUtf8.read(in);
             summary.bucketStart = readLong(in);
             MachineActivity a = summary.activity;
             a.eventCount = in.readLong();
             a.cycles = in.readLong();
-            a.lineId = readString(in);
+            a.lineId = NullableUtf8.read(in);
             for (int i = in.readInt(); i > 0; i--) {
                 a.alarms.put(
-                        readString(in),
+                        NullableUtf8.read(in),
                         new AlarmSummary(
-                                in.readLong(), readInstant(in), readInstant(in), readString(in)));
+                                in.readLong(),
+                                readInstant(in),
+                                readInstant(in),
+                                NullableUtf8.read(in)));
             }
             for (int i = in.readInt(); i > 0; i--) {
                 a.measurements.put(
-                        readString(in),
+                        NullableUtf8.read(in),
                         new MeasurementSummary(
                                 in.readLong(),
                                 in.readDouble(),
                                 in.readDouble(),
                                 in.readDouble(),
-                                readString(in),
+                                NullableUtf8.read(in),
                                 readDouble(in),
                                 readDouble(in),
                                 in.readLong()));
             }
             for (int i = in.readInt(); i > 0; i--) {
-                a.stateChanges.put(in.readLong(), readString(in));
+                a.stateChanges.put(in.readLong(), NullableUtf8.read(in));
             }
             return summary;
         } catch (IOException e) {
@@ -129,10 +132,10 @@ final class MachineStateCodec {
             out.writeByte(MACHINE_RUNS);
             out.writeInt(runs.runs.size());
             for (Map.Entry<String, MachineRuns.Run> e : runs.runs.entrySet()) {
-                writeString(out, e.getKey());
+                NullableUtf8.write(out, e.getKey());
                 MachineRuns.Run run = e.getValue();
-                writeString(out, run.workOrderId);
-                writeString(out, run.lineId);
+                NullableUtf8.write(out, run.workOrderId);
+                NullableUtf8.write(out, run.lineId);
                 writeLong(out, run.startedAt);
                 writeLong(out, run.completedAt);
             }
@@ -150,10 +153,10 @@ final class MachineStateCodec {
             DataInputStream in = open(bytes, MACHINE_RUNS);
             MachineRuns runs = new MachineRuns();
             for (int i = in.readInt(); i > 0; i--) {
-                String key = readString(in);
+                String key = NullableUtf8.read(in);
                 MachineRuns.Run run = new MachineRuns.Run();
-                run.workOrderId = readString(in);
-                run.lineId = readString(in);
+                run.workOrderId = NullableUtf8.read(in);
+                run.lineId = NullableUtf8.read(in);
                 run.startedAt = readLong(in);
                 run.completedAt = readLong(in);
                 runs.runs.put(key, run);
@@ -172,26 +175,6 @@ final class MachineStateCodec {
             throw new IOException("expected machine state kind " + kind + ", found " + found);
         }
         return in;
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0) {
-            return null;
-        }
-        byte[] utf8 = new byte[length];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static void writeLong(DataOutputStream out, Long value) throws IOException {
