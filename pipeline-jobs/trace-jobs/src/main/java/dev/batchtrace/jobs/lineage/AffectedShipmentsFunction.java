@@ -24,9 +24,10 @@ import org.apache.flink.util.Collector;
  * code: which shipments reach the lot, through which shipped lots ({@link ShipmentReachChange},
  * from the shipments), and which holds the lot's own entry carries ({@link LotEntryHolds}, from the
  * lot). When either changes, each affected shipment hears it at once ({@link ShipmentHoldChange},
- * to {@link ShipmentAlertsFunction}): a flag crosses one barrier, however deep its shipments are,
- * instead of one checkpoint per level of the closure path, which still carries the same holds and
- * stays the reference (the alert stage takes the union of both).
+ * to {@link ShipmentAlertsFunction}): a flag crosses no barrier (the flagged lot tells the index as
+ * it applies the flag), however deep its shipments are, instead of one checkpoint per level of the
+ * closure path, which still carries the same holds and stays the reference (the alert stage takes
+ * the union of both).
  *
  * <p>State per lot: one entry per (shipment, shipped lot) reaching it, written only when that
  * changes, and the entry's holds when it has any. A flag reads the lot's entries once.

@@ -416,7 +416,8 @@ public final class LineageJob {
                         .name("lineage node: closure protocol");
         nodes.sinkTo(sinks.feedback()).uid(UID_FEEDBACK_SINK).name("lineage feedback sink");
         // Shipment alerts: the affected-shipments index hands a lot's holds to every shipment that
-        // reaches it one barrier after the flag; the closure path brings the same holds later.
+        // reaches it as the flagged lot applies the flag; the closure path brings the same holds
+        // later.
         SingleOutputStreamOperator<ShipmentHoldChange> indexHolds =
                 nodes.getSideOutput(LineageNodeFunction.SHIPMENT_REACH)
                         .keyBy(ShipmentReachChange::lotCode, Utf8StringTypeInfo.INSTANCE)

@@ -8,6 +8,7 @@ import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.lineage.closure.NodeSnapshot;
+import dev.batchtrace.lineage.closure.NodeStore;
 import dev.batchtrace.lineage.documents.TraceDocuments;
 import dev.batchtrace.lineage.holds.HoldAlerts;
 import dev.batchtrace.lineage.holds.HoldEntry;
@@ -63,7 +64,8 @@ import org.apache.flink.util.OutputTag;
  * shipment's alerts are raised by {@link ShipmentAlertsFunction} from what the shipment sends
  * ({@link #SHIPMENT_HOLD_VIEWS}) and from the affected-shipments index ({@link
  * AffectedShipmentsFunction}: {@link #SHIPMENT_REACH}, {@link #LOT_ENTRY_HOLDS}), so that a flag
- * reaches every shipment one barrier after it, not one checkpoint per level.
+ * reaches every shipment in the checkpoint it is in (the flagged lot sends its entry's holds to the
+ * index as it applies the flag), not one checkpoint per level.
  *
  * <p>State kept forever (no TTL, by design): facts, parent and child links (including removed-via
  * tombstones), the contributions of current parents (a removed parent's is deleted), the closure
@@ -367,6 +369,25 @@ public class LineageNodeFunction
                 (applied.documentChanged() ? DOCUMENT : 0)
                         | (applied.announcementPending() ? ANNOUNCEMENT : 0)
                         | (applied.holdsChanged() ? URGENT | DOCUMENT : 0);
+        if (applied.holdsChanged() && message.target().isLot()) {
+            // a flag on this lot goes to the affected-shipments index now, not at the barrier:
+            // its shipments' alerts then go into the checkpoint the flag is in (one interval
+            // sooner), and the entry's holds are in the header already (cheap to read)
+            sendEntryHolds(
+                    message.target(),
+                    store,
+                    new Outputs() {
+                        @Override
+                        public void feedback(LineageMessage feedback) {
+                            out.collect(feedback);
+                        }
+
+                        @Override
+                        public <X> void side(OutputTag<X> tag, X value) {
+                            context.output(tag, value);
+                        }
+                    });
+        }
         if (changed != 0) {
             String key = context.getCurrentKey();
             Integer before = due.get(key);
@@ -623,13 +644,18 @@ public class LineageNodeFunction
                     }
                 });
         if (node.isLot()) {
-            List<HoldEntry> holds = HoldAlerts.entryHolds(node, snapshot);
-            LotEntryHolds sent = FlinkState.value(sentEntryHolds, LotEntryHolds.class);
-            if (!(sent == null ? List.of() : sent.holds()).equals(holds)) {
-                LotEntryHolds update = new LotEntryHolds(node.code(), holds);
-                FlinkState.update(sentEntryHolds, holds.isEmpty() ? null : update);
-                context.side(LOT_ENTRY_HOLDS, update);
-            }
+            sendEntryHolds(node, snapshot, context);
+        }
+    }
+
+    /** The holds of the lot's own entry to the affected-shipments index, when they changed. */
+    private void sendEntryHolds(NodeKey node, NodeStore source, Outputs context) {
+        List<HoldEntry> holds = HoldAlerts.entryHolds(node, source);
+        LotEntryHolds sent = FlinkState.value(sentEntryHolds, LotEntryHolds.class);
+        if (!(sent == null ? List.of() : sent.holds()).equals(holds)) {
+            LotEntryHolds update = new LotEntryHolds(node.code(), holds);
+            FlinkState.update(sentEntryHolds, holds.isEmpty() ? null : update);
+            context.side(LOT_ENTRY_HOLDS, update);
         }
     }
 

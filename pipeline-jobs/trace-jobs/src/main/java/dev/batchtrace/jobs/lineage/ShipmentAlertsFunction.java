@@ -24,8 +24,8 @@ import org.apache.flink.util.OutputTag;
  * A shipment's hold alerts (AFFECTED_SHIPMENT, SHIPPED_WHILE_ON_HOLD), keyed by dispatch id, from
  * two sources of its holds: the shipment's node (facts and the holds its closure brings: {@link
  * ShipmentHoldView}) and the affected-shipments index ({@link ShipmentHoldChange} from {@link
- * AffectedShipmentsFunction}), which is there one barrier after a flag. Both converge to the same
- * holds, so their union ({@link HoldAlerts#shipmentAlerts(String,
+ * AffectedShipmentsFunction}), which is there in the checkpoint a flag is in. Both converge to the
+ * same holds, so their union ({@link HoldAlerts#shipmentAlerts(String,
  * dev.batchtrace.lineage.stock.ShipmentFacts, java.util.Collection, java.util.Collection)}) is the
  * closure's set once the closure path has caught up, and before that raises what the index already
  * knows. The raised alerts are kept here ({@link AlertLedger}): each id OPEN once per episode,

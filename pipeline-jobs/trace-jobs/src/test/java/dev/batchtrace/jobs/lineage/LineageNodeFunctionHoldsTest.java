@@ -324,6 +324,54 @@ class LineageNodeFunctionHoldsTest {
     }
 
     @Test
+    void aFlagsShipmentAlertIsRaisedBeforeTheNextBarrierAndTheBarrierDoesNotSendItAgain()
+            throws Exception {
+        publish(
+                receipt("RM-1", "SUP-1", "S-1"),
+                consumed("C-1", "WO-1", "RM-1"),
+                produced("P-1", "WO-1", "INT-1"),
+                consumed("C-2", "WO-2", "INT-1"),
+                produced("P-2", "WO-2", "FG-1"),
+                dispatch("DN-1", "CUST-1", "FG-1"));
+        int entryHoldsBefore = entryHoldsSent();
+
+        // the flag alone, no barrier: the lot's entry goes to the index as the flag is applied,
+        // so the shipment's alert is in the checkpoint the flag is in
+        LotFlag flag = hold("FLAG-1", "RM-1", AFTER_SHIPPING);
+        events.add(flag);
+        List<LineageMessage> stage1 = new ArrayList<>();
+        stage1(flag, stage1::add);
+        for (LineageMessage message : stage1) {
+            harness.processElement(message, 0);
+        }
+        assertEquals(entryHoldsBefore + 1, entryHoldsSent(), "RM-1's entry holds, at once");
+        drainToStages();
+        List<TraceAlert> early =
+                stages.sent().stream()
+                        .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_SHIPMENT)
+                        .toList();
+        assertEquals(1, early.size(), "raised before any barrier: " + alerts());
+        assertEquals("DN-1", early.get(0).getDispatchId());
+        assertEquals(TraceAlertStatus.OPEN, early.get(0).getStatus());
+
+        // the barrier and the closure path: the same entry holds are not sent again, the same
+        // alert is not raised twice, and the end state is the reference's
+        propagate();
+        settle();
+        assertEquals(entryHoldsBefore + 1, entryHoldsSent(), "sent once");
+        Map<String, TraceAlert> open = checkAgainstReference();
+        assertEquals(
+                early.get(0).getAlertId(),
+                only(open, TraceAlertKind.AFFECTED_SHIPMENT).getAlertId());
+    }
+
+    /** LotEntryHolds the node stage has sent the affected-shipments index so far. */
+    private int entryHoldsSent() {
+        var side = harness.getSideOutput(LineageNodeFunction.LOT_ENTRY_HOLDS);
+        return side == null ? 0 : side.size();
+    }
+
+    @Test
     void aReversedConsumptionTakesTheShipmentOutOfTheIndexAndResolvesItsAlert() throws Exception {
         publish(
                 receipt("RM-1", "SUP-1", "S-1"),

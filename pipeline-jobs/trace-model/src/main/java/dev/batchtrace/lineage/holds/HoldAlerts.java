@@ -111,9 +111,9 @@ public final class HoldAlerts {
 
     /**
      * A shipment's alerts from two sources of its holds that converge to the same set: its
-     * closure's ({@link #shipmentHolds}) and the affected-shipments index's, which reaches it one
-     * barrier after the flag instead of one checkpoint per level. Their union, one per (hold,
-     * shipped lot), the preferred of two copies.
+     * closure's ({@link #shipmentHolds}) and the affected-shipments index's, which reaches it in
+     * the checkpoint the flag is in, instead of one checkpoint per level. Their union, one per
+     * (hold, shipped lot), the preferred of two copies.
      */
     public static List<HoldAlert> shipmentAlerts(
             String dispatchId,
