@@ -15,6 +15,7 @@ import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
 import dev.batchtrace.lineage.stock.ShipmentLine;
+import dev.batchtrace.lineage.stock.WorkOrderFacts;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,7 +36,8 @@ import java.util.TreeSet;
  * second model of them), and for the next-hottest: a lot's facts ({@link LotFacts}, {@link
  * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
  * {@link LineageMessage.EdgeChange}) and what was taken out of a lot ({@link LotUsage}, its {@link
- * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}). Every
+ * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}), and a
+ * work order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event). Every
  * other value stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
@@ -68,6 +70,7 @@ final class CompactCodec {
     private static final byte DISPATCH_LINES = 12;
     private static final byte LOT_USAGE_UPDATE = 13;
     private static final byte LOT_FACTS_SUMMARY = 14;
+    private static final byte WORK_ORDER_FACTS = 15;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -115,7 +118,8 @@ final class CompactCodec {
                 || value instanceof Consumption
                 || value instanceof LotUsage.DispatchLines
                 || value instanceof LineageMessage.LotUsageUpdate
-                || value instanceof LotFactsSummary;
+                || value instanceof LotFactsSummary
+                || value instanceof WorkOrderFacts;
     }
 
     static byte[] encode(Object value) {
@@ -211,6 +215,19 @@ final class CompactCodec {
             }
             // the exact sum as BigDecimal's own text: scale and digits round trip as they are
             out.writeString(f.quantity() == null ? null : f.quantity().toString());
+        } else if (value instanceof WorkOrderFacts w) {
+            // stage 1 reads it on every work-order event
+            out.writeByte(WORK_ORDER_FACTS);
+            out.writeString(w.workOrderId());
+            out.writeString(w.productCode());
+            out.writeString(w.productName());
+            out.writeString(w.lineId());
+            out.writeString(w.site());
+            out.writeStrings(w.machineIds());
+            out.writeStrings(w.operatorIds());
+            out.writeInstant(w.releasedAt());
+            out.writeInstant(w.startedAt());
+            out.writeInstant(w.completedAt());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -330,6 +347,18 @@ final class CompactCodec {
                 yield new LotFactsSummary(
                         facts, quantity == null ? null : new BigDecimal(quantity));
             }
+            case WORK_ORDER_FACTS ->
+                    new WorkOrderFacts(
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readStringSet(),
+                            in.readStringSet(),
+                            in.readInstant(),
+                            in.readInstant(),
+                            in.readInstant());
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }

@@ -3,6 +3,7 @@ package dev.batchtrace.lineage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,8 @@ import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
 import dev.batchtrace.lineage.stock.ShipmentLine;
+import dev.batchtrace.lineage.stock.WorkOrderFacts;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +63,8 @@ class CompactCodecTest {
                             consumption(r),
                             dispatchLines(r),
                             usageUpdate(r),
-                            factsSummary(r))) {
+                            factsSummary(r),
+                            workOrderFacts(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -116,7 +120,8 @@ class CompactCodecTest {
                         CompactCodecTest::consumption,
                         CompactCodecTest::dispatchLines,
                         CompactCodecTest::usageUpdate,
-                        CompactCodecTest::factsSummary);
+                        CompactCodecTest::factsSummary,
+                        CompactCodecTest::workOrderFacts);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -194,6 +199,78 @@ class CompactCodecTest {
                         IllegalArgumentException.class,
                         () -> LineageCodec.decodeValue(bytes, LotFacts.class));
         assertTrue(e.getMessage().contains("nested too deep"), e.getMessage());
+    }
+
+    @Test
+    void aWorkOrdersFactsRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        WorkOrderFacts rich =
+                new WorkOrderFacts(
+                        "WO-4711",
+                        "SA-1",
+                        "Müller Mühle Mix 批次",
+                        "L1",
+                        "PLANT-A",
+                        new TreeSet<>(List.of("M-2", "M-1")),
+                        new TreeSet<>(List.of("OP-7")),
+                        Instant.parse("2026-12-01T06:00:00Z"),
+                        Instant.ofEpochSecond(1_764_570_000L, 123_456_789),
+                        Instant.parse("2026-12-01T14:30:00.5Z"));
+        WorkOrderFacts empty =
+                new WorkOrderFacts(null, null, null, null, null, null, null, null, null, null);
+        WorkOrderFacts back = readsBackAsItsSmileDoes(rich, WorkOrderFacts.class);
+        // Smile kept nanoseconds (WRITE_DATES_AS_TIMESTAMPS writes seconds.nanos): so does this
+        assertEquals(123_456_789, back.startedAt().getNano());
+        assertEquals(List.of("M-1", "M-2"), List.copyOf(back.machineIds()));
+        assertThrows(UnsupportedOperationException.class, () -> back.machineIds().add("M-3"));
+        WorkOrderFacts none = readsBackAsItsSmileDoes(empty, WorkOrderFacts.class);
+        // null sets are empty ones in the record, in both forms
+        assertTrue(none.machineIds().isEmpty() && none.operatorIds().isEmpty());
+        assertNull(none.workOrderId());
+        everyCutFails(rich);
+        everyCutFails(empty);
+    }
+
+    /**
+     * {@code value} in the compact layout reads back equal, and so does its Smile (what state
+     * written before the layout holds); returns the compact read.
+     */
+    private static <T> T readsBackAsItsSmileDoes(T value, Class<T> type) {
+        byte[] compact =
+                value instanceof LineageMessage m
+                        ? LineageCodec.encode(m)
+                        : LineageCodec.encodeValue(value);
+        assertTrue(CompactCodec.isCompact(compact), value.toString());
+        byte[] smile = smile(value);
+        assertTrue(LineageCodec.isSmile(smile));
+        Object fromSmile =
+                value instanceof LineageMessage
+                        ? LineageCodec.decode(smile)
+                        : LineageCodec.decodeValue(smile, type);
+        assertEquals(value, fromSmile, "older Smile bytes");
+        T back = LineageCodec.decodeValue(compact, type);
+        assertEquals(value, back);
+        assertEquals(fromSmile, back);
+        assertTrue(compact.length < smile.length, compact.length + " vs Smile " + smile.length);
+        return back;
+    }
+
+    /** Every prefix of the compact bytes fails with a clear error, never reads as some value. */
+    private static void everyCutFails(Object value) {
+        byte[] good = LineageCodec.encodeValue(value);
+        for (int n = 0; n < good.length; n++) {
+            byte[] cut = Arrays.copyOf(good, n);
+            // shorter than tag, version and kind: not compact, so Jackson's parse fails
+            Class<? extends RuntimeException> error =
+                    n < 3 ? UncheckedIOException.class : IllegalArgumentException.class;
+            RuntimeException e =
+                    assertThrows(
+                            error,
+                            () -> LineageCodec.decodeValue(cut, value.getClass()),
+                            n + " of " + good.length + " bytes");
+            assertTrue(
+                    e.getMessage().contains(n < 3 ? "not a valid" : "compact lineage bytes"),
+                    e.getMessage());
+        }
     }
 
     private static byte[] smile(Object value) {
@@ -379,6 +456,20 @@ class CompactCodecTest {
             case 1 -> Long.MAX_VALUE - r.nextInt(3);
             default -> r.nextInt(1000);
         };
+    }
+
+    private static WorkOrderFacts workOrderFacts(Random r) {
+        return new WorkOrderFacts(
+                code(r),
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? strings(r) : null,
+                r.nextBoolean() ? strings(r) : null,
+                instant(r),
+                instant(r),
+                instant(r));
     }
 
     private static LotFactsSummary factsSummary(Random r) {
