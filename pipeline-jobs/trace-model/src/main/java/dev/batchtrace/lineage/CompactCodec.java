@@ -14,6 +14,7 @@ import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentFacts;
 import dev.batchtrace.lineage.stock.ShipmentLine;
 import dev.batchtrace.lineage.stock.WorkOrderFacts;
 import java.math.BigDecimal;
@@ -36,9 +37,10 @@ import java.util.TreeSet;
  * second model of them), and for the next-hottest: a lot's facts ({@link LotFacts}, {@link
  * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
  * {@link LineageMessage.EdgeChange}) and what was taken out of a lot ({@link LotUsage}, its {@link
- * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}), and a
- * work order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event). Every
- * other value stays Smile ({@link LineageCodec}).
+ * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}), a work
+ * order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event) and a
+ * shipment's ({@link ShipmentFacts}, {@link LineageMessage.ShipmentFactsUpdate}). Every other value
+ * stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
@@ -71,6 +73,8 @@ final class CompactCodec {
     private static final byte LOT_USAGE_UPDATE = 13;
     private static final byte LOT_FACTS_SUMMARY = 14;
     private static final byte WORK_ORDER_FACTS = 15;
+    private static final byte SHIPMENT_FACTS = 16;
+    private static final byte SHIPMENT_FACTS_UPDATE = 17;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -119,7 +123,9 @@ final class CompactCodec {
                 || value instanceof LotUsage.DispatchLines
                 || value instanceof LineageMessage.LotUsageUpdate
                 || value instanceof LotFactsSummary
-                || value instanceof WorkOrderFacts;
+                || value instanceof WorkOrderFacts
+                || value instanceof ShipmentFacts
+                || value instanceof LineageMessage.ShipmentFactsUpdate;
     }
 
     static byte[] encode(Object value) {
@@ -228,6 +234,13 @@ final class CompactCodec {
             out.writeInstant(w.releasedAt());
             out.writeInstant(w.startedAt());
             out.writeInstant(w.completedAt());
+        } else if (value instanceof ShipmentFacts f) {
+            out.writeByte(SHIPMENT_FACTS);
+            out.writeShipmentFacts(f);
+        } else if (value instanceof LineageMessage.ShipmentFactsUpdate u) {
+            out.writeByte(SHIPMENT_FACTS_UPDATE);
+            out.writeNodeKey(u.target());
+            out.writeShipmentFacts(u.facts());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -359,6 +372,10 @@ final class CompactCodec {
                             in.readInstant(),
                             in.readInstant(),
                             in.readInstant());
+            case SHIPMENT_FACTS -> in.readShipmentFacts();
+            case SHIPMENT_FACTS_UPDATE ->
+                    new LineageMessage.ShipmentFactsUpdate(
+                            in.readNodeKey(), in.readShipmentFacts());
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }
@@ -536,6 +553,22 @@ final class CompactCodec {
                 writeString(line.unit());
                 writeStrings(line.serials());
             }
+        }
+
+        void writeShipmentFacts(ShipmentFacts f) {
+            writeString(f.dispatchId());
+            writeString(f.customerId());
+            writeString(f.customerName());
+            writeString(f.destination());
+            writeString(f.vehicle());
+            writeString(f.carrier());
+            writeString(f.recipient());
+            writeInstant(f.shippedAt());
+            writeString(f.salesOrder());
+            writeString(f.site());
+            writeLines(f.lines()); // never null: the record makes it empty
+            writeInt(f.revision());
+            writeString(f.status());
         }
 
         void writeNodeKey(NodeKey key) {
@@ -806,6 +839,23 @@ final class CompactCodec {
                 lines.add(new ShipmentLine(lotCode, productCode, quantity, unit, serials));
             }
             return lines;
+        }
+
+        ShipmentFacts readShipmentFacts() {
+            return new ShipmentFacts(
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readInstant(),
+                    readString(),
+                    readString(),
+                    readLines(),
+                    readInt(),
+                    readString());
         }
 
         NodeKey readNodeKey() {

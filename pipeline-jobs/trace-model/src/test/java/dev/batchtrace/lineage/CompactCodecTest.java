@@ -21,6 +21,7 @@ import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentFacts;
 import dev.batchtrace.lineage.stock.ShipmentLine;
 import dev.batchtrace.lineage.stock.WorkOrderFacts;
 import java.io.UncheckedIOException;
@@ -64,7 +65,9 @@ class CompactCodecTest {
                             dispatchLines(r),
                             usageUpdate(r),
                             factsSummary(r),
-                            workOrderFacts(r))) {
+                            workOrderFacts(r),
+                            shipmentFacts(r),
+                            shipmentFactsUpdate(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -121,7 +124,9 @@ class CompactCodecTest {
                         CompactCodecTest::dispatchLines,
                         CompactCodecTest::usageUpdate,
                         CompactCodecTest::factsSummary,
-                        CompactCodecTest::workOrderFacts);
+                        CompactCodecTest::workOrderFacts,
+                        CompactCodecTest::shipmentFacts,
+                        CompactCodecTest::shipmentFactsUpdate);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -228,6 +233,45 @@ class CompactCodecTest {
         assertNull(none.workOrderId());
         everyCutFails(rich);
         everyCutFails(empty);
+    }
+
+    @Test
+    void aShipmentsFactsAndTheirMessageRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        ShipmentFacts rich =
+                new ShipmentFacts(
+                        "DN-1",
+                        "C-1",
+                        "Bäckerei Nord",
+                        "Hamburg",
+                        "HH-AB 123",
+                        "Carrier",
+                        "Goods in",
+                        Instant.ofEpochSecond(1_764_570_000L, 5),
+                        "SO-9",
+                        "PLANT-A",
+                        List.of(
+                                new ShipmentLine("SA-1", "P-1", 12.5, "kg", List.of("U-2", "U-1")),
+                                new ShipmentLine("SA-2", null, 100.0, null)),
+                        3,
+                        ShipmentFacts.CANCELLED);
+        ShipmentFacts empty =
+                new ShipmentFacts(
+                        null, null, null, null, null, null, null, null, null, null, null, 0, null);
+        ShipmentFacts back = readsBackAsItsSmileDoes(rich, ShipmentFacts.class);
+        assertEquals(5, back.shippedAt().getNano());
+        // the dispatch stage keeps the serials in their order
+        assertEquals(List.of("U-2", "U-1"), back.lines().get(0).serials());
+        assertTrue(back.cancelled());
+        ShipmentFacts none = readsBackAsItsSmileDoes(empty, ShipmentFacts.class);
+        assertEquals(List.of(), none.lines());
+        assertEquals(ShipmentFacts.SHIPPED, none.status());
+        LineageMessage.ShipmentFactsUpdate update =
+                new LineageMessage.ShipmentFactsUpdate(
+                        NodeKey.shipment("DN-1"), rich.withoutSerials());
+        assertEquals(update, readsBackAsItsSmileDoes(update, LineageMessage.class));
+        everyCutFails(rich);
+        everyCutFails(empty);
+        everyCutFails(update);
     }
 
     /**
@@ -456,6 +500,32 @@ class CompactCodecTest {
             case 1 -> Long.MAX_VALUE - r.nextInt(3);
             default -> r.nextInt(1000);
         };
+    }
+
+    private static LineageMessage.ShipmentFactsUpdate shipmentFactsUpdate(Random r) {
+        return new LineageMessage.ShipmentFactsUpdate(NodeKey.shipment(code(r)), shipmentFacts(r));
+    }
+
+    private static ShipmentFacts shipmentFacts(Random r) {
+        return new ShipmentFacts(
+                r.nextInt(8) == 0 ? null : code(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                instant(r),
+                text(r),
+                text(r),
+                r.nextInt(5) == 0 ? null : lines(r),
+                r.nextInt(4) == 0 ? r.nextInt() : r.nextInt(3),
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> ShipmentFacts.CANCELLED;
+                    case 2 -> text(r);
+                    default -> ShipmentFacts.SHIPPED;
+                });
     }
 
     private static WorkOrderFacts workOrderFacts(Random r) {
