@@ -8,7 +8,10 @@ import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
+import dev.batchtrace.lineage.holds.FlagEvent;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.quality.QcCheck;
+import dev.batchtrace.lineage.quality.QcChecks;
 import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotFactsSummary;
@@ -38,9 +41,10 @@ import java.util.TreeSet;
  * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
  * {@link LineageMessage.EdgeChange}) and what was taken out of a lot ({@link LotUsage}, its {@link
  * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}), a work
- * order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event) and a
- * shipment's ({@link ShipmentFacts}, {@link LineageMessage.ShipmentFactsUpdate}). Every other value
- * stays Smile ({@link LineageCodec}).
+ * order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event), a
+ * shipment's ({@link ShipmentFacts}, {@link LineageMessage.ShipmentFactsUpdate}), QC checks ({@link
+ * QcCheck}, {@link QcChecks}, {@link LineageMessage.QcCheckUpdate}) and quality decisions ({@link
+ * LineageMessage.LotFlagUpdate}). Every other value stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
@@ -75,6 +79,10 @@ final class CompactCodec {
     private static final byte WORK_ORDER_FACTS = 15;
     private static final byte SHIPMENT_FACTS = 16;
     private static final byte SHIPMENT_FACTS_UPDATE = 17;
+    private static final byte QC_CHECK = 18;
+    private static final byte QC_CHECKS = 19;
+    private static final byte QC_CHECK_UPDATE = 20;
+    private static final byte LOT_FLAG_UPDATE = 21;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -125,7 +133,11 @@ final class CompactCodec {
                 || value instanceof LotFactsSummary
                 || value instanceof WorkOrderFacts
                 || value instanceof ShipmentFacts
-                || value instanceof LineageMessage.ShipmentFactsUpdate;
+                || value instanceof LineageMessage.ShipmentFactsUpdate
+                || value instanceof QcCheck
+                || value instanceof QcChecks
+                || value instanceof LineageMessage.QcCheckUpdate
+                || value instanceof LineageMessage.LotFlagUpdate;
     }
 
     static byte[] encode(Object value) {
@@ -241,6 +253,34 @@ final class CompactCodec {
             out.writeByte(SHIPMENT_FACTS_UPDATE);
             out.writeNodeKey(u.target());
             out.writeShipmentFacts(u.facts());
+        } else if (value instanceof QcCheck c) {
+            out.writeByte(QC_CHECK);
+            out.writeQcCheck(c);
+        } else if (value instanceof QcChecks c) {
+            out.writeByte(QC_CHECKS);
+            out.writeInt(nonNullValues(c.byId()));
+            for (Map.Entry<String, QcCheck> e : c.byId().entrySet()) {
+                if (e.getValue() != null) {
+                    out.writeString(e.getKey());
+                    out.writeQcCheck(e.getValue());
+                }
+            }
+        } else if (value instanceof LineageMessage.QcCheckUpdate u) {
+            // the target is always the checked lot (its constructor says so): not written
+            out.writeByte(QC_CHECK_UPDATE);
+            out.writeQcCheck(u.check());
+        } else if (value instanceof LineageMessage.LotFlagUpdate u) {
+            // the target is always the flagged lot (its constructor says so): not written
+            out.writeByte(LOT_FLAG_UPDATE);
+            FlagEvent f = u.flag();
+            out.writeString(f.flagId());
+            out.writeString(f.lotCode());
+            out.writeString(f.action());
+            out.writeString(f.reason());
+            out.writeString(f.severity());
+            out.writeString(f.flaggedBy());
+            out.writeInstant(f.flaggedAt());
+            out.writeString(f.reference());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -376,6 +416,32 @@ final class CompactCodec {
             case SHIPMENT_FACTS_UPDATE ->
                     new LineageMessage.ShipmentFactsUpdate(
                             in.readNodeKey(), in.readShipmentFacts());
+            case QC_CHECK -> in.readQcCheck();
+            case QC_CHECKS -> {
+                int n = in.readCount();
+                TreeMap<String, QcCheck> byId = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    byId.put(in.readKey(), in.readQcCheck());
+                }
+                yield new QcChecks(byId);
+            }
+            case QC_CHECK_UPDATE -> {
+                QcCheck check = in.readQcCheck();
+                yield new LineageMessage.QcCheckUpdate(NodeKey.lot(check.lotCode()), check);
+            }
+            case LOT_FLAG_UPDATE -> {
+                FlagEvent flag =
+                        new FlagEvent(
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readInstant(),
+                                in.readString());
+                yield new LineageMessage.LotFlagUpdate(NodeKey.lot(flag.lotCode()), flag);
+            }
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }
@@ -569,6 +635,25 @@ final class CompactCodec {
             writeLines(f.lines()); // never null: the record makes it empty
             writeInt(f.revision());
             writeString(f.status());
+        }
+
+        void writeQcCheck(QcCheck c) {
+            writeString(c.checkId());
+            writeString(c.lotCode());
+            writeString(c.workOrderId());
+            writeString(c.characteristic());
+            writeDouble(c.value());
+            writeDouble(c.lowerLimit());
+            writeDouble(c.upperLimit());
+            writeString(c.unit());
+            writeString(c.result());
+            writeString(c.inspectorId());
+            writeInstant(c.checkedAt());
+            writeBoolean(c.sampleSize() != null);
+            if (c.sampleSize() != null) {
+                writeInt(c.sampleSize());
+            }
+            writeString(c.note());
         }
 
         void writeNodeKey(NodeKey key) {
@@ -855,6 +940,23 @@ final class CompactCodec {
                     readString(),
                     readLines(),
                     readInt(),
+                    readString());
+        }
+
+        QcCheck readQcCheck() {
+            return new QcCheck(
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readDouble(),
+                    readDouble(),
+                    readDouble(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readInstant(),
+                    readBoolean() ? readInt() : null,
                     readString());
         }
 

@@ -15,7 +15,10 @@ import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
+import dev.batchtrace.lineage.holds.FlagEvent;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.quality.QcCheck;
+import dev.batchtrace.lineage.quality.QcChecks;
 import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotFactsSummary;
@@ -67,7 +70,11 @@ class CompactCodecTest {
                             factsSummary(r),
                             workOrderFacts(r),
                             shipmentFacts(r),
-                            shipmentFactsUpdate(r))) {
+                            shipmentFactsUpdate(r),
+                            qcCheck(r),
+                            qcChecks(r),
+                            qcCheckUpdate(r),
+                            lotFlagUpdate(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -126,7 +133,11 @@ class CompactCodecTest {
                         CompactCodecTest::factsSummary,
                         CompactCodecTest::workOrderFacts,
                         CompactCodecTest::shipmentFacts,
-                        CompactCodecTest::shipmentFactsUpdate);
+                        CompactCodecTest::shipmentFactsUpdate,
+                        CompactCodecTest::qcCheck,
+                        CompactCodecTest::qcChecks,
+                        CompactCodecTest::qcCheckUpdate,
+                        CompactCodecTest::lotFlagUpdate);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -272,6 +283,97 @@ class CompactCodecTest {
         everyCutFails(rich);
         everyCutFails(empty);
         everyCutFails(update);
+    }
+
+    @Test
+    void qcChecksAndLotFlagsRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        QcCheck rich =
+                new QcCheck(
+                        "QC-1",
+                        "SA-1",
+                        "WO-1",
+                        "moisture",
+                        12.75,
+                        -0.0,
+                        1e-9,
+                        "%",
+                        QcCheck.FAIL,
+                        "INSP-3",
+                        Instant.ofEpochSecond(1_764_570_000L, 999_999_999),
+                        5,
+                        "Nachprüfung nötig");
+        QcCheck bare =
+                new QcCheck(
+                        "QC-2", "SA-1", null, null, null, null, null, null, null, null, null, null,
+                        null);
+        assertEquals(rich, readsBackAsItsSmileDoes(rich, QcCheck.class));
+        QcCheck none = readsBackAsItsSmileDoes(bare, QcCheck.class);
+        assertNull(none.sampleSize());
+        assertNull(none.value());
+        QcChecks checks = QcChecks.NONE.with(rich).with(bare);
+        QcChecks back = readsBackAsItsSmileDoes(checks, QcChecks.class);
+        assertEquals(List.of("QC-1", "QC-2"), List.copyOf(back.byId().keySet()));
+        assertEquals(rich.lowerLimit(), back.byId().get("QC-1").lowerLimit()); // -0.0 stays
+        assertTrue(readsBackAsItsSmileDoes(QcChecks.NONE, QcChecks.class).isEmpty());
+        // a null check is left out, as its Smile leaves it out
+        TreeMap<String, QcCheck> withNull = new TreeMap<>(checks.byId());
+        withNull.put("QC-0", null);
+        assertEquals(
+                checks,
+                LineageCodec.decodeValue(
+                        LineageCodec.encodeValue(new QcChecks(withNull)), QcChecks.class));
+        assertEquals(
+                checks, LineageCodec.decodeValue(smile(new QcChecks(withNull)), QcChecks.class));
+        LineageMessage.QcCheckUpdate update =
+                new LineageMessage.QcCheckUpdate(NodeKey.lot("SA-1"), rich);
+        assertEquals(update, readsBackAsItsSmileDoes(update, LineageMessage.class));
+        LineageMessage.LotFlagUpdate hold =
+                new LineageMessage.LotFlagUpdate(
+                        NodeKey.lot("RM-1"),
+                        new FlagEvent(
+                                "F-1",
+                                "RM-1",
+                                FlagEvent.HOLD,
+                                "Salmonella",
+                                "CRITICAL",
+                                "QA",
+                                Instant.ofEpochSecond(1_764_570_000L, 1_000),
+                                "CAPA-7"));
+        LineageMessage.LotFlagUpdate release =
+                new LineageMessage.LotFlagUpdate(
+                        NodeKey.lot("RM-1"),
+                        new FlagEvent(
+                                "F-2",
+                                "RM-1",
+                                FlagEvent.RELEASE,
+                                null,
+                                null,
+                                null,
+                                Instant.EPOCH,
+                                null));
+        assertEquals(hold, readsBackAsItsSmileDoes(hold, LineageMessage.class));
+        assertEquals(release, readsBackAsItsSmileDoes(release, LineageMessage.class));
+        for (Object value : List.of(rich, bare, checks, QcChecks.NONE, update, hold, release)) {
+            everyCutFails(value);
+        }
+        // an action other than HOLD or RELEASE in damaged bytes: the record's own check fails, an
+        // IllegalArgumentException like any other damage
+        byte[] bytes = LineageCodec.encode(hold);
+        int at = indexOf(bytes, "HOLD".getBytes(UTF_8));
+        bytes[at + 3] = 'E';
+        byte[] damaged = bytes;
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LineageCodec.decode(damaged));
+        assertTrue(e.getMessage().contains("HOLE"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     /**
@@ -526,6 +628,65 @@ class CompactCodecTest {
                     case 2 -> text(r);
                     default -> ShipmentFacts.SHIPPED;
                 });
+    }
+
+    private static QcCheck qcCheck(Random r) {
+        return new QcCheck(
+                "QC-" + r.nextInt(50),
+                code(r),
+                text(r),
+                text(r),
+                r.nextInt(4) == 0 ? null : number(r),
+                r.nextInt(3) == 0 ? null : number(r),
+                r.nextInt(3) == 0 ? null : number(r),
+                text(r),
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> QcCheck.FAIL;
+                    case 2 -> text(r);
+                    default -> QcCheck.PASS;
+                },
+                text(r),
+                instant(r),
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> r.nextInt();
+                    default -> r.nextInt(10);
+                },
+                text(r));
+    }
+
+    private static QcChecks qcChecks(Random r) {
+        if (r.nextInt(6) == 0) {
+            return QcChecks.NONE;
+        }
+        TreeMap<String, QcCheck> byId = new TreeMap<>();
+        for (int i = 1 + r.nextInt(4); i > 0; i--) {
+            QcCheck check = qcCheck(r);
+            byId.put(check.checkId(), check);
+        }
+        return new QcChecks(byId);
+    }
+
+    private static LineageMessage.QcCheckUpdate qcCheckUpdate(Random r) {
+        QcCheck check = qcCheck(r);
+        return new LineageMessage.QcCheckUpdate(NodeKey.lot(check.lotCode()), check);
+    }
+
+    private static LineageMessage.LotFlagUpdate lotFlagUpdate(Random r) {
+        String lot = code(r);
+        Instant at = instant(r);
+        return new LineageMessage.LotFlagUpdate(
+                NodeKey.lot(lot),
+                new FlagEvent(
+                        "F-" + r.nextInt(50),
+                        lot,
+                        r.nextBoolean() ? FlagEvent.HOLD : FlagEvent.RELEASE,
+                        text(r),
+                        text(r),
+                        text(r),
+                        at == null ? Instant.EPOCH : at,
+                        text(r)));
     }
 
     private static WorkOrderFacts workOrderFacts(Random r) {
