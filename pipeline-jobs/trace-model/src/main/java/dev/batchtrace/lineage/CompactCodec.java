@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -803,13 +804,20 @@ final class CompactCodec {
             };
         }
 
+        /**
+         * A set as the records keep theirs ({@link Merge#frozenSet}), so their constructors do not
+         * copy it again.
+         */
         SortedSet<String> readStringSet() {
             int n = readCount();
+            if (n == 0) {
+                return Collections.emptySortedSet();
+            }
             TreeSet<String> set = new TreeSet<>();
             for (int i = 0; i < n; i++) {
                 set.add(readKey());
             }
-            return set;
+            return Collections.unmodifiableSortedSet(set);
         }
 
         LotFacts readLotFacts(int depth) {

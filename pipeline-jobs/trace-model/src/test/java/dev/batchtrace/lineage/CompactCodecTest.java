@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -238,6 +239,8 @@ class CompactCodecTest {
         assertEquals(123_456_789, back.startedAt().getNano());
         assertEquals(List.of("M-1", "M-2"), List.copyOf(back.machineIds()));
         assertThrows(UnsupportedOperationException.class, () -> back.machineIds().add("M-3"));
+        // read as the record keeps its sets: its constructor kept them, no second copy
+        assertSame(back.machineIds(), Merge.frozenSet(back.machineIds()));
         WorkOrderFacts none = readsBackAsItsSmileDoes(empty, WorkOrderFacts.class);
         // null sets are empty ones in the record, in both forms
         assertTrue(none.machineIds().isEmpty() && none.operatorIds().isEmpty());
