@@ -8,19 +8,25 @@ import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
+import dev.batchtrace.lineage.holds.FlagEvent;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.quality.QcCheck;
+import dev.batchtrace.lineage.quality.QcChecks;
 import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentFacts;
 import dev.batchtrace.lineage.stock.ShipmentLine;
+import dev.batchtrace.lineage.stock.WorkOrderFacts;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -35,8 +41,11 @@ import java.util.TreeSet;
  * second model of them), and for the next-hottest: a lot's facts ({@link LotFacts}, {@link
  * LotSource}, {@link LineageMessage.LotFactsUpdate}), links to parents and children ({@link Link},
  * {@link LineageMessage.EdgeChange}) and what was taken out of a lot ({@link LotUsage}, its {@link
- * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}). Every
- * other value stays Smile ({@link LineageCodec}).
+ * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}), a work
+ * order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event), a
+ * shipment's ({@link ShipmentFacts}, {@link LineageMessage.ShipmentFactsUpdate}), QC checks ({@link
+ * QcCheck}, {@link QcChecks}, {@link LineageMessage.QcCheckUpdate}) and quality decisions ({@link
+ * LineageMessage.LotFlagUpdate}). Every other value stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
@@ -68,6 +77,13 @@ final class CompactCodec {
     private static final byte DISPATCH_LINES = 12;
     private static final byte LOT_USAGE_UPDATE = 13;
     private static final byte LOT_FACTS_SUMMARY = 14;
+    private static final byte WORK_ORDER_FACTS = 15;
+    private static final byte SHIPMENT_FACTS = 16;
+    private static final byte SHIPMENT_FACTS_UPDATE = 17;
+    private static final byte QC_CHECK = 18;
+    private static final byte QC_CHECKS = 19;
+    private static final byte QC_CHECK_UPDATE = 20;
+    private static final byte LOT_FLAG_UPDATE = 21;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -115,7 +131,14 @@ final class CompactCodec {
                 || value instanceof Consumption
                 || value instanceof LotUsage.DispatchLines
                 || value instanceof LineageMessage.LotUsageUpdate
-                || value instanceof LotFactsSummary;
+                || value instanceof LotFactsSummary
+                || value instanceof WorkOrderFacts
+                || value instanceof ShipmentFacts
+                || value instanceof LineageMessage.ShipmentFactsUpdate
+                || value instanceof QcCheck
+                || value instanceof QcChecks
+                || value instanceof LineageMessage.QcCheckUpdate
+                || value instanceof LineageMessage.LotFlagUpdate;
     }
 
     static byte[] encode(Object value) {
@@ -211,6 +234,54 @@ final class CompactCodec {
             }
             // the exact sum as BigDecimal's own text: scale and digits round trip as they are
             out.writeString(f.quantity() == null ? null : f.quantity().toString());
+        } else if (value instanceof WorkOrderFacts w) {
+            // stage 1 reads it on every work-order event
+            out.writeByte(WORK_ORDER_FACTS);
+            out.writeString(w.workOrderId());
+            out.writeString(w.productCode());
+            out.writeString(w.productName());
+            out.writeString(w.lineId());
+            out.writeString(w.site());
+            out.writeStrings(w.machineIds());
+            out.writeStrings(w.operatorIds());
+            out.writeInstant(w.releasedAt());
+            out.writeInstant(w.startedAt());
+            out.writeInstant(w.completedAt());
+        } else if (value instanceof ShipmentFacts f) {
+            out.writeByte(SHIPMENT_FACTS);
+            out.writeShipmentFacts(f);
+        } else if (value instanceof LineageMessage.ShipmentFactsUpdate u) {
+            out.writeByte(SHIPMENT_FACTS_UPDATE);
+            out.writeNodeKey(u.target());
+            out.writeShipmentFacts(u.facts());
+        } else if (value instanceof QcCheck c) {
+            out.writeByte(QC_CHECK);
+            out.writeQcCheck(c);
+        } else if (value instanceof QcChecks c) {
+            out.writeByte(QC_CHECKS);
+            out.writeInt(nonNullValues(c.byId()));
+            for (Map.Entry<String, QcCheck> e : c.byId().entrySet()) {
+                if (e.getValue() != null) {
+                    out.writeString(e.getKey());
+                    out.writeQcCheck(e.getValue());
+                }
+            }
+        } else if (value instanceof LineageMessage.QcCheckUpdate u) {
+            // the target is always the checked lot (its constructor says so): not written
+            out.writeByte(QC_CHECK_UPDATE);
+            out.writeQcCheck(u.check());
+        } else if (value instanceof LineageMessage.LotFlagUpdate u) {
+            // the target is always the flagged lot (its constructor says so): not written
+            out.writeByte(LOT_FLAG_UPDATE);
+            FlagEvent f = u.flag();
+            out.writeString(f.flagId());
+            out.writeString(f.lotCode());
+            out.writeString(f.action());
+            out.writeString(f.reason());
+            out.writeString(f.severity());
+            out.writeString(f.flaggedBy());
+            out.writeInstant(f.flaggedAt());
+            out.writeString(f.reference());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -329,6 +400,48 @@ final class CompactCodec {
                 // a malformed number is a NumberFormatException: an IllegalArgumentException
                 yield new LotFactsSummary(
                         facts, quantity == null ? null : new BigDecimal(quantity));
+            }
+            case WORK_ORDER_FACTS ->
+                    new WorkOrderFacts(
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readStringSet(),
+                            in.readStringSet(),
+                            in.readInstant(),
+                            in.readInstant(),
+                            in.readInstant());
+            case SHIPMENT_FACTS -> in.readShipmentFacts();
+            case SHIPMENT_FACTS_UPDATE ->
+                    new LineageMessage.ShipmentFactsUpdate(
+                            in.readNodeKey(), in.readShipmentFacts());
+            case QC_CHECK -> in.readQcCheck();
+            case QC_CHECKS -> {
+                int n = in.readCount();
+                TreeMap<String, QcCheck> byId = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    byId.put(in.readKey(), in.readQcCheck());
+                }
+                yield new QcChecks(byId);
+            }
+            case QC_CHECK_UPDATE -> {
+                QcCheck check = in.readQcCheck();
+                yield new LineageMessage.QcCheckUpdate(NodeKey.lot(check.lotCode()), check);
+            }
+            case LOT_FLAG_UPDATE -> {
+                FlagEvent flag =
+                        new FlagEvent(
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readString(),
+                                in.readInstant(),
+                                in.readString());
+                yield new LineageMessage.LotFlagUpdate(NodeKey.lot(flag.lotCode()), flag);
             }
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
@@ -509,6 +622,41 @@ final class CompactCodec {
             }
         }
 
+        void writeShipmentFacts(ShipmentFacts f) {
+            writeString(f.dispatchId());
+            writeString(f.customerId());
+            writeString(f.customerName());
+            writeString(f.destination());
+            writeString(f.vehicle());
+            writeString(f.carrier());
+            writeString(f.recipient());
+            writeInstant(f.shippedAt());
+            writeString(f.salesOrder());
+            writeString(f.site());
+            writeLines(f.lines()); // never null: the record makes it empty
+            writeInt(f.revision());
+            writeString(f.status());
+        }
+
+        void writeQcCheck(QcCheck c) {
+            writeString(c.checkId());
+            writeString(c.lotCode());
+            writeString(c.workOrderId());
+            writeString(c.characteristic());
+            writeDouble(c.value());
+            writeDouble(c.lowerLimit());
+            writeDouble(c.upperLimit());
+            writeString(c.unit());
+            writeString(c.result());
+            writeString(c.inspectorId());
+            writeInstant(c.checkedAt());
+            writeBoolean(c.sampleSize() != null);
+            if (c.sampleSize() != null) {
+                writeInt(c.sampleSize());
+            }
+            writeString(c.note());
+        }
+
         void writeNodeKey(NodeKey key) {
             writeByte(key.kind().ordinal());
             writeString(key.code());
@@ -656,13 +804,20 @@ final class CompactCodec {
             };
         }
 
+        /**
+         * A set as the records keep theirs ({@link Merge#frozenSet}), so their constructors do not
+         * copy it again.
+         */
         SortedSet<String> readStringSet() {
             int n = readCount();
+            if (n == 0) {
+                return Collections.emptySortedSet();
+            }
             TreeSet<String> set = new TreeSet<>();
             for (int i = 0; i < n; i++) {
                 set.add(readKey());
             }
-            return set;
+            return Collections.unmodifiableSortedSet(set);
         }
 
         LotFacts readLotFacts(int depth) {
@@ -777,6 +932,40 @@ final class CompactCodec {
                 lines.add(new ShipmentLine(lotCode, productCode, quantity, unit, serials));
             }
             return lines;
+        }
+
+        ShipmentFacts readShipmentFacts() {
+            return new ShipmentFacts(
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readInstant(),
+                    readString(),
+                    readString(),
+                    readLines(),
+                    readInt(),
+                    readString());
+        }
+
+        QcCheck readQcCheck() {
+            return new QcCheck(
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readDouble(),
+                    readDouble(),
+                    readDouble(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readInstant(),
+                    readBoolean() ? readInt() : null,
+                    readString());
         }
 
         NodeKey readNodeKey() {

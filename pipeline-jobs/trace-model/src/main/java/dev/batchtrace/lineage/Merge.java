@@ -99,4 +99,20 @@ public final class Merge {
         }
         return Collections.unmodifiableSortedSet(sortedCopy(values));
     }
+
+    /**
+     * {@link #union} as {@link #frozenSet}, keeping {@code a} or {@code b} when it already holds
+     * the other (issue 9: a work order's machines and operators rarely change, so merging its facts
+     * on every event copied the same sets twice; with {@link #frozenSet} such a set is kept as it
+     * is).
+     */
+    public static SortedSet<String> frozenUnion(SortedSet<String> a, SortedSet<String> b) {
+        if (b == null || b.isEmpty() || (a != null && a.containsAll(b))) {
+            return frozenSet(a);
+        }
+        if (a == null || a.isEmpty() || b.containsAll(a)) {
+            return frozenSet(b);
+        }
+        return frozenSet(union(a, b));
+    }
 }

@@ -3,6 +3,8 @@ package dev.batchtrace.lineage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,13 +16,19 @@ import dev.batchtrace.lineage.closure.Link;
 import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
+import dev.batchtrace.lineage.holds.FlagEvent;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.quality.QcCheck;
+import dev.batchtrace.lineage.quality.QcChecks;
 import dev.batchtrace.lineage.stock.Consumption;
 import dev.batchtrace.lineage.stock.LotFacts;
 import dev.batchtrace.lineage.stock.LotFactsSummary;
 import dev.batchtrace.lineage.stock.LotSource;
 import dev.batchtrace.lineage.stock.LotUsage;
+import dev.batchtrace.lineage.stock.ShipmentFacts;
 import dev.batchtrace.lineage.stock.ShipmentLine;
+import dev.batchtrace.lineage.stock.WorkOrderFacts;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +68,14 @@ class CompactCodecTest {
                             consumption(r),
                             dispatchLines(r),
                             usageUpdate(r),
-                            factsSummary(r))) {
+                            factsSummary(r),
+                            workOrderFacts(r),
+                            shipmentFacts(r),
+                            shipmentFactsUpdate(r),
+                            qcCheck(r),
+                            qcChecks(r),
+                            qcCheckUpdate(r),
+                            lotFlagUpdate(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -116,7 +131,14 @@ class CompactCodecTest {
                         CompactCodecTest::consumption,
                         CompactCodecTest::dispatchLines,
                         CompactCodecTest::usageUpdate,
-                        CompactCodecTest::factsSummary);
+                        CompactCodecTest::factsSummary,
+                        CompactCodecTest::workOrderFacts,
+                        CompactCodecTest::shipmentFacts,
+                        CompactCodecTest::shipmentFactsUpdate,
+                        CompactCodecTest::qcCheck,
+                        CompactCodecTest::qcChecks,
+                        CompactCodecTest::qcCheckUpdate,
+                        CompactCodecTest::lotFlagUpdate);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -194,6 +216,210 @@ class CompactCodecTest {
                         IllegalArgumentException.class,
                         () -> LineageCodec.decodeValue(bytes, LotFacts.class));
         assertTrue(e.getMessage().contains("nested too deep"), e.getMessage());
+    }
+
+    @Test
+    void aWorkOrdersFactsRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        WorkOrderFacts rich =
+                new WorkOrderFacts(
+                        "WO-4711",
+                        "SA-1",
+                        "Müller Mühle Mix 批次",
+                        "L1",
+                        "PLANT-A",
+                        new TreeSet<>(List.of("M-2", "M-1")),
+                        new TreeSet<>(List.of("OP-7")),
+                        Instant.parse("2026-12-01T06:00:00Z"),
+                        Instant.ofEpochSecond(1_764_570_000L, 123_456_789),
+                        Instant.parse("2026-12-01T14:30:00.5Z"));
+        WorkOrderFacts empty =
+                new WorkOrderFacts(null, null, null, null, null, null, null, null, null, null);
+        WorkOrderFacts back = readsBackAsItsSmileDoes(rich, WorkOrderFacts.class);
+        // Smile kept nanoseconds (WRITE_DATES_AS_TIMESTAMPS writes seconds.nanos): so does this
+        assertEquals(123_456_789, back.startedAt().getNano());
+        assertEquals(List.of("M-1", "M-2"), List.copyOf(back.machineIds()));
+        assertThrows(UnsupportedOperationException.class, () -> back.machineIds().add("M-3"));
+        // read as the record keeps its sets: its constructor kept them, no second copy
+        assertSame(back.machineIds(), Merge.frozenSet(back.machineIds()));
+        WorkOrderFacts none = readsBackAsItsSmileDoes(empty, WorkOrderFacts.class);
+        // null sets are empty ones in the record, in both forms
+        assertTrue(none.machineIds().isEmpty() && none.operatorIds().isEmpty());
+        assertNull(none.workOrderId());
+        everyCutFails(rich);
+        everyCutFails(empty);
+    }
+
+    @Test
+    void aShipmentsFactsAndTheirMessageRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        ShipmentFacts rich =
+                new ShipmentFacts(
+                        "DN-1",
+                        "C-1",
+                        "Bäckerei Nord",
+                        "Hamburg",
+                        "HH-AB 123",
+                        "Carrier",
+                        "Goods in",
+                        Instant.ofEpochSecond(1_764_570_000L, 5),
+                        "SO-9",
+                        "PLANT-A",
+                        List.of(
+                                new ShipmentLine("SA-1", "P-1", 12.5, "kg", List.of("U-2", "U-1")),
+                                new ShipmentLine("SA-2", null, 100.0, null)),
+                        3,
+                        ShipmentFacts.CANCELLED);
+        ShipmentFacts empty =
+                new ShipmentFacts(
+                        null, null, null, null, null, null, null, null, null, null, null, 0, null);
+        ShipmentFacts back = readsBackAsItsSmileDoes(rich, ShipmentFacts.class);
+        assertEquals(5, back.shippedAt().getNano());
+        // the dispatch stage keeps the serials in their order
+        assertEquals(List.of("U-2", "U-1"), back.lines().get(0).serials());
+        assertTrue(back.cancelled());
+        ShipmentFacts none = readsBackAsItsSmileDoes(empty, ShipmentFacts.class);
+        assertEquals(List.of(), none.lines());
+        assertEquals(ShipmentFacts.SHIPPED, none.status());
+        LineageMessage.ShipmentFactsUpdate update =
+                new LineageMessage.ShipmentFactsUpdate(
+                        NodeKey.shipment("DN-1"), rich.withoutSerials());
+        assertEquals(update, readsBackAsItsSmileDoes(update, LineageMessage.class));
+        everyCutFails(rich);
+        everyCutFails(empty);
+        everyCutFails(update);
+    }
+
+    @Test
+    void qcChecksAndLotFlagsRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        QcCheck rich =
+                new QcCheck(
+                        "QC-1",
+                        "SA-1",
+                        "WO-1",
+                        "moisture",
+                        12.75,
+                        -0.0,
+                        1e-9,
+                        "%",
+                        QcCheck.FAIL,
+                        "INSP-3",
+                        Instant.ofEpochSecond(1_764_570_000L, 999_999_999),
+                        5,
+                        "Nachprüfung nötig");
+        QcCheck bare =
+                new QcCheck(
+                        "QC-2", "SA-1", null, null, null, null, null, null, null, null, null, null,
+                        null);
+        assertEquals(rich, readsBackAsItsSmileDoes(rich, QcCheck.class));
+        QcCheck none = readsBackAsItsSmileDoes(bare, QcCheck.class);
+        assertNull(none.sampleSize());
+        assertNull(none.value());
+        QcChecks checks = QcChecks.NONE.with(rich).with(bare);
+        QcChecks back = readsBackAsItsSmileDoes(checks, QcChecks.class);
+        assertEquals(List.of("QC-1", "QC-2"), List.copyOf(back.byId().keySet()));
+        assertEquals(rich.lowerLimit(), back.byId().get("QC-1").lowerLimit()); // -0.0 stays
+        assertTrue(readsBackAsItsSmileDoes(QcChecks.NONE, QcChecks.class).isEmpty());
+        // a null check is left out, as its Smile leaves it out
+        TreeMap<String, QcCheck> withNull = new TreeMap<>(checks.byId());
+        withNull.put("QC-0", null);
+        assertEquals(
+                checks,
+                LineageCodec.decodeValue(
+                        LineageCodec.encodeValue(new QcChecks(withNull)), QcChecks.class));
+        assertEquals(
+                checks, LineageCodec.decodeValue(smile(new QcChecks(withNull)), QcChecks.class));
+        LineageMessage.QcCheckUpdate update =
+                new LineageMessage.QcCheckUpdate(NodeKey.lot("SA-1"), rich);
+        assertEquals(update, readsBackAsItsSmileDoes(update, LineageMessage.class));
+        LineageMessage.LotFlagUpdate hold =
+                new LineageMessage.LotFlagUpdate(
+                        NodeKey.lot("RM-1"),
+                        new FlagEvent(
+                                "F-1",
+                                "RM-1",
+                                FlagEvent.HOLD,
+                                "Salmonella",
+                                "CRITICAL",
+                                "QA",
+                                Instant.ofEpochSecond(1_764_570_000L, 1_000),
+                                "CAPA-7"));
+        LineageMessage.LotFlagUpdate release =
+                new LineageMessage.LotFlagUpdate(
+                        NodeKey.lot("RM-1"),
+                        new FlagEvent(
+                                "F-2",
+                                "RM-1",
+                                FlagEvent.RELEASE,
+                                null,
+                                null,
+                                null,
+                                Instant.EPOCH,
+                                null));
+        assertEquals(hold, readsBackAsItsSmileDoes(hold, LineageMessage.class));
+        assertEquals(release, readsBackAsItsSmileDoes(release, LineageMessage.class));
+        for (Object value : List.of(rich, bare, checks, QcChecks.NONE, update, hold, release)) {
+            everyCutFails(value);
+        }
+        // an action other than HOLD or RELEASE in damaged bytes: the record's own check fails, an
+        // IllegalArgumentException like any other damage
+        byte[] bytes = LineageCodec.encode(hold);
+        int at = indexOf(bytes, "HOLD".getBytes(UTF_8));
+        bytes[at + 3] = 'E';
+        byte[] damaged = bytes;
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LineageCodec.decode(damaged));
+        assertTrue(e.getMessage().contains("HOLE"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    /**
+     * {@code value} in the compact layout reads back equal, and so does its Smile (what state
+     * written before the layout holds); returns the compact read.
+     */
+    private static <T> T readsBackAsItsSmileDoes(T value, Class<T> type) {
+        byte[] compact =
+                value instanceof LineageMessage m
+                        ? LineageCodec.encode(m)
+                        : LineageCodec.encodeValue(value);
+        assertTrue(CompactCodec.isCompact(compact), value.toString());
+        byte[] smile = smile(value);
+        assertTrue(LineageCodec.isSmile(smile));
+        Object fromSmile =
+                value instanceof LineageMessage
+                        ? LineageCodec.decode(smile)
+                        : LineageCodec.decodeValue(smile, type);
+        assertEquals(value, fromSmile, "older Smile bytes");
+        T back = LineageCodec.decodeValue(compact, type);
+        assertEquals(value, back);
+        assertEquals(fromSmile, back);
+        assertTrue(compact.length < smile.length, compact.length + " vs Smile " + smile.length);
+        return back;
+    }
+
+    /** Every prefix of the compact bytes fails with a clear error, never reads as some value. */
+    private static void everyCutFails(Object value) {
+        byte[] good = LineageCodec.encodeValue(value);
+        for (int n = 0; n < good.length; n++) {
+            byte[] cut = Arrays.copyOf(good, n);
+            // shorter than tag, version and kind: not compact, so Jackson's parse fails
+            Class<? extends RuntimeException> error =
+                    n < 3 ? UncheckedIOException.class : IllegalArgumentException.class;
+            RuntimeException e =
+                    assertThrows(
+                            error,
+                            () -> LineageCodec.decodeValue(cut, value.getClass()),
+                            n + " of " + good.length + " bytes");
+            assertTrue(
+                    e.getMessage().contains(n < 3 ? "not a valid" : "compact lineage bytes"),
+                    e.getMessage());
+        }
     }
 
     private static byte[] smile(Object value) {
@@ -379,6 +605,105 @@ class CompactCodecTest {
             case 1 -> Long.MAX_VALUE - r.nextInt(3);
             default -> r.nextInt(1000);
         };
+    }
+
+    private static LineageMessage.ShipmentFactsUpdate shipmentFactsUpdate(Random r) {
+        return new LineageMessage.ShipmentFactsUpdate(NodeKey.shipment(code(r)), shipmentFacts(r));
+    }
+
+    private static ShipmentFacts shipmentFacts(Random r) {
+        return new ShipmentFacts(
+                r.nextInt(8) == 0 ? null : code(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                instant(r),
+                text(r),
+                text(r),
+                r.nextInt(5) == 0 ? null : lines(r),
+                r.nextInt(4) == 0 ? r.nextInt() : r.nextInt(3),
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> ShipmentFacts.CANCELLED;
+                    case 2 -> text(r);
+                    default -> ShipmentFacts.SHIPPED;
+                });
+    }
+
+    private static QcCheck qcCheck(Random r) {
+        return new QcCheck(
+                "QC-" + r.nextInt(50),
+                code(r),
+                text(r),
+                text(r),
+                r.nextInt(4) == 0 ? null : number(r),
+                r.nextInt(3) == 0 ? null : number(r),
+                r.nextInt(3) == 0 ? null : number(r),
+                text(r),
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> QcCheck.FAIL;
+                    case 2 -> text(r);
+                    default -> QcCheck.PASS;
+                },
+                text(r),
+                instant(r),
+                switch (r.nextInt(4)) {
+                    case 0 -> null;
+                    case 1 -> r.nextInt();
+                    default -> r.nextInt(10);
+                },
+                text(r));
+    }
+
+    private static QcChecks qcChecks(Random r) {
+        if (r.nextInt(6) == 0) {
+            return QcChecks.NONE;
+        }
+        TreeMap<String, QcCheck> byId = new TreeMap<>();
+        for (int i = 1 + r.nextInt(4); i > 0; i--) {
+            QcCheck check = qcCheck(r);
+            byId.put(check.checkId(), check);
+        }
+        return new QcChecks(byId);
+    }
+
+    private static LineageMessage.QcCheckUpdate qcCheckUpdate(Random r) {
+        QcCheck check = qcCheck(r);
+        return new LineageMessage.QcCheckUpdate(NodeKey.lot(check.lotCode()), check);
+    }
+
+    private static LineageMessage.LotFlagUpdate lotFlagUpdate(Random r) {
+        String lot = code(r);
+        Instant at = instant(r);
+        return new LineageMessage.LotFlagUpdate(
+                NodeKey.lot(lot),
+                new FlagEvent(
+                        "F-" + r.nextInt(50),
+                        lot,
+                        r.nextBoolean() ? FlagEvent.HOLD : FlagEvent.RELEASE,
+                        text(r),
+                        text(r),
+                        text(r),
+                        at == null ? Instant.EPOCH : at,
+                        text(r)));
+    }
+
+    private static WorkOrderFacts workOrderFacts(Random r) {
+        return new WorkOrderFacts(
+                code(r),
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? text(r) : null,
+                r.nextBoolean() ? strings(r) : null,
+                r.nextBoolean() ? strings(r) : null,
+                instant(r),
+                instant(r),
+                instant(r));
     }
 
     private static LotFactsSummary factsSummary(Random r) {

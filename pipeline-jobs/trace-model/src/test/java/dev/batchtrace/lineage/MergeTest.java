@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -55,6 +56,42 @@ class MergeTest {
         assertEquals(new TreeSet<>(), Merge.frozenSet(Arrays.asList((String) null)));
     }
 
+    @Test
+    void frozenUnionIsTheUnionAndKeepsASideThatHoldsTheOther() {
+        SortedSet<String> ab = Merge.frozenSet(List.of("a", "b"));
+        SortedSet<String> b = Merge.frozenSet(List.of("b"));
+        SortedSet<String> c = Merge.frozenSet(List.of("c"));
+        assertSame(ab, Merge.frozenUnion(ab, b));
+        assertSame(ab, Merge.frozenUnion(b, ab));
+        assertSame(ab, Merge.frozenUnion(ab, null));
+        assertSame(ab, Merge.frozenUnion(null, ab));
+        assertSame(ab, Merge.frozenUnion(Collections.emptySortedSet(), ab));
+        SortedSet<String> abc = Merge.frozenUnion(ab, c);
+        assertEquals(List.of("a", "b", "c"), new ArrayList<>(abc));
+        assertThrows(UnsupportedOperationException.class, () -> abc.add("d"));
+        assertEquals(List.of("a", "b"), new ArrayList<>(ab), "neither side changed");
+        // a caller's mutable set is copied, not kept
+        TreeSet<String> mutable = new TreeSet<>(List.of("a", "b", "c"));
+        SortedSet<String> kept = Merge.frozenUnion(mutable, ab);
+        mutable.add("z");
+        assertEquals(List.of("a", "b", "c"), new ArrayList<>(kept));
+        assertTrue(Merge.frozenUnion(null, null).isEmpty());
+        for (int seed = 0; seed < 200; seed++) {
+            Random r = new Random(seed);
+            SortedSet<String> x = r.nextInt(5) == 0 ? null : randomSet(r);
+            SortedSet<String> y = r.nextInt(5) == 0 ? null : randomSet(r);
+            assertEquals(Merge.union(x, y), Merge.frozenUnion(x, y), x + " + " + y);
+        }
+    }
+
+    private static SortedSet<String> randomSet(Random r) {
+        TreeSet<String> set = new TreeSet<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            set.add("M-" + r.nextInt(5));
+        }
+        return r.nextBoolean() ? set : Merge.frozenSet(set);
+    }
+
     /**
      * {@link Merge#frozen} keeps an unmodifiable sorted view as it is, which is only safe while
      * every such view in the model wraps a fresh copy that nobody else holds. This names every
@@ -65,7 +102,7 @@ class MergeTest {
         Pattern view =
                 Pattern.compile("Collections\\.unmodifiableSorted(?:Map|Set)\\(\\s*([^;]*?)\\);");
         // a local the constructor itself just filled
-        List<String> freshLocals = List.of("LotUsage.java: lines");
+        List<String> freshLocals = List.of("LotUsage.java: lines", "CompactCodec.java: set");
         List<String> wrong = new ArrayList<>();
         int places = 0;
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {

@@ -36,8 +36,8 @@ public record WorkOrderFacts(
                 e.getProductName(),
                 e.getLineId(),
                 e.getSite(),
-                e.getMachineId() == null ? null : Merge.sortedCopy(List.of(e.getMachineId())),
-                e.getOperatorId() == null ? null : Merge.sortedCopy(List.of(e.getOperatorId())),
+                e.getMachineId() == null ? null : Merge.frozenSet(List.of(e.getMachineId())),
+                e.getOperatorId() == null ? null : Merge.frozenSet(List.of(e.getOperatorId())),
                 t == WorkOrderEventType.RELEASED ? e.getOccurredAt() : null,
                 t == WorkOrderEventType.STARTED ? e.getOccurredAt() : null,
                 t == WorkOrderEventType.COMPLETED ? e.getOccurredAt() : null);
@@ -56,8 +56,8 @@ public record WorkOrderFacts(
                 Merge.larger(a.productName, b.productName),
                 Merge.larger(a.lineId, b.lineId),
                 Merge.larger(a.site, b.site),
-                Merge.union(a.machineIds, b.machineIds),
-                Merge.union(a.operatorIds, b.operatorIds),
+                Merge.frozenUnion(a.machineIds, b.machineIds),
+                Merge.frozenUnion(a.operatorIds, b.operatorIds),
                 Merge.smaller(a.releasedAt, b.releasedAt),
                 Merge.smaller(a.startedAt, b.startedAt),
                 Merge.larger(a.completedAt, b.completedAt));

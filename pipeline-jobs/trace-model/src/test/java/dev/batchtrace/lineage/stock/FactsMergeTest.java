@@ -3,8 +3,10 @@ package dev.batchtrace.lineage.stock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.lineage.Events;
 import dev.batchtrace.lineage.closure.AncestorEntry;
 import java.util.List;
@@ -72,5 +74,30 @@ class FactsMergeTest {
                         .orElseThrow(),
                 merged.startedAt());
         assertEquals(merged, WorkOrderFacts.merge(started2, started1));
+    }
+
+    @Test
+    void anEventOnTheSameMachineAndOperatorKeepsTheWorkOrdersSetsAndANewOneJoinsThem() {
+        WorkOrderFacts facts =
+                WorkOrderFacts.merge(
+                        WorkOrderFacts.of(Events.consumed("E1", "WO-1", "RM-1")),
+                        WorkOrderFacts.of(Events.produced("E2", "WO-1", "SA-1")));
+        WorkOrderFacts again =
+                WorkOrderFacts.merge(facts, WorkOrderFacts.of(Events.consumed("E3", "WO-1", "X")));
+        assertEquals(facts, again);
+        // the stage merges on every event: the same sets, not copies of them (issue 9)
+        assertSame(facts.machineIds(), again.machineIds());
+        assertSame(facts.operatorIds(), again.operatorIds());
+        WorkOrderEvent other = Events.consumed("E4", "WO-1", "RM-2");
+        other.setMachineId("M-0");
+        WorkOrderFacts joined = WorkOrderFacts.merge(again, WorkOrderFacts.of(other));
+        assertEquals(List.of("M-0", "M-1"), List.copyOf(joined.machineIds()));
+        assertEquals(joined, WorkOrderFacts.merge(WorkOrderFacts.of(other), again));
+        assertEquals(List.of("M-1"), List.copyOf(again.machineIds()), "not changed by the join");
+        LotFacts output = LotFacts.fromOutput(Events.produced("E2", "WO-1", "SA-1"));
+        LotFacts outputAgain =
+                LotFacts.mergeFlat(
+                        output, LotFacts.fromOutput(Events.produced("E5", "WO-1", "SA-1")));
+        assertSame(output.machineIds(), outputAgain.machineIds());
     }
 }
