@@ -112,7 +112,7 @@ public final class LineageJob {
      * an older version must then be refused). Local runs (trace-cli) do not resume checkpoints of
      * another version at all.
      */
-    public static final int STATE_VERSION = 10;
+    public static final int STATE_VERSION = 11;
 
     public static final String UID_ALERT_DOCUMENTS_FILTER = "alert-documents-filter";
     public static final String UID_OTHER_DOCUMENTS_FILTER = "non-alert-documents-filter";
