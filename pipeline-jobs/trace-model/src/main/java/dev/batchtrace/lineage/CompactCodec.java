@@ -9,7 +9,11 @@ import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.FlagEvent;
+import dev.batchtrace.lineage.holds.FlagHistory;
+import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.holds.LotEntryHolds;
+import dev.batchtrace.lineage.holds.ShipmentHoldChange;
 import dev.batchtrace.lineage.quality.QcCheck;
 import dev.batchtrace.lineage.quality.QcChecks;
 import dev.batchtrace.lineage.stock.Consumption;
@@ -44,8 +48,12 @@ import java.util.TreeSet;
  * Consumption}s and {@link LotUsage.DispatchLines}, {@link LineageMessage.LotUsageUpdate}), a work
  * order's facts ({@link WorkOrderFacts}: stage 1 reads them on every work-order event), a
  * shipment's ({@link ShipmentFacts}, {@link LineageMessage.ShipmentFactsUpdate}), QC checks ({@link
- * QcCheck}, {@link QcChecks}, {@link LineageMessage.QcCheckUpdate}) and quality decisions ({@link
- * LineageMessage.LotFlagUpdate}). Every other value stays Smile ({@link LineageCodec}).
+ * QcCheck}, {@link QcChecks}, {@link LineageMessage.QcCheckUpdate}), quality decisions ({@link
+ * LineageMessage.LotFlagUpdate}, a lot's {@link FlagHistory}) and what a flag raises: holds ({@link
+ * HoldEntry}, a lot's entry holds {@link LotEntryHolds}, the index's {@link ShipmentHoldChange})
+ * and alerts ({@link HoldAlert}; issue 9: decoding and encoding these as Smile was over a third of
+ * the shipment alert stage's CPU while a flag on a bulk lot raised its alerts). Every other value
+ * stays Smile ({@link LineageCodec}).
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':' nor JSON's '{' or '['), {@link #VERSION}, a kind
  * byte, then the record's fields in declaration order: numbers as variable-length zigzag integers,
@@ -84,6 +92,11 @@ final class CompactCodec {
     private static final byte QC_CHECKS = 19;
     private static final byte QC_CHECK_UPDATE = 20;
     private static final byte LOT_FLAG_UPDATE = 21;
+    private static final byte HOLD_ENTRY = 22;
+    private static final byte LOT_ENTRY_HOLDS = 23;
+    private static final byte HOLD_ALERT = 24;
+    private static final byte FLAG_HISTORY = 25;
+    private static final byte SHIPMENT_HOLD_CHANGE = 26;
 
     /**
      * How deep facts may nest in bytes that are read (facts, a source's facts, ...): the model
@@ -138,7 +151,12 @@ final class CompactCodec {
                 || value instanceof QcCheck
                 || value instanceof QcChecks
                 || value instanceof LineageMessage.QcCheckUpdate
-                || value instanceof LineageMessage.LotFlagUpdate;
+                || value instanceof LineageMessage.LotFlagUpdate
+                || value instanceof HoldEntry
+                || value instanceof LotEntryHolds
+                || value instanceof HoldAlert
+                || value instanceof FlagHistory
+                || value instanceof ShipmentHoldChange;
     }
 
     static byte[] encode(Object value) {
@@ -273,15 +291,55 @@ final class CompactCodec {
         } else if (value instanceof LineageMessage.LotFlagUpdate u) {
             // the target is always the flagged lot (its constructor says so): not written
             out.writeByte(LOT_FLAG_UPDATE);
-            FlagEvent f = u.flag();
-            out.writeString(f.flagId());
-            out.writeString(f.lotCode());
-            out.writeString(f.action());
-            out.writeString(f.reason());
-            out.writeString(f.severity());
-            out.writeString(f.flaggedBy());
-            out.writeInstant(f.flaggedAt());
-            out.writeString(f.reference());
+            out.writeFlagEvent(u.flag());
+        } else if (value instanceof HoldEntry h) {
+            // the index and the shipment alert stage keep one per (hold, shipped lot, entry lot)
+            out.writeByte(HOLD_ENTRY);
+            out.writeHold(h);
+        } else if (value instanceof LotEntryHolds h) {
+            out.writeByte(LOT_ENTRY_HOLDS);
+            out.writeString(h.lotCode());
+            out.writeHolds(h.holds());
+        } else if (value instanceof HoldAlert a) {
+            // a raised alert, read and written by the alert ledger on every change of a holder
+            out.writeByte(HOLD_ALERT);
+            out.writeString(a.alertId());
+            out.writeString(a.kind());
+            out.writeString(a.status());
+            out.writeString(a.severity());
+            out.writeString(a.flagId());
+            out.writeString(a.flaggedLotCode());
+            out.writeString(a.flagReason());
+            out.writeInstant(a.holdSince());
+            out.writeString(a.dispatchId());
+            out.writeString(a.customerId());
+            out.writeString(a.customerName());
+            out.writeString(a.destination());
+            out.writeInstant(a.shippedAt());
+            out.writeString(a.lotCode());
+            out.writeDouble(a.quantity());
+            out.writeString(a.unit());
+            out.writeString(a.quantityBasis());
+            out.writeStrings(a.path()); // never null: the record makes it empty
+            out.writeStrings(a.lotCodes()); // never empty: the record makes it (lotCode)
+        } else if (value instanceof FlagHistory f) {
+            out.writeByte(FLAG_HISTORY);
+            out.writeBoolean(f.release() != null);
+            if (f.release() != null) {
+                out.writeFlagEvent(f.release());
+            }
+            out.writeInt(f.holds().size()); // never null: the record makes it empty
+            for (FlagEvent hold : f.holds()) {
+                out.writeFlagEvent(hold);
+            }
+        } else if (value instanceof ShipmentHoldChange c) {
+            // what the index sends a shipment's alert stage, per shipment, when a lot is flagged
+            out.writeByte(SHIPMENT_HOLD_CHANGE);
+            out.writeString(c.dispatchId());
+            out.writeString(c.lotCode());
+            out.writeHold(c.hold());
+            out.writeStrings(c.shippedLots());
+            out.writeBoolean(c.present());
         } else {
             throw new IllegalArgumentException(
                     "no compact layout for " + value.getClass().getName());
@@ -431,18 +489,48 @@ final class CompactCodec {
                 yield new LineageMessage.QcCheckUpdate(NodeKey.lot(check.lotCode()), check);
             }
             case LOT_FLAG_UPDATE -> {
-                FlagEvent flag =
-                        new FlagEvent(
-                                in.readString(),
-                                in.readString(),
-                                in.readString(),
-                                in.readString(),
-                                in.readString(),
-                                in.readString(),
-                                in.readInstant(),
-                                in.readString());
+                FlagEvent flag = in.readFlagEvent();
                 yield new LineageMessage.LotFlagUpdate(NodeKey.lot(flag.lotCode()), flag);
             }
+            case HOLD_ENTRY -> in.readHold();
+            case LOT_ENTRY_HOLDS -> new LotEntryHolds(in.readString(), in.readHolds());
+            case HOLD_ALERT ->
+                    new HoldAlert(
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readInstant(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readString(),
+                            in.readInstant(),
+                            in.readString(),
+                            in.readDouble(),
+                            in.readString(),
+                            in.readString(),
+                            in.readKeys(),
+                            in.readKeys());
+            case FLAG_HISTORY -> {
+                FlagEvent release = in.readBoolean() ? in.readFlagEvent() : null;
+                int n = in.readCount();
+                List<FlagEvent> holds = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    holds.add(in.readFlagEvent());
+                }
+                yield new FlagHistory(release, holds);
+            }
+            case SHIPMENT_HOLD_CHANGE ->
+                    new ShipmentHoldChange(
+                            in.readString(),
+                            in.readString(),
+                            in.readHold(),
+                            in.readKeys(),
+                            in.readBoolean());
             default -> throw new IllegalArgumentException("unknown compact lineage kind " + kind);
         };
     }
@@ -683,18 +771,30 @@ final class CompactCodec {
         void writeHolds(List<HoldEntry> holds) {
             writeInt(holds.size());
             for (HoldEntry h : holds) {
-                writeString(h.flagId());
-                writeString(h.lotCode());
-                writeString(h.reason());
-                writeString(h.severity());
-                writeString(h.flaggedBy());
-                writeInstant(h.since());
-                writeString(h.reference());
-                writeInt(h.path().size());
-                for (String lot : h.path()) {
-                    writeString(lot);
-                }
+                writeHold(h);
             }
+        }
+
+        void writeHold(HoldEntry h) {
+            writeString(h.flagId());
+            writeString(h.lotCode());
+            writeString(h.reason());
+            writeString(h.severity());
+            writeString(h.flaggedBy());
+            writeInstant(h.since());
+            writeString(h.reference());
+            writeStrings(h.path()); // never empty: the record makes it (lotCode)
+        }
+
+        void writeFlagEvent(FlagEvent f) {
+            writeString(f.flagId());
+            writeString(f.lotCode());
+            writeString(f.action());
+            writeString(f.reason());
+            writeString(f.severity());
+            writeString(f.flaggedBy());
+            writeInstant(f.flaggedAt());
+            writeString(f.reference());
         }
     }
 
@@ -1001,24 +1101,43 @@ final class CompactCodec {
             int n = readCount();
             List<HoldEntry> holds = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                String flagId = readString();
-                String lotCode = readString();
-                String reason = readString();
-                String severity = readString();
-                String flaggedBy = readString();
-                Instant since = readInstant();
-                String reference = readString();
-                int pathSize = readCount();
-                List<String> path = new ArrayList<>(pathSize);
-                for (int j = 0; j < pathSize; j++) {
-                    path.add(readString());
-                }
-                holds.add(
-                        new HoldEntry(
-                                flagId, lotCode, reason, severity, flaggedBy, since, reference,
-                                path));
+                holds.add(readHold());
             }
             return holds;
+        }
+
+        HoldEntry readHold() {
+            return new HoldEntry(
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readInstant(),
+                    readString(),
+                    readKeys());
+        }
+
+        FlagEvent readFlagEvent() {
+            return new FlagEvent(
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readString(),
+                    readInstant(),
+                    readString());
+        }
+
+        /** A list of strings none of which is null (the records refuse a null element). */
+        List<String> readKeys() {
+            int n = readCount();
+            List<String> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(readKey());
+            }
+            return list;
         }
     }
 }

@@ -18,11 +18,12 @@ import java.util.Map;
  * state pieces: Smile (Jackson's binary JSON: the same fields and names as JSON, times as epoch
  * numbers, nulls left out), except the closure messages and closure state the node stage reads and
  * writes on every message, a lot's facts, links, edge changes and usage, the facts of a work order
- * and of a shipment, QC checks and lot flags, which have a fixed layout ({@link CompactCodec}, told
- * apart by its first byte). Documents stay UTF-8 JSON ({@link #toJson}). Issue 9: parsing text JSON
- * was most of the node stage's CPU; Smile with generated accessors (Blackbird) is several times
- * cheaper and about a third of the bytes. {@link #toReadableJson} turns any of these bytes into
- * JSON for people (a feedback record in a console consumer, a state dump).
+ * and of a shipment, QC checks and lot flags, a lot's flag history, holds and hold alerts, which
+ * have a fixed layout ({@link CompactCodec}, told apart by its first byte). Documents stay UTF-8
+ * JSON ({@link #toJson}). Issue 9: parsing text JSON was most of the node stage's CPU; Smile with
+ * generated accessors (Blackbird) is several times cheaper and about a third of the bytes. {@link
+ * #toReadableJson} turns any of these bytes into JSON for people (a feedback record in a console
+ * consumer, a state dump).
  *
  * <p>Reading also accepts the UTF-8 JSON that state version 5 and older wrote (told apart by
  * Smile's header), so a test or a tool can read old bytes; the job itself does not resume older

@@ -17,7 +17,11 @@ import dev.batchtrace.lineage.closure.NodeHeader;
 import dev.batchtrace.lineage.closure.NodeKey;
 import dev.batchtrace.lineage.closure.ViaState;
 import dev.batchtrace.lineage.holds.FlagEvent;
+import dev.batchtrace.lineage.holds.FlagHistory;
+import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldEntry;
+import dev.batchtrace.lineage.holds.LotEntryHolds;
+import dev.batchtrace.lineage.holds.ShipmentHoldChange;
 import dev.batchtrace.lineage.quality.QcCheck;
 import dev.batchtrace.lineage.quality.QcChecks;
 import dev.batchtrace.lineage.stock.Consumption;
@@ -75,7 +79,12 @@ class CompactCodecTest {
                             qcCheck(r),
                             qcChecks(r),
                             qcCheckUpdate(r),
-                            lotFlagUpdate(r))) {
+                            lotFlagUpdate(r),
+                            holdEntry(r),
+                            lotEntryHolds(r),
+                            holdAlert(r),
+                            flagHistory(r),
+                            shipmentHoldChange(r))) {
                 byte[] compact = LineageCodec.encodeValue(value);
                 assertTrue(CompactCodec.isCompact(compact), value.toString());
                 Object back = LineageCodec.decodeValue(compact, value.getClass());
@@ -138,7 +147,12 @@ class CompactCodecTest {
                         CompactCodecTest::qcCheck,
                         CompactCodecTest::qcChecks,
                         CompactCodecTest::qcCheckUpdate,
-                        CompactCodecTest::lotFlagUpdate);
+                        CompactCodecTest::lotFlagUpdate,
+                        CompactCodecTest::holdEntry,
+                        CompactCodecTest::lotEntryHolds,
+                        CompactCodecTest::holdAlert,
+                        CompactCodecTest::flagHistory,
+                        CompactCodecTest::shipmentHoldChange);
         Random r = new Random(11);
         for (Function<Random, Object> kind : kinds) {
             for (int i = 0; i < 300; i++) {
@@ -370,6 +384,114 @@ class CompactCodecTest {
         assertTrue(e.getMessage().contains("HOLE"), e.getMessage());
     }
 
+    @Test
+    void holdsFlagHistoriesAndAlertsRichAndEmptyRoundTripAndTheirSmileStillReads() {
+        HoldEntry rich =
+                new HoldEntry(
+                        "F-1",
+                        "RM-1",
+                        "Salmonella Nachweis",
+                        "CRITICAL",
+                        "QA-批次",
+                        Instant.ofEpochSecond(1_764_570_000L, 123_456_789),
+                        "CAPA-7",
+                        List.of("RM-1", "SA-1", "FG-1"));
+        HoldEntry bare = new HoldEntry("F-2", "RM-2", null, null, null, null, null, null);
+        assertEquals(rich, readsBackAsItsSmileDoes(rich, HoldEntry.class));
+        // a null or empty path is the flagged lot alone, in both forms
+        assertEquals(List.of("RM-2"), readsBackAsItsSmileDoes(bare, HoldEntry.class).path());
+        LotEntryHolds entryHolds = new LotEntryHolds("SA-1", List.of(rich, bare));
+        LotEntryHolds noHolds = new LotEntryHolds("SA-1", null);
+        assertEquals(entryHolds, readsBackAsItsSmileDoes(entryHolds, LotEntryHolds.class));
+        assertEquals(List.of(), readsBackAsItsSmileDoes(noHolds, LotEntryHolds.class).holds());
+        FlagEvent hold =
+                new FlagEvent(
+                        "F-1",
+                        "RM-1",
+                        FlagEvent.HOLD,
+                        "Salmonella",
+                        "CRITICAL",
+                        "QA",
+                        Instant.ofEpochSecond(1_764_570_000L, 1_000),
+                        "CAPA-7");
+        FlagEvent release =
+                new FlagEvent(
+                        "F-0", "RM-1", FlagEvent.RELEASE, null, null, null, Instant.EPOCH, null);
+        FlagHistory history = FlagHistory.EMPTY.with(release).with(hold);
+        assertEquals(history, readsBackAsItsSmileDoes(history, FlagHistory.class));
+        assertEquals(
+                FlagHistory.EMPTY, readsBackAsItsSmileDoes(FlagHistory.EMPTY, FlagHistory.class));
+        FlagHistory releasedOnly = new FlagHistory(release, null);
+        assertEquals(releasedOnly, readsBackAsItsSmileDoes(releasedOnly, FlagHistory.class));
+        HoldAlert shipmentAlert =
+                new HoldAlert(
+                        "5f0c2d1e-0000-3000-8000-000000000001",
+                        HoldAlert.SHIPPED_WHILE_ON_HOLD,
+                        HoldAlert.OPEN,
+                        "CRITICAL",
+                        "F-1",
+                        "RM-1",
+                        "Salmonella",
+                        Instant.ofEpochSecond(1_764_570_000L, 5),
+                        "DN-1",
+                        "C-1",
+                        "Bäckerei Nord",
+                        "Hamburg",
+                        Instant.parse("2026-12-01T06:00:00Z"),
+                        "FG-1",
+                        12.5,
+                        "kg",
+                        "SHIPPED",
+                        List.of("RM-1", "FG-1"),
+                        List.of("FG-1", "FG-2"));
+        HoldAlert bareAlert =
+                new HoldAlert(
+                        "a", "K", "S", null, null, null, null, null, null, null, null, null, null,
+                        "L", null, null, null, null, null);
+        assertEquals(shipmentAlert, readsBackAsItsSmileDoes(shipmentAlert, HoldAlert.class));
+        HoldAlert none = readsBackAsItsSmileDoes(bareAlert, HoldAlert.class);
+        assertNull(none.quantity());
+        assertEquals(List.of(), none.path());
+        assertEquals(List.of("L"), none.lotCodes());
+        HoldAlert resolved = shipmentAlert.withStatus(HoldAlert.RESOLVED);
+        assertEquals(resolved, readsBackAsItsSmileDoes(resolved, HoldAlert.class));
+        ShipmentHoldChange change =
+                new ShipmentHoldChange("DN-1", "RM-1", rich, List.of("FG-2", "FG-1"), true);
+        ShipmentHoldChange gone = new ShipmentHoldChange("DN-1", "RM-1", bare, null, false);
+        // the shipped lots keep their order
+        assertEquals(
+                List.of("FG-2", "FG-1"),
+                readsBackAsItsSmileDoes(change, ShipmentHoldChange.class).shippedLots());
+        assertEquals(gone, readsBackAsItsSmileDoes(gone, ShipmentHoldChange.class));
+        for (Object value :
+                List.of(
+                        rich,
+                        bare,
+                        entryHolds,
+                        noHolds,
+                        history,
+                        FlagHistory.EMPTY,
+                        releasedOnly,
+                        shipmentAlert,
+                        bareAlert,
+                        change,
+                        gone)) {
+            everyCutFails(value);
+        }
+        // a null alert id in damaged bytes: the record's own check fails, as a clear error
+        byte[] bytes = LineageCodec.encodeValue(bareAlert);
+        assertEquals(4, bytes[3]); // "a": length + 1, zigzag
+        byte[] damaged = new byte[bytes.length - 1];
+        System.arraycopy(bytes, 0, damaged, 0, 3);
+        damaged[3] = 0; // the id null, its one byte gone
+        System.arraycopy(bytes, 5, damaged, 4, bytes.length - 5);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LineageCodec.decodeValue(damaged, HoldAlert.class));
+        assertTrue(e.getMessage().contains("alertId"), e.getMessage());
+    }
+
     private static int indexOf(byte[] bytes, byte[] part) {
         for (int i = 0; i + part.length <= bytes.length; i++) {
             if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
@@ -510,6 +632,91 @@ class CompactCodecTest {
                             path));
         }
         return holds;
+    }
+
+    private static HoldEntry holdEntry(Random r) {
+        List<HoldEntry> holds = holds(r);
+        while (holds.isEmpty()) {
+            holds = holds(r);
+        }
+        return holds.get(0);
+    }
+
+    private static LotEntryHolds lotEntryHolds(Random r) {
+        return new LotEntryHolds(code(r), r.nextInt(5) == 0 ? null : holds(r));
+    }
+
+    private static FlagEvent flagEvent(Random r, String action) {
+        Instant at = instant(r);
+        return new FlagEvent(
+                "F-" + r.nextInt(50),
+                code(r),
+                action,
+                text(r),
+                text(r),
+                text(r),
+                at == null ? Instant.EPOCH : at,
+                text(r));
+    }
+
+    private static FlagHistory flagHistory(Random r) {
+        if (r.nextInt(6) == 0) {
+            return FlagHistory.EMPTY;
+        }
+        FlagEvent release = r.nextBoolean() ? flagEvent(r, FlagEvent.RELEASE) : null;
+        List<FlagEvent> holds = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            holds.add(flagEvent(r, FlagEvent.HOLD));
+        }
+        return new FlagHistory(release, r.nextInt(5) == 0 ? null : holds);
+    }
+
+    private static HoldAlert holdAlert(Random r) {
+        List<String> path = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            path.add(code(r));
+        }
+        List<String> lotCodes = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            lotCodes.add(code(r));
+        }
+        return new HoldAlert(
+                "id-" + r.nextInt(1000),
+                switch (r.nextInt(3)) {
+                    case 0 -> HoldAlert.AFFECTED_STOCK;
+                    case 1 -> HoldAlert.SHIPPED_WHILE_ON_HOLD;
+                    default -> HoldAlert.AFFECTED_SHIPMENT;
+                },
+                r.nextBoolean() ? HoldAlert.OPEN : HoldAlert.RESOLVED,
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                instant(r),
+                text(r),
+                text(r),
+                text(r),
+                text(r),
+                instant(r),
+                code(r),
+                r.nextInt(4) == 0 ? null : number(r),
+                text(r),
+                text(r),
+                r.nextInt(4) == 0 ? null : path,
+                r.nextInt(4) == 0 ? null : lotCodes);
+    }
+
+    private static ShipmentHoldChange shipmentHoldChange(Random r) {
+        List<String> shipped = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            shipped.add(code(r));
+        }
+        return new ShipmentHoldChange(
+                code(r),
+                code(r),
+                holdEntry(r),
+                r.nextInt(4) == 0 ? null : shipped,
+                r.nextBoolean());
     }
 
     private static LineageMessage.LotUsageUpdate usageUpdate(Random r) {
