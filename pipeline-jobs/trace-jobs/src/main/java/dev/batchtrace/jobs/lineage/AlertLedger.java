@@ -1,6 +1,7 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.TraceAlert;
+import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldAlerts;
 import java.time.Instant;
@@ -25,12 +26,38 @@ final class AlertLedger {
         void document(DocumentUpdate document);
     }
 
+    /**
+     * How raised alerts are written; both are read. A lot's stay the model's bytes ({@link
+     * LineageCodec}, what tools and tests read them with); a shipment's alert stage, which reads
+     * and writes them on every hold change, uses {@link AlertStateCodec}'s layout.
+     */
+    enum Layout {
+        MODEL,
+        COMPACT;
+
+        byte[] encode(RaisedAlert alert) {
+            return this == COMPACT
+                    ? AlertStateCodec.encode(alert)
+                    : LineageCodec.encodeValue(alert);
+        }
+    }
+
     private AlertLedger() {}
+
+    private static void put(
+            MapState<String, byte[]> raisedAlerts, String id, RaisedAlert alert, Layout layout) {
+        try {
+            raisedAlerts.put(id, layout.encode(alert));
+        } catch (Exception e) {
+            throw new IllegalStateException("lineage state write failed: " + e, e);
+        }
+    }
 
     static void send(
             MapState<String, byte[]> raisedAlerts,
             List<HoldAlert> current,
             Instant now,
+            Layout layout,
             Sink sink) {
         Map<String, RaisedAlert> raised = new TreeMap<>();
         for (Map.Entry<String, RaisedAlert> entry :
@@ -41,7 +68,7 @@ final class AlertLedger {
         raised.forEach((id, r) -> raisedById.put(id, r.alert()));
         for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
             if (change.isOpen()) {
-                FlinkState.put(raisedAlerts, change.alertId(), new RaisedAlert(change, now));
+                put(raisedAlerts, change.alertId(), new RaisedAlert(change, now), layout);
                 sink.alert(change.toTraceAlert(now));
                 sink.document(DocumentUpdate.of(change.toDocument(now, null)));
             } else {
@@ -55,16 +82,17 @@ final class AlertLedger {
         // topic does not repeat the alert.
         for (HoldAlert update : HoldAlerts.updates(raisedById, current)) {
             Instant raisedAt = raised.get(update.alertId()).raisedAt();
-            FlinkState.put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt));
+            put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt), layout);
             sink.document(DocumentUpdate.of(update.toDocument(raisedAt, null)));
         }
     }
 
     /** Takes over alerts raised elsewhere (keeping their raisedAt) unless already raised here. */
-    static void adopt(MapState<String, byte[]> raisedAlerts, List<RaisedAlert> adopted) {
+    static void adopt(
+            MapState<String, byte[]> raisedAlerts, List<RaisedAlert> adopted, Layout layout) {
         for (RaisedAlert alert : adopted) {
             if (FlinkState.get(raisedAlerts, alert.alert().alertId(), RaisedAlert.class) == null) {
-                FlinkState.put(raisedAlerts, alert.alert().alertId(), alert);
+                put(raisedAlerts, alert.alert().alertId(), alert, layout);
             }
         }
     }

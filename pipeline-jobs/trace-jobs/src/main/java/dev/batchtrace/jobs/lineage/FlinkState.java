@@ -8,11 +8,12 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
- * Small helpers for the Flink stores: model values are kept as the model's own JSON bytes ({@link
- * LineageCodec#encodeValue}), a stable format that does not depend on Kryo handling records, {@code
- * java.time} or sorted maps, and that survives class changes a savepoint must outlive. Flink's
- * state calls throw checked exceptions; the model's store interfaces do not, so they are rethrown
- * unchecked (the task fails and restores, as for any state backend failure).
+ * Small helpers for the Flink stores: model values are kept as the model's own bytes ({@link
+ * LineageCodec#encodeValue}; the alert state of this module in {@link AlertStateCodec}), a stable
+ * format that does not depend on Kryo handling records, {@code java.time} or sorted maps, and that
+ * survives class changes a savepoint must outlive. Flink's state calls throw checked exceptions;
+ * the model's store interfaces do not, so they are rethrown unchecked (the task fails and restores,
+ * as for any state backend failure).
  */
 final class FlinkState {
 
@@ -21,7 +22,7 @@ final class FlinkState {
     static <T> T value(ValueState<byte[]> state, Class<T> type) {
         try {
             byte[] bytes = state.value();
-            return bytes == null ? null : LineageCodec.decodeValue(bytes, type);
+            return bytes == null ? null : AlertStateCodec.decodeValue(bytes, type);
         } catch (Exception e) {
             throw failure("read", e);
         }
@@ -32,7 +33,7 @@ final class FlinkState {
             if (value == null) {
                 state.clear();
             } else {
-                state.update(LineageCodec.encodeValue(value));
+                state.update(AlertStateCodec.encodeValue(value));
             }
         } catch (Exception e) {
             throw failure("write", e);
@@ -42,7 +43,7 @@ final class FlinkState {
     static <T> T get(MapState<String, byte[]> state, String key, Class<T> type) {
         try {
             byte[] bytes = state.get(key);
-            return bytes == null ? null : LineageCodec.decodeValue(bytes, type);
+            return bytes == null ? null : AlertStateCodec.decodeValue(bytes, type);
         } catch (Exception e) {
             throw failure("read", e);
         }
@@ -53,7 +54,7 @@ final class FlinkState {
             if (value == null) {
                 state.remove(key);
             } else {
-                state.put(key, LineageCodec.encodeValue(value));
+                state.put(key, AlertStateCodec.encodeValue(value));
             }
         } catch (Exception e) {
             throw failure("write", e);
@@ -107,7 +108,8 @@ final class FlinkState {
             for (Map.Entry<String, byte[]> entry : state.entries()) {
                 entries.add(
                         Map.entry(
-                                entry.getKey(), LineageCodec.decodeValue(entry.getValue(), type)));
+                                entry.getKey(),
+                                AlertStateCodec.decodeValue(entry.getValue(), type)));
             }
             return entries;
         } catch (Exception e) {

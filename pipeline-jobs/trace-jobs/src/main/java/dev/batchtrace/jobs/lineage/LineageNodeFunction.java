@@ -1,7 +1,6 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.TraceAlert;
-import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.closure.Announcement;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.closure.Link;
@@ -632,6 +631,7 @@ public class LineageNodeFunction
                 raisedAlerts,
                 HoldAlerts.of(node, snapshot),
                 now,
+                AlertLedger.Layout.MODEL,
                 new AlertLedger.Sink() {
                     @Override
                     public void alert(TraceAlert alert) {
@@ -709,7 +709,7 @@ public class LineageNodeFunction
                         snapshot.shipmentFacts(),
                         HoldAlerts.shipmentHolds(snapshot),
                         null);
-        byte[] encoded = LineageCodec.encodeValue(view);
+        byte[] encoded = AlertStateCodec.encodeValue(view);
         try {
             byte[] sentView = sentHoldView.value();
             // alerts this node raised itself before state version 10 go over to the alert stage

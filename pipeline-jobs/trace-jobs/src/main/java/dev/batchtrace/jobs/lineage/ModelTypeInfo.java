@@ -13,9 +13,9 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Flink type information for an immutable model value (a record or sealed interface of trace-model)
- * that travels between operators as the model's own JSON ({@link LineageCodec#encodeValue}), like
- * {@link LineageMessageTypeInfo} does for messages: no Kryo for records, {@code java.time} or
- * sorted maps.
+ * that travels between operators as the model's own bytes ({@link LineageCodec#encodeValue}; a
+ * {@link ShipmentHoldView} in {@link AlertStateCodec}), like {@link LineageMessageTypeInfo} does
+ * for messages: no Kryo for records, {@code java.time} or sorted maps.
  */
 public final class ModelTypeInfo<T> extends TypeInformation<T> {
 
@@ -129,7 +129,7 @@ public final class ModelTypeInfo<T> extends TypeInformation<T> {
 
         @Override
         public void serialize(T value, DataOutputView target) throws IOException {
-            byte[] bytes = LineageCodec.encodeValue(value);
+            byte[] bytes = AlertStateCodec.encodeValue(value);
             target.writeInt(bytes.length);
             target.write(bytes);
         }
@@ -138,7 +138,7 @@ public final class ModelTypeInfo<T> extends TypeInformation<T> {
         public T deserialize(DataInputView source) throws IOException {
             byte[] bytes = new byte[source.readInt()];
             source.readFully(bytes);
-            return LineageCodec.decodeValue(bytes, type);
+            return AlertStateCodec.decodeValue(bytes, type);
         }
 
         @Override

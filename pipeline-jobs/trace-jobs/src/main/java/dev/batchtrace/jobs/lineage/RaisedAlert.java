@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * An alert a node has sent as OPEN and not yet resolved, with the processing time it was first
  * sent: the RESOLVED record and later updates of its document keep that {@code raisedAt}. Kept in
- * the node's {@code raised-alerts} state as the model's JSON ({@code LineageCodec.encodeValue}).
+ * the {@code raised-alerts} state of a lot and of a shipment's alert stage ({@link
+ * AlertStateCodec}).
  *
  * @param alert the alert as last derived (its content may change while its id stays)
  * @param raisedAt when the OPEN record was sent
