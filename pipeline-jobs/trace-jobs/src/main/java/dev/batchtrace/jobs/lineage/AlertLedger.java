@@ -5,6 +5,7 @@ import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldAlerts;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,13 +60,14 @@ final class AlertLedger {
             Instant now,
             Layout layout,
             Sink sink) {
-        Map<String, RaisedAlert> raised = new TreeMap<>();
+        Map<String, RaisedAlert> raised = new HashMap<>();
+        // sorted by id: HoldAlerts.changes walks it in that order without a copy of its own
+        TreeMap<String, HoldAlert> raisedById = new TreeMap<>();
         for (Map.Entry<String, RaisedAlert> entry :
                 FlinkState.entries(raisedAlerts, RaisedAlert.class)) {
             raised.put(entry.getKey(), entry.getValue());
+            raisedById.put(entry.getKey(), entry.getValue().alert());
         }
-        Map<String, HoldAlert> raisedById = new TreeMap<>();
-        raised.forEach((id, r) -> raisedById.put(id, r.alert()));
         for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
             if (change.isOpen()) {
                 put(raisedAlerts, change.alertId(), new RaisedAlert(change, now), layout);

@@ -11,6 +11,8 @@ import dev.batchtrace.lineage.stock.LotUsage;
 import dev.batchtrace.lineage.stock.ShipmentFacts;
 import dev.batchtrace.lineage.stock.ShipmentLine;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +36,20 @@ import java.util.UUID;
  * </ul>
  */
 public final class HoldAlerts {
+
+    /**
+     * One MD5 per thread: {@link UUID#nameUUIDFromBytes} looks the algorithm up on every call,
+     * which was most of an alert id's cost (the same digest, so the same ids).
+     */
+    private static final ThreadLocal<MessageDigest> MD5 =
+            ThreadLocal.withInitial(
+                    () -> {
+                        try {
+                            return MessageDigest.getInstance("MD5");
+                        } catch (NoSuchAlgorithmException e) {
+                            throw new InternalError("MD5 not supported", e);
+                        }
+                    });
 
     private HoldAlerts() {}
 
@@ -159,6 +175,9 @@ public final class HoldAlerts {
         for (HoldEntry h : holds) {
             byHold.computeIfAbsent(h.holdKey(), k -> new ArrayList<>()).add(h);
         }
+        // the same for every hold: sorted and named once
+        List<ShipmentLine> lines = sortedLines(facts);
+        String node = NodeKey.shipment(dispatchId).toString();
         for (List<HoldEntry> perLot : byHold.values()) {
             perLot.sort(java.util.Comparator.comparing(HoldEntry::lastLot));
             HoldEntry h = perLot.get(0);
@@ -172,7 +191,7 @@ public final class HoldAlerts {
             // the affected lines, in the unit of the first (by line order)
             Double quantity = null;
             String unit = null;
-            for (ShipmentLine line : sortedLines(facts)) {
+            for (ShipmentLine line : lines) {
                 if (!lots.contains(line.lotCode())) {
                     continue;
                 }
@@ -186,7 +205,7 @@ public final class HoldAlerts {
             String first = lots.first();
             alerts.add(
                     new HoldAlert(
-                            alertId(kind, h, NodeKey.shipment(dispatchId), ""),
+                            alertId(kind, h.flagId(), h.lotCode(), node, ""),
                             kind,
                             HoldAlert.OPEN,
                             afterHold ? "CRITICAL" : h.severity(),
@@ -276,7 +295,13 @@ public final class HoldAlerts {
                 out.add(a);
             }
         }
-        for (HoldAlert a : new TreeMap<>(raised).values()) {
+        // in id order: a map already sorted by id is not copied again
+        Map<String, HoldAlert> byRaisedId =
+                raised instanceof java.util.SortedMap<String, HoldAlert> sorted
+                                && sorted.comparator() == null
+                        ? raised
+                        : new TreeMap<>(raised);
+        for (HoldAlert a : byRaisedId.values()) {
             if (!now.containsKey(a.alertId())) {
                 out.add(a.withStatus(HoldAlert.RESOLVED));
             }
@@ -313,9 +338,31 @@ public final class HoldAlerts {
      * and restores.
      */
     public static String alertId(String kind, HoldEntry hold, NodeKey node, String lotCode) {
-        String name =
-                String.join("\n", kind, hold.flagId(), hold.lotCode(), node.toString(), lotCode);
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return alertId(kind, hold.flagId(), hold.lotCode(), node.toString(), lotCode);
+    }
+
+    /**
+     * {@code UUID.nameUUIDFromBytes} of the five joined by newlines, with one MD5 per thread: the
+     * same bytes digested, the same version 3 bits set.
+     */
+    static String alertId(
+            String kind, String flagId, String flaggedLot, String node, String lotCode) {
+        String name = String.join("\n", kind, flagId, flaggedLot, node, lotCode);
+        MessageDigest md5 = MD5.get();
+        byte[] d = md5.digest(name.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
+        d[6] &= 0x0f; // as UUID.nameUUIDFromBytes: version 3
+        d[6] |= 0x30;
+        d[8] &= 0x3f; // IETF variant
+        d[8] |= (byte) 0x80;
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (d[i] & 0xff);
+        }
+        for (int i = 8; i < 16; i++) {
+            lsb = (lsb << 8) | (d[i] & 0xff);
+        }
+        return new UUID(msb, lsb).toString();
     }
 
     private static List<ShipmentLine> sortedLines(ShipmentFacts facts) {
