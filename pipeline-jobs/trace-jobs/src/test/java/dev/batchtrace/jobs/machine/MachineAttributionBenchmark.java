@@ -89,21 +89,29 @@ class MachineAttributionBenchmark {
                                         "machine.benchmark.backends",
                                         "rocksdb,rocksdb+heap-timers,hashmap")
                                 .split(","));
+        List<Scenario> scenarios =
+                List.of(
+                        new Scenario("jitter <= 2 s (within the watermark bound)", inOrder, 0),
+                        new Scenario("jitter <= 60 s (many late events)", late, 0),
+                        // a replay: the backlog is read far ahead of the watermark, which
+                        // another input (or partition) holds back by half an hour
+                        new Scenario(
+                                "replay, watermark 30 min behind the read",
+                                inOrder,
+                                Duration.ofMinutes(30).toMillis()));
+        // -Dmachine.benchmark.scenario=replay runs the replay only; a name that matches none
+        // fails rather than measuring nothing
+        String only = System.getProperty("machine.benchmark.scenario", "");
+        List<Scenario> chosen = scenarios.stream().filter(s -> s.name().contains(only)).toList();
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "-Dmachine.benchmark.scenario="
+                            + only
+                            + " matches no scenario; one of: "
+                            + scenarios.stream().map(Scenario::name).toList());
+        }
         for (String backend : backends) {
-            for (var scenario :
-                    List.of(
-                            new Scenario("jitter <= 2 s (within the watermark bound)", inOrder, 0),
-                            new Scenario("jitter <= 60 s (many late events)", late, 0),
-                            // a replay: the backlog is read far ahead of the watermark, which
-                            // another input (or partition) holds back by half an hour
-                            new Scenario(
-                                    "replay, watermark 30 min behind the read",
-                                    inOrder,
-                                    Duration.ofMinutes(30).toMillis()))) {
-                if (!scenario.name()
-                        .contains(System.getProperty("machine.benchmark.scenario", ""))) {
-                    continue; // -Dmachine.benchmark.scenario=replay runs the replay only
-                }
+            for (var scenario : chosen) {
                 measure(backend, scenario, machineEvents, 1, false, expected); // warm-up
                 for (int round = 1; round <= ROUNDS; round++) {
                     measure(backend, scenario, machineEvents, round, true, expected);
