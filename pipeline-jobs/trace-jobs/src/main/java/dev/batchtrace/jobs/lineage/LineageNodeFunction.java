@@ -372,20 +372,7 @@ public class LineageNodeFunction
             // a flag on this lot goes to the affected-shipments index now, not at the barrier:
             // its shipments' alerts then go into the checkpoint the flag is in (one interval
             // sooner), and the entry's holds are in the header already (cheap to read)
-            sendEntryHolds(
-                    message.target(),
-                    store,
-                    new Outputs() {
-                        @Override
-                        public void feedback(LineageMessage feedback) {
-                            out.collect(feedback);
-                        }
-
-                        @Override
-                        public <X> void side(OutputTag<X> tag, X value) {
-                            context.output(tag, value);
-                        }
-                    });
+            sendEntryHolds(message.target(), store, outputs(context, out));
         }
         if (changed != 0) {
             String key = context.getCurrentKey();
@@ -580,18 +567,23 @@ public class LineageNodeFunction
                     key,
                     node,
                     context.timerService().currentProcessingTime(),
-                    new Outputs() {
-                        @Override
-                        public void feedback(LineageMessage message) {
-                            out.collect(message);
-                        }
-
-                        @Override
-                        public <X> void side(OutputTag<X> tag, X value) {
-                            context.output(tag, value);
-                        }
-                    });
+                    outputs(context, out));
         }
+    }
+
+    /** The outputs of an element's or a timer's context. */
+    private Outputs outputs(Context context, Collector<LineageMessage> out) {
+        return new Outputs() {
+            @Override
+            public void feedback(LineageMessage message) {
+                out.collect(message);
+            }
+
+            @Override
+            public <X> void side(OutputTag<X> tag, X value) {
+                context.output(tag, value);
+            }
+        };
     }
 
     private void writeDocument(String key, NodeKey node, long now, Outputs outputs) {
