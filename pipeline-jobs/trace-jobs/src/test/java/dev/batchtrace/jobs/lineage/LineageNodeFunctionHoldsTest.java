@@ -289,19 +289,10 @@ class LineageNodeFunctionHoldsTest {
         assertTrue(alerts().isEmpty());
 
         // the flag and one barrier; nothing the barrier sent to the feedback topic comes back yet
-        LotFlag flag = hold("FLAG-1", "RM-1", AFTER_SHIPPING);
-        events.add(flag);
-        List<LineageMessage> stage1 = new ArrayList<>();
-        stage1(flag, stage1::add);
-        for (LineageMessage message : stage1) {
-            harness.processElement(message, 0);
-        }
+        applyOnly(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
         harness.prepareSnapshotPreBarrier(++checkpoint);
         drainToStages();
-        List<TraceAlert> early =
-                stages.sent().stream()
-                        .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_SHIPMENT)
-                        .toList();
+        List<TraceAlert> early = shipmentAlertsSent();
         assertEquals(1, early.size(), "raised before the closure path caught up: " + alerts());
         assertEquals("DN-1", early.get(0).getDispatchId());
         assertEquals(List.of("RM-1", "FG-1"), early.get(0).getPath());
@@ -337,19 +328,10 @@ class LineageNodeFunctionHoldsTest {
 
         // the flag alone, no barrier: the lot's entry goes to the index as the flag is applied,
         // so the shipment's alert is in the checkpoint the flag is in
-        LotFlag flag = hold("FLAG-1", "RM-1", AFTER_SHIPPING);
-        events.add(flag);
-        List<LineageMessage> stage1 = new ArrayList<>();
-        stage1(flag, stage1::add);
-        for (LineageMessage message : stage1) {
-            harness.processElement(message, 0);
-        }
+        applyOnly(hold("FLAG-1", "RM-1", AFTER_SHIPPING));
         assertEquals(entryHoldsBefore + 1, entryHoldsSent(), "RM-1's entry holds, at once");
         drainToStages();
-        List<TraceAlert> early =
-                stages.sent().stream()
-                        .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_SHIPMENT)
-                        .toList();
+        List<TraceAlert> early = shipmentAlertsSent();
         assertEquals(1, early.size(), "raised before any barrier: " + alerts());
         assertEquals("DN-1", early.get(0).getDispatchId());
         assertEquals(TraceAlertStatus.OPEN, early.get(0).getStatus());
@@ -363,6 +345,23 @@ class LineageNodeFunctionHoldsTest {
         assertEquals(
                 early.get(0).getAlertId(),
                 only(open, TraceAlertKind.AFFECTED_SHIPMENT).getAlertId());
+    }
+
+    /** Stage 1 and the node stage for one event, no feedback and no barrier. */
+    private void applyOnly(SpecificRecordBase event) throws Exception {
+        events.add(event);
+        List<LineageMessage> messages = new ArrayList<>();
+        stage1(event, messages::add);
+        for (LineageMessage message : messages) {
+            harness.processElement(message, 0);
+        }
+    }
+
+    /** The AFFECTED_SHIPMENT alert records the shipment alert stage has sent so far. */
+    private List<TraceAlert> shipmentAlertsSent() {
+        return stages.sent().stream()
+                .filter(a -> a.getKind() == TraceAlertKind.AFFECTED_SHIPMENT)
+                .toList();
     }
 
     /** LotEntryHolds the node stage has sent the affected-shipments index so far. */
