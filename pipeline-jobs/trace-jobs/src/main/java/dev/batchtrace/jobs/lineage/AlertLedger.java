@@ -1,7 +1,6 @@
 package dev.batchtrace.jobs.lineage;
 
 import dev.batchtrace.events.TraceAlert;
-import dev.batchtrace.lineage.LineageCodec;
 import dev.batchtrace.lineage.holds.HoldAlert;
 import dev.batchtrace.lineage.holds.HoldAlerts;
 import java.time.Instant;
@@ -16,7 +15,8 @@ import org.apache.flink.api.common.state.MapState;
  * when its current alert set differs: new ids OPEN, vanished ids RESOLVED (with the raisedAt of
  * their OPEN), as Avro records and as {@code trace-alerts} documents; an alert whose content
  * changed under the same id only updates its document. Ids are deterministic and the raised set is
- * checkpointed with the output, so a restore or a replay sends no alert twice.
+ * checkpointed with the output, so a restore or a replay sends no alert twice. Raised alerts are
+ * kept in {@link AlertStateCodec}'s layout ({@link FlinkState}), a lot's and a shipment's alike.
  */
 final class AlertLedger {
 
@@ -27,38 +27,12 @@ final class AlertLedger {
         void document(DocumentUpdate document);
     }
 
-    /**
-     * How raised alerts are written; both are read. A lot's stay the model's bytes ({@link
-     * LineageCodec}, what tools and tests read them with); a shipment's alert stage, which reads
-     * and writes them on every hold change, uses {@link AlertStateCodec}'s layout.
-     */
-    enum Layout {
-        MODEL,
-        COMPACT;
-
-        byte[] encode(RaisedAlert alert) {
-            return this == COMPACT
-                    ? AlertStateCodec.encode(alert)
-                    : LineageCodec.encodeValue(alert);
-        }
-    }
-
     private AlertLedger() {}
-
-    private static void put(
-            MapState<String, byte[]> raisedAlerts, String id, RaisedAlert alert, Layout layout) {
-        try {
-            raisedAlerts.put(id, layout.encode(alert));
-        } catch (Exception e) {
-            throw new IllegalStateException("lineage state write failed: " + e, e);
-        }
-    }
 
     static void send(
             MapState<String, byte[]> raisedAlerts,
             List<HoldAlert> current,
             Instant now,
-            Layout layout,
             Sink sink) {
         Map<String, RaisedAlert> raised = new HashMap<>();
         // sorted by id: HoldAlerts.changes walks it in that order without a copy of its own
@@ -70,7 +44,7 @@ final class AlertLedger {
         }
         for (HoldAlert change : HoldAlerts.changes(raisedById, current)) {
             if (change.isOpen()) {
-                put(raisedAlerts, change.alertId(), new RaisedAlert(change, now), layout);
+                FlinkState.put(raisedAlerts, change.alertId(), new RaisedAlert(change, now));
                 sink.alert(change.toTraceAlert(now));
                 sink.document(DocumentUpdate.of(change.toDocument(now, null)));
             } else {
@@ -84,17 +58,16 @@ final class AlertLedger {
         // topic does not repeat the alert.
         for (HoldAlert update : HoldAlerts.updates(raisedById, current)) {
             Instant raisedAt = raised.get(update.alertId()).raisedAt();
-            put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt), layout);
+            FlinkState.put(raisedAlerts, update.alertId(), new RaisedAlert(update, raisedAt));
             sink.document(DocumentUpdate.of(update.toDocument(raisedAt, null)));
         }
     }
 
     /** Takes over alerts raised elsewhere (keeping their raisedAt) unless already raised here. */
-    static void adopt(
-            MapState<String, byte[]> raisedAlerts, List<RaisedAlert> adopted, Layout layout) {
+    static void adopt(MapState<String, byte[]> raisedAlerts, List<RaisedAlert> adopted) {
         for (RaisedAlert alert : adopted) {
             if (FlinkState.get(raisedAlerts, alert.alert().alertId(), RaisedAlert.class) == null) {
-                put(raisedAlerts, alert.alert().alertId(), alert, layout);
+                FlinkState.put(raisedAlerts, alert.alert().alertId(), alert);
             }
         }
     }

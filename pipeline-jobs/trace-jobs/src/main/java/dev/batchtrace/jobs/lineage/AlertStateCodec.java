@@ -19,11 +19,9 @@ import java.util.List;
  * The alert state values that live in this module ({@link RaisedAlert}, {@link ShipmentHoldView})
  * in a fixed binary layout; every other value goes to {@link LineageCodec}. The shipment alert
  * stage reads its view and every raised alert on each hold change, and Jackson's binding of them
- * was a large part of its time while a flag on a bulk lot raised its alerts (issue 9). Values an
- * older version wrote (Smile or JSON through {@link LineageCodec}) still decode. A view is always
- * written in this layout ({@link #encodeValue}); a raised alert only where asked ({@link
- * #encode(RaisedAlert)}: the shipment alert stage), a lot's stay the model's bytes that tools and
- * tests read with {@link LineageCodec}.
+ * was a large part of its time while a flag on a bulk lot raised its alerts (issue 9); a lot's
+ * raised alerts go through the same ledger ({@link AlertLedger}), so they share the layout. Values
+ * an older version wrote (Smile or JSON through {@link LineageCodec}) still decode.
  *
  * <p>Layout: {@link #TAG} (neither Smile's ':', JSON's '{' nor the model's compact tag), a kind
  * byte, then the fields in declaration order: instants as Java's fixed-width seconds and
@@ -40,19 +38,14 @@ final class AlertStateCodec {
 
     private AlertStateCodec() {}
 
-    /** {@code value} as bytes: this layout for a {@link ShipmentHoldView}, else the model's. */
+    /**
+     * {@code value} as bytes: this layout for a {@link RaisedAlert} or {@link ShipmentHoldView},
+     * else the model's.
+     */
     static byte[] encodeValue(Object value) {
-        return value instanceof ShipmentHoldView
-                ? encodeOwn(value)
-                : LineageCodec.encodeValue(value);
-    }
-
-    /** A raised alert in this layout (the model's bytes: {@link LineageCodec#encodeValue}). */
-    static byte[] encode(RaisedAlert alert) {
-        return encodeOwn(alert);
-    }
-
-    private static byte[] encodeOwn(Object value) {
+        if (!(value instanceof RaisedAlert || value instanceof ShipmentHoldView)) {
+            return LineageCodec.encodeValue(value);
+        }
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);

@@ -623,7 +623,6 @@ public class LineageNodeFunction
                 raisedAlerts,
                 HoldAlerts.of(node, snapshot),
                 now,
-                AlertLedger.Layout.MODEL,
                 new AlertLedger.Sink() {
                     @Override
                     public void alert(TraceAlert alert) {

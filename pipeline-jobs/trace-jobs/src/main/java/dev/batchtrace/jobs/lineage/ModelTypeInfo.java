@@ -14,8 +14,8 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * Flink type information for an immutable model value (a record or sealed interface of trace-model)
  * that travels between operators as the model's own bytes ({@link LineageCodec#encodeValue}; a
- * {@link ShipmentHoldView} in {@link AlertStateCodec}), like {@link LineageMessageTypeInfo} does
- * for messages: no Kryo for records, {@code java.time} or sorted maps.
+ * {@link ShipmentHoldView} or {@link RaisedAlert} in {@link AlertStateCodec}), like {@link
+ * LineageMessageTypeInfo} does for messages: no Kryo for records, {@code java.time} or sorted maps.
  */
 public final class ModelTypeInfo<T> extends TypeInformation<T> {
 

@@ -73,7 +73,7 @@ public final class ShipmentAlertsFunction
     @Override
     public void processElement1(
             ShipmentHoldView update, Context context, Collector<TraceAlert> out) {
-        AlertLedger.adopt(raisedAlerts, update.adopted(), AlertLedger.Layout.COMPACT);
+        AlertLedger.adopt(raisedAlerts, update.adopted());
         FlinkState.update(view, update.withoutAdopted());
         sendChanges(context, out);
     }
@@ -113,7 +113,6 @@ public final class ShipmentAlertsFunction
                 raisedAlerts,
                 current,
                 now,
-                AlertLedger.Layout.COMPACT,
                 new AlertLedger.Sink() {
                     @Override
                     public void alert(TraceAlert alert) {

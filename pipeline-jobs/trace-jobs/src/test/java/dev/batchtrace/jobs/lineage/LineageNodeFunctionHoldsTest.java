@@ -196,7 +196,7 @@ class LineageNodeFunctionHoldsTest {
         KeyedStateBackend<String> backend = backend();
         backend.setCurrentKey(NodeKey.lot("RM-1").toString());
         RaisedAlert raised =
-                LineageCodec.decodeValue(
+                AlertStateCodec.decodeValue(
                         map(backend, LineageNodeFunction.RAISED_ALERTS).get(stock.getAlertId()),
                         RaisedAlert.class);
         assertEquals(70.0, raised.alert().quantity(), "state holds the updated alert");
