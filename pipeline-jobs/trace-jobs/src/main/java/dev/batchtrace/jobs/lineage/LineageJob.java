@@ -439,25 +439,23 @@ public final class LineageJob {
                         .process(new ShipmentAlertsFunction(), TypeInformation.of(TraceAlert.class))
                         .uid(UID_SHIPMENT_ALERTS)
                         .name("shipment alerts: closure and index holds");
-        // Alerts (and their trace-alerts documents) through the quiet period of stock alerts.
-        SingleOutputStreamOperator<TraceAlert> alerts =
+        // Stock alerts (and their trace-alerts documents) wait out their quiet period; shipment
+        // alerts never wait, so they skip that stage (and its per-alert state) on the way out.
+        SingleOutputStreamOperator<TraceAlert> stockAlerts =
                 nodes.getSideOutput(LineageNodeFunction.ALERTS)
-                        .union(shipmentAlerts)
                         .keyBy(TraceAlert::getAlertId, Utf8StringTypeInfo.INSTANCE)
                         .connect(
                                 nodes.getSideOutput(LineageNodeFunction.DOCUMENTS)
                                         .filter(AlertQuietPeriodFunction::isAlertDocument)
                                         .uid(UID_ALERT_DOCUMENTS_FILTER)
                                         .name("trace-alerts documents")
-                                        .union(
-                                                shipmentAlerts.getSideOutput(
-                                                        ShipmentAlertsFunction.DOCUMENTS))
                                         .keyBy(DocumentUpdate::id, Utf8StringTypeInfo.INSTANCE))
                         .process(
                                 new AlertQuietPeriodFunction(alertQuietPeriod),
                                 TypeInformation.of(TraceAlert.class))
                         .uid(UID_ALERT_QUIET_PERIOD)
                         .name("stock alerts: quiet period");
+        DataStream<TraceAlert> alerts = stockAlerts.union(shipmentAlerts);
         alerts.sinkTo(sinks.alerts()).uid(UID_ALERTS_SINK).name("hold alerts -> trace.alerts");
 
         // Units (issue 10): one document per (product, serial), not in the lot documents.
@@ -483,7 +481,8 @@ public final class LineageJob {
                 .uid(UID_OTHER_DOCUMENTS_FILTER)
                 .name("documents other than trace-alerts")
                 .union(
-                        alerts.getSideOutput(AlertQuietPeriodFunction.DOCUMENTS),
+                        stockAlerts.getSideOutput(AlertQuietPeriodFunction.DOCUMENTS),
+                        shipmentAlerts.getSideOutput(ShipmentAlertsFunction.DOCUMENTS),
                         workOrderLinks.getSideOutput(WorkOrderLinksFunction.DOCUMENTS),
                         unitDocuments)
                 .sinkTo(sinks.documents())

@@ -100,6 +100,42 @@ class LineageJobTopologyTest {
     }
 
     @Test
+    void shipmentAlertsGoOutWithoutTheStockAlertsQuietPeriod() throws Exception {
+        StreamGraph graph = graph(config());
+        StreamNode shipmentAlerts = node(graph, "shipment alerts: closure and index holds");
+        StreamNode quietPeriod = node(graph, "stock alerts: quiet period");
+        Set<String> targets = new TreeSet<>();
+        for (var edge : shipmentAlerts.getOutEdges()) {
+            targets.add(graph.getStreamNode(edge.getTargetId()).getOperatorName());
+        }
+        assertFalse(
+                targets.contains(quietPeriod.getOperatorName()),
+                "shipment alerts pass the quiet period: " + targets);
+        assertTrue(
+                targets.stream().anyMatch(t -> t.startsWith("hold alerts -> trace.alerts")),
+                "records to the alerts sink: " + targets);
+        assertTrue(
+                targets.stream().anyMatch(t -> t.startsWith("trace documents -> documents topic")),
+                "documents to the documents sink: " + targets);
+        // the nodes' stock alerts still wait there
+        assertTrue(
+                quietPeriod.getInEdges().stream()
+                        .anyMatch(
+                                e ->
+                                        graph.getStreamNode(e.getSourceId())
+                                                .getOperatorName()
+                                                .startsWith("lineage node")),
+                "the quiet period hears the nodes");
+    }
+
+    private static StreamNode node(StreamGraph graph, String name) {
+        return graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no operator named " + name));
+    }
+
+    @Test
     void checkpointingParallelismAndMaxParallelismComeFromTheConfig() throws Exception {
         LineageJobConfig config = config();
         StreamGraph graph = graph(config);
