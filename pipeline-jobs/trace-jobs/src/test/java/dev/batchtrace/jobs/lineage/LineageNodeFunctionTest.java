@@ -304,16 +304,18 @@ class LineageNodeFunctionTest {
         harness.setProcessingTime(LineageNodeOperator.IDLE_TICK_MILLIS);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "busy: the document still waits");
 
-        // gaps of up to a millisecond between records are still a backlog's
+        // gaps of a few µs between records are still a backlog's
         clock[0] += LineageNodeOperator.IDLE_GAP_NANOS;
         harness.processElement(other.get(1), 0);
         harness.setProcessingTime(2 * LineageNodeOperator.IDLE_TICK_MILLIS);
         assertEquals(documentsBefore, documentsOf("LOT-P"), "a backlog: it still waits");
 
-        // the task waited 60 ms for its next record (a steady rate, not a backlog): that time goes
-        // to the waiting documents, oldest first
-        clock[0] += 60_000_000L;
-        harness.processElement(other.get(0), 0); // a duplicate: nothing new to write
+        // a steady rate: 150 records 0.4 ms apart (several thousand messages a second), so the
+        // task waited 60 ms in all: that time goes to the waiting documents, oldest first
+        for (int i = 0; i < 150; i++) {
+            clock[0] += 400_000L;
+            harness.processElement(other.get(0), 0); // a duplicate: nothing new to write
+        }
         harness.setProcessingTime(3 * LineageNodeOperator.IDLE_TICK_MILLIS);
         assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "written between barriers");
         assertEquals(List.of("LOT-A"), lastDocument("LOT-P").get("ancestorLotCodes"));
