@@ -12,6 +12,7 @@ import dev.batchtrace.cli.bench.TopicSizes;
 import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.elasticsearch.TraceIndex;
 import dev.batchtrace.connectors.kafka.AvroKafkaSerializer;
+import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.ConfluentSchemaRegistryClient;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.lineage.LineageJobConfig;
@@ -713,6 +714,16 @@ final class BenchCommand implements Callable<Integer> {
      * The run's own topics and the user's job settings; a setting that would move the run's topics
      * or transactions, or that the lineage job does not know, is refused with its key.
      */
+    /** Kafka client keys that say who a client is: the run's, not a setting to compare. */
+    static final java.util.Set<String> RUN_OWNED_CLIENT_KEYS =
+            java.util.Set.of(
+                    "bootstrap.servers",
+                    "group.id",
+                    "group.instance.id",
+                    "client.id",
+                    "transactional.id",
+                    "isolation.level");
+
     static Map<String, String> runSettings(String runId, Map<String, String> jobSettings) {
         Map<String, String> settings = topicOverrides(runId);
         jobSettings.forEach(
@@ -723,8 +734,14 @@ final class BenchCommand implements Callable<Integer> {
                     boolean bulk =
                             key.startsWith(ElasticsearchSettings.PREFIX + "bulk.")
                                     || key.equals(ElasticsearchSettings.INDEX_REFRESH_INTERVAL);
+                    // Kafka client tuning (fetch sizes and waits, linger); not who the clients are
+                    boolean client =
+                            key.startsWith(KafkaSettings.CLIENT_PREFIX)
+                                    && !RUN_OWNED_CLIENT_KEYS.contains(
+                                            key.substring(KafkaSettings.CLIENT_PREFIX.length()));
                     if (!flink
                             && !bulk
+                            && !client
                             && (key.startsWith("topic.")
                                     || key.equals(LineageJobConfig.TRANSACTIONAL_ID_PREFIX_KEY)
                                     || !LineageJobConfig.KNOWN_KEYS.contains(key))) {
@@ -736,7 +753,8 @@ final class BenchCommand implements Callable<Integer> {
                                         + " (the run names its own topics and transactions;"
                                         + " flink.KEY=VALUE for the local Flink's settings,"
                                         + " elasticsearch.bulk.KEY=VALUE for the documents'"
-                                        + " bulk writes, elasticsearch.index.refresh-interval)");
+                                        + " bulk writes, elasticsearch.index.refresh-interval,"
+                                        + " kafka.client.KEY=VALUE for the Kafka clients' tuning)");
                     }
                     settings.put(key, value);
                 });
@@ -798,7 +816,9 @@ final class BenchCommand implements Callable<Integer> {
                                     probes,
                                     eventsPerSecond,
                                     event -> send(producer, topicOf, event, failure),
-                                    Duration.ofSeconds(Math.max(60, timeoutSeconds / 10)));
+                                    Duration.ofSeconds(Math.max(60, timeoutSeconds / 10)),
+                                    // at most six windows, none shorter than 10 s
+                                    Duration.ofSeconds(Math.max(10, (freshnessSeconds + 5) / 6)));
         }
         String where =
                 String.format(
@@ -814,6 +834,17 @@ final class BenchCommand implements Callable<Integer> {
                 "dispatch -> shipment searchable with the lot as ancestor",
                 percentiles(result.shipmentMillis()));
         report.put("freshness", "probes not searchable in time", result.missing());
+        for (FreshnessProbe.Window w : result.windows()) {
+            report.put(
+                    "freshness",
+                    String.format(
+                            Locale.ROOT,
+                            "probes sent %d-%d s (%,d)",
+                            w.fromSecond(),
+                            w.toSecond(),
+                            w.probes()),
+                    "lot " + p50p99(w.lotMillis()) + ", shipment " + p50p99(w.shipmentMillis()));
+        }
         say(
                 "  lot %s, shipment %s, %d not searchable in time",
                 percentiles(result.lotMillis()),
@@ -907,6 +938,12 @@ final class BenchCommand implements Callable<Integer> {
         say(
                 "  %,d of %,d alerts; last raised %.0f ms after the flag, all searchable after %.0f ms",
                 result.alerts(), expected, result.lastRaisedMillis(), result.allSearchableMillis());
+    }
+
+    private static String p50p99(Percentiles p) {
+        return p == null
+                ? "none searchable"
+                : String.format(Locale.ROOT, "p50 %.0f / p99 %.0f ms", p.p50(), p.p99());
     }
 
     private static String percentiles(Percentiles p) {
@@ -1078,6 +1115,10 @@ final class BenchCommand implements Callable<Integer> {
         String lots = TraceIndex.LOTS.alias();
         Map<String, java.util.function.Function<Integer, String[]>> questions =
                 new LinkedHashMap<>();
+        // what the node's took is for a search that finds nothing to do: the floor under the others
+        questions.put(
+                "floor: an empty search (size 0, no count)",
+                i -> new String[] {lots, "{\"size\":0,\"track_total_hits\":false}"});
         questions.put(
                 "customers of a supplier lot",
                 i -> {

@@ -90,12 +90,19 @@ class BenchCommandTest {
                         "bench-x",
                         java.util.Map.of("elasticsearch.index.refresh-interval", "500ms"));
         assertEquals("500ms", refresh.get("elasticsearch.index.refresh-interval"));
+        var client =
+                BenchCommand.runSettings(
+                        "bench-x", java.util.Map.of("kafka.client.fetch.max.wait.ms", "25"));
+        assertEquals("25", client.get("kafka.client.fetch.max.wait.ms"));
         for (String refused :
                 List.of(
                         "topic.documents",
                         "bootstrap.servers",
                         "lineage.typo",
-                        "elasticsearch.hosts")) {
+                        "elasticsearch.hosts",
+                        "kafka.client.group.id",
+                        "kafka.client.transactional.id",
+                        "kafka.client.isolation.level")) {
             var error =
                     org.junit.jupiter.api.Assertions.assertThrows(
                             picocli.CommandLine.ParameterException.class,

@@ -104,6 +104,20 @@ class BenchITCase {
                         .asText()
                         .startsWith("p50 "),
                 freshness.toString());
+        // 5 s of probes: one window of sending, with both figures
+        List<String> windows = new java.util.ArrayList<>();
+        freshness
+                .properties()
+                .forEach(
+                        e -> {
+                            if (e.getKey().startsWith("probes sent ")) {
+                                windows.add(e.getKey() + ": " + e.getValue().asText());
+                            }
+                        });
+        assertEquals(1, windows.size(), freshness.toString());
+        assertTrue(windows.get(0).startsWith("probes sent 0-10 s ("), windows.toString());
+        assertTrue(windows.get(0).contains(": lot p50 "), windows.toString());
+        assertTrue(windows.get(0).contains(", shipment p50 "), windows.toString());
         // the flag on the lot reaching the most shipments raised one alert per shipment
         JsonNode flag = report.path("flag -> alerts");
         assertTrue(
@@ -113,8 +127,10 @@ class BenchITCase {
                 flag.path("flag published -> all alerts searchable").asText().endsWith(" ms"),
                 flag.toString());
         JsonNode questions = report.path("elasticsearch questions");
-        assertEquals(3, questions.size(), questions.toString());
+        assertEquals(4, questions.size(), questions.toString());
         questions.forEach(q -> assertTrue(q.asText().contains("took p50"), q.asText()));
+        assertTrue(
+                questions.has("floor: an empty search (size 0, no count)"), questions.toString());
         String timedOn = report.path("questions").path("elasticsearch timed on").asText();
         assertTrue(
                 timedOn.startsWith("a quiet index") || timedOn.startsWith("an index still"),

@@ -35,7 +35,7 @@ public final class JobTopics {
             KafkaSettings kafka,
             String transactionalIdPrefix,
             KafkaRecordSerializationSchema<T> serializer) {
-        Properties producer = kafka.clientProperties(false);
+        Properties producer = kafka.producerProperties();
         producer.putIfAbsent("transaction.timeout.ms", DEFAULT_TRANSACTION_TIMEOUT_MS);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
@@ -52,7 +52,7 @@ public final class JobTopics {
      */
     public static <T> KafkaSource<T> readCommittedSource(
             KafkaSettings kafka, String topic, KafkaRecordDeserializationSchema<T> deserializer) {
-        Properties consumer = kafka.clientProperties(false);
+        Properties consumer = kafka.consumerProperties();
         consumer.setProperty("isolation.level", "read_committed");
         return KafkaSource.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())

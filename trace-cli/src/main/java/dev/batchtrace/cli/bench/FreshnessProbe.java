@@ -42,7 +42,23 @@ public final class FreshnessProbe {
             double eventsPerSecond,
             Percentiles lotMillis,
             Percentiles shipmentMillis,
-            int missing) {}
+            int missing,
+            List<Window> windows) {}
+
+    /**
+     * The probes sent from {@code fromSecond} (inclusive) to {@code toSecond} after the first: a
+     * run's freshness changes as it goes (a fresh JVM still compiles the probes' paths in the first
+     * tens of seconds), so the report shows it per window as well as in total.
+     *
+     * @param lotMillis null when no probe of the window had its lot searchable
+     * @param shipmentMillis null when no probe of the window had its shipment searchable
+     */
+    public record Window(
+            long fromSecond,
+            long toSecond,
+            int probes,
+            Percentiles lotMillis,
+            Percentiles shipmentMillis) {}
 
     private final ElasticsearchProbe es;
     private final String lots;
@@ -104,14 +120,16 @@ public final class FreshnessProbe {
 
     /**
      * Publishes {@code probes} probes through {@code send} at {@code eventsPerSecond} (two events a
-     * probe) and waits up to {@code timeout} after the last for their effects.
+     * probe) and waits up to {@code timeout} after the last for their effects; the result also per
+     * {@code window} of sending.
      */
     public Result run(
             String runId,
             int probes,
             double eventsPerSecond,
             Consumer<SpecificRecordBase> send,
-            Duration timeout)
+            Duration timeout,
+            Duration window)
             throws Exception {
         long[] sentAt = new long[probes];
         AtomicInteger sent = new AtomicInteger();
@@ -168,7 +186,54 @@ public final class FreshnessProbe {
             }
         }
         return new Result(
-                probes, eventsPerSecond, percentiles(lot), percentiles(shipment), missing);
+                probes,
+                eventsPerSecond,
+                percentiles(lot),
+                percentiles(shipment),
+                missing,
+                windows(sentAt, lotSeen, shipmentSeen, window));
+    }
+
+    /**
+     * The probes grouped by when they were sent ({@code sentAt}, nanos; probe 0 starts the first
+     * window), each group's percentiles of what was seen.
+     */
+    static List<Window> windows(
+            long[] sentAt,
+            Map<Integer, Double> lotSeen,
+            Map<Integer, Double> shipmentSeen,
+            Duration window) {
+        List<Window> windows = new ArrayList<>();
+        if (sentAt.length == 0) {
+            return windows;
+        }
+        long windowNanos = window.toNanos();
+        int from = 0;
+        while (from < sentAt.length) {
+            long index = (sentAt[from] - sentAt[0]) / windowNanos;
+            List<Double> lot = new ArrayList<>();
+            List<Double> shipment = new ArrayList<>();
+            int to = from;
+            while (to < sentAt.length && (sentAt[to] - sentAt[0]) / windowNanos == index) {
+                if (lotSeen.containsKey(to)) {
+                    lot.add(lotSeen.get(to));
+                }
+                if (shipmentSeen.containsKey(to)) {
+                    shipment.add(shipmentSeen.get(to));
+                }
+                to++;
+            }
+            long seconds = window.toSeconds();
+            windows.add(
+                    new Window(
+                            index * seconds,
+                            (index + 1) * seconds,
+                            to - from,
+                            percentiles(lot),
+                            percentiles(shipment)));
+            from = to;
+        }
+        return windows;
     }
 
     private void look(

@@ -44,7 +44,7 @@ public final class EventSinks {
             Class<T> type,
             SerializableFunction<T, String> keyExtractor,
             DeliveryGuarantee guarantee) {
-        Properties producer = kafka.clientProperties(false);
+        Properties producer = kafka.producerProperties();
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             producer.putIfAbsent("transaction.timeout.ms", DEFAULT_TRANSACTION_TIMEOUT_MS);
         }

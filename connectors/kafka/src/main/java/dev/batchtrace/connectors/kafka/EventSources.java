@@ -36,7 +36,7 @@ public final class EventSources {
             Class<T> type) {
         return KafkaSource.<Decoded<T>>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
-                .setProperties(kafka.clientProperties(false))
+                .setProperties(kafka.consumerProperties())
                 .setTopics(topic)
                 .setGroupId(kafka.groupId(topic))
                 .setClientIdPrefix(kafka.groupId(topic))

@@ -112,6 +112,38 @@ public record KafkaSettings(
         return properties;
     }
 
+    /**
+     * What the jobs' consumers take unless {@code kafka.client.*} says otherwise: a fetch waits up
+     * to 25 ms for 256 KiB instead of returning as soon as one record is there (Kafka's 1 byte /
+     * 500 ms). At a steady few hundred events/s Kafka's defaults make a busy source fetch for every
+     * batch a producer sends; on the benchmark's machine that cost the broker about a tenth of a
+     * core. A replay fills the fetches either way (BENCHMARKS.md, 2026-12-07 afternoon).
+     */
+    public static final Map<String, String> CONSUMER_DEFAULTS =
+            Map.of("fetch.min.bytes", "262144", "fetch.max.wait.ms", "25");
+
+    /**
+     * What the jobs' producers take unless {@code kafka.client.*} says otherwise: records wait up
+     * to 20 ms (Kafka's default: 5 ms) to share a request. The exactly-once topics' records are
+     * read after their checkpoint commits (1 s), which flushes them anyway, so their readers wait
+     * no longer.
+     */
+    public static final Map<String, String> PRODUCER_DEFAULTS = Map.of("linger.ms", "20");
+
+    /** A job consumer's properties: {@link #CONSUMER_DEFAULTS} under the client properties. */
+    public Properties consumerProperties() {
+        Properties properties = clientProperties(false);
+        CONSUMER_DEFAULTS.forEach(properties::putIfAbsent);
+        return properties;
+    }
+
+    /** A job producer's properties: {@link #PRODUCER_DEFAULTS} under the client properties. */
+    public Properties producerProperties() {
+        Properties properties = clientProperties(false);
+        PRODUCER_DEFAULTS.forEach(properties::putIfAbsent);
+        return properties;
+    }
+
     /** {@code security.protocol}, {@code PLAINTEXT} when not set (Kafka's default). */
     public String securityProtocol() {
         return clientProperties.getOrDefault("security.protocol", "PLAINTEXT");

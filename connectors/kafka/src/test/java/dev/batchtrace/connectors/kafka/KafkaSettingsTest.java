@@ -13,6 +13,45 @@ import org.junit.jupiter.api.Test;
 class KafkaSettingsTest {
 
     @Test
+    void jobClientsBatchFetchesAndSendsUnlessTheClientPropertiesSayOtherwise() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "k1:9093");
+        p.setProperty("kafka.client.fetch.max.wait.ms", "100");
+        p.setProperty("security.protocol", "SASL_SSL");
+        KafkaSettings s = KafkaSettings.fromProperties(p);
+
+        Properties consumer = s.consumerProperties();
+        assertEquals("262144", consumer.getProperty("fetch.min.bytes"));
+        assertEquals("100", consumer.getProperty("fetch.max.wait.ms"), "the user's value wins");
+        assertEquals("SASL_SSL", consumer.getProperty("security.protocol"));
+        assertFalse(consumer.containsKey("linger.ms"), "a producer setting only");
+        Properties producer = s.producerProperties();
+        assertEquals("20", producer.getProperty("linger.ms"));
+        assertFalse(producer.containsKey("fetch.min.bytes"), "a consumer setting only");
+        assertFalse(s.clientProperties(false).containsKey("linger.ms"), "plain clients: as given");
+        org.apache.flink.connector.kafka.source.KafkaSource<?> source =
+                EventSources.builder(
+                                s,
+                                () -> {
+                                    throw new AssertionError("not built");
+                                },
+                                "mes.goods-receipts",
+                                dev.batchtrace.events.GoodsReceipt.class)
+                        .build();
+        // getConfiguration() is the connector's package-private view of the consumer properties
+        java.lang.reflect.Method configuration =
+                org.apache.flink.connector.kafka.source.KafkaSource.class.getDeclaredMethod(
+                        "getConfiguration");
+        configuration.setAccessible(true);
+        org.apache.flink.configuration.Configuration config =
+                (org.apache.flink.configuration.Configuration) configuration.invoke(source);
+        assertEquals(
+                "262144",
+                config.toMap().get("fetch.min.bytes"),
+                "the input sources take the defaults");
+    }
+
+    @Test
     void passesSecurityAndPrefixedClientPropertiesThrough() throws Exception {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", "k1:9093,k2:9093");
