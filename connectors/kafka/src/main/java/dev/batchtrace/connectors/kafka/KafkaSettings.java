@@ -116,7 +116,7 @@ public record KafkaSettings(
      * What the jobs' consumers take unless {@code kafka.client.*} says otherwise: a fetch waits up
      * to 25 ms for 256 KiB instead of returning as soon as one record is there (Kafka's 1 byte /
      * 500 ms). At a steady few hundred events/s Kafka's defaults make a busy source fetch for every
-     * batch a producer sends; on the benchmark's machine that cost the broker about a tenth of a
+     * batch a producer sends; on the benchmark's machine that cost the broker up to a tenth of a
      * core. A replay fills the fetches either way (BENCHMARKS.md, 2026-12-07 afternoon).
      */
     public static final Map<String, String> CONSUMER_DEFAULTS =
