@@ -23,13 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
  * The model's {@link NodeStore} over the keyed state of {@link LineageNodeFunction}: each piece its
  * own ValueState or MapState, so a message to a lot with thousands of children reads and writes
- * only the entries it touches. Acts on the current key of the operator.
+ * only the entries it touches; the marks of what a node owes its next flush on the task's heap
+ * ({@link AnnouncementMarks}). Acts on the current key of the operator.
  */
 final class FlinkNodeStore implements NodeStore {
 
@@ -46,8 +48,8 @@ final class FlinkNodeStore implements NodeStore {
     private final MapState<String, byte[]> lotUsage;
     private final ValueState<byte[]> qcChecks;
     private final ValueState<byte[]> machineRuns;
-    private final MapState<String, Boolean> unannounced;
-    private final MapState<String, Boolean> wholesOwed;
+    private final AnnouncementMarks marks;
+    private final Supplier<String> currentNode;
 
     // No cache of decoded values (there was one until 2026-12-06 evening): with the compact
     // layout, hashing the bytes and looking them up cost more than decoding them again (a JFR
@@ -68,10 +70,10 @@ final class FlinkNodeStore implements NodeStore {
             MapState<String, byte[]> lotUsage,
             ValueState<byte[]> qcChecks,
             ValueState<byte[]> machineRuns,
-            MapState<String, Boolean> unannounced,
-            MapState<String, Boolean> wholesOwed) {
-        this.unannounced = unannounced;
-        this.wholesOwed = wholesOwed;
+            AnnouncementMarks marks,
+            Supplier<String> currentNode) {
+        this.marks = marks;
+        this.currentNode = currentNode;
         this.qcChecks = qcChecks;
         this.machineRuns = machineRuns;
         this.lotFacts = lotFacts;
@@ -200,32 +202,32 @@ final class FlinkNodeStore implements NodeStore {
 
     @Override
     public void markUnannounced(String lotCode) {
-        FlinkState.mark(unannounced, lotCode);
+        marks.markEntry(currentNode.get(), lotCode);
     }
 
     @Override
     public Iterable<String> unannounced() {
-        return FlinkState.keys(unannounced);
+        return marks.entries(currentNode.get());
     }
 
     @Override
     public void clearUnannounced() {
-        unannounced.clear();
+        marks.clearEntries(currentNode.get());
     }
 
     @Override
     public void markWholeOwed(NodeKey child) {
-        FlinkState.mark(wholesOwed, child.toString());
+        marks.markWhole(currentNode.get(), child);
     }
 
     @Override
     public Iterable<NodeKey> wholesOwed() {
-        return FlinkState.keys(wholesOwed).stream().map(NodeKey::parse).toList();
+        return marks.wholes(currentNode.get());
     }
 
     @Override
     public void clearWholesOwed() {
-        wholesOwed.clear();
+        marks.clearWholes(currentNode.get());
     }
 
     @Override

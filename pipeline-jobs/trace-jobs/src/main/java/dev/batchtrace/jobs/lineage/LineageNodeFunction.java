@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -207,20 +208,24 @@ public class LineageNodeFunction
      */
     public static final ValueStateDescriptor<Long> DOCUMENT_TIMER = DocumentTimer.descriptor();
 
-    /** lot code -> true: closure entries changed since the node last sent its children a diff. */
-    public static final MapStateDescriptor<String, Boolean> UNANNOUNCED =
-            new MapStateDescriptor<>(
-                    "unannounced-entries", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
-
-    /** child node key -> true: children waiting for the node's whole announcement. */
-    public static final MapStateDescriptor<String, Boolean> WHOLES_OWED =
-            new MapStateDescriptor<>("wholes-owed", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN);
+    /**
+     * Marks held on the heap ({@link AnnouncementMarks}) above which the nodes that owe send their
+     * differences at once, before the barrier: a long checkpoint in a large replay must not grow
+     * the heap without bound (a mark is a set entry: about 50 bytes, the lot code is shared).
+     */
+    static final long MARK_LIMIT = 1_000_000;
 
     private final Duration coalesceDelay;
     private final int hubFanIn;
     private final boolean paced;
 
     private transient FlinkNodeStore store;
+    private transient AnnouncementMarks marks;
+
+    /** The operator's current key (set by {@link LineageNodeOperator}). */
+    private transient Supplier<Object> currentKey;
+
+    private long markLimit = MARK_LIMIT;
     private transient DocumentTimer documentTimer;
     private transient MapState<String, byte[]> raisedAlerts;
     private transient MapState<String, byte[]> indexedReach;
@@ -302,6 +307,7 @@ public class LineageNodeFunction
 
     @Override
     public void open(OpenContext context) {
+        marks = new AnnouncementMarks();
         store =
                 new FlinkNodeStore(
                         getRuntimeContext().getState(LOT_FACTS),
@@ -317,8 +323,8 @@ public class LineageNodeFunction
                         getRuntimeContext().getMapState(LOT_USAGE),
                         getRuntimeContext().getState(QC_CHECKS),
                         getRuntimeContext().getState(MACHINE_RUNS),
-                        getRuntimeContext().getMapState(UNANNOUNCED),
-                        getRuntimeContext().getMapState(WHOLES_OWED));
+                        marks,
+                        this::currentNode);
         documentTimer =
                 new DocumentTimer(
                         getRuntimeContext().getState(DOCUMENT_TIMER), coalesceDelay, paced);
@@ -451,10 +457,72 @@ public class LineageNodeFunction
                 clearMark(bits);
             }
         }
+        if (marks.size() > 0) {
+            // every node that owes was due and is flushed above; should one not have been, it
+            // sends now: the snapshot must not miss a mark that lives only on the heap
+            for (String key : marks.nodes()) {
+                setKey.accept(key);
+                NodeProtocol.flush(NodeKey.parse(key), store, outputs::feedback);
+            }
+        }
         lastBarrierNanos = System.nanoTime();
         documentsWaiting = waiting;
         barrierDocumentNanos = spent;
         barrierNanos = lastBarrierNanos - started;
+    }
+
+    /**
+     * Whether the heap's marks ({@link AnnouncementMarks}) passed their limit: the operator then
+     * calls {@link #announceNow} before the next record.
+     */
+    boolean marksOverLimit() {
+        return marks.size() > markLimit;
+    }
+
+    /**
+     * Every node that owes its children a difference sends it now, as a barrier would (documents
+     * keep waiting for theirs): less coalescing, a bounded heap.
+     */
+    void announceNow(Consumer<String> setKey, Outputs outputs) {
+        for (Iterator<Map.Entry<String, Integer>> it = due.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Integer> entry = it.next();
+            int bits = entry.getValue();
+            if ((bits & ANNOUNCEMENT) == 0) {
+                continue;
+            }
+            String key = entry.getKey();
+            setKey.accept(key);
+            NodeProtocol.flush(NodeKey.parse(key), store, outputs::feedback);
+            if ((bits & DOCUMENT) == 0) {
+                it.remove();
+                clearMark(bits);
+            } else {
+                entry.setValue(bits & ~ANNOUNCEMENT);
+            }
+        }
+    }
+
+    /** How the function learns its operator's current key (the marks are kept per node). */
+    void keyedBy(Supplier<Object> currentKey) {
+        this.currentKey = currentKey;
+    }
+
+    private String currentNode() {
+        if (currentKey == null) {
+            throw new IllegalStateException("LineageNodeFunction runs in a LineageNodeOperator");
+        }
+        return (String) currentKey.get();
+    }
+
+    /** Marks held on the heap (tests: none after a barrier). */
+    long marksHeld() {
+        return marks.size();
+    }
+
+    /** Another limit of the heap's marks (tests). */
+    LineageNodeFunction withMarkLimit(long limit) {
+        this.markLimit = limit;
+        return this;
     }
 
     /**

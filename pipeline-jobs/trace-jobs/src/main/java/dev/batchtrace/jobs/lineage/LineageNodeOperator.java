@@ -71,6 +71,7 @@ public final class LineageNodeOperator
     @Override
     public void open() throws Exception {
         super.open();
+        ((LineageNodeFunction) getUserFunction()).keyedBy(this::getCurrentKey);
         if (nanoClock == null) {
             nanoClock = System::nanoTime;
         }
@@ -109,6 +110,10 @@ public final class LineageNodeOperator
         idleNanos += idleSince(workEndedNanos);
         recordSinceTick = true;
         super.processElement(element);
+        LineageNodeFunction function = (LineageNodeFunction) getUserFunction();
+        if (function.marksOverLimit()) {
+            function.announceNow(this::setCurrentKey, outputs);
+        }
         workEndedNanos = nanoClock.getAsLong();
     }
 

@@ -205,6 +205,57 @@ class LineageNodeFunctionTest {
     }
 
     @Test
+    void overTheMarkLimitTheNodesThatOweSendTheirDifferenceBeforeTheBarrier() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            harness.processElement(edge(NodeKey.lot("LOT-A" + i), P, "WO-" + i, true).get(1), 0);
+        }
+        harness.processElement(edge(P, S, "DN-1", true).get(0), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        assertEquals(0, nodeFunction().marksHeld(), "a barrier leaves no mark on the heap");
+        int documentsBefore = documentsOf("LOT-P");
+        nodeFunction().withMarkLimit(1);
+
+        harness.processElement(parentAnnouncesItself(1), 0);
+        assertEquals(1, nodeFunction().marksHeld());
+        assertEquals(1, closures(messages()).size(), "one mark: within the limit");
+        harness.processElement(parentAnnouncesItself(2), 0);
+        List<Closure> closures = closures(messages());
+        assertEquals(2, closures.size(), "the second mark passed the limit: " + closures);
+        Closure early = closures.get(1);
+        assertEquals(S, early.target());
+        assertFalse(early.full());
+        assertEquals(
+                List.of("LOT-A1", "LOT-A2", "LOT-P"),
+                early.entries().stream().map(AncestorEntry::lotCode).sorted().toList());
+        assertEquals(0, nodeFunction().marksHeld());
+        assertEquals(documentsBefore, documentsOf("LOT-P"), "the document waits for the barrier");
+
+        harness.processElement(parentAnnouncesItself(3), 0);
+        harness.prepareSnapshotPreBarrier(2);
+        closures = closures(messages());
+        assertEquals(3, closures.size(), "the rest at the barrier: " + closures);
+        Closure atBarrier = closures.get(2);
+        assertEquals(early.version(), atBarrier.baseVersion());
+        assertEquals(
+                List.of("LOT-A3", "LOT-P"),
+                atBarrier.entries().stream().map(AncestorEntry::lotCode).sorted().toList());
+        assertEquals(0, nodeFunction().marksHeld());
+        assertEquals(documentsBefore + 1, documentsOf("LOT-P"), "one document, at the barrier");
+        assertEquals(
+                List.of("LOT-A1", "LOT-A2", "LOT-A3"),
+                lastDocument("LOT-P").get("ancestorLotCodes"));
+        assertFalse(storeOf(P).header().flushDue(), "nothing owed");
+    }
+
+    private static Closure parentAnnouncesItself(int i) {
+        return Closure.whole(
+                P,
+                NodeKey.lot("LOT-A" + i),
+                1,
+                List.of(new AncestorEntry("LOT-A" + i, "MAT", "SUP", "S-" + i, 0)));
+    }
+
+    @Test
     void documentsOverTheBarriersBudgetWaitWhileDifferencesGoAndAMarkKeepsThemAcrossARestore()
             throws Exception {
         int documentsBefore = lotWithAShipmentWrittenAtTheFirstBarrier();
@@ -591,8 +642,8 @@ class LineageNodeFunctionTest {
                 map(backend, LineageNodeFunction.LOT_USAGE),
                 value(backend, LineageNodeFunction.QC_CHECKS),
                 value(backend, LineageNodeFunction.MACHINE_RUNS),
-                map(backend, LineageNodeFunction.UNANNOUNCED),
-                map(backend, LineageNodeFunction.WHOLES_OWED));
+                new AnnouncementMarks(), // on the heap: a snapshot has none
+                node::toString);
     }
 
     @SuppressWarnings("unchecked")

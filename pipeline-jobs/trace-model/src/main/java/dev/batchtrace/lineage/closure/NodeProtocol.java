@@ -232,6 +232,7 @@ public final class NodeProtocol {
             }
             store.clearUnannounced();
             upserts.sort(null);
+            removed.sort(null); // the marks come in no particular order
         }
         NodeHeader sent = header.announced(version);
         store.putHeader(sent);
