@@ -24,8 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -245,6 +248,50 @@ class LineageNodeFunctionTest {
                 List.of("LOT-A1", "LOT-A2", "LOT-A3"),
                 lastDocument("LOT-P").get("ancestorLotCodes"));
         assertFalse(storeOf(P).header().flushDue(), "nothing owed");
+    }
+
+    @Test
+    void aRocksDbSnapshotThatStillHasTheFormerMarkStatesRestores() throws Exception {
+        harness.close();
+        harness = newHarness();
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.open();
+        harness.setProcessingTime(0);
+        lotWithAShipmentWrittenAtTheFirstBarrier();
+        // until 2026-12-07 the marks were these two MapStates, empty in every snapshot (every
+        // barrier flushed them); a snapshot of that version still names them
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(P.toString());
+        map(
+                        backend,
+                        new MapStateDescriptor<>(
+                                "unannounced-entries", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN))
+                .clear();
+        map(
+                        backend,
+                        new MapStateDescriptor<>(
+                                "wholes-owed", Utf8StringTypeInfo.INSTANCE, Types.BOOLEAN))
+                .clear();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+
+        harness = newHarness();
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.initializeState(snapshot);
+        harness.open();
+        int sentBefore = closures(messages()).size();
+        harness.processElement(
+                Closure.whole(P, A, 2, List.of(new AncestorEntry("LOT-A", "MAT", "SUP", "S-A", 0))),
+                0);
+        harness.prepareSnapshotPreBarrier(2);
+        List<Closure> closures = closures(messages());
+        assertEquals(sentBefore + 1, closures.size(), "the change goes on: " + closures);
+        Closure difference = closures.get(closures.size() - 1);
+        assertEquals(S, difference.target());
+        assertEquals(
+                List.of("LOT-A", "LOT-P"),
+                difference.entries().stream().map(AncestorEntry::lotCode).sorted().toList());
+        assertEquals(0, nodeFunction().marksHeld());
     }
 
     private static Closure parentAnnouncesItself(int i) {
