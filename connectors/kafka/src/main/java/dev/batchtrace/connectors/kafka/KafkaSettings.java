@@ -132,15 +132,17 @@ public record KafkaSettings(
 
     /** A job consumer's properties: {@link #CONSUMER_DEFAULTS} under the client properties. */
     public Properties consumerProperties() {
-        Properties properties = clientProperties(false);
-        CONSUMER_DEFAULTS.forEach(properties::putIfAbsent);
-        return properties;
+        return clientPropertiesOver(CONSUMER_DEFAULTS);
     }
 
     /** A job producer's properties: {@link #PRODUCER_DEFAULTS} under the client properties. */
     public Properties producerProperties() {
+        return clientPropertiesOver(PRODUCER_DEFAULTS);
+    }
+
+    private Properties clientPropertiesOver(Map<String, String> defaults) {
         Properties properties = clientProperties(false);
-        PRODUCER_DEFAULTS.forEach(properties::putIfAbsent);
+        defaults.forEach(properties::putIfAbsent);
         return properties;
     }
 

@@ -23,9 +23,7 @@ final class AnnouncementMarks {
     private long size;
 
     void markEntry(String node, String lotCode) {
-        if (entries.computeIfAbsent(node, n -> new HashSet<>()).add(lotCode)) {
-            size++;
-        }
+        mark(entries, node, lotCode);
     }
 
     /** The node's marked lot codes (a view: read it before {@link #clearEntries}). */
@@ -34,16 +32,11 @@ final class AnnouncementMarks {
     }
 
     void clearEntries(String node) {
-        Set<String> removed = entries.remove(node);
-        if (removed != null) {
-            size -= removed.size();
-        }
+        clear(entries, node);
     }
 
     void markWhole(String node, NodeKey child) {
-        if (wholes.computeIfAbsent(node, n -> new HashSet<>()).add(child)) {
-            size++;
-        }
+        mark(wholes, node, child);
     }
 
     /** The children owed the node's whole announcement (a view, like {@link #entries}). */
@@ -52,7 +45,17 @@ final class AnnouncementMarks {
     }
 
     void clearWholes(String node) {
-        Set<NodeKey> removed = wholes.remove(node);
+        clear(wholes, node);
+    }
+
+    private <T> void mark(Map<String, Set<T>> marks, String node, T value) {
+        if (marks.computeIfAbsent(node, n -> new HashSet<>()).add(value)) {
+            size++;
+        }
+    }
+
+    private <T> void clear(Map<String, Set<T>> marks, String node) {
+        Set<T> removed = marks.remove(node);
         if (removed != null) {
             size -= removed.size();
         }
