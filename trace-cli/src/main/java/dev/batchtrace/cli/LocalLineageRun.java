@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -206,6 +207,54 @@ final class LocalLineageRun {
         return workDir.resolve("flink-checkpoints");
     }
 
+    /**
+     * The local Flink's temporary files (its RocksDB instances, blobs): {@code
+     * <work>/flink-tmp/<pid>}, not {@code /tmp}. A process that ends without closing the mini
+     * cluster (Ctrl-C, the end of a benchmark) leaves them behind, up to 100 MB a run; keyed by
+     * process, the next run can tell them from a running one's and delete them ({@link
+     * #removeLeftovers}).
+     */
+    static Path tmpDir(Path workDir) {
+        return tmpRoot(workDir).resolve(String.valueOf(ProcessHandle.current().pid()));
+    }
+
+    static Path tmpRoot(Path workDir) {
+        return workDir.resolve("flink-tmp");
+    }
+
+    /**
+     * Deletes the folders under {@code root} named after a process that no longer runs; a running
+     * process's folder, and anything not named by a process id, stays.
+     *
+     * @return the folders deleted
+     */
+    static List<Path> removeLeftovers(Path root) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return removed;
+        }
+        List<Path> folders;
+        try (Stream<Path> children = Files.list(root)) {
+            folders = children.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path folder : folders) {
+            String name = folder.getFileName().toString();
+            if (!name.matches("[0-9]{1,18}")
+                    || ProcessHandle.of(Long.parseLong(name))
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false)) {
+                continue;
+            }
+            try (Stream<Path> tree = Files.walk(folder)) {
+                for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+            removed.add(folder);
+        }
+        return removed;
+    }
+
     /** Installs templates, creates the run's topics and starts the job; returns at once. */
     static JobClient start(
             Map<String, String> settings, Path workDir, Resume resume, int webUiPort, Output out)
@@ -254,6 +303,12 @@ final class LocalLineageRun {
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         flink.set(RestOptions.ADDRESS, "127.0.0.1");
         flink.set(RestOptions.PORT, webUiPort);
+        Path tmp = tmpDir(workDir);
+        for (Path left : removeLeftovers(tmpRoot(workDir))) {
+            out.println("  deleted the temporary files an ended run left in " + left);
+        }
+        Files.createDirectories(tmp);
+        flink.set(CoreOptions.TMP_DIRS, tmp.toAbsolutePath().toString());
         Map<String, String> localFlink = localFlinkSettings(settings);
         flink.addAll(Configuration.fromMap(localFlink));
         localFlink.forEach(

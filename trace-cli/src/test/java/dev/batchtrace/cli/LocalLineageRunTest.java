@@ -1,6 +1,7 @@
 package dev.batchtrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,5 +119,26 @@ class LocalLineageRunTest {
                 LocalLineageRun.config(
                                 endpoints, "run-1", java.util.Map.of("lineage.parallelism", "3"))
                         .parallelism());
+    }
+
+    @Test
+    void theTemporaryFilesOfEndedRunsGoAndARunningOnesStay() throws Exception {
+        Path root = LocalLineageRun.tmpRoot(work);
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path endedRun = root.resolve(String.valueOf(ended.pid())).resolve("tm_0/tmp/db");
+        Files.createDirectories(endedRun);
+        Files.writeString(endedRun.resolve("000012.sst"), "x");
+        Path running = LocalLineageRun.tmpDir(work);
+        Files.createDirectories(running);
+        Path notARun = Files.createDirectories(root.resolve("kept-by-hand"));
+
+        List<Path> removed = LocalLineageRun.removeLeftovers(root);
+
+        assertEquals(List.of(root.resolve(String.valueOf(ended.pid()))), removed);
+        assertFalse(Files.exists(root.resolve(String.valueOf(ended.pid()))));
+        assertTrue(Files.isDirectory(running), "this process runs: its folder stays");
+        assertTrue(Files.isDirectory(notARun));
+        assertEquals(List.of(), LocalLineageRun.removeLeftovers(work.resolve("absent")));
     }
 }

@@ -9,6 +9,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -34,6 +35,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       polling them (an iterator seek per refill) was 13 % of the node stage's CPU in a bulk
  *       replay (issue 9). A task holds at most the keys changed in the last few seconds, a small
  *       heap (heap timers are written into every checkpoint synchronously, so they must stay few).
+ *   <li>bloom filters on RocksDB's tables (Flink's default has none): the node stage reads single
+ *       entries (a slot, a parent's contribution, the header) far more than it scans, and many of
+ *       them are absent (a lot new to the closure); without a filter each such read searched every
+ *       level's index and data blocks, which made {@code RocksDB.get} half of the node stage's CPU
+ *       in a bulk replay (issue 9, BENCHMARKS.md 2026-12-07 night).
  * </ul>
  */
 public final class JobResilience {
@@ -55,6 +61,7 @@ public final class JobResilience {
         wanted.put(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, TOLERABLE_CHECKPOINT_FAILURES);
         wanted.put(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         wanted.put(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.HEAP);
+        wanted.put(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         Configuration out = new Configuration();
         wanted.forEach((option, value) -> setIfAbsent(configured, out, option, value));
         if (configured.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {

@@ -8,6 +8,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ class JobResilienceTest {
         assertEquals(
                 PriorityQueueStateType.HEAP,
                 env.getConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY));
+        assertEquals(true, env.getConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
         assertEquals(
                 "exponential-delay",
                 env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
@@ -47,6 +49,7 @@ class JobResilienceTest {
         cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         cluster.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
         cluster.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB);
+        cluster.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, false);
 
         Configuration defaults = JobResilience.defaults(cluster);
 
@@ -54,6 +57,7 @@ class JobResilienceTest {
         assertFalse(defaults.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent());
         assertFalse(defaults.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent());
         assertFalse(defaults.getOptional(RocksDBOptions.TIMER_SERVICE_FACTORY).isPresent());
+        assertFalse(defaults.getOptional(RocksDBConfigurableOptions.USE_BLOOM_FILTER).isPresent());
         assertEquals(3, defaults.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER));
 
         StreamExecutionEnvironment env =

@@ -142,6 +142,11 @@ final class JobJarCluster implements AutoCloseable {
         }
     }
 
+    /** The cluster's {@code io.tmp.dirs}: the TaskManager's RocksDB instances live under it. */
+    Path tmpDir() {
+        return home.resolve("tmp");
+    }
+
     String restUrl() {
         return "http://" + HOST + ":" + restPort;
     }

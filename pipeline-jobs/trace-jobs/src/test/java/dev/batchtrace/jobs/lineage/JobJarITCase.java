@@ -204,6 +204,7 @@ class JobJarITCase {
             assertTrue(
                     checkpointConfig.path("state_backend").asText().contains("RocksDB"),
                     "state backend: " + checkpointConfig);
+            assertRocksDbHasBloomFilters(cluster.tmpDir());
         } finally {
             finalState = cluster.cancel(jobId, Duration.ofSeconds(30));
         }
@@ -211,6 +212,27 @@ class JobJarITCase {
         System.out.printf(
                 "JobJarITCase: sample day through `flink run` checked in %d ms%n",
                 elapsedMillis(started));
+    }
+
+    /**
+     * The job's defaults ({@code JobResilience}) reach the TaskManager's RocksDB instances: each
+     * running instance wrote its options file, and the node stage's tables have bloom filters.
+     */
+    private static void assertRocksDbHasBloomFilters(Path tmp) throws IOException {
+        List<Path> options;
+        try (Stream<Path> files = Files.walk(tmp)) {
+            options =
+                    files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-"))
+                            .filter(f -> f.toString().contains("LineageNodeOperator"))
+                            .toList();
+        }
+        assertTrue(!options.isEmpty(), "no RocksDB options file of the node stage under " + tmp);
+        for (Path file : options) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            assertTrue(
+                    text.contains("filter_policy=bloomfilter"),
+                    "RocksDB tables without a bloom filter: " + file);
+        }
     }
 
     private static void awaitConvergence(String jobId, String esUrl, Map<String, JsonNode> expected)
