@@ -39,7 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       entries (a slot, a parent's contribution, the header) far more than it scans, and many of
  *       them are absent (a lot new to the closure); without a filter each such read searched every
  *       level's index and data blocks, which made {@code RocksDB.get} half of the node stage's CPU
- *       in a bulk replay (issue 9, BENCHMARKS.md 2026-12-07 night).
+ *       in a bulk replay (issue 9, BENCHMARKS.md 2026-12-07 late evening).
  * </ul>
  */
 public final class JobResilience {
