@@ -245,11 +245,7 @@ final class LocalLineageRun {
                             .orElse(false)) {
                 continue;
             }
-            try (Stream<Path> tree = Files.walk(folder)) {
-                for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            BenchCommand.deleteFolder(folder);
             removed.add(folder);
         }
         return removed;
