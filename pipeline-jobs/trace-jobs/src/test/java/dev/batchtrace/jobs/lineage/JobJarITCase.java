@@ -13,8 +13,12 @@ import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.TestServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -216,23 +220,68 @@ class JobJarITCase {
 
     /**
      * The job's defaults ({@code JobResilience}) reach the TaskManager's RocksDB instances: each
-     * running instance wrote its options file, and the node stage's tables have bloom filters.
+     * running instance wrote its options file, and the node stage's tables have bloom filters. The
+     * running job rotates options files and creates and deletes checkpoint folders ({@code chk-N})
+     * while this looks, so a file or folder gone between listing and reading is skipped; at least
+     * one options file of the live database must be read (three tries).
      */
-    private static void assertRocksDbHasBloomFilters(Path tmp) throws IOException {
-        List<Path> options;
-        try (Stream<Path> files = Files.walk(tmp)) {
-            options =
-                    files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-"))
-                            .filter(f -> f.toString().contains("LineageNodeOperator"))
-                            .toList();
+    private static void assertRocksDbHasBloomFilters(Path tmp) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int read = readRocksDbOptions(tmp);
+            if (read > 0) {
+                return;
+            }
+            assertTrue(
+                    attempt < 3, "no RocksDB options file of the node stage readable under " + tmp);
+            Thread.sleep(500);
         }
-        assertTrue(!options.isEmpty(), "no RocksDB options file of the node stage under " + tmp);
+    }
+
+    /** Checks every options file of the node stage it can read; returns how many it read. */
+    private static int readRocksDbOptions(Path tmp) throws IOException {
+        List<Path> options = new ArrayList<>();
+        Files.walkFileTree(
+                tmp,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        return dir.getFileName().toString().startsWith("chk-")
+                                ? FileVisitResult.SKIP_SUBTREE
+                                : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (file.getFileName().toString().startsWith("OPTIONS-")
+                                && file.toString().contains("LineageNodeOperator")) {
+                            options.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        int read = 0;
         for (Path file : options) {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException rotated) {
+                continue;
+            }
+            read++;
             assertTrue(
                     text.contains("filter_policy=bloomfilter"),
                     "RocksDB tables without a bloom filter: " + file);
         }
+        return read;
     }
 
     private static void awaitConvergence(String jobId, String esUrl, Map<String, JsonNode> expected)
