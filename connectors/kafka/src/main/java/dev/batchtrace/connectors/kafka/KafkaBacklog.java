@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -83,6 +85,51 @@ public final class KafkaBacklog implements AutoCloseable {
                     }
                 });
         return unread;
+    }
+
+    /**
+     * Records the group has not committed past now: per partition, the last stable offset (what a
+     * read_committed reader may read up to) minus the committed offset, or minus the log start
+     * where the group has committed nothing. Unlike {@link #backlog()} it is asked anew on every
+     * call; transaction markers count as records (one per transaction and partition). A topic that
+     * does not exist has none.
+     */
+    public long pendingRecords() throws Exception {
+        Admin admin = admin();
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(java.util.List.of(topic))
+                        .allTopicNames()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .exceptionally(e -> Map.of())
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!topics.containsKey(topic)) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetSpec> last = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+        for (var info : topics.get(topic).partitions()) {
+            TopicPartition tp = new TopicPartition(topic, info.partition());
+            last.put(tp, OffsetSpec.latest());
+            if (committed.get(tp) == null) {
+                first.put(tp, OffsetSpec.earliest());
+            }
+        }
+        ListOffsetsOptions stable = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, Long> ends = offsets(admin.listOffsets(last, stable));
+        Map<TopicPartition, Long> starts =
+                first.isEmpty() ? Map.of() : offsets(admin.listOffsets(first, stable));
+        long pending = 0;
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            OffsetAndMetadata at = committed.get(end.getKey());
+            long from = at != null ? at.offset() : starts.getOrDefault(end.getKey(), 0L);
+            pending += Math.max(0, end.getValue() - from);
+        }
+        return pending;
     }
 
     private Map<TopicPartition, Long> readableEnds() throws Exception {
@@ -183,11 +230,14 @@ public final class KafkaBacklog implements AutoCloseable {
         return admin;
     }
 
-    /** Closes the admin client (a later question opens a new one). */
+    /**
+     * Closes the admin client (a later question opens a new one), waiting at most 5 s for calls in
+     * flight: a task that closes it must not hang on a broker that does not answer.
+     */
     @Override
     public synchronized void close() {
         if (admin != null) {
-            admin.close();
+            admin.close(Duration.ofSeconds(5));
             admin = null;
         }
     }

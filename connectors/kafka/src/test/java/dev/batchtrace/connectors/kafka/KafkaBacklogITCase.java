@@ -73,6 +73,37 @@ class KafkaBacklogITCase {
     }
 
     @Test
+    void pendingRecordsFollowTheGroupAndCountOnlyCommittedTransactions() throws Exception {
+        String bootstrap = TestServers.kafkaBootstrapServers();
+        String topic = "pending-" + UUID.randomUUID();
+        String group = "pending-group-" + UUID.randomUUID();
+        KafkaTopics.create(bootstrap, topic, 2);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        try (KafkaBacklog backlog = new KafkaBacklog(client(bootstrap), topic, group, timeout());
+                KafkaProducer<String, String> tx = producer(bootstrap, "pending-tx-" + topic)) {
+            assertEquals(0, backlog.pendingRecords(), "an empty topic");
+            tx.initTransactions();
+            tx.beginTransaction();
+            for (int i = 0; i < 4; i++) {
+                tx.send(new ProducerRecord<>(topic, 0, "k", "v" + i));
+            }
+            tx.send(new ProducerRecord<>(topic, 1, "k", "w"));
+            tx.flush();
+            assertEquals(0, backlog.pendingRecords(), "an open transaction is not readable yet");
+            tx.commitTransaction();
+            // 5 records and each partition's commit marker (the coordinator writes the markers
+            // after the commit returns, so the last stable offset gets there shortly after)
+            awaitPending(backlog, 7);
+            commit(bootstrap, group, Map.of(p0, 4L));
+            // partition 0: its marker at 4; partition 1 from the log start: record and marker
+            assertEquals(3, backlog.pendingRecords());
+            commit(bootstrap, group, Map.of(p0, 5L, p1, 2L));
+            assertEquals(0, backlog.pendingRecords(), "all read, markers included");
+        }
+    }
+
+    @Test
     void aTopicThatDoesNotExistHasNoBacklog() throws Exception {
         String bootstrap = TestServers.kafkaBootstrapServers();
         try (KafkaBacklog backlog =
@@ -80,7 +111,18 @@ class KafkaBacklogITCase {
                         client(bootstrap), "no-such-topic-" + UUID.randomUUID(), "g", timeout())) {
             assertTrue(backlog.backlog().isEmpty());
             assertTrue(backlog.unread().isEmpty());
+            assertEquals(0, backlog.pendingRecords());
         }
+    }
+
+    private static void awaitPending(KafkaBacklog backlog, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long pending = backlog.pendingRecords();
+        while (pending != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            pending = backlog.pendingRecords();
+        }
+        assertEquals(expected, pending, "pending records");
     }
 
     private static Duration timeout() {

@@ -105,6 +105,10 @@ public final class LineageJob {
     public static final String UID_AFFECTED_SHIPMENTS = "affected-shipments-index";
     public static final String UID_SHIPMENT_ALERTS = "shipment-alerts";
     public static final String UID_STATE_VERSION_GUARD = "state-version-guard";
+    public static final String UID_GOODS_RECEIPTS_HOLD = "goods-receipts-input-hold";
+    public static final String UID_WORK_ORDERS_HOLD = "work-orders-input-hold";
+    public static final String UID_DISPATCH_NOTES_HOLD = "dispatch-notes-input-hold";
+    public static final String UID_QC_RESULTS_HOLD = "qc-results-input-hold";
 
     /**
      * What the job keeps in state and how it reads it ({@link StateVersionGuard}): bump it when a
@@ -293,24 +297,44 @@ public final class LineageJob {
                                 machineSummaries.deadLetters());
         deadLetters.sinkTo(sinks.deadLetters()).uid(UID_DEAD_LETTERS_SINK).name("dead letters");
 
+        // In a replay the input waits while the feedback's backlog is large (InputHold); lot flags
+        // and machine summaries never wait.
+        DataStream<GoodsReceipt> receiptRecords =
+                held(
+                        receipts.records(),
+                        sources.inputHold(),
+                        UID_GOODS_RECEIPTS_HOLD,
+                        "goods receipts");
+        DataStream<WorkOrderEvent> workOrderRecords =
+                held(
+                        workOrders.records(),
+                        sources.inputHold(),
+                        UID_WORK_ORDERS_HOLD,
+                        "work-order events");
+        DataStream<DispatchNote> dispatchRecords =
+                held(
+                        dispatches.records(),
+                        sources.inputHold(),
+                        UID_DISPATCH_NOTES_HOLD,
+                        "dispatch notes");
+        DataStream<QcResult> qcRecords =
+                held(qcResults.records(), sources.inputHold(), UID_QC_RESULTS_HOLD, "QC results");
+
         // Issue 5: QC checks to their lot (node stage) and to the work order they name.
         DataStream<LineageMessage> lotChecks =
-                qcResults
-                        .records()
+                qcRecords
                         .flatMap(new QcResultChecks(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_QC_RESULT_CHECKS)
                         .name("QC result -> checked lot");
         // A check without a work order: to the work order(s) that produced its lot.
         DataStream<WorkOrderAttachment> routedChecks =
-                workOrders
-                        .records()
+                workOrderRecords
                         .filter(QcRouting::routes)
                         .uid(UID_QC_PRODUCED_LOTS)
                         .name("produced lots (for QC routing)")
                         .keyBy(WorkOrderEvent::getLotCode, Utf8StringTypeInfo.INSTANCE)
                         .connect(
-                                qcResults
-                                        .records()
+                                qcRecords
                                         .filter(QcRouting::routes)
                                         .uid(UID_QC_UNTAGGED_CHECKS)
                                         .name("QC results without work order")
@@ -321,8 +345,7 @@ public final class LineageJob {
                         .uid(UID_QC_LOT_ROUTING)
                         .name("untagged QC check -> the lot's producing work orders");
         DataStream<WorkOrderAttachment> workOrderAttachments =
-                qcResults
-                        .records()
+                qcRecords
                         .flatMap(
                                 new QcResultWorkOrderChecks(),
                                 ModelTypeInfo.of(WorkOrderAttachment.class))
@@ -340,11 +363,11 @@ public final class LineageJob {
 
         // Stage 1: facts and edges.
         DataStream<LineageMessage> receiptFacts =
-                receipts.records()
+                receiptRecords
                         // refuses state a newer version wrote (rollback rules): see the class
                         .map(
                                 new StateVersionGuard<GoodsReceipt>(STATE_VERSION),
-                                receipts.records().getType())
+                                receiptRecords.getType())
                         .uid(UID_STATE_VERSION_GUARD)
                         .name("state version guard")
                         .keyBy(GoodsReceipt::getReceiptId, Utf8StringTypeInfo.INSTANCE)
@@ -352,8 +375,7 @@ public final class LineageJob {
                         .uid(UID_GOODS_RECEIPT_FACTS)
                         .name("goods receipt -> lot facts");
         SingleOutputStreamOperator<LineageMessage> workOrderLinks =
-                workOrders
-                        .records()
+                workOrderRecords
                         .keyBy(WorkOrderEvent::getWorkOrderId, Utf8StringTypeInfo.INSTANCE)
                         .connect(
                                 workOrderAttachments.keyBy(
@@ -365,8 +387,7 @@ public final class LineageJob {
                         .uid(UID_WORK_ORDER_LINKS)
                         .name("work order -> edges + produced lot facts");
         SingleOutputStreamOperator<LineageMessage> dispatchLinks =
-                dispatches
-                        .records()
+                dispatchRecords
                         .keyBy(DispatchNote::getDispatchId, Utf8StringTypeInfo.INSTANCE)
                         .process(new DispatchNoteFunction(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_DISPATCH_NOTE_REVISIONS)
@@ -380,8 +401,7 @@ public final class LineageJob {
                         .uid(UID_LOT_FLAG_UPDATES)
                         .name("lot flag -> flagged lot");
         DataStream<LineageMessage> workOrderUsages =
-                workOrders
-                        .records()
+                workOrderRecords
                         .flatMap(new WorkOrderLotUsages(), LineageMessageTypeInfo.INSTANCE)
                         .uid(UID_WORK_ORDER_LOT_USAGES)
                         .name("work order -> consumed lot usage");
@@ -460,8 +480,7 @@ public final class LineageJob {
 
         // Units (issue 10): one document per (product, serial), not in the lot documents.
         DataStream<DocumentUpdate> unitDocuments =
-                workOrders
-                        .records()
+                workOrderRecords
                         .filter(OutputSerials::routes)
                         .uid(UID_OUTPUT_SERIALS_FILTER)
                         .name("outputs with serials and output reversals")
@@ -493,5 +512,16 @@ public final class LineageJob {
                 .sinkTo(sinks.elasticsearch())
                 .uid(UID_ELASTICSEARCH_SINK)
                 .name("trace documents -> Elasticsearch");
+    }
+
+    /** {@code records} behind an {@link InputHoldFunction}, or as they are without a hold. */
+    private static <T> DataStream<T> held(
+            DataStream<T> records, InputHold hold, String uid, String what) {
+        if (hold == null) {
+            return records;
+        }
+        return records.map(new InputHoldFunction<T>(hold), records.getType())
+                .uid(uid)
+                .name(what + ": wait while the feedback's backlog is large");
     }
 }

@@ -46,6 +46,7 @@ public record LineageJobConfig(
         Duration coalesceDelay,
         int hubFanIn,
         Duration alertQuietPeriod,
+        long inputHoldAbove,
         String jobName)
         implements Serializable {
 
@@ -85,6 +86,14 @@ public record LineageJobConfig(
      */
     public static final String HUB_FAN_IN_KEY = "lineage.hub-fan-in";
 
+    /**
+     * Records of feedback not yet read above which the input sources wait ({@link
+     * FeedbackBacklogHold}; they go on below a quarter of it). 0 never holds.
+     */
+    public static final String INPUT_HOLD_ABOVE_KEY = "lineage.input-hold-above";
+
+    public static final long DEFAULT_INPUT_HOLD_ABOVE = 0;
+
     public static final String DEFAULT_FEEDBACK_TOPIC = "trace.lineage-feedback";
     public static final String DEFAULT_DOCUMENTS_TOPIC = "trace.documents";
 
@@ -122,6 +131,7 @@ public record LineageJobConfig(
                     COALESCE_DELAY_KEY,
                     HUB_FAN_IN_KEY,
                     ALERT_QUIET_PERIOD_KEY,
+                    INPUT_HOLD_ABOVE_KEY,
                     JOB_NAME_KEY);
 
     private static final List<String> OWN_PREFIXES =
@@ -255,6 +265,12 @@ public record LineageJobConfig(
             throw new IllegalArgumentException(
                     ALERT_QUIET_PERIOD_KEY + " must not be negative, was " + alertQuietPeriod);
         }
+        if (inputHoldAbove < 0) {
+            throw new IllegalArgumentException(
+                    INPUT_HOLD_ABOVE_KEY
+                            + " must not be negative (0 = never), was "
+                            + inputHoldAbove);
+        }
         if (hubFanIn < 2) {
             throw new IllegalArgumentException(
                     HUB_FAN_IN_KEY + " must be at least 2, got " + hubFanIn);
@@ -383,6 +399,11 @@ public record LineageJobConfig(
                 duration(config, COALESCE_DELAY_KEY, DEFAULT_COALESCE_DELAY),
                 integer(config, HUB_FAN_IN_KEY, NodeProtocol.DEFAULT_HUB_FAN_IN),
                 duration(config, ALERT_QUIET_PERIOD_KEY, DEFAULT_ALERT_QUIET_PERIOD),
+                Long.parseLong(
+                        config.getOrDefault(
+                                        INPUT_HOLD_ABOVE_KEY,
+                                        Long.toString(DEFAULT_INPUT_HOLD_ABOVE))
+                                .strip()),
                 config.getOrDefault(JOB_NAME_KEY, DEFAULT_JOB_NAME));
     }
 
@@ -400,6 +421,7 @@ public record LineageJobConfig(
                 coalesceDelay,
                 hubFanIn,
                 alertQuietPeriod,
+                inputHoldAbove,
                 jobName);
     }
 
@@ -417,7 +439,19 @@ public record LineageJobConfig(
                 coalesceDelay,
                 hubFanIn,
                 alertQuietPeriod,
+                inputHoldAbove,
                 jobName);
+    }
+
+    /** The input hold on the feedback's backlog ({@link #INPUT_HOLD_ABOVE_KEY}). */
+    public InputHold inputHold() {
+        return new InputHold(
+                kafka,
+                topics.feedback(),
+                kafka.groupId(topics.feedback()),
+                inputHoldAbove,
+                inputHoldAbove / 4,
+                Duration.ofMillis(250));
     }
 
     /** Transactional id prefix of the exactly-once feedback sink. */

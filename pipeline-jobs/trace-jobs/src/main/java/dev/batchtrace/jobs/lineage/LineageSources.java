@@ -24,6 +24,7 @@ import org.apache.flink.api.connector.source.Source;
  * @param lotFlags LotFlag events: quality holds and releases
  * @param qcResults QcResult events: quality checks of lots
  * @param machineSummaries the machine-attribution job's summaries (JSON, read_committed)
+ * @param inputHold when the input sources wait for the feedback (null: never)
  */
 public record LineageSources(
         Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
@@ -33,7 +34,30 @@ public record LineageSources(
         Source<DocumentRecord, ?, ?> documents,
         Source<Decoded<LotFlag>, ?, ?> lotFlags,
         Source<Decoded<QcResult>, ?, ?> qcResults,
-        Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries) {
+        Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries,
+        InputHold inputHold) {
+
+    /** Sources whose input never waits for the feedback. */
+    public LineageSources(
+            Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
+            Source<Decoded<WorkOrderEvent>, ?, ?> workOrders,
+            Source<Decoded<DispatchNote>, ?, ?> dispatchNotes,
+            Source<LineageMessage, ?, ?> feedback,
+            Source<DocumentRecord, ?, ?> documents,
+            Source<Decoded<LotFlag>, ?, ?> lotFlags,
+            Source<Decoded<QcResult>, ?, ?> qcResults,
+            Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries) {
+        this(
+                goodsReceipts,
+                workOrders,
+                dispatchNotes,
+                feedback,
+                documents,
+                lotFlags,
+                qcResults,
+                machineSummaries,
+                null);
+    }
 
     public LineageSources {
         Objects.requireNonNull(goodsReceipts, "goodsReceipts");
@@ -71,7 +95,8 @@ public record LineageSources(
                         config.kafka(), config.registry(), topics.lotFlags(), LotFlag.class),
                 EventSources.forTopic(
                         config.kafka(), config.registry(), topics.qcResults(), QcResult.class),
-                MachineSummarySource.source(config.kafka(), topics.machineSummaries()));
+                MachineSummarySource.source(config.kafka(), topics.machineSummaries()),
+                config.inputHold().enabled() ? config.inputHold() : null);
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
@@ -83,6 +108,7 @@ public record LineageSources(
                 documents,
                 lotFlags,
                 qcResults,
-                machineSummaries);
+                machineSummaries,
+                inputHold);
     }
 }

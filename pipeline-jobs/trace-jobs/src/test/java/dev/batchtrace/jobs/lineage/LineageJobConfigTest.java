@@ -1,6 +1,8 @@
 package dev.batchtrace.jobs.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +44,37 @@ class LineageJobConfigTest {
         assertEquals(List.of("http://es-1:9200"), config.elasticsearch().hosts());
         assertEquals("batchtrace-lineage.feedback", config.feedbackTransactionalIdPrefix());
         assertEquals("batchtrace-lineage.documents", config.documentsTransactionalIdPrefix());
+        assertEquals(0, config.inputHoldAbove());
+        assertFalse(config.inputHold().enabled(), "input never waits unless asked to");
+        assertNull(LineageSources.kafka(config).inputHold());
+    }
+
+    @Test
+    void theInputHoldWatchesTheJobsOwnFeedbackTopicAndGroup() throws Exception {
+        LineageJobConfig config =
+                LineageJobConfig.fromArgs(
+                        with(
+                                "--lineage.input-hold-above",
+                                "20000",
+                                "--topic.lineage-feedback",
+                                "plant-a.feedback",
+                                "--group.id.prefix",
+                                "plant-a"));
+        InputHold hold = config.inputHold();
+        assertTrue(hold.enabled());
+        assertEquals(20_000, hold.holdAbove());
+        assertEquals(5_000, hold.resumeBelow());
+        assertEquals("plant-a.feedback", hold.feedbackTopic());
+        assertEquals("plant-a.plant-a.feedback", hold.feedbackGroupId());
+        assertEquals(hold, LineageSources.kafka(config).inputHold());
+
+        IllegalArgumentException negative =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LineageJobConfig.fromArgs(with("--lineage.input-hold-above", "-1")));
+        assertTrue(
+                negative.getMessage().startsWith("lineage.input-hold-above"),
+                negative.getMessage());
     }
 
     @Test

@@ -1,0 +1,40 @@
+package dev.batchtrace.jobs.lineage;
+
+import dev.batchtrace.connectors.kafka.KafkaSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Holds the lineage job's input back while the feedback topic has more than {@code holdAbove}
+ * records its reader has not committed ({@link FeedbackBacklogHold}); {@link InputHoldFunction}
+ * applies it after each input source.
+ *
+ * @param kafka the cluster of the feedback topic
+ * @param feedbackTopic the feedback topic
+ * @param feedbackGroupId the consumer group of the job's feedback source
+ * @param holdAbove backlog (records) above which input waits; 0 turns the hold off
+ * @param resumeBelow backlog below which held input goes on
+ * @param pollInterval how often the backlog is read from Kafka
+ */
+public record InputHold(
+        KafkaSettings kafka,
+        String feedbackTopic,
+        String feedbackGroupId,
+        long holdAbove,
+        long resumeBelow,
+        Duration pollInterval)
+        implements Serializable {
+
+    public InputHold {
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(feedbackTopic, "feedbackTopic");
+        Objects.requireNonNull(feedbackGroupId, "feedbackGroupId");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        new FeedbackBacklogHold(holdAbove, resumeBelow); // validates
+    }
+
+    public boolean enabled() {
+        return holdAbove > 0;
+    }
+}
