@@ -12,6 +12,8 @@ import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.TraceAlert;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.JobResilience;
+import dev.batchtrace.jobs.lineage.inputwait.InputWait;
+import dev.batchtrace.jobs.lineage.inputwait.InputWaitFunction;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.lineage.holds.LotEntryHolds;
@@ -105,10 +107,10 @@ public final class LineageJob {
     public static final String UID_AFFECTED_SHIPMENTS = "affected-shipments-index";
     public static final String UID_SHIPMENT_ALERTS = "shipment-alerts";
     public static final String UID_STATE_VERSION_GUARD = "state-version-guard";
-    public static final String UID_GOODS_RECEIPTS_HOLD = "goods-receipts-input-hold";
-    public static final String UID_WORK_ORDERS_HOLD = "work-orders-input-hold";
-    public static final String UID_DISPATCH_NOTES_HOLD = "dispatch-notes-input-hold";
-    public static final String UID_QC_RESULTS_HOLD = "qc-results-input-hold";
+    public static final String UID_GOODS_RECEIPTS_WAIT = "goods-receipts-input-wait";
+    public static final String UID_WORK_ORDERS_WAIT = "work-orders-input-wait";
+    public static final String UID_DISPATCH_NOTES_WAIT = "dispatch-notes-input-wait";
+    public static final String UID_QC_RESULTS_WAIT = "qc-results-input-wait";
 
     /**
      * What the job keeps in state and how it reads it ({@link StateVersionGuard}): bump it when a
@@ -297,28 +299,32 @@ public final class LineageJob {
                                 machineSummaries.deadLetters());
         deadLetters.sinkTo(sinks.deadLetters()).uid(UID_DEAD_LETTERS_SINK).name("dead letters");
 
-        // In a replay the input waits while the feedback's backlog is large (InputHold); lot flags
+        // In a replay the input waits while the feedback's backlog is large (InputWait); lot flags
         // and machine summaries never wait.
         DataStream<GoodsReceipt> receiptRecords =
-                held(
+                behindInputWait(
                         receipts.records(),
-                        sources.inputHold(),
-                        UID_GOODS_RECEIPTS_HOLD,
+                        sources.inputWait(),
+                        UID_GOODS_RECEIPTS_WAIT,
                         "goods receipts");
         DataStream<WorkOrderEvent> workOrderRecords =
-                held(
+                behindInputWait(
                         workOrders.records(),
-                        sources.inputHold(),
-                        UID_WORK_ORDERS_HOLD,
+                        sources.inputWait(),
+                        UID_WORK_ORDERS_WAIT,
                         "work-order events");
         DataStream<DispatchNote> dispatchRecords =
-                held(
+                behindInputWait(
                         dispatches.records(),
-                        sources.inputHold(),
-                        UID_DISPATCH_NOTES_HOLD,
+                        sources.inputWait(),
+                        UID_DISPATCH_NOTES_WAIT,
                         "dispatch notes");
         DataStream<QcResult> qcRecords =
-                held(qcResults.records(), sources.inputHold(), UID_QC_RESULTS_HOLD, "QC results");
+                behindInputWait(
+                        qcResults.records(),
+                        sources.inputWait(),
+                        UID_QC_RESULTS_WAIT,
+                        "QC results");
 
         // Issue 5: QC checks to their lot (node stage) and to the work order they name.
         DataStream<LineageMessage> lotChecks =
@@ -514,13 +520,16 @@ public final class LineageJob {
                 .name("trace documents -> Elasticsearch");
     }
 
-    /** {@code records} behind an {@link InputHoldFunction}, or as they are without a hold. */
-    private static <T> DataStream<T> held(
-            DataStream<T> records, InputHold hold, String uid, String what) {
-        if (hold == null) {
+    /**
+     * {@code records} behind an {@link InputWaitFunction}, or as they are when the input never
+     * waits.
+     */
+    private static <T> DataStream<T> behindInputWait(
+            DataStream<T> records, InputWait setting, String uid, String what) {
+        if (setting == null) {
             return records;
         }
-        return records.map(new InputHoldFunction<T>(hold), records.getType())
+        return records.map(new InputWaitFunction<T>(setting), records.getType())
                 .uid(uid)
                 .name(what + ": wait while the feedback's backlog is large");
     }

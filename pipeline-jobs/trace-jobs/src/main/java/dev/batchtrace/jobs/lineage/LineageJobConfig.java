@@ -9,6 +9,7 @@ import dev.batchtrace.connectors.elasticsearch.ElasticsearchSettings;
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.ConfigFile;
+import dev.batchtrace.jobs.lineage.inputwait.InputWait;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.schemas.EventTopics;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public record LineageJobConfig(
         Duration coalesceDelay,
         int hubFanIn,
         Duration alertQuietPeriod,
-        long inputHoldAbove,
+        long inputWaitAbove,
         String jobName)
         implements Serializable {
 
@@ -87,12 +88,12 @@ public record LineageJobConfig(
     public static final String HUB_FAN_IN_KEY = "lineage.hub-fan-in";
 
     /**
-     * Records of feedback not yet read above which the input sources wait ({@link
-     * FeedbackBacklogHold}; they go on below a quarter of it). 0 never holds.
+     * Records of feedback not yet read above which the input sources wait (they go on below a
+     * quarter of it; {@code inputwait.FeedbackBacklogRule}). 0 never waits.
      */
-    public static final String INPUT_HOLD_ABOVE_KEY = "lineage.input-hold-above";
+    public static final String INPUT_WAIT_ABOVE_KEY = "lineage.input-wait-above";
 
-    public static final long DEFAULT_INPUT_HOLD_ABOVE = 0;
+    public static final long DEFAULT_INPUT_WAIT_ABOVE = 0;
 
     public static final String DEFAULT_FEEDBACK_TOPIC = "trace.lineage-feedback";
     public static final String DEFAULT_DOCUMENTS_TOPIC = "trace.documents";
@@ -131,7 +132,7 @@ public record LineageJobConfig(
                     COALESCE_DELAY_KEY,
                     HUB_FAN_IN_KEY,
                     ALERT_QUIET_PERIOD_KEY,
-                    INPUT_HOLD_ABOVE_KEY,
+                    INPUT_WAIT_ABOVE_KEY,
                     JOB_NAME_KEY);
 
     private static final List<String> OWN_PREFIXES =
@@ -265,11 +266,11 @@ public record LineageJobConfig(
             throw new IllegalArgumentException(
                     ALERT_QUIET_PERIOD_KEY + " must not be negative, was " + alertQuietPeriod);
         }
-        if (inputHoldAbove < 0) {
+        if (inputWaitAbove < 0) {
             throw new IllegalArgumentException(
-                    INPUT_HOLD_ABOVE_KEY
+                    INPUT_WAIT_ABOVE_KEY
                             + " must not be negative (0 = never), was "
-                            + inputHoldAbove);
+                            + inputWaitAbove);
         }
         if (hubFanIn < 2) {
             throw new IllegalArgumentException(
@@ -401,8 +402,8 @@ public record LineageJobConfig(
                 duration(config, ALERT_QUIET_PERIOD_KEY, DEFAULT_ALERT_QUIET_PERIOD),
                 Long.parseLong(
                         config.getOrDefault(
-                                        INPUT_HOLD_ABOVE_KEY,
-                                        Long.toString(DEFAULT_INPUT_HOLD_ABOVE))
+                                        INPUT_WAIT_ABOVE_KEY,
+                                        Long.toString(DEFAULT_INPUT_WAIT_ABOVE))
                                 .strip()),
                 config.getOrDefault(JOB_NAME_KEY, DEFAULT_JOB_NAME));
     }
@@ -421,7 +422,7 @@ public record LineageJobConfig(
                 coalesceDelay,
                 hubFanIn,
                 alertQuietPeriod,
-                inputHoldAbove,
+                inputWaitAbove,
                 jobName);
     }
 
@@ -439,18 +440,18 @@ public record LineageJobConfig(
                 coalesceDelay,
                 hubFanIn,
                 alertQuietPeriod,
-                inputHoldAbove,
+                inputWaitAbove,
                 jobName);
     }
 
-    /** The input hold on the feedback's backlog ({@link #INPUT_HOLD_ABOVE_KEY}). */
-    public InputHold inputHold() {
-        return new InputHold(
+    /** The input wait on the feedback's backlog ({@link #INPUT_WAIT_ABOVE_KEY}). */
+    public InputWait inputWait() {
+        return new InputWait(
                 kafka,
                 topics.feedback(),
                 kafka.groupId(topics.feedback()),
-                inputHoldAbove,
-                inputHoldAbove / 4,
+                inputWaitAbove,
+                inputWaitAbove / 4,
                 Duration.ofMillis(250));
     }
 

@@ -7,6 +7,7 @@ import dev.batchtrace.events.GoodsReceipt;
 import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
+import dev.batchtrace.jobs.lineage.inputwait.InputWait;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.util.Objects;
@@ -24,7 +25,7 @@ import org.apache.flink.api.connector.source.Source;
  * @param lotFlags LotFlag events: quality holds and releases
  * @param qcResults QcResult events: quality checks of lots
  * @param machineSummaries the machine-attribution job's summaries (JSON, read_committed)
- * @param inputHold when the input sources wait for the feedback (null: never)
+ * @param inputWait when the input sources wait for the feedback (null: never)
  */
 public record LineageSources(
         Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
@@ -35,7 +36,7 @@ public record LineageSources(
         Source<Decoded<LotFlag>, ?, ?> lotFlags,
         Source<Decoded<QcResult>, ?, ?> qcResults,
         Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries,
-        InputHold inputHold) {
+        InputWait inputWait) {
 
     /** Sources whose input never waits for the feedback. */
     public LineageSources(
@@ -96,7 +97,7 @@ public record LineageSources(
                 EventSources.forTopic(
                         config.kafka(), config.registry(), topics.qcResults(), QcResult.class),
                 MachineSummarySource.source(config.kafka(), topics.machineSummaries()),
-                config.inputHold().enabled() ? config.inputHold() : null);
+                config.inputWait().enabled() ? config.inputWait() : null);
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
@@ -109,6 +110,6 @@ public record LineageSources(
                 lotFlags,
                 qcResults,
                 machineSummaries,
-                inputHold);
+                inputWait);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.batchtrace.jobs.lineage.inputwait.InputWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +45,9 @@ class LineageJobConfigTest {
         assertEquals(List.of("http://es-1:9200"), config.elasticsearch().hosts());
         assertEquals("batchtrace-lineage.feedback", config.feedbackTransactionalIdPrefix());
         assertEquals("batchtrace-lineage.documents", config.documentsTransactionalIdPrefix());
-        assertEquals(0, config.inputHoldAbove());
-        assertFalse(config.inputHold().enabled(), "input never waits unless asked to");
-        assertNull(LineageSources.kafka(config).inputHold());
+        assertEquals(0, config.inputWaitAbove());
+        assertFalse(config.inputWait().enabled(), "input never waits unless asked to");
+        assertNull(LineageSources.kafka(config).inputWait());
     }
 
     @Test
@@ -54,26 +55,26 @@ class LineageJobConfigTest {
         LineageJobConfig config =
                 LineageJobConfig.fromArgs(
                         with(
-                                "--lineage.input-hold-above",
+                                "--lineage.input-wait-above",
                                 "20000",
                                 "--topic.lineage-feedback",
                                 "plant-a.feedback",
                                 "--group.id.prefix",
                                 "plant-a"));
-        InputHold hold = config.inputHold();
-        assertTrue(hold.enabled());
-        assertEquals(20_000, hold.holdAbove());
-        assertEquals(5_000, hold.resumeBelow());
-        assertEquals("plant-a.feedback", hold.feedbackTopic());
-        assertEquals("plant-a.plant-a.feedback", hold.feedbackGroupId());
-        assertEquals(hold, LineageSources.kafka(config).inputHold());
+        InputWait setting = config.inputWait();
+        assertTrue(setting.enabled());
+        assertEquals(20_000, setting.waitAbove());
+        assertEquals(5_000, setting.resumeBelow());
+        assertEquals("plant-a.feedback", setting.feedbackTopic());
+        assertEquals("plant-a.plant-a.feedback", setting.feedbackGroupId());
+        assertEquals(setting, LineageSources.kafka(config).inputWait());
 
         IllegalArgumentException negative =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> LineageJobConfig.fromArgs(with("--lineage.input-hold-above", "-1")));
+                        () -> LineageJobConfig.fromArgs(with("--lineage.input-wait-above", "-1")));
         assertTrue(
-                negative.getMessage().startsWith("lineage.input-hold-above"),
+                negative.getMessage().startsWith("lineage.input-wait-above"),
                 negative.getMessage());
     }
 

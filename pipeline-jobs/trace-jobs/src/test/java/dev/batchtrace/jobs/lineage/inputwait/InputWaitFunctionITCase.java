@@ -1,4 +1,4 @@
-package dev.batchtrace.jobs.lineage;
+package dev.batchtrace.jobs.lineage.inputwait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,17 +24,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link InputHoldFunction} against the real broker: input waits while the feedback topic holds
+ * {@link InputWaitFunction} against the real broker: input waits while the feedback topic holds
  * more unread records than the mark, goes on once the feedback's group has committed past them, and
  * never waits when the feedback cannot be read.
  */
-class InputHoldFunctionITCase {
+class InputWaitFunctionITCase {
 
     @Test
     void inputWaitsWhileTheFeedbackBacklogIsLargeAndGoesOnOnceItIsRead() throws Exception {
         String bootstrap = TestServers.kafkaBootstrapServers();
-        String topic = "hold-feedback-" + UUID.randomUUID();
-        String group = "hold-group-" + UUID.randomUUID();
+        String topic = "setting-feedback-" + UUID.randomUUID();
+        String group = "setting-group-" + UUID.randomUUID();
         Properties client = new Properties();
         client.setProperty("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(client)) {
@@ -45,32 +45,32 @@ class InputHoldFunctionITCase {
                     producer.send(new ProducerRecord<>(topic, "k", "feedback " + i));
                 }
             }
-            InputHold hold =
-                    new InputHold(
+            InputWait setting =
+                    new InputWait(
                             KafkaSettings.of(bootstrap),
                             topic,
                             group,
                             40,
                             10,
                             Duration.ofMillis(50));
-            InputHoldFunction<String> function = new InputHoldFunction<>(hold);
+            InputWaitFunction<String> function = new InputWaitFunction<>(setting);
             try (OneInputStreamOperatorTestHarness<String, String> harness =
                     new OneInputStreamOperatorTestHarness<>(new StreamMap<>(function))) {
                 harness.open();
-                await(function::holding, "50 unread records > 40: held");
+                await(function::waiting, "50 unread records > 40: held");
                 harness.processElement(new StreamRecord<>("receipt 1"));
                 assertTrue(
-                        function.heldMillis() >= InputHoldFunction.MAX_WAIT_MILLIS / 2,
+                        function.heldMillis() >= InputWaitFunction.MAX_WAIT_MILLIS / 2,
                         "a held record waits: " + function.heldMillis() + " ms");
                 assertEquals(1, harness.extractOutputValues().size(), "and then passes");
 
                 // the group reads 30 of them: 20 left, above the lower mark, so still held
                 commit(admin, group, new TopicPartition(topic, 0), 30);
                 Thread.sleep(300);
-                assertTrue(function.holding(), "20 unread, between the marks: still held");
+                assertTrue(function.waiting(), "20 unread, between the marks: still held");
 
                 commit(admin, group, new TopicPartition(topic, 0), 45);
-                await(() -> !function.holding(), "5 unread < 10: goes on");
+                await(() -> !function.waiting(), "5 unread < 10: goes on");
                 long waited = function.heldMillis();
                 for (int i = 0; i < 100; i++) {
                     harness.processElement(new StreamRecord<>("receipt " + i));
@@ -84,21 +84,21 @@ class InputHoldFunctionITCase {
     @Test
     void aFeedbackThatCannotBeReadNeverHoldsInput() throws Exception {
         // nothing listens on port 1: the backlog is unreadable, so input is never held
-        InputHold hold =
-                new InputHold(
+        InputWait setting =
+                new InputWait(
                         KafkaSettings.of("127.0.0.1:1"),
                         "feedback",
                         "group",
                         1,
                         0,
                         Duration.ofMillis(50));
-        InputHoldFunction<String> function = new InputHoldFunction<>(hold);
+        InputWaitFunction<String> function = new InputWaitFunction<>(setting);
         try (OneInputStreamOperatorTestHarness<String, String> harness =
                 new OneInputStreamOperatorTestHarness<>(new StreamMap<>(function))) {
             harness.open();
             Thread.sleep(500);
             harness.processElement(new StreamRecord<>("receipt"));
-            assertFalse(function.holding());
+            assertFalse(function.waiting());
             assertEquals(0, function.heldMillis());
             assertEquals(1, harness.extractOutputValues().size());
         }

@@ -1,4 +1,4 @@
-package dev.batchtrace.jobs.lineage;
+package dev.batchtrace.jobs.lineage.inputwait;
 
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -6,41 +6,41 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 
 /**
- * Passes input records on, waiting while {@link InputHold} says the feedback's backlog is too
+ * Passes input records on, waiting while {@link InputWait} says the feedback's backlog is too
  * large. A record waits at most {@link #MAX_WAIT_MILLIS} per call, so checkpoints and cancellation
  * are never held up for longer; a backlog that cannot be read (Kafka down, no rights) never holds
  * anything. Flink has no priority between the inputs of one operator, hence this gate before them.
  * The subtasks of one TaskManager share one {@link FeedbackBacklogWatch}.
  */
-public final class InputHoldFunction<T> extends RichMapFunction<T, T> {
+public final class InputWaitFunction<T> extends RichMapFunction<T, T> {
     private static final long serialVersionUID = 1L;
 
     /** The longest one record waits before it passes anyway (ms). */
     static final long MAX_WAIT_MILLIS = 100;
 
-    private final InputHold hold;
+    private final InputWait setting;
     private transient FeedbackBacklogWatch watch;
     private transient Counter heldMillis;
 
-    public InputHoldFunction(InputHold hold) {
-        this.hold = hold;
+    public InputWaitFunction(InputWait setting) {
+        this.setting = setting;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        heldMillis = getRuntimeContext().getMetricGroup().counter("inputHeldMillis");
-        if (!hold.enabled()) {
+        heldMillis = getRuntimeContext().getMetricGroup().counter("inputWaitedMillis");
+        if (!setting.enabled()) {
             return;
         }
-        watch = FeedbackBacklogWatch.acquire(hold);
+        watch = FeedbackBacklogWatch.acquire(setting);
     }
 
     @Override
     public T map(T value) throws InterruptedException {
-        if (holding()) {
+        if (waiting()) {
             long start = System.nanoTime();
             long until = start + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS);
-            while (holding() && System.nanoTime() < until) {
+            while (waiting() && System.nanoTime() < until) {
                 Thread.sleep(5);
             }
             heldMillis.inc(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -49,8 +49,8 @@ public final class InputHoldFunction<T> extends RichMapFunction<T, T> {
     }
 
     /** Whether input waits now (the poller's latest answer). */
-    boolean holding() {
-        return watch != null && watch.holding();
+    boolean waiting() {
+        return watch != null && watch.waiting();
     }
 
     /** Milliseconds records have waited so far. */

@@ -1,4 +1,4 @@
-package dev.batchtrace.jobs.lineage;
+package dev.batchtrace.jobs.lineage.inputwait;
 
 import dev.batchtrace.connectors.kafka.KafkaSettings;
 import java.io.Serializable;
@@ -6,35 +6,35 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Holds the lineage job's input back while the feedback topic has more than {@code holdAbove}
- * records its reader has not committed ({@link FeedbackBacklogHold}); {@link InputHoldFunction}
+ * Holds the lineage job's input back while the feedback topic has more than {@code waitAbove}
+ * records its reader has not committed ({@link FeedbackBacklogRule}); {@link InputWaitFunction}
  * applies it after each input source.
  *
  * @param kafka the cluster of the feedback topic
  * @param feedbackTopic the feedback topic
  * @param feedbackGroupId the consumer group of the job's feedback source
- * @param holdAbove backlog (records) above which input waits; 0 turns the hold off
+ * @param waitAbove backlog (records) above which input waits; 0 turns the setting off
  * @param resumeBelow backlog below which held input goes on
  * @param pollInterval how often the backlog is read from Kafka
  */
-public record InputHold(
+public record InputWait(
         KafkaSettings kafka,
         String feedbackTopic,
         String feedbackGroupId,
-        long holdAbove,
+        long waitAbove,
         long resumeBelow,
         Duration pollInterval)
         implements Serializable {
 
-    public InputHold {
+    public InputWait {
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(feedbackTopic, "feedbackTopic");
         Objects.requireNonNull(feedbackGroupId, "feedbackGroupId");
         Objects.requireNonNull(pollInterval, "pollInterval");
-        new FeedbackBacklogHold(holdAbove, resumeBelow); // validates
+        new FeedbackBacklogRule(waitAbove, resumeBelow); // validates
     }
 
     public boolean enabled() {
-        return holdAbove > 0;
+        return waitAbove > 0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.batchtrace.jobs.lineage;
+package dev.batchtrace.jobs.lineage.inputwait;
 
 import dev.batchtrace.connectors.kafka.KafkaBacklog;
 import java.time.Duration;
@@ -12,30 +12,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the feedback's backlog ({@link KafkaBacklog#pendingRecords()}) every poll interval on one
- * daemon thread and keeps {@link FeedbackBacklogHold}'s answer. One per {@link InputHold} in a
+ * daemon thread and keeps {@link FeedbackBacklogRule}'s answer. One per {@link InputWait} in a
  * TaskManager, shared by every input subtask there ({@link #acquire}/{@link #release}), so the
  * broker answers one set of admin requests per interval, not one per subtask.
  */
 final class FeedbackBacklogWatch {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackBacklogWatch.class);
-    private static final Map<InputHold, FeedbackBacklogWatch> WATCHES = new HashMap<>();
+    private static final Map<InputWait, FeedbackBacklogWatch> WATCHES = new HashMap<>();
 
-    private final InputHold hold;
+    private final InputWait setting;
     private final KafkaBacklog backlog;
-    private final FeedbackBacklogHold rule;
+    private final FeedbackBacklogRule rule;
     private final ScheduledExecutorService poller;
-    private volatile boolean holding;
+    private volatile boolean waiting;
     private int users;
 
-    private FeedbackBacklogWatch(InputHold hold) {
-        this.hold = hold;
+    private FeedbackBacklogWatch(InputWait setting) {
+        this.setting = setting;
         this.backlog =
                 new KafkaBacklog(
-                        hold.kafka().clientProperties(true),
-                        hold.feedbackTopic(),
-                        hold.feedbackGroupId(),
+                        setting.kafka().clientProperties(true),
+                        setting.feedbackTopic(),
+                        setting.feedbackGroupId(),
                         Duration.ofSeconds(10));
-        this.rule = new FeedbackBacklogHold(hold.holdAbove(), hold.resumeBelow());
+        this.rule = new FeedbackBacklogRule(setting.waitAbove(), setting.resumeBelow());
         this.poller =
                 Executors.newSingleThreadScheduledExecutor(
                         runnable -> {
@@ -44,12 +44,12 @@ final class FeedbackBacklogWatch {
                             return thread;
                         });
         poller.scheduleWithFixedDelay(
-                this::poll, 0, hold.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                this::poll, 0, setting.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The watch of {@code hold}, started by its first user. */
-    static synchronized FeedbackBacklogWatch acquire(InputHold hold) {
-        FeedbackBacklogWatch watch = WATCHES.computeIfAbsent(hold, FeedbackBacklogWatch::new);
+    /** The watch of {@code setting}, started by its first user. */
+    static synchronized FeedbackBacklogWatch acquire(InputWait setting) {
+        FeedbackBacklogWatch watch = WATCHES.computeIfAbsent(setting, FeedbackBacklogWatch::new);
         watch.users++;
         return watch;
     }
@@ -57,14 +57,14 @@ final class FeedbackBacklogWatch {
     /** One user less; the last one stops the thread and closes the admin client. */
     static synchronized void release(FeedbackBacklogWatch watch) {
         if (--watch.users == 0) {
-            WATCHES.remove(watch.hold);
+            WATCHES.remove(watch.setting);
             watch.poller.shutdownNow();
             watch.backlog.close();
         }
     }
 
-    boolean holding() {
-        return holding;
+    boolean waiting() {
+        return waiting;
     }
 
     private void poll() {
@@ -72,14 +72,14 @@ final class FeedbackBacklogWatch {
         try {
             pending = backlog.pendingRecords();
         } catch (Exception e) {
-            // never hold on what cannot be read
+            // never setting on what cannot be read
             LOG.debug("{} not readable: {}", backlog, e.toString());
             pending = 0;
         }
-        boolean was = holding;
-        holding = rule.update(pending);
-        if (holding != was) {
-            LOG.info("{}: {} records, input {}", backlog, pending, holding ? "held" : "goes on");
+        boolean was = waiting;
+        waiting = rule.update(pending);
+        if (waiting != was) {
+            LOG.info("{}: {} records, input {}", backlog, pending, waiting ? "held" : "goes on");
         }
     }
 }
