@@ -96,14 +96,8 @@ public final class KafkaBacklog implements AutoCloseable {
      */
     public long pendingRecords() throws Exception {
         Admin admin = admin();
-        Map<String, TopicDescription> topics =
-                admin.describeTopics(java.util.List.of(topic))
-                        .allTopicNames()
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .exceptionally(e -> Map.of())
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!topics.containsKey(topic)) {
+        java.util.List<TopicPartition> partitions = partitions(admin);
+        if (partitions.isEmpty()) {
             return 0;
         }
         Map<TopicPartition, OffsetAndMetadata> committed =
@@ -112,8 +106,7 @@ public final class KafkaBacklog implements AutoCloseable {
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, OffsetSpec> last = new HashMap<>();
         Map<TopicPartition, OffsetSpec> first = new HashMap<>();
-        for (var info : topics.get(topic).partitions()) {
-            TopicPartition tp = new TopicPartition(topic, info.partition());
+        for (TopicPartition tp : partitions) {
             last.put(tp, OffsetSpec.latest());
             if (committed.get(tp) == null) {
                 first.put(tp, OffsetSpec.earliest());
@@ -137,26 +130,15 @@ public final class KafkaBacklog implements AutoCloseable {
         Map<TopicPartition, Long> earliest;
         Map<TopicPartition, Long> latest;
         Admin admin = admin();
-        Map<String, TopicDescription> topics =
-                admin.describeTopics(java.util.List.of(topic))
-                        .allTopicNames()
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .exceptionally(e -> Map.of()) // no topic yet: nothing to read
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!topics.containsKey(topic)) {
-            return ends;
-        }
         Map<TopicPartition, OffsetSpec> first = new HashMap<>();
         Map<TopicPartition, OffsetSpec> last = new HashMap<>();
-        topics.get(topic)
-                .partitions()
-                .forEach(
-                        p -> {
-                            TopicPartition tp = new TopicPartition(topic, p.partition());
-                            first.put(tp, OffsetSpec.earliest());
-                            last.put(tp, OffsetSpec.latest());
-                        });
+        for (TopicPartition tp : partitions(admin)) {
+            first.put(tp, OffsetSpec.earliest());
+            last.put(tp, OffsetSpec.latest());
+        }
+        if (last.isEmpty()) {
+            return ends;
+        }
         earliest = offsets(admin.listOffsets(first));
         latest = offsets(admin.listOffsets(last));
         Properties props = new Properties();
@@ -178,6 +160,23 @@ public final class KafkaBacklog implements AutoCloseable {
         }
         ends.values().removeIf(end -> end < 0);
         return ends;
+    }
+
+    /** The topic's partitions; none while the topic does not exist. */
+    private java.util.List<TopicPartition> partitions(Admin admin) throws Exception {
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(java.util.List.of(topic))
+                        .allTopicNames()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .exceptionally(e -> Map.of()) // no topic yet: nothing to read
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!topics.containsKey(topic)) {
+            return java.util.List.of();
+        }
+        return topics.get(topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
     }
 
     private Map<TopicPartition, Long> offsets(ListOffsetsResult result) throws Exception {
