@@ -38,28 +38,6 @@ public record LineageSources(
         Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries,
         InputWait inputWait) {
 
-    /** Sources whose input never waits for the feedback. */
-    public LineageSources(
-            Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
-            Source<Decoded<WorkOrderEvent>, ?, ?> workOrders,
-            Source<Decoded<DispatchNote>, ?, ?> dispatchNotes,
-            Source<LineageMessage, ?, ?> feedback,
-            Source<DocumentRecord, ?, ?> documents,
-            Source<Decoded<LotFlag>, ?, ?> lotFlags,
-            Source<Decoded<QcResult>, ?, ?> qcResults,
-            Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries) {
-        this(
-                goodsReceipts,
-                workOrders,
-                dispatchNotes,
-                feedback,
-                documents,
-                lotFlags,
-                qcResults,
-                machineSummaries,
-                null);
-    }
-
     public LineageSources {
         Objects.requireNonNull(goodsReceipts, "goodsReceipts");
         Objects.requireNonNull(workOrders, "workOrders");
@@ -97,7 +75,13 @@ public record LineageSources(
                 EventSources.forTopic(
                         config.kafka(), config.registry(), topics.qcResults(), QcResult.class),
                 MachineSummarySource.source(config.kafka(), topics.machineSummaries()),
-                config.inputWait().enabled() ? config.inputWait() : null);
+                inputWaitOf(config));
+    }
+
+    /** The config's input wait, or null when the input never waits. */
+    private static InputWait inputWaitOf(LineageJobConfig config) {
+        InputWait wait = config.inputWait();
+        return wait.enabled() ? wait : null;
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
