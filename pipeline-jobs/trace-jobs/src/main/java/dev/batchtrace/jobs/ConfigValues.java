@@ -30,6 +30,9 @@ public final class ConfigValues {
     public static Duration parseDuration(String key, String text) {
         String value = text.strip().toLowerCase(Locale.ROOT);
         try {
+            if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) {
+                return Duration.ofMillis(Long.parseLong(value)); // plain millis, "0" included
+            }
             if (value.startsWith("pt")) {
                 return Duration.parse(value.toUpperCase(Locale.ROOT));
             }

@@ -74,7 +74,8 @@ class MonitoringTest {
                         OPERATOR + "elasticsearch_documents_rejected",
                         OPERATOR + "numRecordsSend",
                         OPERATOR + "webhook_delivered",
-                        OPERATOR + "elasticsearch_freshness_ms");
+                        OPERATOR + "elasticsearch_freshness_ms",
+                        OPERATOR + "hangingTransactions");
         assertEquals(
                 List.of(), concerns.stream().filter(m -> !queried.contains(m)).toList(), "queried");
         assertTrue(
@@ -199,7 +200,10 @@ class MonitoringTest {
         for (Class<?> function :
                 List.of(
                         MachineAttributionFunction.class,
-                        load("dev.batchtrace.jobs.lineage.LineageNodeFunction"))) {
+                        load("dev.batchtrace.jobs.lineage.LineageNodeFunction"),
+                        load(
+                                "dev.batchtrace.jobs.lineage.transactionwatch"
+                                        + ".TransactionWatchFunction"))) {
             for (Field field : function.getFields()) {
                 if (field.getName().startsWith("METRIC_")) {
                     metrics.add(prometheus(OPERATOR + constant(function, field.getName())));

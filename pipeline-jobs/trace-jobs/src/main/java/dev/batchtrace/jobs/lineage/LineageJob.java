@@ -14,6 +14,8 @@ import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.JobResilience;
 import dev.batchtrace.jobs.lineage.inputwait.InputWait;
 import dev.batchtrace.jobs.lineage.inputwait.InputWaitFunction;
+import dev.batchtrace.jobs.lineage.transactionwatch.TransactionWatch;
+import dev.batchtrace.jobs.lineage.transactionwatch.TransactionWatchFunction;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.lineage.holds.LotEntryHolds;
@@ -111,6 +113,7 @@ public final class LineageJob {
     public static final String UID_WORK_ORDERS_WAIT = "work-orders-input-wait";
     public static final String UID_DISPATCH_NOTES_WAIT = "dispatch-notes-input-wait";
     public static final String UID_QC_RESULTS_WAIT = "qc-results-input-wait";
+    public static final String UID_HANGING_TRANSACTION_WATCH = "hanging-transaction-watch";
 
     /**
      * What the job keeps in state and how it reads it ({@link StateVersionGuard}): bump it when a
@@ -513,11 +516,31 @@ public final class LineageJob {
                 .sinkTo(sinks.documents())
                 .uid(UID_DOCUMENTS_SINK)
                 .name("trace documents -> documents topic");
-        env.fromSource(sources.documents(), WatermarkStrategy.noWatermarks(), "trace documents")
-                .uid(UID_DOCUMENTS_SOURCE)
+        behindTransactionWatch(
+                        env.fromSource(
+                                        sources.documents(),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "trace documents")
+                                .uid(UID_DOCUMENTS_SOURCE),
+                        sources.transactionWatch())
                 .sinkTo(sinks.elasticsearch())
                 .uid(UID_ELASTICSEARCH_SINK)
                 .name("trace documents -> Elasticsearch");
+    }
+
+    /**
+     * {@code documents} through a {@link TransactionWatchFunction}, whose first subtask checks the
+     * job's read_committed topics for hanging transactions; as they are when the check is off.
+     */
+    private static DataStream<DocumentRecord> behindTransactionWatch(
+            DataStream<DocumentRecord> documents, TransactionWatch setting) {
+        if (setting == null) {
+            return documents;
+        }
+        return documents
+                .map(new TransactionWatchFunction<DocumentRecord>(setting), documents.getType())
+                .uid(UID_HANGING_TRANSACTION_WATCH)
+                .name("trace documents: check the transactional topics for hanging transactions");
     }
 
     /**

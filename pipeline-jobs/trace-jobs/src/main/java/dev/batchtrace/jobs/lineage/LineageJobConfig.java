@@ -10,6 +10,7 @@ import dev.batchtrace.connectors.kafka.KafkaSettings;
 import dev.batchtrace.connectors.registry.RegistrySettings;
 import dev.batchtrace.jobs.ConfigFile;
 import dev.batchtrace.jobs.lineage.inputwait.InputWait;
+import dev.batchtrace.jobs.lineage.transactionwatch.TransactionWatch;
 import dev.batchtrace.lineage.closure.NodeProtocol;
 import dev.batchtrace.schemas.EventTopics;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public record LineageJobConfig(
         int hubFanIn,
         Duration alertQuietPeriod,
         long inputWaitAbove,
+        Duration transactionCheckInterval,
         String jobName)
         implements Serializable {
 
@@ -95,6 +97,16 @@ public record LineageJobConfig(
 
     public static final long DEFAULT_INPUT_WAIT_ABOVE = 0;
 
+    /**
+     * How often the job checks its transactional topics (feedback, documents, machine summaries)
+     * for hanging transactions, which stop read_committed readers for good ({@code
+     * transactionwatch.TransactionWatchFunction}). 0 turns the check off.
+     */
+    public static final String TRANSACTION_CHECK_INTERVAL_KEY =
+            "lineage.hanging-transaction-check-interval";
+
+    public static final Duration DEFAULT_TRANSACTION_CHECK_INTERVAL = Duration.ofSeconds(30);
+
     public static final String DEFAULT_FEEDBACK_TOPIC = "trace.lineage-feedback";
     public static final String DEFAULT_DOCUMENTS_TOPIC = "trace.documents";
 
@@ -133,6 +145,7 @@ public record LineageJobConfig(
                     HUB_FAN_IN_KEY,
                     ALERT_QUIET_PERIOD_KEY,
                     INPUT_WAIT_ABOVE_KEY,
+                    TRANSACTION_CHECK_INTERVAL_KEY,
                     JOB_NAME_KEY);
 
     private static final List<String> OWN_PREFIXES =
@@ -272,6 +285,13 @@ public record LineageJobConfig(
                             + " must not be negative (0 = never), was "
                             + inputWaitAbove);
         }
+        Objects.requireNonNull(transactionCheckInterval, TRANSACTION_CHECK_INTERVAL_KEY);
+        if (transactionCheckInterval.isNegative()) {
+            throw new IllegalArgumentException(
+                    TRANSACTION_CHECK_INTERVAL_KEY
+                            + " must not be negative (0 = never), was "
+                            + transactionCheckInterval);
+        }
         if (hubFanIn < 2) {
             throw new IllegalArgumentException(
                     HUB_FAN_IN_KEY + " must be at least 2, got " + hubFanIn);
@@ -405,6 +425,8 @@ public record LineageJobConfig(
                                         INPUT_WAIT_ABOVE_KEY,
                                         Long.toString(DEFAULT_INPUT_WAIT_ABOVE))
                                 .strip()),
+                duration(
+                        config, TRANSACTION_CHECK_INTERVAL_KEY, DEFAULT_TRANSACTION_CHECK_INTERVAL),
                 config.getOrDefault(JOB_NAME_KEY, DEFAULT_JOB_NAME));
     }
 
@@ -423,6 +445,7 @@ public record LineageJobConfig(
                 hubFanIn,
                 alertQuietPeriod,
                 inputWaitAbove,
+                transactionCheckInterval,
                 jobName);
     }
 
@@ -441,6 +464,7 @@ public record LineageJobConfig(
                 hubFanIn,
                 alertQuietPeriod,
                 inputWaitAbove,
+                transactionCheckInterval,
                 jobName);
     }
 
@@ -453,6 +477,17 @@ public record LineageJobConfig(
                 inputWaitAbove,
                 inputWaitAbove / 4,
                 Duration.ofMillis(250));
+    }
+
+    /**
+     * The check for hanging transactions ({@link #TRANSACTION_CHECK_INTERVAL_KEY}) on the topics
+     * the job reads read_committed: its feedback, its documents and the machine job's summaries.
+     */
+    public TransactionWatch transactionWatch() {
+        return new TransactionWatch(
+                kafka,
+                List.of(topics.feedback(), topics.documents(), topics.machineSummaries()),
+                transactionCheckInterval);
     }
 
     /** Transactional id prefix of the exactly-once feedback sink. */

@@ -8,6 +8,7 @@ import dev.batchtrace.events.LotFlag;
 import dev.batchtrace.events.QcResult;
 import dev.batchtrace.events.WorkOrderEvent;
 import dev.batchtrace.jobs.lineage.inputwait.InputWait;
+import dev.batchtrace.jobs.lineage.transactionwatch.TransactionWatch;
 import dev.batchtrace.lineage.closure.LineageMessage;
 import dev.batchtrace.machine.MachineRunSummary;
 import java.util.Objects;
@@ -26,6 +27,8 @@ import org.apache.flink.api.connector.source.Source;
  * @param qcResults QcResult events: quality checks of lots
  * @param machineSummaries the machine-attribution job's summaries (JSON, read_committed)
  * @param inputWait when the input sources wait for the feedback (null: never)
+ * @param transactionWatch the check of the read_committed topics for hanging transactions (null:
+ *     none)
  */
 public record LineageSources(
         Source<Decoded<GoodsReceipt>, ?, ?> goodsReceipts,
@@ -36,7 +39,8 @@ public record LineageSources(
         Source<Decoded<LotFlag>, ?, ?> lotFlags,
         Source<Decoded<QcResult>, ?, ?> qcResults,
         Source<Decoded<MachineRunSummary>, ?, ?> machineSummaries,
-        InputWait inputWait) {
+        InputWait inputWait,
+        TransactionWatch transactionWatch) {
 
     public LineageSources {
         Objects.requireNonNull(goodsReceipts, "goodsReceipts");
@@ -75,13 +79,20 @@ public record LineageSources(
                 EventSources.forTopic(
                         config.kafka(), config.registry(), topics.qcResults(), QcResult.class),
                 MachineSummarySource.source(config.kafka(), topics.machineSummaries()),
-                inputWaitOf(config));
+                inputWaitOf(config),
+                transactionWatchOf(config));
     }
 
     /** The config's input wait, or null when the input never waits. */
     private static InputWait inputWaitOf(LineageJobConfig config) {
         InputWait wait = config.inputWait();
         return wait.enabled() ? wait : null;
+    }
+
+    /** The config's check for hanging transactions, or null when it is off. */
+    private static TransactionWatch transactionWatchOf(LineageJobConfig config) {
+        TransactionWatch watch = config.transactionWatch();
+        return watch.enabled() ? watch : null;
     }
 
     public LineageSources withFeedback(Source<LineageMessage, ?, ?> other) {
@@ -94,6 +105,7 @@ public record LineageSources(
                 lotFlags,
                 qcResults,
                 machineSummaries,
-                inputWait);
+                inputWait,
+                transactionWatch);
     }
 }

@@ -2,11 +2,13 @@ package dev.batchtrace.jobs.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.batchtrace.jobs.lineage.transactionwatch.TransactionWatchFunction;
 import dev.batchtrace.lineage.reference.LineageReference;
 import dev.batchtrace.stack.RestartableServer;
 import dev.batchtrace.stack.TestServers;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +59,9 @@ class KafkaRestartITCase {
                             "kafka-restart",
                             kafka.url(),
                             TestServers.schemaRegistryUrl(),
-                            TestServers.elasticsearchUrl());
+                            TestServers.elasticsearchUrl(),
+                            // the check for hanging transactions (seen once here) every 2 s
+                            Map.of(LineageJobConfig.TRANSACTION_CHECK_INTERVAL_KEY, "2s"));
             List<SpecificRecordBase> events = FaultRun.history(13);
             List<ProducerRecord<byte[], byte[]>> records = run.serialize(events);
             run.publishMachineSummaries(events);
@@ -79,7 +83,26 @@ class KafkaRestartITCase {
             publishing.get(5, TimeUnit.MINUTES);
             run.assertInputsStored(records);
 
-            run.awaitConvergence(job, reference, Duration.ofMinutes(4));
+            try {
+                run.awaitConvergence(job, reference, Duration.ofMinutes(4));
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        e.getMessage()
+                                + "; hanging Kafka transactions the job's check reports: "
+                                + JobMetrics.sum(
+                                        METRICS,
+                                        job.getJobID(),
+                                        TransactionWatchFunction.METRIC_HANGING_TRANSACTIONS)
+                                + " (its ERROR line in the log names them)",
+                        e);
+            }
+            // the check ran in the job, through the restart, and found nothing hanging
+            assertEquals(
+                    0,
+                    JobMetrics.sum(
+                            METRICS,
+                            job.getJobID(),
+                            TransactionWatchFunction.METRIC_HANGING_TRANSACTIONS));
             long restarts = JobMetrics.sum(METRICS, job.getJobID(), "numRestarts");
             run.stopAndCheckNothingDuplicated(job, reference);
             assertEquals(List.of(), run.deadLetters(), "no input record is a dead letter");

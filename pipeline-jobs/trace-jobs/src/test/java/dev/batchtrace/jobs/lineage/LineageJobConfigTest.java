@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.batchtrace.jobs.lineage.inputwait.InputWait;
+import dev.batchtrace.jobs.lineage.transactionwatch.TransactionWatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,44 @@ class LineageJobConfigTest {
                         () -> LineageJobConfig.fromArgs(with("--lineage.input-wait-above", "-1")));
         assertTrue(
                 negative.getMessage().startsWith("lineage.input-wait-above"),
+                negative.getMessage());
+    }
+
+    @Test
+    void hangingTransactionsAreCheckedOnTheReadCommittedTopicsEveryHalfMinute() throws Exception {
+        LineageJobConfig config =
+                LineageJobConfig.fromArgs(with("--topic.lineage-feedback", "plant-a.feedback"));
+        TransactionWatch watch = config.transactionWatch();
+        assertTrue(watch.enabled());
+        assertEquals(Duration.ofSeconds(30), watch.interval());
+        assertEquals(
+                List.of("plant-a.feedback", "trace.documents", "trace.machine-summaries"),
+                watch.topics());
+        assertEquals("kafka-1:9092", watch.kafka().bootstrapServers());
+        assertEquals(watch, LineageSources.kafka(config).transactionWatch());
+
+        LineageJobConfig off =
+                LineageJobConfig.fromArgs(
+                        with("--lineage.hanging-transaction-check-interval", "0"));
+        assertFalse(off.transactionWatch().enabled());
+        assertNull(LineageSources.kafka(off).transactionWatch());
+        assertEquals(
+                Duration.ofMinutes(2),
+                LineageJobConfig.fromArgs(
+                                with("--lineage.hanging-transaction-check-interval", "2m"))
+                        .transactionWatch()
+                        .interval());
+
+        IllegalArgumentException negative =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                LineageJobConfig.fromArgs(
+                                        with(
+                                                "--lineage.hanging-transaction-check-interval",
+                                                "-5s")));
+        assertTrue(
+                negative.getMessage().startsWith("lineage.hanging-transaction-check-interval"),
                 negative.getMessage());
     }
 

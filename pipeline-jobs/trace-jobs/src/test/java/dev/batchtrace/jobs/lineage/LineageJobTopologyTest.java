@@ -86,7 +86,8 @@ class LineageJobTopologyTest {
                                 LineageJob.UID_ALERT_QUIET_PERIOD,
                                 LineageJob.UID_ALERT_DOCUMENTS_FILTER,
                                 LineageJob.UID_OTHER_DOCUMENTS_FILTER,
-                                LineageJob.UID_STATE_VERSION_GUARD));
+                                LineageJob.UID_STATE_VERSION_GUARD,
+                                LineageJob.UID_HANGING_TRANSACTION_WATCH));
         assertTrue(uids.containsAll(declared), "missing: " + declared + " in " + uids);
         for (String sink :
                 List.of(
@@ -126,6 +127,35 @@ class LineageJobTopologyTest {
                                                 .getOperatorName()
                                                 .startsWith("lineage node")),
                 "the quiet period hears the nodes");
+    }
+
+    @Test
+    void theHangingTransactionCheckRidesOnTheDocumentsSourceAndGoesWhenTurnedOff()
+            throws Exception {
+        StreamGraph graph = graph(config());
+        StreamNode watch =
+                node(
+                        graph,
+                        "trace documents: check the transactional topics for hanging transactions");
+        assertEquals(
+                List.of("Source: trace documents"),
+                watch.getInEdges().stream()
+                        .map(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                        .toList());
+
+        LineageJobConfig off =
+                LineageJobConfig.fromArgs(
+                        "--bootstrap.servers", "127.0.0.1:9",
+                        "--schema.registry.url", "http://127.0.0.1:9",
+                        "--elasticsearch.hosts", "http://127.0.0.1:9",
+                        "--lineage.hanging-transaction-check-interval", "0");
+        assertFalse(
+                graph(off).getStreamNodes().stream()
+                        .anyMatch(
+                                n ->
+                                        LineageJob.UID_HANGING_TRANSACTION_WATCH.equals(
+                                                n.getTransformationUID())),
+                "no check when it is off");
     }
 
     private static StreamNode node(StreamGraph graph, String name) {
