@@ -104,17 +104,16 @@ public final class HangingTransactions implements AutoCloseable {
         }
     }
 
-    private final Properties clientProperties;
     private final Duration timeout;
-    private Admin admin; // one for the checker's life: it is asked every interval
+    private final LazyAdmin admin;
 
     /**
      * @param clientProperties connection properties, {@code bootstrap.servers} included
      * @param timeout the longest one admin request may take
      */
     public HangingTransactions(Properties clientProperties, Duration timeout) {
-        this.clientProperties = clientProperties;
         this.timeout = timeout;
+        this.admin = new LazyAdmin(clientProperties);
     }
 
     /**
@@ -327,19 +326,13 @@ public final class HangingTransactions implements AutoCloseable {
         return descriptions;
     }
 
-    private synchronized Admin admin() {
-        if (admin == null) {
-            admin = Admin.create(clientProperties);
-        }
-        return admin;
+    private Admin admin() {
+        return admin.get();
     }
 
     /** Closes the admin client, waiting at most 5 s for calls in flight. */
     @Override
-    public synchronized void close() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-            admin = null;
-        }
+    public void close() {
+        admin.close();
     }
 }

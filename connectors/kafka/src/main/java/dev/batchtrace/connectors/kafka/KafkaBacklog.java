@@ -42,7 +42,7 @@ public final class KafkaBacklog implements AutoCloseable {
     private final String groupId;
     private final Duration timeout;
     private Map<TopicPartition, Long> ends;
-    private Admin admin; // one for the backlog's life: it is asked once a second until read
+    private final LazyAdmin admin;
 
     /**
      * @param clientProperties connection properties, {@code bootstrap.servers} included
@@ -55,6 +55,7 @@ public final class KafkaBacklog implements AutoCloseable {
         this.topic = topic;
         this.groupId = groupId;
         this.timeout = timeout;
+        this.admin = new LazyAdmin(clientProperties);
     }
 
     /** The backlog, fixed at the first call: per partition, the end a reader must get past. */
@@ -222,11 +223,8 @@ public final class KafkaBacklog implements AutoCloseable {
         }
     }
 
-    private synchronized Admin admin() {
-        if (admin == null) {
-            admin = Admin.create(clientProperties);
-        }
-        return admin;
+    private Admin admin() {
+        return admin.get();
     }
 
     /**
@@ -234,11 +232,8 @@ public final class KafkaBacklog implements AutoCloseable {
      * flight: a task that closes it must not hang on a broker that does not answer.
      */
     @Override
-    public synchronized void close() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-            admin = null;
-        }
+    public void close() {
+        admin.close();
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.batchtrace.stack.TestServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,11 +51,14 @@ class HangingTransactionsITCase {
         KafkaTopics.create(bootstrap, topic, 2);
         TopicPartition open = new TopicPartition(topic, 0);
         TopicPartition stuck = new TopicPartition(topic, 1);
-        try (Admin admin = Admin.create(client(bootstrap));
+        try (Admin admin = Admin.create(KafkaTopics.client(bootstrap));
                 HangingTransactions checker =
-                        new HangingTransactions(client(bootstrap), Duration.ofSeconds(10));
-                KafkaProducer<String, String> legit = producer(bootstrap, "legit-" + topic);
-                KafkaProducer<String, String> ghost = producer(bootstrap, "ghost-" + topic)) {
+                        new HangingTransactions(
+                                KafkaTopics.client(bootstrap), Duration.ofSeconds(10));
+                KafkaProducer<String, String> legit =
+                        KafkaTopics.producer(bootstrap, "legit-" + topic);
+                KafkaProducer<String, String> ghost =
+                        KafkaTopics.producer(bootstrap, "ghost-" + topic)) {
             // an ordinary open transaction: the coordinator lists its partition, so it is not
             // hanging
             legit.initTransactions();
@@ -76,7 +77,7 @@ class HangingTransactionsITCase {
                     HangingTransactionFixture.write(admin, bootstrap, stuck, "ghost-" + topic);
             long start = written.start();
             legit.commitTransaction();
-            try (KafkaProducer<String, String> plain = producer(bootstrap, null)) {
+            try (KafkaProducer<String, String> plain = KafkaTopics.producer(bootstrap, null)) {
                 plain.send(new ProducerRecord<>(topic, 1, "k", "after")).get(10, TimeUnit.SECONDS);
             }
 
@@ -123,20 +124,5 @@ class HangingTransactionsITCase {
                 .partitionResult(tp)
                 .get(10, TimeUnit.SECONDS)
                 .offset();
-    }
-
-    private static Properties client(String bootstrap) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        return p;
-    }
-
-    private static KafkaProducer<String, String> producer(
-            String bootstrap, String transactionalId) {
-        Properties p = client(bootstrap);
-        if (transactionalId != null) {
-            p.setProperty("transactional.id", transactionalId);
-        }
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.batchtrace.stack.TestServers;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,20 +29,22 @@ class KafkaBacklogITCase {
         KafkaTopics.create(bootstrap, topic, 3);
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
-        try (KafkaProducer<String, String> plain = producer(bootstrap, null)) {
+        try (KafkaProducer<String, String> plain = KafkaTopics.producer(bootstrap, null)) {
             for (int i = 0; i < 5; i++) {
                 plain.send(new ProducerRecord<>(topic, 0, "k", "v" + i));
             }
         }
         // partition 1 written in a transaction: its end offset is one past the commit marker
-        try (KafkaProducer<String, String> tx = producer(bootstrap, "backlog-tx-" + topic)) {
+        try (KafkaProducer<String, String> tx =
+                KafkaTopics.producer(bootstrap, "backlog-tx-" + topic)) {
             tx.initTransactions();
             tx.beginTransaction();
             tx.send(new ProducerRecord<>(topic, 1, "k", "a"));
             tx.send(new ProducerRecord<>(topic, 1, "k", "b"));
             tx.commitTransaction();
         }
-        try (KafkaBacklog backlog = new KafkaBacklog(client(bootstrap), topic, group, timeout())) {
+        try (KafkaBacklog backlog =
+                new KafkaBacklog(KafkaTopics.client(bootstrap), topic, group, timeout())) {
             checkBacklog(bootstrap, topic, group, backlog, p0, p1);
         }
     }
@@ -65,7 +65,7 @@ class KafkaBacklogITCase {
         assertEquals(Map.of(p0, 3L), backlog.unread());
 
         // what arrives later is live data, not backlog: it does not move the target
-        try (KafkaProducer<String, String> plain = producer(bootstrap, null)) {
+        try (KafkaProducer<String, String> plain = KafkaTopics.producer(bootstrap, null)) {
             plain.send(new ProducerRecord<>(topic, 0, "k", "later"));
         }
         commit(bootstrap, group, Map.of(p0, 5L));
@@ -80,8 +80,10 @@ class KafkaBacklogITCase {
         KafkaTopics.create(bootstrap, topic, 2);
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
-        try (KafkaBacklog backlog = new KafkaBacklog(client(bootstrap), topic, group, timeout());
-                KafkaProducer<String, String> tx = producer(bootstrap, "pending-tx-" + topic)) {
+        try (KafkaBacklog backlog =
+                        new KafkaBacklog(KafkaTopics.client(bootstrap), topic, group, timeout());
+                KafkaProducer<String, String> tx =
+                        KafkaTopics.producer(bootstrap, "pending-tx-" + topic)) {
             assertEquals(0, backlog.pendingRecords(), "an empty topic");
             tx.initTransactions();
             tx.beginTransaction();
@@ -108,7 +110,10 @@ class KafkaBacklogITCase {
         String bootstrap = TestServers.kafkaBootstrapServers();
         try (KafkaBacklog backlog =
                 new KafkaBacklog(
-                        client(bootstrap), "no-such-topic-" + UUID.randomUUID(), "g", timeout())) {
+                        KafkaTopics.client(bootstrap),
+                        "no-such-topic-" + UUID.randomUUID(),
+                        "g",
+                        timeout())) {
             assertTrue(backlog.backlog().isEmpty());
             assertTrue(backlog.unread().isEmpty());
             assertEquals(0, backlog.pendingRecords());
@@ -129,25 +134,9 @@ class KafkaBacklogITCase {
         return Duration.ofSeconds(20);
     }
 
-    private static Properties client(String bootstrap) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        return p;
-    }
-
-    private static KafkaProducer<String, String> producer(
-            String bootstrap, String transactionalId) {
-        Properties p = client(bootstrap);
-        p.setProperty("acks", "all");
-        if (transactionalId != null) {
-            p.setProperty("transactional.id", transactionalId);
-        }
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-    }
-
     private static void commit(String bootstrap, String group, Map<TopicPartition, Long> offsets)
             throws Exception {
-        try (Admin admin = Admin.create(client(bootstrap))) {
+        try (Admin admin = Admin.create(KafkaTopics.client(bootstrap))) {
             Map<TopicPartition, OffsetAndMetadata> at = new java.util.HashMap<>();
             offsets.forEach((tp, o) -> at.put(tp, new OffsetAndMetadata(o)));
             admin.alterConsumerGroupOffsets(group, at).all().get();

@@ -10,13 +10,32 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain-client helpers for the ITCases. */
 final class KafkaTopics {
     private KafkaTopics() {}
+
+    /** Client properties with only the bootstrap servers. */
+    static Properties client(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        return p;
+    }
+
+    /** A String producer that waits for all replicas; transactional when an id is given. */
+    static KafkaProducer<String, String> producer(String bootstrap, String transactionalId) {
+        Properties p = client(bootstrap);
+        p.setProperty("acks", "all");
+        if (transactionalId != null) {
+            p.setProperty("transactional.id", transactionalId);
+        }
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
 
     static void create(String bootstrap, String topic, int partitions) throws Exception {
         Properties p = new Properties();
