@@ -1,12 +1,11 @@
 package dev.batchtrace.jobs.lineage.inputwait;
 
 import dev.batchtrace.connectors.kafka.KafkaBacklog;
+import dev.batchtrace.jobs.KafkaPoller;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +36,8 @@ final class FeedbackBacklogWatch {
                         Duration.ofSeconds(10));
         this.rule = new FeedbackBacklogRule(setting.waitAbove(), setting.resumeBelow());
         this.poller =
-                Executors.newSingleThreadScheduledExecutor(
-                        runnable -> {
-                            Thread thread = new Thread(runnable, "batchtrace-" + backlog);
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-        poller.scheduleWithFixedDelay(
-                this::poll, 0, setting.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                KafkaPoller.start(
+                        "batchtrace-" + backlog, Duration.ZERO, setting.pollInterval(), this::poll);
     }
 
     /** The watch of {@code setting}, started by its first user. */

@@ -1,11 +1,10 @@
 package dev.batchtrace.jobs.lineage.transactionwatch;
 
 import dev.batchtrace.connectors.kafka.HangingTransactions;
+import dev.batchtrace.jobs.KafkaPoller;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Gauge;
@@ -63,14 +62,11 @@ public final class TransactionWatchFunction<T> extends RichMapFunction<T, T> {
                         setting.kafka().clientProperties(true), Duration.ofSeconds(10));
         report = new HangingReport(setting.kafka().bootstrapServers(), REPEAT, UNCONFIRMED_AFTER);
         poller =
-                Executors.newSingleThreadScheduledExecutor(
-                        runnable -> {
-                            Thread thread = new Thread(runnable, "batchtrace-hanging-transactions");
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-        long every = setting.interval().toMillis();
-        poller.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+                KafkaPoller.start(
+                        "batchtrace-hanging-transactions",
+                        setting.interval(),
+                        setting.interval(),
+                        this::check);
     }
 
     @Override
